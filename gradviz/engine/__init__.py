@@ -1,0 +1,1 @@
+"""The numpy engine: ops, programs, traces, forward mode and gradient checks. Never imports Qt."""

@@ -1,0 +1,157 @@
+"""Display formulas: written once per op as templates, rendered as Unicode or as LaTeX.
+
+A template is Unicode math with placeholders for the op's ports and output: ``{a}`` is the value
+of port ``a``, ``{a:bar}`` its bar, ``{a:dot}`` its tangent, ``{out}`` the op's own result. For
+example matmul's first bar rule is ``"{a:bar} += {out:bar} {b}ᵀ"``. When a step is shown, the
+placeholders are replaced by the names of the nodes on that edge ("W̄ += ā xᵀ").
+
+Unicode is what the terminal shows; LaTeX is what the window typesets. The few symbols templates
+may use are listed in ``LATEX_SYMBOLS`` so both renderings come from the same text.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from collections.abc import Mapping
+
+COMBINING_MACRON = "\u0304"  # one letter: W̄
+COMBINING_OVERLINE = "\u0305"  # joined over several letters: i̅1̅
+COMBINING_DOT = "\u0307"
+
+LATEX_SYMBOLS: dict[str, str] = {
+    "ᵀ": "^{T}",
+    "⁻¹": "^{-1}",
+    "⁻ᵀ": "^{-T}",
+    "²": "^{2}",
+    "⊙": r"\odot ",
+    "⊘": r"\oslash ",
+    "·": r"\cdot ",
+    "Σ": r"\sum ",
+    "√": r"\sqrt",
+    "′": "'",
+    "−": "-",
+    "≥": r"\geq ",
+    "≤": r"\leq ",
+    "⋆": r"\star ",
+    "∗": r"\ast ",
+    "→": r"\to ",
+    "←": r"\leftarrow ",
+    "₊": "_{+}",
+    "ᵢ": "_{i}",
+    "ᵏ": "^{k}",
+    "ᵖ": "^{p}",
+    "ᵖ⁻¹": "^{p-1}",
+    "⁽ⁱ⁾": "^{(i)}",
+    "σ": r"\sigma ",
+    "∂": r"\partial ",
+    "δ": r"\delta ",
+    "π": r"\pi ",
+    "ŷ": r"\hat{y}",
+    "𝟙": r"\mathbb{1}",
+    "⋯": r"\cdots ",
+    "≠": r"\neq ",
+    "∈": r"\in ",
+    "∉": r"\notin ",
+    "×": r"\times ",
+    "½": r"\frac{1}{2}",
+    "|": "|",
+}
+
+_PLACEHOLDER = re.compile(r"\{(\w+)(?::(\w+))?\}")
+_DECORATIONS = ("", "bar", "dot")
+
+
+def ports_in(template: str) -> set[str]:
+    """The port names a template mentions (``out`` included)."""
+    return {match.group(1) for match in _PLACEHOLDER.finditer(template)}
+
+
+def _unicode_name(name: str, decoration: str) -> str:
+    if decoration == "":
+        return name
+    if decoration == "dot":
+        return name + COMBINING_DOT if len(name) == 1 else f"d{name}"
+    if len(name) == 1:
+        return name + COMBINING_MACRON
+    return "".join(char + COMBINING_OVERLINE for char in name)
+
+
+def _latex_name(name: str, decoration: str) -> str:
+    if len(name) == 1:
+        body = name
+    elif name[1:].isdigit() and name[0].isalpha():
+        body = f"{name[0]}_{{{name[1:]}}}"  # i1 → i₁, as the notes write it
+    else:
+        body = r"\mathrm{" + name.replace(" ", r"\ ").replace("_", r"\_") + "}"
+    if decoration == "bar":
+        return rf"\bar{{{body}}}" if len(name) == 1 else rf"\overline{{{body}}}"
+    if decoration == "dot":
+        return rf"\dot{{{body}}}"
+    return body
+
+
+class _Renderer(string.Formatter):
+    def __init__(self, names: Mapping[str, str], latex: bool) -> None:
+        self._names = names
+        self._latex = latex
+
+    def get_value(self, key: int | str, args: object, kwargs: object) -> str:
+        return self._names.get(key, key)
+
+    def format_field(self, value: object, format_spec: str) -> str:
+        if format_spec not in _DECORATIONS:
+            raise ValueError(f"unknown decoration {format_spec!r} in a formula")
+        return (_latex_name if self._latex else _unicode_name)(str(value), format_spec)
+
+
+def render_unicode(template: str, names: Mapping[str, str] | None = None) -> str:
+    """``template`` with ports replaced by ``names`` (a port without a name keeps its own)."""
+    return _Renderer(names or {}, latex=False).format(template)
+
+
+def render_shapes(template: str, shapes: Mapping[str, tuple[int, ...]]) -> str:
+    """``template`` with every placeholder, bar or not, replaced by its shape: ``(2×2) += (2×1) (2×1)ᵀ``.
+
+    A bar has its node's shape, so the shapes of a rule are checked at a glance.
+    """
+    def shown(match: re.Match) -> str:
+        shape = shapes.get(match.group(1))
+        if shape is None:
+            return match.group(0)
+        return "(" + "×".join(str(size) for size in shape) + ")" if shape else "(scalar)"
+
+    return _PLACEHOLDER.sub(shown, template)
+
+
+def _latex_literal(text: str) -> str:
+    out = []
+    position = 0
+    symbols = sorted(LATEX_SYMBOLS, key=len, reverse=True)
+    while position < len(text):
+        for symbol in symbols:
+            if text.startswith(symbol, position):
+                out.append(LATEX_SYMBOLS[symbol])
+                position += len(symbol)
+                break
+        else:
+            char = text[position]
+            if ord(char) > 127:
+                raise ValueError(f"no LaTeX form for {char!r} in a formula")
+            out.append(r"\ " if char == " " else char)
+            position += 1
+    return "".join(out)
+
+
+def render_latex(template: str, names: Mapping[str, str] | None = None) -> str:
+    """``template`` as LaTeX math (without dollar signs), for mathtext in the window."""
+    names = names or {}
+    parts = []
+    position = 0
+    for match in _PLACEHOLDER.finditer(template):
+        parts.append(_latex_literal(template[position:match.start()]))
+        port, decoration = match.group(1), match.group(2) or ""
+        parts.append(_latex_name(names.get(port, port), decoration))
+        position = match.end()
+    parts.append(_latex_literal(template[position:]))
+    return "".join(parts).replace("+=", r"\mathrel{+}=")
