@@ -1,0 +1,64 @@
+"""Shape rules and flop counts shared by several op tables."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+from gradviz.engine.broadcast import broadcast_shapes
+from gradviz.engine.errors import ShapeError
+
+Shape = tuple[int, ...]
+
+
+def show(shape: Shape) -> str:
+    """A shape as a student writes it: ``3×1``, ``scalar`` for ``()``."""
+    return "×".join(str(size) for size in shape) if shape else "scalar"
+
+
+def size(shape: Shape) -> int:
+    return math.prod(shape)
+
+
+def same_shape(shape: Shape, **_: object) -> Shape:
+    return shape
+
+
+def scalar_shape(*_: Shape, **__: object) -> Shape:
+    return ()
+
+
+def broadcast_rule(op_name: str) -> Callable[..., Shape]:
+    """The shape rule of an op whose inputs broadcast together, numpy style."""
+
+    def rule(*shapes: Shape, **_: object) -> Shape:
+        result = broadcast_shapes(*shapes)
+        if result is None:
+            listed = " and ".join(show(shape) for shape in shapes)
+            raise ShapeError(f"{op_name}: shapes {listed} do not broadcast")
+        return result
+
+    return rule
+
+
+def per_element(count: int, rule: Callable[..., Shape] = same_shape) -> Callable[..., int]:
+    """A flop count of ``count`` operations per element of the output."""
+
+    def flops(*shapes: Shape, **attrs: object) -> int:
+        return count * size(rule(*shapes, **attrs))
+
+    return flops
+
+
+def normalise_axes(axis: int | tuple[int, ...] | None, ndim: int, op_name: str) -> tuple[int, ...]:
+    """``axis`` as a sorted tuple of non-negative axes; ShapeError if one is out of range."""
+    if axis is None:
+        return tuple(range(ndim))
+    axes = (axis,) if isinstance(axis, int) else tuple(axis)
+    for item in axes:
+        if not -ndim <= item < ndim:
+            raise ShapeError(f"{op_name}: axis {item} is out of range for {ndim} dimensions")
+    normal = tuple(sorted(item % ndim for item in axes))
+    if len(set(normal)) != len(normal):
+        raise ShapeError(f"{op_name}: axis {axis} names an axis twice")
+    return normal

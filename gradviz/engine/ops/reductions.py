@@ -1,0 +1,123 @@
+"""Reductions: sum, mean, and the softmax family over an axis.
+
+A reduction's bar rule spreads the output's bar back over the axes it reduced; the softmax family
+is computed from x − max(x), so logits of ±1000 neither overflow nor lose the answer.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from gradviz.engine.attrs import Attr
+from gradviz.engine.ops._common import normalise_axes, size
+from gradviz.engine.registry import defop
+
+AXIS = Attr("axis", "axis", None, "the axis or axes to reduce; null for all")
+KEEPDIMS = Attr("keepdims", "bool", False, "keep reduced axes with size 1")
+SOFTMAX_AXIS = Attr("axis", "int_axis", -1, "the axis the probabilities are taken over")
+
+
+def _reduced_shape(op_name: str):  # noqa: ANN202
+    def rule(x: tuple, axis: object = None, keepdims: bool = False) -> tuple:
+        axes = normalise_axes(axis, len(x), op_name)
+        if keepdims:
+            return tuple(1 if i in axes else n for i, n in enumerate(x))
+        return tuple(n for i, n in enumerate(x) if i not in axes)
+    return rule
+
+
+def _spread(g: np.ndarray, x: np.ndarray, axis: object, keepdims: bool) -> np.ndarray:
+    """The reduced bar g put back over the reduced axes of x (a view: nothing is copied)."""
+    if not keepdims:
+        g = np.expand_dims(g, normalise_axes(axis, x.ndim, "reduction"))
+    return np.broadcast_to(g, x.shape)
+
+
+def _count(x_shape: tuple, axis: object) -> int:
+    return size(tuple(x_shape[i] for i in normalise_axes(axis, len(x_shape), "mean")))
+
+
+def _sum(x: np.ndarray, axis: object, keepdims: bool) -> np.ndarray:
+    return np.sum(x, axis=axis, keepdims=keepdims)
+
+
+# ----- sum, mean --------------------------------------------------------------------------------
+
+defop(
+    "sum", "reduction", "Sum over an axis, several axes, or everything (np.sum).",
+    ports=["x"], forward=_sum, shape=_reduced_shape("sum"),
+    vjp=[lambda g, z, x, axis, keepdims: _spread(g, x, axis, keepdims)],
+    jvp=[lambda t, z, x, axis, keepdims: _sum(t, axis, keepdims)],
+    formula="{out} = Σ {x}", bars=["{x:bar} += {out:bar} spread over the summed axes"], dot="{out:dot} = Σ {x:dot}",
+    flops=lambda x, **_: size(x), attrs=[AXIS, KEEPDIMS],
+)
+
+defop(
+    "mean", "reduction", "Mean over an axis, several axes, or everything (np.mean).",
+    ports=["x"], forward=lambda x, axis, keepdims: np.mean(x, axis=axis, keepdims=keepdims),
+    shape=_reduced_shape("mean"),
+    vjp=[lambda g, z, x, axis, keepdims: _spread(g, x, axis, keepdims) / _count(x.shape, axis)],
+    jvp=[lambda t, z, x, axis, keepdims: _sum(t, axis, keepdims) / _count(t.shape, axis)],
+    formula="{out} = mean {x}", bars=["{x:bar} += {out:bar} / n spread over the averaged axes"],
+    dot="{out:dot} = mean {x:dot}",
+    flops=lambda x, **_: size(x) + 1, attrs=[AXIS, KEEPDIMS],
+)
+
+# ----- softmax, log_softmax, logsumexp -----------------------------------------------------------
+
+
+def _one_axis(x: tuple, axis: int, op_name: str) -> tuple:
+    normalise_axes(axis, len(x), op_name)
+    return x
+
+
+def logsumexp(x: np.ndarray, axis: int) -> np.ndarray:
+    """log Σ exp(x) over ``axis``, shifted by the max so that nothing overflows."""
+    top = np.max(x, axis=axis, keepdims=True)
+    return np.squeeze(top, axis) + np.log(np.sum(np.exp(x - top), axis=axis))
+
+
+def log_softmax(x: np.ndarray, axis: int) -> np.ndarray:
+    return x - np.expand_dims(logsumexp(x, axis), axis)
+
+
+def softmax(x: np.ndarray, axis: int) -> np.ndarray:
+    shifted = np.exp(x - np.max(x, axis=axis, keepdims=True))
+    return shifted / np.sum(shifted, axis=axis, keepdims=True)
+
+
+def _dot_along(p: np.ndarray, v: np.ndarray, axis: int) -> np.ndarray:
+    """Σ p ⊙ v along ``axis``, kept as size 1 so it broadcasts back."""
+    return np.sum(p * v, axis=axis, keepdims=True)
+
+
+defop(
+    "softmax", "reduction", "Probabilities exp(x) / Σ exp(x) along an axis, computed stably.",
+    ports=["x"], forward=softmax, shape=lambda x, axis: _one_axis(x, axis, "softmax"),
+    vjp=[lambda g, s, x, axis: s * (g - _dot_along(g, s, axis))],
+    jvp=[lambda t, s, x, axis: s * (t - _dot_along(t, s, axis))],
+    formula="{out} = softmax({x})", bars=["{x:bar} += {out} ⊙ ({out:bar} − Σ {out:bar} ⊙ {out})"],
+    dot="{out:dot} = {out} ⊙ ({x:dot} − Σ {out} ⊙ {x:dot})",
+    flops=lambda x, **_: 5 * size(x), attrs=[SOFTMAX_AXIS],
+)
+
+defop(
+    "log_softmax", "reduction", "log softmax(x) along an axis: x − logsumexp(x), computed stably.",
+    ports=["x"], forward=log_softmax, shape=lambda x, axis: _one_axis(x, axis, "log_softmax"),
+    vjp=[lambda g, z, x, axis: g - np.exp(z) * np.sum(g, axis=axis, keepdims=True)],
+    jvp=[lambda t, z, x, axis: t - _dot_along(np.exp(z), t, axis)],
+    formula="{out} = {x} − logsumexp({x})", bars=["{x:bar} += {out:bar} − softmax({x}) Σ {out:bar}"],
+    dot="{out:dot} = {x:dot} − Σ softmax({x}) ⊙ {x:dot}",
+    flops=lambda x, **_: 5 * size(x), attrs=[SOFTMAX_AXIS],
+)
+
+defop(
+    "logsumexp", "reduction", "log Σ exp(x) along an axis (a smooth maximum), computed stably.",
+    ports=["x"], forward=logsumexp,
+    shape=lambda x, axis: tuple(n for i, n in enumerate(x) if i != normalise_axes(axis, len(x), "logsumexp")[0]),
+    vjp=[lambda g, z, x, axis: np.expand_dims(g, axis) * softmax(x, axis)],
+    jvp=[lambda t, z, x, axis: np.sum(softmax(x, axis) * t, axis=axis)],
+    formula="{out} = log Σ exp({x})", bars=["{x:bar} += {out:bar} softmax({x})"],
+    dot="{out:dot} = Σ softmax({x}) ⊙ {x:dot}",
+    flops=lambda x, **_: 4 * size(x), attrs=[SOFTMAX_AXIS],
+)
