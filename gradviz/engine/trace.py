@@ -1,0 +1,231 @@
+"""The trace: the immutable record of one forward and reverse pass, step by step.
+
+Steps come in four kinds, in this order:
+- a ``ForwardStep`` per node (its value),
+- one ``SeedStep`` at the output (c̄ = 1),
+- per edge in reverse order, a ``BackwardStep`` (the child's bar through the op's rule, the
+  contribution after un-broadcasting, the summed axes) followed by the ``AccumulateStep`` that adds
+  it into the parent's bar (fan-out shows as several accumulations into one bar).
+
+The state at step k (values known, every bar's partial sum) is a pure function of k, so a viewer
+steps back exactly as cheaply as it steps forward; nothing is ever undone by mutation.
+
+Steps are NamedTuples: immutable and cheap to make, which matters for the per-op overhead target.
+Arrays in steps are read-only. Whether a step produced a non-finite number is asked of the step
+(``step.nonfinite``), and ``Trace.nonfinite_steps`` lists every such step.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import NamedTuple
+
+import numpy as np
+
+from gradviz.engine.formula import render_latex, render_unicode
+from gradviz.engine.program import Node, Program
+
+
+def _has_nonfinite(array: np.ndarray) -> bool:
+    return not np.isfinite(array).all()
+
+
+def _names(child: Node, program: Program) -> dict[str, str]:
+    """Port placeholders of ``child``'s formulas mapped to the names of the nodes on them."""
+    names = {port.name: program.node(parent).name for port, parent in zip(child.op.ports, child.inputs)}
+    names["out"] = child.name
+    return names
+
+
+class ForwardStep(NamedTuple):
+    """Node ``node`` computed its value."""
+
+    index: int
+    node: Node
+    value: np.ndarray
+
+    kind = "forward"
+
+    @property
+    def nonfinite(self) -> bool:
+        return _has_nonfinite(self.value)
+
+
+class SeedStep(NamedTuple):
+    """The reverse pass starts: the output's bar is c̄ = ∂c/∂c = 1."""
+
+    index: int
+    node: Node
+    bar: np.ndarray
+
+    kind = "seed"
+    nonfinite = False
+
+
+class BackwardStep(NamedTuple):
+    """The bar of ``node`` flowed through port ``port`` of its op into the parent ``parent``."""
+
+    index: int
+    node: Node
+    port: int
+    parent: Node
+    child_bar: np.ndarray
+    contribution: np.ndarray
+    summed_axes: tuple[int, ...]
+    raw_shape: tuple[int, ...]
+
+    kind = "backward"
+
+    @property
+    def nonfinite(self) -> bool:
+        return _has_nonfinite(self.contribution)
+
+    @property
+    def port_name(self) -> str:
+        return self.node.op.ports[self.port].name
+
+    @property
+    def rule(self) -> str:
+        """The bar rule as the op declares it, with port names (``{a:bar} += {out:bar} {b}ᵀ``)."""
+        return self.node.op.bar_formulas[self.port] or ""
+
+    @property
+    def note(self) -> str | None:
+        """What this rule teaches, where the op says (correlation's bar is a convolution)."""
+        return self.node.op.bar_notes[self.port]
+
+
+class AccumulateStep(NamedTuple):
+    """``parent``'s bar += the contribution of backward step ``source``; ``count``-th addition."""
+
+    index: int
+    node: Node
+    source: int
+    bar: np.ndarray
+    count: int
+
+    kind = "accumulate"
+
+    @property
+    def nonfinite(self) -> bool:
+        return _has_nonfinite(self.bar)
+
+
+Step = ForwardStep | SeedStep | BackwardStep | AccumulateStep
+
+
+@dataclass(frozen=True)
+class State:
+    """What is known at step ``index``: the values computed and each bar's partial sum."""
+
+    index: int
+    values: Mapping[str, np.ndarray]
+    bars: Mapping[str, np.ndarray]
+
+
+class Trace:
+    """The steps of one run of a program, and the state at any step."""
+
+    def __init__(self, program: Program, steps: tuple[Step, ...]) -> None:
+        self.program = program
+        self.steps = steps
+        self.seed_index = next(step.index for step in steps if step.kind == "seed")
+        self._value_step: dict[str, int] = {}
+        self._bar_history: dict[str, tuple[list[int], list[np.ndarray]]] = {}
+        for step in steps:
+            if step.kind == "forward":
+                self._value_step[step.node.id] = step.index
+            elif step.kind in ("seed", "accumulate"):
+                indices, bars = self._bar_history.setdefault(step.node.id, ([], []))
+                indices.append(step.index)
+                bars.append(step.bar)
+
+    def __len__(self) -> int:
+        return len(self.steps)
+
+    def phase(self, index: int) -> str:
+        """'forward', 'seed' or 'backward': where step ``index`` lies."""
+        if index < self.seed_index:
+            return "forward"
+        return "seed" if index == self.seed_index else "backward"
+
+    # ----- final results ----------------------------------------------------------------------
+
+    def value(self, node_id: str) -> np.ndarray:
+        return self.steps[self._value_step[node_id]].value
+
+    @property
+    def output_value(self) -> float:
+        return float(self.value(self.program.output))
+
+    def bar(self, node_id: str) -> np.ndarray | None:
+        """The node's complete bar, or None for a node that has none (a constant, a dead end)."""
+        history = self._bar_history.get(node_id)
+        return history[1][-1] if history else None
+
+    def gradients(self) -> dict[str, np.ndarray]:
+        """∂c/∂s for every input and parameter s; zeros where s does not reach the output."""
+        return {
+            node.id: self.bar(node.id) if self.bar(node.id) is not None else np.zeros(node.shape)
+            for node in self.program.sources
+        }
+
+    # ----- the state at a step ----------------------------------------------------------------
+
+    def value_at(self, node_id: str, index: int) -> np.ndarray | None:
+        """The node's value once step ``index`` is done, or None if not yet computed."""
+        step = self._value_step[node_id]
+        return self.steps[step].value if step <= index else None
+
+    def bar_at(self, node_id: str, index: int) -> np.ndarray | None:
+        """The node's partial bar once step ``index`` is done, or None before its first addition."""
+        history = self._bar_history.get(node_id)
+        if history is None:
+            return None
+        position = bisect_right(history[0], index)
+        return history[1][position - 1] if position else None
+
+    def state(self, index: int) -> State:
+        """Everything known once step ``index`` (0-based, -1 for before the first) is done."""
+        if not -1 <= index < len(self.steps):
+            raise IndexError(f"step {index} is outside 0..{len(self.steps) - 1}")
+        values = {node_id: self.steps[i].value for node_id, i in self._value_step.items() if i <= index}
+        bars = {}
+        for node_id in self._bar_history:
+            bar = self.bar_at(node_id, index)
+            if bar is not None:
+                bars[node_id] = bar
+        return State(index, values, bars)
+
+    # ----- reading steps ------------------------------------------------------------------------
+
+    @property
+    def nonfinite_steps(self) -> tuple[int, ...]:
+        """Indices of the steps that produced a nan or an infinity."""
+        return tuple(step.index for step in self.steps if step.nonfinite)
+
+    def formula(self, index: int, latex: bool = False) -> str:
+        """The rule applied at step ``index``, with the names of the nodes on its edge."""
+        step = self.steps[index]
+        render = render_latex if latex else render_unicode
+        if step.kind == "forward":
+            return render(step.node.op.formula, _names(step.node, self.program))
+        if step.kind == "seed":
+            return render("{out:bar} = 1", {"out": step.node.name})
+        if step.kind == "backward":
+            return render(step.rule, _names(step.node, self.program))
+        source = self.steps[step.source]
+        return render("{x:bar} += {c}", {"x": step.node.name, "c": f"contribution from {source.node.name}"})
+
+    def flops(self, index: int) -> int:
+        """Floating-point operations of step ``index`` (a bar rule costs as much as its forward)."""
+        step = self.steps[index]
+        if step.kind in ("forward", "backward") and not step.node.op.is_source:
+            node = step.node
+            shapes = tuple(self.program.node(parent).shape for parent in node.inputs)
+            return int(node.op.flops(*shapes, **node.attrs))
+        if step.kind == "accumulate":
+            return int(step.bar.size) if step.count > 1 else 0
+        return 0
