@@ -1,0 +1,19 @@
+"""The core (engine, model, io, cli) never loads Qt: it runs and is tested with no display."""
+
+import subprocess
+import sys
+
+CORE = ["gradviz.engine", "gradviz.engine.ops", "gradviz.engine.tracer", "gradviz.engine.forward_mode",
+        "gradviz.engine.gradcheck", "gradviz.engine.build"]
+
+
+def test_core_never_imports_qt_or_pyqtgraph():
+    code = (
+        "import importlib, sys\n"
+        f"for name in {CORE!r}: importlib.import_module(name)\n"
+        "import gradviz.engine.registry as r; list(r.all_ops())\n"
+        "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('PySide6', 'pyqtgraph', 'shiboken6'))\n"
+        "print(','.join(bad))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "", f"the core imported {result.stdout.strip()}"
