@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import string
+import unicodedata
 from collections.abc import Mapping
 
 COMBINING_MACRON = "\u0304"  # one letter: W̄
@@ -38,6 +39,8 @@ LATEX_SYMBOLS: dict[str, str] = {
     "→": r"\to ",
     "←": r"\leftarrow ",
     "₊": "_{+}",
+    "₀": "_{0}", "₁": "_{1}", "₂": "_{2}", "₃": "_{3}", "₄": "_{4}",
+    "ₒ": "_{o}",
     "ᵢ": "_{i}",
     "ᵏ": "^{k}",
     "ᵖ": "^{p}",
@@ -67,7 +70,14 @@ def ports_in(template: str) -> set[str]:
     return {match.group(1) for match in _PLACEHOLDER.finditer(template)}
 
 
+def _is_simple(name: str) -> bool:
+    """A plain identifier (W, i1, C₁) reads as one symbol; anything else (A⁻¹B, det A) is bracketed."""
+    return all(char.isalnum() or char == "_" for char in name)
+
+
 def _unicode_name(name: str, decoration: str) -> str:
+    if not _is_simple(name):
+        return f"({name})" + {"": "", "bar": COMBINING_MACRON, "dot": COMBINING_DOT}[decoration]
     if decoration == "":
         return name
     if decoration == "dot":
@@ -80,10 +90,14 @@ def _unicode_name(name: str, decoration: str) -> str:
 def _latex_name(name: str, decoration: str) -> str:
     if len(name) == 1:
         body = name
-    elif name[1:].isdigit() and name[0].isalpha():
+    elif name[1:].isascii() and name[1:].isdigit() and name[0].isalpha():
         body = f"{name[0]}_{{{name[1:]}}}"  # i1 → i₁, as the notes write it
+    elif _is_simple(name) and name.isascii():
+        body = r"\mathrm{" + name.replace("_", r"\_") + "}"
     else:
-        body = r"\mathrm{" + name.replace(" ", r"\ ").replace("_", r"\_") + "}"
+        body = _latex_literal(name)
+    if not _is_simple(name) and decoration == "":
+        return rf"\left({body}\right)"
     if decoration == "bar":
         return rf"\bar{{{body}}}" if len(name) == 1 else rf"\overline{{{body}}}"
     if decoration == "dot":
@@ -107,7 +121,8 @@ class _Renderer(string.Formatter):
 
 def render_unicode(template: str, names: Mapping[str, str] | None = None) -> str:
     """``template`` with ports replaced by ``names`` (a port without a name keeps its own)."""
-    return _Renderer(names or {}, latex=False).format(template)
+    # NFC: "a" + combining macron becomes the single character "ā" where Unicode has one, as typed text does
+    return unicodedata.normalize("NFC", _Renderer(names or {}, latex=False).format(template))
 
 
 def render_shapes(template: str, shapes: Mapping[str, tuple[int, ...]]) -> str:

@@ -66,6 +66,14 @@ def source_array(value: Any, dtype: str, node_id: str) -> np.ndarray:
     return array
 
 
+def label_sources(specs: Iterable[NodeSpec]) -> set[str]:
+    """Ids of the nodes feeding a port that takes integer labels (their values are int64)."""
+    return {
+        parent for spec in specs if (op := find_op(spec.op)) is not None
+        for port, parent in zip(op.ports, spec.inputs) if port.dtype == "int"
+    }
+
+
 class Program:
     """Checked nodes in topological order, the output id, and what each node needs."""
 
@@ -98,17 +106,14 @@ class Program:
     # ----- checking ------------------------------------------------------------------------------
 
     def _check_all(self, specs: tuple[NodeSpec, ...]) -> Iterable[Node]:
-        label_sources = {
-            parent for spec in specs if (op := find_op(spec.op)) is not None
-            for port, parent in zip(op.ports, spec.inputs) if port.dtype == "int"
-        }
+        integer_sources = label_sources(specs)
         done: dict[str, Node] = {}
         for spec in specs:
             if not isinstance(spec.id, str) or not spec.id:
                 raise GraphError("every node needs a non-empty string id")
             if spec.id in done:
                 raise NodeError(spec.id, "this id is used by two nodes", "id")
-            node = self._check(spec, done, "int" if spec.id in label_sources else "float")
+            node = self._check(spec, done, "int" if spec.id in integer_sources else "float")
             done[node.id] = node
             yield node
 

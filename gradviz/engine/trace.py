@@ -165,6 +165,13 @@ class Trace:
         history = self._bar_history.get(node_id)
         return history[1][-1] if history else None
 
+    def bars(self) -> dict[str, np.ndarray]:
+        """Every bar the run has: each node on a path from a source to the output, and every input
+        and parameter (zeros for one that does not reach the output). Constants have none."""
+        found = {node.id: self.bar(node.id) for node in self.program.nodes if self.bar(node.id) is not None}
+        found.update({node_id: bar for node_id, bar in self.gradients().items() if node_id not in found})
+        return {node.id: found[node.id] for node in self.program.nodes if node.id in found}
+
     def gradients(self) -> dict[str, np.ndarray]:
         """∂c/∂s for every input and parameter s; zeros where s does not reach the output."""
         return {

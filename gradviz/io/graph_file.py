@@ -1,0 +1,263 @@
+"""Reading and writing graph files (JSON, ``"format": "gradviz-graph"``).
+
+Reading goes text → JSON → version check and migrations → schema → plain records (``GraphFile``),
+and only then, in ``compile_file``, to a live Program. Every failure on the way, from binary garbage
+to a shape mismatch, is one ``GraphFileError`` whose message names the file, the node and the field.
+
+Writing is strict and canonical (fixed key order, one node per line, floats as Python's shortest
+repr), so saving what was loaded gives the same bytes again, and it is atomic: a failed save leaves
+the old file as it was.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import fastjsonschema
+import numpy as np
+
+from gradviz.engine.errors import GradvizError, NodeError
+from gradviz.engine.program import NodeSpec, Program, label_sources
+from gradviz.io.errors import GraphFileError
+from gradviz.io.migrations import CURRENT_VERSION, VersionError, migrate
+from gradviz.io.paths import SCHEMA
+from gradviz.model.compile import compile_graph
+
+FORMAT = "gradviz-graph"
+
+VIEW_KEYS = ("zoom", "center", "step", "mode")
+
+
+@dataclass(frozen=True)
+class GraphFile:
+    """A graph file's content as plain records: graph semantics apart from layout and view."""
+
+    nodes: tuple[NodeSpec, ...]
+    output: str
+    layout: Mapping[str, tuple[float, float]] = field(default_factory=dict)
+    view: Mapping[str, Any] = field(default_factory=dict)
+    title: str = ""
+    description: str = ""
+
+
+@cache
+def _validator() -> Any:
+    """The published schema compiled to Python once (fastjsonschema: ~20× jsonschema on big values)."""
+    return fastjsonschema.compile(json.loads(SCHEMA.read_text(encoding="utf-8")))
+
+
+# ----- reading ------------------------------------------------------------------------------------
+
+
+def _reject_constant(name: str) -> float:
+    raise ValueError(f"{name} is not a number JSON allows")
+
+
+def _document(data: str | bytes, path: str | Path | None) -> dict[str, Any]:
+    if isinstance(data, bytes):
+        if b"\x00" in data[:1024]:
+            raise GraphFileError(path, "not a text file (binary data)")
+        try:
+            data = data.decode("utf-8")
+        except UnicodeDecodeError:
+            raise GraphFileError(path, "not a text file (it is not UTF-8)") from None
+    try:
+        document = json.loads(data, parse_constant=_reject_constant)
+    except json.JSONDecodeError as error:
+        raise GraphFileError(path, f"not JSON: {error.msg} at line {error.lineno} column {error.colno}") from None
+    except ValueError as error:
+        raise GraphFileError(path, f"not valid JSON: {error}") from None
+    if not isinstance(document, dict):
+        raise GraphFileError(path, f"not a gradviz graph: the top level is a JSON {type(document).__name__}")
+    return document
+
+
+def _check_format_and_version(document: dict[str, Any], path: str | Path | None) -> dict[str, Any]:
+    if document.get("format") != FORMAT:
+        found = document.get("format")
+        raise GraphFileError(path, f"not a gradviz graph (format is {found!r}, expected {FORMAT!r})", field="format")
+    version = document.get("version")
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise GraphFileError(path, f"version must be an integer, not {version!r}", field="version")
+    try:
+        return migrate(document, version)
+    except VersionError as error:
+        raise GraphFileError(path, str(error), field="version") from None
+
+
+def _schema_error(error: fastjsonschema.JsonSchemaValueException, document: dict[str, Any],
+                  path: str | Path | None) -> GraphFileError:
+    """The validator's complaint as file, node and field (``nodes[3].inputs`` → node 'a', 'inputs')."""
+    steps = [str(step) for step in error.path[1:]]
+    message = error.message.split(" ", 1)[1] if " " in error.message else error.message
+    missing = re.fullmatch(r"must contain \[(.*?)\] properties", message)
+    if missing:
+        first = missing.group(1).split(",")[0].strip(" '")
+        steps, message = [*steps, first], "missing"
+    if len(steps) >= 2 and steps[0] == "nodes" and steps[1].isdigit():
+        node = document["nodes"][int(steps[1])]
+        named = isinstance(node, dict) and isinstance(node.get("id"), str)
+        field_name = ".".join(steps[2:]) or None
+        if named:
+            return GraphFileError(path, message, node=node["id"], field=field_name)
+        where = f"node #{int(steps[1]) + 1}" + (f", field {field_name!r}" if field_name else "")
+        return GraphFileError(path, f"{where}: {message}")
+    return GraphFileError(path, message, field=".".join(steps) or None)
+
+
+def _array(value: Any, node_id: str, path: str | Path | None) -> np.ndarray:
+    try:
+        array = np.array(value, dtype=np.float64)
+    except (ValueError, TypeError):
+        raise GraphFileError(path, "value must be a number or nested lists of equal lengths (it is ragged)",
+                             node=node_id, field="value") from None
+    if not np.all(np.isfinite(array)):
+        raise GraphFileError(path, "value holds a number too large for float64", node=node_id, field="value")
+    return array
+
+
+def parse(data: str | bytes, path: str | Path | None = None) -> GraphFile:
+    """A graph file's text (or bytes) as records; GraphFileError naming ``path`` if it is bad."""
+    try:
+        document = _check_format_and_version(_document(data, path), path)
+        try:
+            _validator()(document)
+        except fastjsonschema.JsonSchemaValueException as error:
+            raise _schema_error(error, document, path) from None
+        nodes = tuple(
+            NodeSpec(
+                id=node["id"], op=node["op"], inputs=tuple(node.get("inputs", ())), attrs=node.get("attrs", {}),
+                value=_array(node["value"], node["id"], path) if "value" in node else None,
+                label=node.get("label"),
+            )
+            for node in document["nodes"]
+        )
+    except RecursionError:
+        raise GraphFileError(path, "nested too deeply to be a graph") from None
+    layout = {node_id: (float(x), float(y)) for node_id, (x, y) in document.get("layout", {}).items()}
+    view = {key: document["view"][key] for key in VIEW_KEYS if key in document.get("view", {})}
+    return GraphFile(nodes, document["output"], layout, view, document.get("title", ""),
+                     document.get("description", ""))
+
+
+def read(path: str | Path) -> GraphFile:
+    """Parse the graph file at ``path``."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError as error:
+        raise GraphFileError(path, f"cannot read the file: {error.strerror or error}") from None
+    return parse(data, path)
+
+
+def compile_file(graph: GraphFile, path: str | Path | None = None) -> Program:
+    """The Program of ``graph``; graph errors (cycles, shapes, attributes) as GraphFileError."""
+    try:
+        return compile_graph(graph.nodes, graph.output)
+    except NodeError as error:
+        field_name = "output" if error.node_id == graph.output and error.field is None else error.field
+        raise GraphFileError(path, error.reason, node=error.node_id, field=field_name) from None
+    except GradvizError as error:
+        raise GraphFileError(path, str(error), field="output" if "output" in str(error) else None) from None
+
+
+def load(path: str | Path) -> tuple[GraphFile, Program]:
+    """Read and compile the graph file at ``path``."""
+    graph = read(path)
+    return graph, compile_file(graph, path)
+
+
+# ----- writing ------------------------------------------------------------------------------------
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, allow_nan=False)
+
+
+def _node_json(spec: NodeSpec, integer: bool) -> str:
+    entry: dict[str, Any] = {"id": spec.id, "op": spec.op}
+    if spec.label:
+        entry["label"] = spec.label
+    if spec.inputs:
+        entry["inputs"] = list(spec.inputs)
+    if spec.attrs:
+        entry["attrs"] = {name: list(v) if isinstance(v, tuple) else v for name, v in spec.attrs.items()}
+    if spec.value is not None:
+        array = np.asarray(spec.value, dtype=np.int64 if integer else np.float64)
+        entry["value"] = array.tolist()
+    return _json(entry)
+
+
+def dumps(graph: GraphFile) -> str:
+    """The canonical text of ``graph``: fixed key order, one node and one position per line."""
+    integers = label_sources(graph.nodes)
+    lines = ["{", f'  "format": "{FORMAT}",', f'  "version": {CURRENT_VERSION},']
+    if graph.title:
+        lines.append(f'  "title": {_json(graph.title)},')
+    if graph.description:
+        lines.append(f'  "description": {_json(graph.description)},')
+    lines.append(f'  "output": {_json(graph.output)},')
+    nodes = ",\n".join(f"    {_node_json(spec, spec.id in integers)}" for spec in graph.nodes)
+    sections = [f'  "nodes": [\n{nodes}\n  ]']
+    if graph.layout:
+        positions = ",\n".join(
+            f"    {_json(node_id)}: {_json([float(x), float(y)])}" for node_id, (x, y) in graph.layout.items()
+        )
+        sections.append(f'  "layout": {{\n{positions}\n  }}')
+    view = {key: graph.view[key] for key in VIEW_KEYS if key in graph.view}
+    if view:
+        sections.append(f'  "view": {_json(view)}')
+    return "\n".join(lines) + "\n" + ",\n".join(sections) + "\n}\n"
+
+
+def save(graph: GraphFile, path: str | Path) -> None:
+    """Write ``graph`` to ``path`` atomically: a temporary file beside it, fsynced, then renamed over it.
+
+    If anything fails, the old file is untouched and the temporary file is removed.
+    """
+    path = Path(path)
+    try:
+        text = dumps(graph)
+        mode = path.stat().st_mode & 0o777 if path.exists() else _default_mode()
+        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except (OSError, ValueError, TypeError) as error:
+        raise GraphFileError(path, f"cannot save: {getattr(error, 'strerror', None) or error}") from None
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
+            stream.write(text)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.chmod(temporary, mode)
+        os.replace(temporary, path)
+        _fsync_directory(path.parent)
+    except OSError as error:
+        Path(temporary).unlink(missing_ok=True)
+        raise GraphFileError(path, f"cannot save: {error.strerror or error}") from None
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _default_mode() -> int:
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+def _fsync_directory(directory: Path) -> None:
+    """Make the rename itself durable (POSIX); a no-op where directories cannot be opened."""
+    try:
+        descriptor = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
