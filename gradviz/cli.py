@@ -1,41 +1,221 @@
-"""The command line: ``python main.py`` / ``gradviz``.
+"""The command line: ``python main.py CMD`` or ``gradviz CMD``.
 
-Until the window exists (issue 4), running with no arguments prints the step-by-step trace of the
-lecture notes' linear layer, so a fresh install shows what gradviz is about at once.
+    run GRAPH [--mode reverse|forward] [--json]   values and bars
+    trace GRAPH [--json]                          the steps, one per line, as a student reads them
+    check GRAPH [--tolerance T]                   finite differences against every bar; exit 1 above T
+    export GRAPH --to numpy|torch [-o FILE]       a standalone script computing the same values and bars
+
+Exit codes: 0 success, 1 check failed, 2 bad input (file or graph), with one line on stderr. With no
+command the window would open; until it exists (issue 4), gradviz prints the trace of the default
+example, or of the file given alone.
 """
 
 from __future__ import annotations
 
+import argparse
+import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 
-from gradviz.engine.build import Builder
 from gradviz.engine.describe import line, sentence
-from gradviz.engine.program import Program
+from gradviz.engine.errors import GradvizError, NodeError
+from gradviz.engine.forward_mode import forward_mode
+from gradviz.engine.gradcheck import TOLERANCE, gradcheck
+from gradviz.engine.trace import Trace
 from gradviz.engine.tracer import run
+from gradviz.io.errors import GraphFileError
+from gradviz.io.graph_file import GraphFile, load
+from gradviz.io.paths import DEFAULT_EXAMPLE
+
+EXIT_OK, EXIT_CHECK_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+COMMANDS = ("run", "trace", "check", "export")
 
 
-def linear_layer_example() -> Program:
-    """Notes 20.2: a = W x, c = Σ (a − y)²."""
-    g = Builder()
-    a = g.op("matmul", g.parameter("W", [[0.1, -0.3], [0.7, 0.2]]), g.input("x", [[1.0], [2.0]]), id="a")
-    return g.program(g.op("mse", a, g.constant("y", [[0.5], [0.0]]), id="c"))
+def as_json(array: np.ndarray) -> Any:
+    """A nested list (or number) for JSON; nan and infinities, which JSON cannot hold, become null."""
+    array = np.asarray(array)
+    if array.dtype.kind == "f" and not np.isfinite(array).all():
+        return np.where(np.isfinite(array), array, None).tolist()
+    return array.tolist()
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Print the trace of the default example, step by step, with each bar at the end."""
-    del argv  # the commands arrive with the graph files (issue 3)
-    trace = run(linear_layer_example())
+def _traced(graph_path: str) -> tuple[GraphFile, Trace]:
+    graph, program = load(graph_path)
+    try:
+        return graph, run(program)
+    except NodeError as error:
+        raise GraphFileError(graph_path, error.reason, node=error.node_id, field=error.field) from None
+
+
+# ----- commands ---------------------------------------------------------------------------------
+
+
+def command_run(args: argparse.Namespace) -> int:
+    graph, trace = _traced(args.graph)
+    program = trace.program
+    values = {node.id: trace.value(node.id) for node in program.nodes}
+    if args.mode == "forward":
+        result = forward_mode(program, record=False)
+        bars, passes = dict(result.gradients), result.passes
+    else:
+        bars, passes = trace.bars(), 1
+    if args.json:
+        print(json.dumps({
+            "output": program.output,
+            "values": {key: as_json(value) for key, value in values.items()},
+            "bars": {key: as_json(bar) for key, bar in bars.items()},
+            "passes": passes,
+        }))
+        return EXIT_OK
+    print(f"{graph.title or Path(args.graph).name}: c = {program.output} = {trace.output_value:.6g}")
+    print(f"{args.mode} mode, {passes} pass{'es' if passes != 1 else ''}")
+    with np.printoptions(precision=4, suppress=True, linewidth=100):
+        for node in program.nodes:
+            print(f"\n{node.name} ({node.op.name}) =\n{values[node.id]}")
+            if node.id in bars:
+                print(f"{node.name}̄ =\n{bars[node.id]}")
+    return EXIT_OK
+
+
+def _step_json(trace: Trace, index: int) -> dict[str, Any]:
+    step = trace.steps[index]
+    entry: dict[str, Any] = {
+        "index": index, "kind": step.kind, "node": step.node.id, "formula": trace.formula(index),
+        "sentence": sentence(trace, index), "flops": trace.flops(index), "nonfinite": bool(step.nonfinite),
+    }
+    if step.kind == "forward":
+        entry["value"] = as_json(step.value)
+    elif step.kind == "seed":
+        entry["bar"] = as_json(step.bar)
+    elif step.kind == "backward":
+        entry.update(parent=step.parent.id, port=step.port_name, contribution=as_json(step.contribution),
+                     summed_axes=list(step.summed_axes))
+    else:
+        entry.update(source=step.source, count=step.count, bar=as_json(step.bar))
+    return entry
+
+
+def command_trace(args: argparse.Namespace) -> int:
+    _, trace = _traced(args.graph)
+    if args.json:
+        steps = [_step_json(trace, index) for index in range(len(trace))]
+        print(json.dumps({"output": trace.program.output, "seed_index": trace.seed_index, "steps": steps},
+                         ensure_ascii=False))
+        return EXIT_OK
+    for index in range(len(trace)):
+        print(line(trace, index))
+    flagged = trace.nonfinite_steps
+    if flagged:
+        print(f"non-finite numbers first appear at step {flagged[0]}: {sentence(trace, flagged[0])}")
+    return EXIT_OK
+
+
+def command_check(args: argparse.Namespace) -> int:
+    _, program = load(args.graph)
+    try:
+        result = gradcheck(program, tolerance=args.tolerance)
+    except NodeError as error:
+        raise GraphFileError(args.graph, error.reason, node=error.node_id, field=error.field) from None
+    for source, check in result.sources.items():
+        verdict = "ok" if check.max_error <= args.tolerance else "FAILED"
+        print(f"{source:<16} largest relative error {check.max_error:.2e}   {verdict}")
+    print(f"{'passed' if result.passed else 'failed'}: tolerance {args.tolerance:.0e}, "
+          f"central differences in float64")
+    return EXIT_OK if result.passed else EXIT_CHECK_FAILED
+
+
+def command_export(args: argparse.Namespace) -> int:
+    from gradviz.export import numpy_script, torch_script  # noqa: PLC0415 - only this command needs it
+
+    graph, program = load(args.graph)
+    script = (numpy_script if args.to == "numpy" else torch_script)(graph, program)
+    if args.output:
+        try:
+            Path(args.output).write_text(script, encoding="utf-8")
+        except OSError as error:
+            raise GraphFileError(args.output, f"cannot write the script: {error.strerror or error}") from None
+    else:
+        sys.stdout.write(script)
+    return EXIT_OK
+
+
+def command_show(args: argparse.Namespace) -> int:
+    """No command: the window's job. Until the window exists, the trace in words."""
+    _, trace = _traced(args.graph)
     for index in range(len(trace)):
         print(line(trace, index))
         print(f"           {sentence(trace, index)}")
-    print()
     with np.printoptions(precision=4, suppress=True):
         for source, bar in trace.gradients().items():
-            print(f"{source}̄ =\n{bar}")
-    return 0
+            print(f"\n{source}̄ =\n{bar}")
+    return EXIT_OK
+
+
+# ----- parsing ----------------------------------------------------------------------------------
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse whose usage errors are one line and exit 2, like every other bad input."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        sys.stderr.write(f"gradviz: {message} (see gradviz --help)\n")
+        raise SystemExit(EXIT_BAD_INPUT)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="gradviz", description="Reverse-mode differentiation, step by step.")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    run_parser = commands.add_parser("run", help="forward and backward: values and bars")
+    run_parser.add_argument("graph")
+    run_parser.add_argument("--mode", choices=("reverse", "forward"), default="reverse")
+    run_parser.add_argument("--json", action="store_true", help="one JSON object on stdout")
+    run_parser.set_defaults(handler=command_run)
+
+    trace_parser = commands.add_parser("trace", help="the steps, one per line")
+    trace_parser.add_argument("graph")
+    trace_parser.add_argument("--json", action="store_true")
+    trace_parser.set_defaults(handler=command_trace)
+
+    check_parser = commands.add_parser("check", help="finite differences against every bar")
+    check_parser.add_argument("graph")
+    check_parser.add_argument("--tolerance", type=float, default=TOLERANCE)
+    check_parser.set_defaults(handler=command_check)
+
+    export_parser = commands.add_parser("export", help="a standalone numpy or PyTorch script")
+    export_parser.add_argument("graph")
+    export_parser.add_argument("--to", choices=("numpy", "torch"), required=True)
+    export_parser.add_argument("-o", "--output", help="write the script here instead of stdout")
+    export_parser.set_defaults(handler=command_export)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; every bad input ends as one line on stderr and exit code 2."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or (len(argv) == 1 and argv[0] not in COMMANDS and not argv[0].startswith("-")):
+        args = argparse.Namespace(graph=argv[0] if argv else str(DEFAULT_EXAMPLE))
+        handler: Callable[[argparse.Namespace], int] = command_show
+    else:
+        try:
+            args = build_parser().parse_args(argv)
+        except SystemExit as stop:  # --help (0) or a usage error (2, already said on stderr)
+            return int(stop.code or 0)
+        handler = args.handler
+    try:
+        return handler(args)
+    except GraphFileError as error:
+        sys.stderr.write(f"gradviz: {error}\n")
+        return EXIT_BAD_INPUT
+    except GradvizError as error:
+        sys.stderr.write(f"gradviz: {getattr(args, 'graph', '')}: {error}\n")
+        return EXIT_BAD_INPUT
+    except BrokenPipeError:  # `gradviz trace big.json | head` is fine
+        return EXIT_OK
 
 
 if __name__ == "__main__":

@@ -1,0 +1,220 @@
+"""Graph files: round trips, migrations, atomic saving, and one readable error for every bad file."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from gradviz.io import graph_file, migrations
+from gradviz.io.errors import GraphFileError
+from gradviz.io.graph_file import GraphFile, compile_file, dumps, parse, read, save
+from gradviz.io.paths import EXAMPLES, SCHEMA
+
+EXAMPLE_FILES = sorted(EXAMPLES.glob("*.json"))
+VALID = {
+    "format": "gradviz-graph", "version": 1, "output": "c",
+    "nodes": [
+        {"id": "W", "op": "parameter", "value": [[0.1, -0.3], [0.7, 0.2]]},
+        {"id": "x", "op": "input", "value": [[1.0], [2.0]]},
+        {"id": "a", "op": "matmul", "inputs": ["W", "x"]},
+        {"id": "y", "op": "constant", "value": [[0.5], [0.0]]},
+        {"id": "c", "op": "mse", "inputs": ["a", "y"], "attrs": {"reduction": "sum"}},
+    ],
+    "layout": {"W": [0, 0], "x": [0, 120], "a": [200, 60], "y": [200, 180], "c": [400, 100]},
+}
+
+
+def same_graph(one: GraphFile, other: GraphFile) -> None:
+    assert (one.output, one.title, one.description) == (other.output, other.title, other.description)
+    assert dict(one.layout) == dict(other.layout) and dict(one.view) == dict(other.view)
+    assert len(one.nodes) == len(other.nodes)
+    for a, b in zip(one.nodes, other.nodes, strict=True):
+        assert (a.id, a.op, tuple(a.inputs), a.label) == (b.id, b.op, tuple(b.inputs), b.label)
+        assert json.dumps(dict(a.attrs)) == json.dumps(dict(b.attrs))
+        if a.value is None:
+            assert b.value is None
+        else:
+            np.testing.assert_array_equal(a.value, b.value)
+
+
+def test_the_issue_example_loads_and_computes():
+    graph = parse(json.dumps(VALID), "example.json")
+    program = compile_file(graph)
+    assert [node.id for node in program.nodes] == ["W", "x", "a", "y", "c"]
+    assert graph.layout["a"] == (200.0, 60.0)
+
+
+@pytest.mark.parametrize("path", EXAMPLE_FILES, ids=lambda p: p.name)
+def test_round_trips(path, tmp_path):
+    loaded = read(path)
+    target = tmp_path / path.name
+    save(loaded, target)
+    same_graph(loaded, read(target))  # load → save → load: the same graph
+    first = target.read_bytes()
+    save(read(target), target)
+    assert target.read_bytes() == first  # save → load → save: the same bytes
+    assert path.read_bytes() == first, "examples are stored in canonical form"
+
+
+def test_labels_are_saved_as_integers(tmp_path):
+    path = EXAMPLES / "mlp_cross_entropy.json"
+    text = dumps(read(path))
+    assert '"labels", "op": "constant", "value": [0, 2, 1, 2]' in text
+
+
+def test_files_in_any_node_order_compile_topologically():
+    shuffled = dict(VALID, nodes=list(reversed(VALID["nodes"])))
+    program = compile_file(parse(json.dumps(shuffled)))
+    order = [node.id for node in program.nodes]
+    assert order.index("a") > max(order.index("W"), order.index("x"))
+
+
+def test_the_published_schema_is_the_one_used():
+    schema = json.loads(SCHEMA.read_text())
+    assert schema["properties"]["format"]["const"] == "gradviz-graph"
+    assert schema["properties"]["version"]["const"] == migrations.CURRENT_VERSION
+
+
+# ----- migrations ---------------------------------------------------------------------------------
+
+
+def _version_zero():
+    """A synthetic older format: 'kind' where version 1 says 'op'."""
+    document = json.loads(json.dumps(VALID))
+    document["version"] = 0
+    for node in document["nodes"]:
+        node["kind"] = node.pop("op")
+    return document
+
+
+def _zero_to_one(document):
+    for node in document["nodes"]:
+        node["op"] = node.pop("kind")
+    return {**document, "version": 1}
+
+
+def test_migration_path_from_version_zero(monkeypatch):
+    monkeypatch.setitem(migrations.MIGRATIONS, 0, _zero_to_one)
+    graph = parse(json.dumps(_version_zero()))
+    assert [node.op for node in graph.nodes] == [node["op"] for node in VALID["nodes"]]
+    assert "version" in dumps(graph) and '"version": 1' in dumps(graph)  # written strictly, as the newest
+
+
+def test_a_version_without_a_migration_is_refused():
+    with pytest.raises(GraphFileError, match="version 0 is too old"):
+        parse(json.dumps(_version_zero()), "old.json")
+
+
+def test_a_broken_migration_is_caught(monkeypatch):
+    monkeypatch.setitem(migrations.MIGRATIONS, 0, lambda document: document)
+    with pytest.raises(GraphFileError, match="did not produce version 1"):
+        parse(json.dumps(_version_zero()))
+
+
+# ----- atomic saving ------------------------------------------------------------------------------
+
+
+def test_save_is_atomic_and_durable(tmp_path, monkeypatch):
+    target = tmp_path / "g.json"
+    target.write_text("old contents")
+    synced = []
+    real_fsync = os.fsync
+    monkeypatch.setattr(graph_file.os, "fsync", lambda fd: (synced.append(fd), real_fsync(fd)))
+    save(parse(json.dumps(VALID)), target)
+    assert len(synced) >= 1
+    assert read(target).output == "c"
+    assert [p.name for p in tmp_path.iterdir()] == ["g.json"]
+
+
+def test_a_failed_save_leaves_the_old_file_intact(tmp_path, monkeypatch):
+    target = tmp_path / "g.json"
+    target.write_text("old contents")
+
+    def refuse(*_):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(graph_file.os, "replace", refuse)
+    with pytest.raises(GraphFileError, match="cannot save: No space left on device"):
+        save(parse(json.dumps(VALID)), target)
+    assert target.read_text() == "old contents"
+    assert [p.name for p in tmp_path.iterdir()] == ["g.json"], "the temporary file is removed"
+
+
+def test_saving_into_a_missing_folder_is_one_error(tmp_path):
+    with pytest.raises(GraphFileError, match="cannot save"):
+        save(parse(json.dumps(VALID)), tmp_path / "no" / "such" / "g.json")
+
+
+def test_save_keeps_the_file_mode(tmp_path):
+    target = tmp_path / "g.json"
+    target.write_text("{}")
+    target.chmod(0o640)
+    save(parse(json.dumps(VALID)), target)
+    assert target.stat().st_mode & 0o777 == 0o640
+
+
+# ----- fuzzing: nothing but GraphFileError ----------------------------------------------------------
+
+
+def _load_any(data):
+    try:
+        compile_file(parse(data, "fuzz.json"), "fuzz.json")
+    except GraphFileError as error:
+        assert "\n" not in str(error) and str(error).startswith("fuzz.json")
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(json_values)
+def test_random_json_gives_only_graph_file_errors(value):
+    _load_any(json.dumps(value))
+
+
+KEYS = ["format", "version", "output", "nodes", "layout", "id", "op", "inputs", "attrs", "value", "label"]
+REPLACEMENTS = st.sampled_from([None, 0, -1, 2, 1.5, "", "c", "x", "matmul", [], {}, [[1, 2], [3]], [1e308, 1e308],
+                                ["W", "W"], {"axis": "rows"}, {"reduction": "max"}, True, "W"])
+
+
+@st.composite
+def mutated_documents(draw):
+    document = json.loads(json.dumps(VALID))
+    for _ in range(draw(st.integers(1, 3))):
+        nodes = [node for node in document.get("nodes", []) if isinstance(node, dict)] \
+            if isinstance(document.get("nodes"), list) else []
+        target = draw(st.sampled_from(nodes)) if nodes and draw(st.booleans()) else document
+        key = draw(st.sampled_from(KEYS))
+        if draw(st.booleans()) and key in target:
+            del target[key]
+        else:
+            target[key] = draw(REPLACEMENTS)
+    return document
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(mutated_documents())
+def test_mutated_valid_files_give_only_graph_file_errors(document):
+    _load_any(json.dumps(document))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.data())
+def test_truncated_and_corrupted_bytes_give_only_graph_file_errors(data):
+    text = json.dumps(VALID).encode()
+    cut = data.draw(st.integers(0, len(text)))
+    flips = data.draw(st.lists(st.tuples(st.integers(0, len(text) - 1), st.integers(0, 255)), max_size=4))
+    corrupted = bytearray(text[:cut] if data.draw(st.booleans()) else text)
+    for position, byte in flips:
+        if position < len(corrupted):
+            corrupted[position] = byte
+    _load_any(bytes(corrupted))
