@@ -13,13 +13,13 @@ example, or of the file given alone.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+import orjson
 
 from gradviz.engine.describe import line, sentence
 from gradviz.engine.errors import GradvizError, NodeError
@@ -36,11 +36,15 @@ COMMANDS = ("run", "trace", "check", "export")
 
 
 def as_json(array: np.ndarray) -> Any:
-    """A nested list (or number) for JSON; nan and infinities, which JSON cannot hold, become null."""
+    """An array as orjson takes it: a number for a scalar, else a C-ordered array (views are copied)."""
     array = np.asarray(array)
-    if array.dtype.kind == "f" and not np.isfinite(array).all():
-        return np.where(np.isfinite(array), array, None).tolist()
-    return array.tolist()
+    return array.item() if array.ndim == 0 else np.ascontiguousarray(array)
+
+
+def dump_json(document: dict[str, Any]) -> str:
+    """``document`` as one line of JSON. orjson writes numpy arrays ~10× faster than json, and writes
+    nan and infinities, which JSON cannot hold, as null."""
+    return orjson.dumps(document, option=orjson.OPT_SERIALIZE_NUMPY).decode()
 
 
 def _traced(graph_path: str) -> tuple[GraphFile, Trace]:
@@ -64,7 +68,7 @@ def command_run(args: argparse.Namespace) -> int:
     else:
         bars, passes = trace.bars(), 1
     if args.json:
-        print(json.dumps({
+        print(dump_json({
             "output": program.output,
             "values": {key: as_json(value) for key, value in values.items()},
             "bars": {key: as_json(bar) for key, bar in bars.items()},
@@ -103,8 +107,7 @@ def command_trace(args: argparse.Namespace) -> int:
     _, trace = _traced(args.graph)
     if args.json:
         steps = [_step_json(trace, index) for index in range(len(trace))]
-        print(json.dumps({"output": trace.program.output, "seed_index": trace.seed_index, "steps": steps},
-                         ensure_ascii=False))
+        print(dump_json({"output": trace.program.output, "seed_index": trace.seed_index, "steps": steps}))
         return EXIT_OK
     for index in range(len(trace)):
         print(line(trace, index))

@@ -35,7 +35,7 @@ def with_node(index, **changes):
 
 
 BAD_FILES = {
-    "not JSON": ('{"format": "gradviz-graph", "version": 1,,}', "not JSON: Expecting"),
+    "not JSON": ('{"format": "gradviz-graph", "version": 1,,}', "not JSON: unexpected character"),
     "wrong format name": (graph().replace("gradviz-graph", "gradviz-grph"), "format is 'gradviz-grph'"),
     "unknown version": (graph().replace('"version": 1', '"version": 99'), "version 99, made by a newer gradviz"),
     "unknown op": (with_node(2, op="matmull"), "node 'a', field 'op': unknown op 'matmull'"),
@@ -51,7 +51,9 @@ BAD_FILES = {
     "output missing": (graph().replace('"output": "c"', '"output": "nope"'), "the output 'nope' names no node"),
     "output not scalar": (graph().replace('"output": "c"', '"output": "a"'), "must be a scalar cost"),
     "binary garbage": (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\xff\xfe", "not a text file"),
-    "pathological nesting": ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
+    "pathological nesting": (with_node(1, value="DEEP").replace('"DEEP"', "[" * 100_000 + "1" + "]" * 100_000),
+                             "nested too deeply"),
+    "nesting as the whole file": ("[" * 100_000 + "]" * 100_000, "not a gradviz graph"),
 }
 
 
