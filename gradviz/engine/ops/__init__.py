@@ -2,6 +2,7 @@
 
 from gradviz.engine.ops import (  # noqa: F401 - imported for their registrations
     arithmetic,
+    conv,
     elementwise,
     linalg,
     losses,
