@@ -14,8 +14,9 @@ from typing import NamedTuple
 
 import numpy as np
 
+from gradviz.engine.errors import GradvizError
 from gradviz.engine.program import Node, Program
-from gradviz.engine.tracer import _call, forward_values
+from gradviz.engine.tracer import at_node, forward_values
 
 
 class TangentStep(NamedTuple):
@@ -54,7 +55,10 @@ def _tangent_of(node: Node, tangents: Mapping[str, np.ndarray], values: Mapping[
         t = tangents.get(parent)
         if rule is None or t is None:
             continue
-        part = np.asarray(_call(node, rule, t, z, *xs))
+        try:
+            part = np.asarray(rule(t, z, *xs, **node.attrs))
+        except GradvizError as error:
+            raise at_node(node, error) from None
         total = part if total is None else total + part
     return None if total is None else np.broadcast_to(total, z.shape)
 

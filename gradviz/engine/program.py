@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from types import MappingProxyType
 from typing import Any
 
@@ -62,7 +63,7 @@ def source_array(value: Any, dtype: str, node_id: str) -> np.ndarray:
         if not np.all(np.isfinite(array)) or not np.array_equal(array, np.round(array)):
             raise NodeError(node_id, "labels must be whole numbers", "value")
         array = array.astype(np.int64)
-    array.flags.writeable = False
+    array.setflags(write=False)
     return array
 
 
@@ -87,10 +88,43 @@ class Program:
         if out_shape != ():
             raise NodeError(output, f"the output must be a scalar cost, but its shape is {show(out_shape)}")
         self.output = output
+        self.parents: Mapping[str, tuple[Node, ...]] = MappingProxyType(
+            {node.id: tuple(self.nodes[self.index[parent]] for parent in node.inputs) for node in self.nodes}
+        )
         self.needs_bar: Mapping[str, bool] = MappingProxyType(self._needs_bar())
+
+    @cached_property
+    def forward_plan(self) -> tuple[tuple[Node, Any, tuple[str, ...], dict[str, Any]], ...]:
+        """Per op node, in order: (node, its forward, its input ids, its attributes as a plain dict)."""
+        return tuple((node, node.op.forward, node.inputs, dict(node.attrs))
+                     for node in self.nodes if not node.op.is_source)
+
+    @cached_property
+    def backward_plan(self) -> tuple[tuple[Node, dict[str, Any], tuple[tuple[int, Node, Any], ...]], ...]:
+        """Per op node, last first: (node, attributes, the (port, parent, bar rule) edges that carry a bar).
+
+        Everything here follows from the immutable program, so the tracer's hot loop reads it instead of
+        working it out again on every run.
+        """
+        plan = []
+        for node in reversed(self.nodes):
+            if node.op.is_source or not self.needs_bar[node.id]:
+                continue
+            edges = tuple(
+                (port, parent, node.op.vjp[port])
+                for port, parent in enumerate(self.parents[node.id])
+                if node.op.vjp[port] is not None and self.needs_bar[parent.id]
+            )
+            plan.append((node, dict(node.attrs), edges))
+        return tuple(plan)
 
     def node(self, node_id: str) -> Node:
         return self.nodes[self.index[node_id]]
+
+    @cached_property
+    def sources_and_constants(self) -> tuple[Node, ...]:
+        """Every node that holds a value rather than computing one."""
+        return tuple(node for node in self.nodes if node.op.is_source)
 
     @property
     def sources(self) -> tuple[Node, ...]:

@@ -128,19 +128,26 @@ class State:
 class Trace:
     """The steps of one run of a program, and the state at any step."""
 
-    def __init__(self, program: Program, steps: tuple[Step, ...]) -> None:
+    def __init__(self, program: Program, steps: tuple[Step, ...],
+                 bar_history: dict[str, tuple[list[int], list[np.ndarray]]] | None = None,
+                 value_step: dict[str, int] | None = None) -> None:
+        """``bar_history`` (node id → step indices and bars after them) and ``value_step`` (node id → its
+        forward step) may come from the tracer, which knows them while recording; otherwise they are
+        read off the steps."""
         self.program = program
         self.steps = steps
-        self.seed_index = next(step.index for step in steps if step.kind == "seed")
-        self._value_step: dict[str, int] = {}
-        self._bar_history: dict[str, tuple[list[int], list[np.ndarray]]] = {}
-        for step in steps:
-            if step.kind == "forward":
-                self._value_step[step.node.id] = step.index
-            elif step.kind in ("seed", "accumulate"):
-                indices, bars = self._bar_history.setdefault(step.node.id, ([], []))
-                indices.append(step.index)
-                bars.append(step.bar)
+        self.seed_index = len(program.nodes)  # one forward step per node, then the seed
+        self._value_step: dict[str, int] = value_step if value_step is not None else {
+            step.node.id: step.index for step in steps[: self.seed_index]
+        }
+        if bar_history is None:
+            bar_history = {}
+            for step in steps[self.seed_index:]:
+                if step.kind in ("seed", "accumulate"):
+                    indices, bars = bar_history.setdefault(step.node.id, ([], []))
+                    indices.append(step.index)
+                    bars.append(step.bar)
+        self._bar_history = bar_history
 
     def __len__(self) -> int:
         return len(self.steps)

@@ -23,7 +23,7 @@ from gradviz.engine.trace import AccumulateStep, BackwardStep, ForwardStep, Seed
 def _frozen(array: object) -> np.ndarray:
     """``array`` as a read-only ndarray, so nothing downstream can change a recorded step."""
     array = np.asarray(array)
-    array.flags.writeable = False
+    array.setflags(write=False)
     return array
 
 
@@ -36,26 +36,24 @@ def _source_value(node: Node, overrides: Mapping[str, object]) -> np.ndarray:
     return value
 
 
-def _call(node: Node, rule, *args: object) -> np.ndarray:  # noqa: ANN001
-    """Apply one of ``node``'s rules; a GradvizError it raises becomes a NodeError naming the node."""
-    try:
-        return rule(*args, **node.attrs)
-    except NodeError:
-        raise
-    except GradvizError as error:
-        raise NodeError(node.id, str(error)) from None
+def at_node(node: Node, error: GradvizError) -> NodeError:
+    """A rule's error as a NodeError naming the node it happened at."""
+    return error if isinstance(error, NodeError) else NodeError(node.id, str(error))
 
 
 def forward_values(program: Program, overrides: Mapping[str, object] | None = None) -> dict[str, np.ndarray]:
     """Every node's value, with source values replaced by ``overrides`` where given."""
     overrides = overrides or {}
-    values: dict[str, np.ndarray] = {}
-    with np.errstate(all="ignore"):
-        for node in program.nodes:
-            if node.op.is_source:
-                values[node.id] = _source_value(node, overrides)
-            else:
-                values[node.id] = _frozen(_call(node, node.op.forward, *[values[i] for i in node.inputs]))
+    values = {node.id: _source_value(node, overrides) for node in program.sources_and_constants}
+    node = None
+    try:
+        with np.errstate(all="ignore"):
+            for node, forward, inputs, attrs in program.forward_plan:
+                value = np.asarray(forward(*[values[i] for i in inputs], **attrs))
+                value.setflags(write=False)
+                values[node.id] = value
+    except GradvizError as error:
+        raise at_node(node, error) from None
     return values
 
 
@@ -68,31 +66,35 @@ def run(program: Program, overrides: Mapping[str, object] | None = None) -> Trac
     values = forward_values(program, overrides)
     steps: list[Step] = [ForwardStep(i, node, values[node.id]) for i, node in enumerate(program.nodes)]
     output = program.node(program.output)
-    bars: dict[str, np.ndarray] = {output.id: _frozen(np.ones(()))}
-    counts: dict[str, int] = {}
-    steps.append(SeedStep(len(steps), output, bars[output.id]))
-    needs_bar = program.needs_bar
-    nodes = program.nodes
-    with np.errstate(all="ignore"):
-        for node in reversed(nodes):
-            g = bars.get(node.id)
-            if g is None or node.op.is_source:
-                continue
-            xs = [values[parent] for parent in node.inputs]
-            z = values[node.id]
-            for port, parent_id in enumerate(node.inputs):
-                rule = node.op.vjp[port]
-                if rule is None or not needs_bar[parent_id]:
+    seed = _frozen(np.ones(()))
+    # node id → (indices of the steps that changed its bar, the bar after each): the running bars,
+    # and the index the trace answers "the bar at step k" from
+    history: dict[str, tuple[list[int], list[np.ndarray]]] = {output.id: ([len(steps)], [seed])}
+    steps.append(SeedStep(len(steps), output, seed))
+    record = steps.append
+    node = None
+    try:
+        with np.errstate(all="ignore"):
+            for node, attrs, edges in program.backward_plan:
+                if node.id not in history:  # nothing downstream of it reached the output
                     continue
-                parent = nodes[program.index[parent_id]]
-                raw = np.asarray(_call(node, rule, g, z, *xs))
-                contribution, axes = unbroadcast(raw, parent.shape)
-                contribution.flags.writeable = False
-                backward_index = len(steps)
-                steps.append(BackwardStep(backward_index, node, port, parent, g, contribution, axes, raw.shape))
-                previous = bars.get(parent_id)
-                total = contribution if previous is None else _frozen(previous + contribution)
-                bars[parent_id] = total
-                counts[parent_id] = counts.get(parent_id, 0) + 1
-                steps.append(AccumulateStep(len(steps), parent, backward_index, total, counts[parent_id]))
-    return Trace(program, tuple(steps))
+                g = history[node.id][1][-1]
+                xs = [values[parent] for parent in node.inputs]
+                z = values[node.id]
+                for port, parent, rule in edges:
+                    raw = np.asarray(rule(g, z, *xs, **attrs))
+                    if raw.shape == parent.shape:
+                        contribution, axes = raw, ()
+                    else:
+                        contribution, axes = unbroadcast(raw, parent.shape)
+                    contribution.setflags(write=False)
+                    index = len(steps)
+                    record(BackwardStep(index, node, port, parent, g, contribution, axes, raw.shape))
+                    indices, totals = history.setdefault(parent.id, ([], []))
+                    total = _frozen(totals[-1] + contribution) if totals else contribution
+                    indices.append(index + 1)
+                    totals.append(total)
+                    record(AccumulateStep(index + 1, parent, index, total, len(indices)))
+    except GradvizError as error:
+        raise at_node(node, error) from None
+    return Trace(program, tuple(steps), history, {node.id: i for i, node in enumerate(program.nodes)})
