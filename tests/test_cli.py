@@ -53,7 +53,7 @@ BAD_FILES = {
     "binary garbage": (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\xff\xfe", "not a text file"),
     "pathological nesting": (with_node(1, value="DEEP").replace('"DEEP"', "[" * 100_000 + "1" + "]" * 100_000),
                              "nested too deeply"),
-    "nesting as the whole file": ("[" * 100_000 + "]" * 100_000, "not a gradviz graph"),
+    "nesting as the whole file": ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
 }
 
 

@@ -65,7 +65,7 @@ def _document(data: str | bytes, path: str | Path | None) -> dict[str, Any]:
         # orjson: strict JSON (no NaN or Infinity tokens), and 3× faster than json.loads on big values
         document = orjson.loads(data)
     except orjson.JSONDecodeError as error:
-        if "recursion" in error.msg:
+        if "depth" in error.msg or "recursion" in error.msg:  # orjson refuses nesting past 1024 levels
             raise GraphFileError(path, "nested too deeply to be a graph") from None
         if "UTF-8" in error.msg:
             raise GraphFileError(path, "not a text file (it is not UTF-8)") from None
