@@ -14,6 +14,8 @@ import numpy as np
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import array_shapes, mutually_broadcastable_shapes
 
+from gradviz.engine.build import Builder
+from gradviz.engine.program import Program
 from gradviz.engine.registry import Op
 
 
@@ -50,6 +52,21 @@ def values_for(op: Op, case: Case, rng: np.random.Generator) -> list[np.ndarray]
             raise AssertionError(f"no generator for domain {port.domain}")
         arrays.append(np.asarray(value, dtype=np.float64))
     return arrays
+
+
+def case_program(op: Op, case: Case, rng: np.random.Generator) -> tuple[Program, list[np.ndarray]]:
+    """inputs → op → c = Σ G ⊙ out, where the random constant G plays the part of the output's bar."""
+    arrays = values_for(op, case, rng)
+    g = Builder()
+    ids = [
+        (g.input if port.differentiable else g.constant)(f"x{i}", array)
+        for i, (port, array) in enumerate(zip(op.ports, arrays))
+    ]
+    out = g.op(op.name, *ids, id="out", **case.attrs)
+    shape = op.shape(*(array.shape for array in arrays), **op.resolve_attrs(case.attrs))
+    weights = g.constant("G", rng.normal(size=shape))
+    cost = g.op("sum", g.op("mul", out, weights, id="weighted"), id="c")
+    return g.program(cost), arrays
 
 
 SMALL = dict(min_side=1, max_side=3)

@@ -17,34 +17,18 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from gradviz.engine.broadcast import unbroadcast
-from gradviz.engine.build import Builder
 from gradviz.engine.formula import ports_in, render_latex, render_unicode
 from gradviz.engine.forward_mode import forward_mode
 from gradviz.engine.gradcheck import gradcheck
 from gradviz.engine.registry import all_ops, get_op
 from gradviz.engine.tracer import run
-from tests.engine.op_cases import CASES, values_for
+from tests.engine.op_cases import CASES, case_program
 
 OPS = [op.name for op in all_ops() if not op.is_source]
 
 
 def test_every_op_has_a_case():
     assert sorted(set(OPS) - set(CASES)) == []
-
-
-def _program(op, case, rng):
-    """inputs → op → Σ G ⊙ out, where G plays the part of the output's bar."""
-    arrays = values_for(op, case, rng)
-    g = Builder()
-    ids = [
-        (g.input if port.differentiable else g.constant)(f"x{i}", array)
-        for i, (port, array) in enumerate(zip(op.ports, arrays))
-    ]
-    out = g.op(op.name, *ids, id="out", **case.attrs)
-    shape = op.shape(*(array.shape for array in arrays), **op.resolve_attrs(case.attrs))
-    weights = g.constant("G", rng.normal(size=shape))
-    cost = g.op("sum", g.op("mul", out, weights, id="weighted"), id="c")
-    return g.program(cost), arrays
 
 
 @pytest.mark.parametrize("name", OPS)
@@ -54,7 +38,7 @@ def test_op_rules(name, data, seed):
     op = get_op(name)
     case = data.draw(CASES[name], label="case")
     rng = np.random.default_rng(seed)
-    program, arrays = _program(op, case, rng)
+    program, arrays = case_program(op, case, rng)
     trace = run(program)
     out = program.node("out")
 
