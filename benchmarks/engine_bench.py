@@ -53,6 +53,19 @@ def agree(reference: dict[str, np.ndarray], other: dict[str, np.ndarray], label:
             raise SystemExit(f"{label}: gradient of {key} differs from gradviz's; refusing to time it")
 
 
+def compare(label: str, candidates: dict[str, Candidate], baseline: str, target: float, repeats: int, *,
+            strict: bool = False, extra: Callable[[dict[str, float]], dict[str, float]] | None = None) -> None:
+    """Check every candidate's gradients against ours, time them interleaved, print ours/baseline."""
+    reference = candidates["ours"]()
+    for name, action in candidates.items():
+        agree(reference, action(), name)
+    times = medians(candidates, repeats)
+    others = {f"{name}/{baseline}": times[name] / times[baseline]
+              for name in candidates if name not in ("ours", baseline)}
+    others.update(extra(times) if extra else {})
+    report(label, times["ours"] / times[baseline], target, strict, others)
+
+
 def report(name: str, ratio: float, target: float, strict: bool, references: dict[str, float]) -> None:
     passed = ratio < target if strict else ratio <= target
     extra = ", ".join(f"{key} {value:.2f}" for key, value in references.items())
@@ -126,12 +139,7 @@ def mlp(repeats: int, width: int, batch: int) -> None:
                     **{f"b{i}": grads[4 + i] for i in range(3)}}
         candidates["autograd"] = hips_autograd
 
-    reference = ours()
-    for name, action in candidates.items():
-        agree(reference, action(), name)
-    times = medians(candidates, repeats)
-    refs = {f"{name}/numpy": times[name] / times["numpy"] for name in candidates if name not in ("ours", "numpy")}
-    report("mlp", times["ours"] / times["numpy"], 1.10, False, refs)
+    compare("mlp", candidates, "numpy", 1.10, repeats)
 
 
 # ----- 2. a chain of 1000 elementwise ops on 2×2 ----------------------------------------------------
@@ -180,13 +188,8 @@ def chain(repeats: int, length: int) -> None:
             return {"x": tx.grad.numpy()}
         candidates["torch"] = torch_chain
 
-    reference = ours()
-    for name, action in candidates.items():
-        agree(reference, action(), name)
-    times = medians(candidates, repeats)
-    refs = {f"{name}/numpy": times[name] / times["numpy"] for name in candidates if name not in ("ours", "numpy")}
-    refs["µs per op (ours)"] = times["ours"] / length * 1e6
-    report("chain", times["ours"] / times["numpy"], 4.0, False, refs)
+    compare("chain", candidates, "numpy", 4.0, repeats,
+            extra=lambda times: {"µs per op (ours)": times["ours"] / length * 1e6})
 
 
 # ----- 3. correlate2d 256×256 with 5×5 ------------------------------------------------------------
@@ -211,10 +214,7 @@ def correlate(repeats: int, side: int) -> None:
         return {"I": scipy_signal.convolve2d(out_bar, kernel, "full"),
                 "k": scipy_signal.correlate2d(image, out_bar, "valid")}
 
-    candidates = {"ours": ours, "scipy": scipy_same_work}
-    agree(ours(), scipy_same_work(), "scipy")
-    times = medians(candidates, repeats)
-    report("correlate2d", times["ours"] / times["scipy"], 1.0, True, {})
+    compare("correlate2d", {"ours": ours, "scipy": scipy_same_work}, "scipy", 1.0, repeats, strict=True)
 
 
 # ----- 4. conv2d N=8, C 3→8, 64×64, 3×3, padding 1 ---------------------------------------------------
@@ -238,10 +238,7 @@ def conv2d(repeats: int, side: int) -> None:
         torch.nn.functional.conv2d(tx, tw, tb, padding=1).sum().backward()
         return {"x": tx.grad.numpy(), "w": tw.grad.numpy(), "b": tb.grad.numpy()}
 
-    candidates = {"ours": ours, "torch": torch_autograd}
-    agree(ours(), torch_autograd(), "torch")
-    times = medians(candidates, repeats)
-    report("conv2d", times["ours"] / times["torch"], 2.0, False, {})
+    compare("conv2d", {"ours": ours, "torch": torch_autograd}, "torch", 2.0, repeats)
 
 
 def main() -> None:
