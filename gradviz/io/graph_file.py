@@ -42,7 +42,7 @@ class GraphFile:
     """A graph file's content as plain records: graph semantics apart from layout and view."""
 
     nodes: tuple[NodeSpec, ...]
-    output: str
+    output: str | None
     layout: Mapping[str, tuple[float, float]] = field(default_factory=dict)
     view: Mapping[str, Any] = field(default_factory=dict)
     title: str = ""
@@ -139,7 +139,7 @@ def parse(data: str | bytes, path: str | Path | None = None) -> GraphFile:
         raise GraphFileError(path, "nested too deeply to be a graph") from None
     layout = {node_id: (float(x), float(y)) for node_id, (x, y) in document.get("layout", {}).items()}
     view = {key: document["view"][key] for key in VIEW_KEYS if key in document.get("view", {})}
-    return GraphFile(nodes, document["output"], layout, view, document.get("title", ""),
+    return GraphFile(nodes, document.get("output"), layout, view, document.get("title", ""),
                      document.get("description", ""))
 
 
@@ -198,9 +198,10 @@ def dumps(graph: GraphFile) -> str:
         lines.append(f'  "title": {_json(graph.title)},')
     if graph.description:
         lines.append(f'  "description": {_json(graph.description)},')
-    lines.append(f'  "output": {_json(graph.output)},')
+    if graph.output is not None:
+        lines.append(f'  "output": {_json(graph.output)},')
     nodes = ",\n".join(f"    {_node_json(spec, spec.id in integers)}" for spec in graph.nodes)
-    sections = [f'  "nodes": [\n{nodes}\n  ]']
+    sections = [f'  "nodes": [\n{nodes}\n  ]' if nodes else '  "nodes": []']
     if graph.layout:
         positions = ",\n".join(
             f"    {_json(node_id)}: {_json([float(x), float(y)])}" for node_id, (x, y) in graph.layout.items()

@@ -25,6 +25,8 @@ def dependency_graph(specs: Sequence[NodeSpec]) -> nx.MultiDiGraph:
         graph.add_node(spec.id)
     for spec in specs:
         for port, parent in enumerate(spec.inputs):
+            if parent is None:
+                raise NodeError(spec.id, f"input {port + 1} is not connected", "inputs")
             if parent not in graph:
                 raise NodeError(spec.id, f"input {port + 1} names {parent!r}, which is no node", "inputs")
             graph.add_edge(parent, spec.id, port=port)
@@ -45,8 +47,10 @@ def topological_order(specs: Sequence[NodeSpec]) -> list[NodeSpec]:
     return [by_id[node_id] for node_id in order]
 
 
-def compile_graph(specs: Sequence[NodeSpec], output: str) -> Program:
+def compile_graph(specs: Sequence[NodeSpec], output: str | None) -> Program:
     """Check and order ``specs`` and build the Program computing ``output``."""
     if not specs:
         raise GraphError("the graph has no nodes")
+    if output is None:
+        raise GraphError("no node is chosen as the output (the scalar cost)")
     return Program(topological_order(specs), output)

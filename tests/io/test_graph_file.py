@@ -61,6 +61,17 @@ def test_round_trips(path, tmp_path):
     assert path.read_bytes() == first, "examples are stored in canonical form"
 
 
+def test_an_unfinished_graph_saves_and_reloads(tmp_path):
+    """Work in progress (a port not connected, no cost chosen yet, no nodes at all) is never refused."""
+    unfinished = dict(VALID, nodes=[*VALID["nodes"][:2], {"id": "a", "op": "matmul", "inputs": ["W", None]}])
+    unfinished.pop("output")
+    for document in (unfinished, {"format": "gradviz-graph", "version": 1, "nodes": []}):
+        graph = parse(json.dumps(document))
+        save(graph, tmp_path / "g.json")
+        same_graph(graph, read(tmp_path / "g.json"))
+    assert read(tmp_path / "g.json").nodes == ()
+
+
 def test_labels_are_saved_as_integers(tmp_path):
     path = EXAMPLES / "mlp_cross_entropy.json"
     text = dumps(read(path))
