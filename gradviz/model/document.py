@@ -1,0 +1,221 @@
+"""The graph as a user edits it: nodes, positions, the chosen cost, and events for the views.
+
+The document is Qt-free. Undo commands are the only callers of its edit methods; views subscribe to
+its ``Change`` events and redraw, never writing back. A graph being edited is usually unfinished
+(ports not connected yet, a shape that does not fit), so instead of refusing, the document diagnoses
+each node: its shape if it can compute, else the reason, which the canvas shows in red.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import networkx as nx
+
+from gradviz.engine.errors import GradvizError
+from gradviz.engine.program import NodeSpec, Program, label_sources, source_array
+from gradviz.engine.registry import find_op
+from gradviz.io.graph_file import GraphFile
+from gradviz.model.compile import compile_graph
+
+Position = tuple[float, float]
+
+
+@dataclass(frozen=True)
+class Change:
+    """What changed: ``kind`` is added, removed, changed, moved, output, or reset (everything)."""
+
+    kind: str
+    node_id: str | None = None
+
+
+@dataclass(frozen=True)
+class NodeStatus:
+    """A node's output shape when it can compute, else the reason it cannot."""
+
+    shape: tuple[int, ...] | None
+    error: str | None = None
+
+
+class GraphDocument:
+    """An editable graph with positions and a chosen output, emitting a Change for every edit."""
+
+    def __init__(self, graph: GraphFile | None = None) -> None:
+        self._listeners: list[Callable[[Change], None]] = []
+        self._statuses: dict[str, NodeStatus] | None = None
+        self.load(graph or GraphFile((), None))
+
+    # ----- whole-document ------------------------------------------------------------------------
+
+    def load(self, graph: GraphFile) -> None:
+        self.nodes: dict[str, NodeSpec] = {spec.id: _normalised(spec) for spec in graph.nodes}
+        self.positions: dict[str, Position] = {key: tuple(pos) for key, pos in graph.layout.items()}
+        self.output: str | None = graph.output
+        self.title, self.description = graph.title, graph.description
+        self.view: dict[str, Any] = dict(graph.view)
+        self._emit(Change("reset"))
+
+    def to_graph_file(self) -> GraphFile:
+        layout = {node_id: self.positions[node_id] for node_id in self.nodes if node_id in self.positions}
+        return GraphFile(tuple(self.nodes.values()), self.output, layout, dict(self.view), self.title,
+                         self.description)
+
+    def program(self) -> Program:
+        """The compiled program; a GradvizError if the graph cannot compute yet."""
+        return compile_graph(tuple(self.nodes.values()), self.output)
+
+    # ----- events --------------------------------------------------------------------------------
+
+    def subscribe(self, listener: Callable[[Change], None]) -> Callable[[], None]:
+        """Call ``listener`` after every edit; returns a function that unsubscribes it."""
+        self._listeners.append(listener)
+        return lambda: self._listeners.remove(listener)
+
+    def _emit(self, change: Change) -> None:
+        self._statuses = None
+        for listener in list(self._listeners):
+            listener(change)
+
+    # ----- edits (called by undo commands only) ----------------------------------------------------
+
+    def add_node(self, spec: NodeSpec, position: Position, index: int | None = None) -> None:
+        """Add ``spec`` at ``position``; ``index`` puts it back where it was in the node order (undo)."""
+        items = list(self.nodes.items())
+        items.insert(len(items) if index is None else index, (spec.id, _normalised(spec)))
+        self.nodes = dict(items)
+        self.positions[spec.id] = position
+        self._emit(Change("added", spec.id))
+
+    def remove_node(self, node_id: str) -> None:
+        """Remove a node no other node reads (commands disconnect the consumers first)."""
+        del self.nodes[node_id]
+        self.positions.pop(node_id, None)
+        if self.output == node_id:
+            self.output = None
+        self._emit(Change("removed", node_id))
+
+    def replace_node(self, spec: NodeSpec) -> None:
+        """Put ``spec`` in place of the node with the same id (new inputs, attributes, value or label)."""
+        self.nodes[spec.id] = _normalised(spec)
+        self._emit(Change("changed", spec.id))
+
+    def move_node(self, node_id: str, position: Position) -> None:
+        self.positions[node_id] = position
+        self._emit(Change("moved", node_id))
+
+    def set_output(self, node_id: str | None) -> None:
+        self.output = node_id
+        self._emit(Change("output", node_id))
+
+    # ----- questions -----------------------------------------------------------------------------
+
+    def fresh_id(self, stem: str) -> str:
+        """An unused id from ``stem``: matmul1, matmul2, ..."""
+        count = 1
+        while f"{stem}{count}" in self.nodes:
+            count += 1
+        return f"{stem}{count}"
+
+    def consumers(self, node_id: str) -> list[tuple[str, int]]:
+        """(child id, port) for every input that reads ``node_id``."""
+        return [(spec.id, port) for spec in self.nodes.values()
+                for port, parent in enumerate(spec.inputs) if parent == node_id]
+
+    def with_input(self, child: str, port: int, parent: str | None) -> NodeSpec:
+        """The child's spec with ``port`` reading ``parent`` (None disconnects); other ports kept."""
+        spec = self.nodes[child]
+        inputs = list(spec.inputs) + [None] * (port + 1 - len(spec.inputs))
+        inputs[port] = parent
+        return _with_inputs(spec, inputs)
+
+    def without(self, spec: NodeSpec, gone: set[str]) -> NodeSpec:
+        """``spec`` with every port that reads a node in ``gone`` left unconnected."""
+        return _with_inputs(spec, [None if parent in gone else parent for parent in spec.inputs])
+
+    def connection_refused(self, child: str, port: int, parent: str) -> str | None:
+        """Why ``parent`` cannot feed ``child``'s port ``port``, or None if it can."""
+        if parent == child:
+            return "a node cannot read its own output"
+        if nx.has_path(self._dependencies(), child, parent):
+            return f"that would make a cycle: {parent} already depends on {child}"
+        trial = self.with_input(child, port, parent)
+        op = find_op(trial.op)
+        shapes = [self.status(i).shape if i is not None else None for i in trial.inputs]
+        if None in shapes or len(trial.inputs) < op.min_inputs:
+            return None  # other ports still open: the shapes are checked when they are filled
+        try:
+            op.shape(*shapes, **op.resolve_attrs(dict(trial.attrs)))
+        except GradvizError as error:
+            return str(error)
+        return None
+
+    def status(self, node_id: str) -> NodeStatus:
+        return self.statuses()[node_id]
+
+    def statuses(self) -> dict[str, NodeStatus]:
+        """Every node's shape or the reason it has none, in dependency order (cached until an edit)."""
+        if self._statuses is None:
+            self._statuses = self._diagnose()
+        return self._statuses
+
+    def _dependencies(self) -> nx.DiGraph:
+        graph = nx.DiGraph()
+        graph.add_nodes_from(self.nodes)
+        graph.add_edges_from((parent, spec.id) for spec in self.nodes.values()
+                             for parent in spec.inputs if parent in self.nodes)
+        return graph
+
+    def _diagnose(self) -> dict[str, NodeStatus]:
+        statuses: dict[str, NodeStatus] = {}
+        integers = label_sources(self.nodes.values())
+        for node_id in nx.topological_sort(self._dependencies()):
+            statuses[node_id] = _diagnose_one(self.nodes[node_id], statuses, node_id in integers)
+        return statuses
+
+
+def _with_inputs(spec: NodeSpec, inputs: list[str | None]) -> NodeSpec:
+    op = find_op(spec.op)
+    while inputs and inputs[-1] is None and op is not None and len(inputs) > op.min_inputs:
+        inputs.pop()  # an optional port left empty is simply absent
+    return dataclasses.replace(spec, inputs=tuple(inputs))
+
+
+def _normalised(spec: NodeSpec) -> NodeSpec:
+    """Inputs as a tuple and attributes as a plain dict, so specs compare equal when they mean the same."""
+    return dataclasses.replace(spec, inputs=tuple(spec.inputs), attrs=dict(spec.attrs))
+
+
+def _diagnose_one(spec: NodeSpec, known: dict[str, NodeStatus], integer: bool) -> NodeStatus:
+    op = find_op(spec.op)
+    if op is None:
+        return NodeStatus(None, f"unknown op {spec.op!r}")
+    try:
+        attrs = op.resolve_attrs(dict(spec.attrs))
+        if op.is_source:
+            value = source_array(spec.value, "int" if integer else "float", spec.id)
+            return NodeStatus(tuple(op.shape(value.shape, **attrs)))
+        missing = [port.name for port, parent in zip(op.ports, spec.inputs) if parent is None]
+        missing += [port.name for port in op.ports[len(spec.inputs):] if not port.optional]
+        if missing:
+            return NodeStatus(None, f"input {', '.join(missing)} not connected")
+        waiting = [parent for parent in spec.inputs if known[parent].shape is None]
+        if waiting:
+            return NodeStatus(None, f"waits for {', '.join(waiting)}")
+        return NodeStatus(tuple(op.shape(*(known[parent].shape for parent in spec.inputs), **attrs)))
+    except GradvizError as error:
+        return NodeStatus(None, getattr(error, "reason", str(error)))
+
+
+DEFAULT_VALUES = {  # small values a student can read and edit; shapes change in the inspector
+    "input": [[1.0], [2.0]],
+    "parameter": [[0.1, -0.3], [0.7, 0.2]],
+    "constant": [[0.5], [0.0]],
+}
+
+
+def new_node(document: GraphDocument, op_name: str) -> NodeSpec:
+    """A fresh node of ``op_name`` with an unused id, its ports unconnected, a source holding a value."""
+    return NodeSpec(document.fresh_id(op_name), op_name, (), {}, DEFAULT_VALUES.get(op_name))
