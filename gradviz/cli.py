@@ -4,10 +4,10 @@
     trace GRAPH [--json]                          the steps, one per line, as a student reads them
     check GRAPH [--tolerance T]                   finite differences against every bar; exit 1 above T
     export GRAPH --to numpy|torch [-o FILE]       a standalone script computing the same values and bars
+    render GRAPH -o out.png|out.svg [--dark]      the canvas drawn offscreen, for slides
 
 Exit codes: 0 success, 1 check failed, 2 bad input (file or graph), with one line on stderr. With no
-command the window would open; until it exists (issue 4), gradviz prints the trace of the default
-example, or of the file given alone.
+command the window opens, on the file given alone or on the default example.
 """
 
 from __future__ import annotations
@@ -28,11 +28,10 @@ from gradviz.engine.gradcheck import TOLERANCE, gradcheck
 from gradviz.engine.trace import Trace
 from gradviz.engine.tracer import run
 from gradviz.io.errors import GraphFileError
-from gradviz.io.graph_file import GraphFile, load
-from gradviz.io.paths import DEFAULT_EXAMPLE
+from gradviz.io.graph_file import GraphFile, load, read
 
 EXIT_OK, EXIT_CHECK_FAILED, EXIT_BAD_INPUT = 0, 1, 2
-COMMANDS = ("run", "trace", "check", "export")
+COMMANDS = ("run", "trace", "check", "export", "render")
 
 
 def as_json(array: np.ndarray) -> Any:
@@ -146,15 +145,25 @@ def command_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def command_show(args: argparse.Namespace) -> int:
-    """No command: the window's job. Until the window exists, the trace in words."""
-    _, trace = _traced(args.graph)
-    for index in range(len(trace)):
-        print(line(trace, index))
-        print(f"           {sentence(trace, index)}")
-    with np.printoptions(precision=4, suppress=True):
-        for source, bar in trace.gradients().items():
-            print(f"\n{source}̄ =\n{bar}")
+def command_window(args: argparse.Namespace) -> int:
+    """No command: the window, on the file given or the default example (Qt is loaded only here)."""
+    from gradviz.gui.app import run as run_window  # noqa: PLC0415 - the core never loads Qt
+
+    return run_window(args.graph)
+
+
+def command_render(args: argparse.Namespace) -> int:
+    """Draw the graph's canvas offscreen to PNG or SVG, as the window shows it."""
+    from gradviz.gui.render import ensure_platform  # noqa: PLC0415
+
+    ensure_platform()
+    from gradviz.gui.snapshot import render_file  # noqa: PLC0415
+
+    graph = read(args.graph)
+    try:
+        render_file(graph, args.output, dark=args.dark)
+    except OSError as error:
+        raise GraphFileError(args.output, f"cannot write the image: {error}") from None
     return EXIT_OK
 
 
@@ -194,6 +203,12 @@ def build_parser() -> argparse.ArgumentParser:
     export_parser.add_argument("--to", choices=("numpy", "torch"), required=True)
     export_parser.add_argument("-o", "--output", help="write the script here instead of stdout")
     export_parser.set_defaults(handler=command_export)
+
+    render_parser = commands.add_parser("render", help="draw the canvas to a PNG or SVG file, offscreen")
+    render_parser.add_argument("graph")
+    render_parser.add_argument("-o", "--output", required=True, help="out.png or out.svg")
+    render_parser.add_argument("--dark", action="store_true", help="the dark palette")
+    render_parser.set_defaults(handler=command_render)
     return parser
 
 
@@ -201,8 +216,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; every bad input ends as one line on stderr and exit code 2."""
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or (len(argv) == 1 and argv[0] not in COMMANDS and not argv[0].startswith("-")):
-        args = argparse.Namespace(graph=argv[0] if argv else str(DEFAULT_EXAMPLE))
-        handler: Callable[[argparse.Namespace], int] = command_show
+        args = argparse.Namespace(graph=argv[0] if argv else None)
+        handler: Callable[[argparse.Namespace], int] = command_window
     else:
         try:
             args = build_parser().parse_args(argv)

@@ -1,0 +1,1 @@
+"""The canvas: scene, view, node and edge items, and the gestures that become undo commands."""

@@ -1,0 +1,185 @@
+"""Node and edge items: how one node and one edge look on the canvas.
+
+Items only draw what the scene gives them and report where their ports are; they never touch the
+document. A node is a box: a header coloured by category with the op's name, the node's name in large
+type with its output shape beside it, one row per named input port on the left, the output port on
+the right. A node that cannot compute gets a red border and its reason underneath.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QStyleOptionGraphicsItem, QWidget
+
+from gradviz.gui.theme import Theme
+
+WIDTH = 184.0
+HEADER = 24.0
+TITLE = 34.0
+ROW = 22.0
+PORT_RADIUS = 6.0
+MESSAGE_LINES = 3
+
+
+@dataclass(frozen=True)
+class NodeLook:
+    """Everything a node item draws: the scene computes it from the document."""
+
+    op_name: str
+    category: str
+    name: str
+    port_names: tuple[str, ...]
+    shape_text: str
+    error: str | None
+    is_output: bool
+
+
+EMPTY = NodeLook("", "", "", (), "", None, False)
+
+
+def _font(points: float, bold: bool = False) -> QFont:
+    font = QFont()
+    font.setPointSizeF(points)
+    font.setBold(bold)
+    return font
+
+
+class NodeItem(QGraphicsItem):
+    """One node: movable, selectable, with named ports the scene asks about for connections."""
+
+    def __init__(self, node_id: str, theme: Theme, on_moved: callable) -> None:
+        super().__init__()
+        self.node_id = node_id
+        self.theme = theme
+        self._on_moved = on_moved
+        self.look = EMPTY
+        self.setFlags(QGraphicsItem.GraphicsItemFlag.ItemIsMovable | QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
+                      | QGraphicsItem.GraphicsItemFlag.ItemSendsGeometryChanges)
+        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        self.setZValue(1)
+
+    # ----- content ---------------------------------------------------------------------------------
+
+    def set_look(self, look: NodeLook) -> None:
+        """Draw ``look`` from now on; nothing happens when it is what is already drawn."""
+        if look == self.look:
+            return
+        self.prepareGeometryChange()
+        self.look = look
+        where = f"{look.op_name} {look.name}"
+        self.setToolTip(f"{where}: {look.error}" if look.error else f"{where}  {look.shape_text}")
+        self.update()
+
+    def box_height(self) -> float:
+        return HEADER + TITLE + len(self.look.port_names) * ROW + (6 if self.look.port_names else 0)
+
+    def _message_rect(self) -> QRectF:
+        return QRectF(0, self.box_height() + 4, WIDTH, MESSAGE_LINES * 16)
+
+    def boundingRect(self) -> QRectF:
+        margin = PORT_RADIUS + 2
+        bottom = self._message_rect().bottom() if self.look.error else self.box_height()
+        return QRectF(-margin, -margin, WIDTH + 2 * margin, bottom + 2 * margin)
+
+    # ----- ports -----------------------------------------------------------------------------------
+
+    def input_port(self, port: int) -> QPointF:
+        """The centre of input port ``port``, in item coordinates."""
+        return QPointF(0, HEADER + TITLE + port * ROW + ROW / 2)
+
+    def output_port(self) -> QPointF:
+        return QPointF(WIDTH, HEADER + TITLE / 2)
+
+    def port_at(self, point: QPointF) -> tuple[str, int] | None:
+        """('in', port) or ('out', 0) when ``point`` (item coordinates) is on a port."""
+        reach = PORT_RADIUS * 2.2
+        if (point - self.output_port()).manhattanLength() <= reach and self.look.op_name:
+            return ("out", 0)
+        for port in range(len(self.look.port_names)):
+            if (point - self.input_port(port)).manhattanLength() <= reach:
+                return ("in", port)
+        return None
+
+    # ----- drawing ---------------------------------------------------------------------------------
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+        theme, look = self.theme, self.look
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        box = QRectF(0, 0, WIDTH, self.box_height())
+        border = theme.error if look.error else (theme.selection if self.isSelected() else theme.node_border)
+        painter.setPen(QPen(border, 2.5 if (look.error or self.isSelected()) else 1.2))
+        painter.setBrush(theme.node_fill)
+        painter.drawRoundedRect(box, 7, 7)
+
+        outline = QPainterPath()
+        outline.addRoundedRect(box, 7, 7)
+        painter.save()
+        painter.setClipPath(outline)  # the header band takes the box's rounded top corners
+        painter.fillRect(QRectF(0, 0, WIDTH, HEADER), theme.header(look.op_name, look.category))
+        painter.restore()
+        painter.setPen(QColor("white"))
+        painter.setFont(_font(9.5, bold=True))
+        painter.drawText(QRectF(10, 0, WIDTH - 20, HEADER), Qt.AlignmentFlag.AlignVCenter, look.op_name)
+        if look.is_output:
+            painter.drawText(QRectF(10, 0, WIDTH - 20, HEADER),
+                             Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight, "cost c")
+
+        title = QRectF(10, HEADER, WIDTH - 20, TITLE)
+        painter.setPen(theme.muted_text)
+        painter.setFont(_font(10))
+        shape_width = QFontMetricsF(painter.font()).horizontalAdvance(look.shape_text) + 4
+        painter.drawText(title, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight, look.shape_text)
+        painter.setPen(theme.text)
+        painter.setFont(_font(13, bold=True))
+        name = QFontMetricsF(painter.font()).elidedText(look.name, Qt.TextElideMode.ElideRight,
+                                                        title.width() - shape_width - 6)
+        painter.drawText(title, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, name)
+
+        painter.setFont(_font(9.5))
+        for port, port_name in enumerate(look.port_names):
+            centre = self.input_port(port)
+            painter.setPen(theme.muted_text)
+            painter.drawText(QRectF(14, centre.y() - ROW / 2, WIDTH / 2, ROW), Qt.AlignmentFlag.AlignVCenter,
+                             port_name)
+            self._draw_port(painter, centre)
+        if look.op_name:
+            self._draw_port(painter, self.output_port())
+
+        if look.error:
+            painter.setPen(theme.error)
+            painter.setFont(_font(9.5))
+            painter.drawText(self._message_rect(), Qt.TextFlag.TextWordWrap | Qt.AlignmentFlag.AlignTop, look.error)
+
+    def _draw_port(self, painter: QPainter, centre: QPointF) -> None:
+        painter.setPen(QPen(self.theme.node_border, 1.5))
+        painter.setBrush(QBrush(self.theme.node_fill))
+        painter.drawEllipse(centre, PORT_RADIUS, PORT_RADIUS)
+
+    def itemChange(self, change: QGraphicsItem.GraphicsItemChange, value: object) -> object:
+        if change == QGraphicsItem.GraphicsItemChange.ItemPositionHasChanged:
+            self._on_moved(self.node_id)
+        return super().itemChange(change, value)
+
+
+class EdgeItem(QGraphicsPathItem):
+    """A wire from a parent's output port to one input port of a child: a smooth S-curve."""
+
+    def __init__(self, parent_id: str, child_id: str, port: int, theme: Theme) -> None:
+        super().__init__()
+        self.parent_id, self.child_id, self.port = parent_id, child_id, port
+        self.setPen(QPen(theme.edge, 2.2, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
+        self.setZValue(0)
+
+    def set_ends(self, start: QPointF, end: QPointF) -> None:
+        self.setPath(s_curve(start, end))
+
+
+def s_curve(start: QPointF, end: QPointF) -> QPainterPath:
+    """A horizontal-tangent cubic from ``start`` to ``end``, the shape node editors use for wires."""
+    pull = max(40.0, abs(end.x() - start.x()) * 0.5)
+    path = QPainterPath(start)
+    path.cubicTo(QPointF(start.x() + pull, start.y()), QPointF(end.x() - pull, end.y()), end)
+    return path

@@ -1,0 +1,215 @@
+"""The scene: mirrors the document as items, and turns gestures into undo commands.
+
+It subscribes to the document and redraws what changed. Dragging nodes becomes one MoveNodes when the
+mouse is released; dragging a wire from a port to a port becomes a ReplaceNode after the document
+says the connection is allowed (a refused one is explained in the status bar); an op dropped from the
+palette becomes an AddNodes.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPointF, Signal
+from PySide6.QtGui import QPen, QTransform, QUndoStack
+from PySide6.QtWidgets import QGraphicsScene, QGraphicsSceneDragDropEvent, QGraphicsSceneMouseEvent
+
+from gradviz.engine.ops._common import show
+from gradviz.engine.registry import find_op
+from gradviz.gui.canvas.items import EdgeItem, NodeItem, NodeLook, s_curve
+from gradviz.gui.commands import AddNodes, MoveNodes, ReplaceNode
+from gradviz.gui.theme import Theme
+from gradviz.model.document import Change, GraphDocument, new_node
+
+OP_MIME = "application/x-gradviz-op"
+
+
+class GraphScene(QGraphicsScene):
+    """Items for every node and wire of a document."""
+
+    message = Signal(str)
+
+    def __init__(self, document: GraphDocument, undo_stack: QUndoStack, theme: Theme) -> None:
+        super().__init__()
+        self.document, self.undo_stack, self.theme = document, undo_stack, theme
+        self.setObjectName("graphScene")
+        self.nodes: dict[str, NodeItem] = {}
+        self.edges: dict[tuple[str, int], EdgeItem] = {}
+        self._syncing = False
+        self._press_positions: dict[str, QPointF] = {}
+        self._wire: EdgeItem | None = None
+        self._wire_from: tuple[str, str, int] | None = None  # (kind, node id, port) where the drag began
+        self.setBackgroundBrush(theme.background)
+        self._unsubscribe = document.subscribe(self._on_change)
+        self._rebuild()
+
+    def close(self) -> None:
+        self._unsubscribe()
+
+    # ----- following the document ------------------------------------------------------------------
+
+    def _on_change(self, change: Change) -> None:
+        if change.kind == "reset":
+            self._rebuild()
+        elif change.kind == "added":
+            self._add_item(change.node_id)
+            self._refresh_all()
+        elif change.kind == "removed":
+            item = self.nodes.pop(change.node_id)
+            self.removeItem(item)
+            self._refresh_all()
+        elif change.kind == "moved":
+            self._syncing = True
+            self.nodes[change.node_id].setPos(*self.document.positions[change.node_id])
+            self._syncing = False
+            self._place_edges(change.node_id)
+        else:  # changed, output: shapes and errors may change downstream
+            self._refresh_all()
+
+    def _rebuild(self) -> None:
+        for item in list(self.nodes.values()) + list(self.edges.values()):
+            self.removeItem(item)
+        self.nodes.clear()
+        self.edges.clear()
+        for node_id in self.document.nodes:
+            self._add_item(node_id)
+        self._refresh_all()
+
+    def _add_item(self, node_id: str) -> None:
+        item = NodeItem(node_id, self.theme, self._node_moved)
+        self.nodes[node_id] = item
+        self.addItem(item)
+        self._syncing = True
+        item.setPos(*self.document.positions.get(node_id, (0.0, 0.0)))
+        self._syncing = False
+
+    def _refresh_all(self) -> None:
+        statuses = self.document.statuses()
+        for node_id, spec in self.document.nodes.items():
+            op = find_op(spec.op)
+            status = statuses[node_id]
+            ports = op.port_names if op else ()
+            self.nodes[node_id].set_look(NodeLook(
+                spec.op, op.category if op else "", spec.label or node_id, ports,
+                show(status.shape) if status.shape is not None else "", status.error,
+                node_id == self.document.output))
+        self._rewire()
+
+    def _rewire(self) -> None:
+        wanted = {(spec.id, port): parent for spec in self.document.nodes.values()
+                  for port, parent in enumerate(spec.inputs) if parent in self.nodes}
+        for key in [key for key in self.edges if key not in wanted or self.edges[key].parent_id != wanted[key]]:
+            self.removeItem(self.edges.pop(key))
+        for (child, port), parent in wanted.items():
+            if (child, port) not in self.edges:
+                edge = EdgeItem(parent, child, port, self.theme)
+                self.edges[(child, port)] = edge
+                self.addItem(edge)
+            self._place_edge(self.edges[(child, port)])
+
+    def _place_edge(self, edge: EdgeItem) -> None:
+        parent, child = self.nodes[edge.parent_id], self.nodes[edge.child_id]
+        edge.set_ends(parent.mapToScene(parent.output_port()), child.mapToScene(child.input_port(edge.port)))
+
+    def _place_edges(self, node_id: str) -> None:
+        for edge in self.edges.values():
+            if node_id in (edge.parent_id, edge.child_id):
+                self._place_edge(edge)
+
+    def _node_moved(self, node_id: str) -> None:
+        self._place_edges(node_id)
+
+    # ----- gestures --------------------------------------------------------------------------------
+
+    def _port_under(self, point: QPointF) -> tuple[str, str, int] | None:
+        for item in self.items(point):
+            if isinstance(item, NodeItem):
+                hit = item.port_at(item.mapFromScene(point))
+                if hit:
+                    return hit[0], item.node_id, hit[1]
+        return None
+
+    def mousePressEvent(self, event: QGraphicsSceneMouseEvent) -> None:
+        hit = self._port_under(event.scenePos())
+        if hit and event.button().name == "LeftButton":
+            kind, node_id, port = hit
+            if kind == "in" and port < len(self.document.nodes[node_id].inputs) \
+                    and self.document.nodes[node_id].inputs[port] is not None:
+                # pick up the wire already in this port: it now hangs from its parent's output
+                parent = self.document.nodes[node_id].inputs[port]
+                self.undo_stack.push(ReplaceNode(self.document, self.document.with_input(node_id, port, None),
+                                                 f"disconnect {parent} from {node_id}"))
+                hit = ("out", parent, 0)
+            self._wire_from = hit
+            self._wire = EdgeItem("", "", 0, self.theme)
+            self._wire.setPen(QPen(self.theme.selection, 2.2))
+            self.addItem(self._wire)
+            event.accept()
+            return
+        super().mousePressEvent(event)
+        self._press_positions = {item.node_id: item.pos() for item in self.selectedItems()
+                                 if isinstance(item, NodeItem)}
+
+    def mouseMoveEvent(self, event: QGraphicsSceneMouseEvent) -> None:
+        if self._wire is not None:
+            kind, node_id, port = self._wire_from
+            item = self.nodes[node_id]
+            anchor = item.mapToScene(item.output_port() if kind == "out" else item.input_port(port))
+            ends = (anchor, event.scenePos()) if kind == "out" else (event.scenePos(), anchor)
+            self._wire.setPath(s_curve(*ends))
+            return
+        super().mouseMoveEvent(event)
+
+    def mouseReleaseEvent(self, event: QGraphicsSceneMouseEvent) -> None:
+        if self._wire is not None:
+            self.removeItem(self._wire)
+            self._wire = None
+            self._finish_wire(self._port_under(event.scenePos()))
+            return
+        super().mouseReleaseEvent(event)
+        moves = {node_id: ((old.x(), old.y()), (self.nodes[node_id].x(), self.nodes[node_id].y()))
+                 for node_id, old in self._press_positions.items()
+                 if node_id in self.nodes and self.nodes[node_id].pos() != old}
+        self._press_positions = {}
+        if moves:
+            self.undo_stack.push(MoveNodes(self.document, moves))
+
+    def _finish_wire(self, target: tuple[str, str, int] | None) -> None:
+        start, self._wire_from = self._wire_from, None
+        if target is None or target[0] == start[0]:
+            return
+        (_, parent, _), (_, child, port) = (start, target) if start[0] == "out" else (target, start)
+        self.connect_ports(parent, child, port)
+
+    def connect_ports(self, parent: str, child: str, port: int) -> bool:
+        """Wire ``parent``'s output into ``child``'s port ``port`` (replacing what was there), if allowed."""
+        reason = self.document.connection_refused(child, port, parent)
+        if reason:
+            self.message.emit(f"Cannot connect {parent} to {child}: {reason}")
+            return False
+        port_name = find_op(self.document.nodes[child].op).port_names[port]
+        self.undo_stack.push(ReplaceNode(self.document, self.document.with_input(child, port, parent),
+                                         f"connect {parent} → {child}.{port_name}"))
+        return True
+
+    # ----- adding from the palette ------------------------------------------------------------------
+
+    def add_op(self, op_name: str, position: QPointF) -> str:
+        """Add a new ``op_name`` node centred near ``position``; returns its id."""
+        spec = new_node(self.document, op_name)
+        self.undo_stack.push(AddNodes(self.document, [(spec, (position.x() - 90.0, position.y() - 30.0))],
+                                      f"add {spec.id}"))
+        return spec.id
+
+    def dragEnterEvent(self, event: QGraphicsSceneDragDropEvent) -> None:
+        event.setAccepted(event.mimeData().hasFormat(OP_MIME))
+
+    def dragMoveEvent(self, event: QGraphicsSceneDragDropEvent) -> None:
+        event.setAccepted(event.mimeData().hasFormat(OP_MIME))
+
+    def dropEvent(self, event: QGraphicsSceneDragDropEvent) -> None:
+        if event.mimeData().hasFormat(OP_MIME):
+            self.add_op(bytes(event.mimeData().data(OP_MIME)).decode(), event.scenePos())
+            event.acceptProposedAction()
+
+    def node_at(self, point: QPointF) -> NodeItem | None:
+        item = self.itemAt(point, QTransform())
+        return item if isinstance(item, NodeItem) else None

@@ -1,0 +1,356 @@
+"""The main window: canvas in the middle, palette left, inspector right, menus, files, undo, autosave."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import shiboken6
+from PySide6.QtCore import QPointF, QSettings, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QUndoStack
+from PySide6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QMessageBox
+
+from gradviz.gui.canvas.items import NodeItem
+from gradviz.gui.canvas.scene import GraphScene
+from gradviz.gui.canvas.view import GraphView
+from gradviz.gui.commands import AddNodes, MoveNodes, RemoveNodes, SetOutput
+from gradviz.gui.help import SHORTCUTS_HTML
+from gradviz.gui.panels.inspector import Inspector
+from gradviz.gui.panels.palette import Palette
+from gradviz.gui.panels.quick_add import QuickAdd
+from gradviz.gui.recovery import Recovery
+from gradviz.gui.render import render_scene
+from gradviz.gui.theme import current_theme
+from gradviz.io.errors import GraphFileError
+from gradviz.io.graph_file import GraphFile, read, save
+from gradviz.io.paths import EXAMPLES
+from gradviz.model.document import GraphDocument
+from gradviz.model.layout import copies, layered_positions
+
+AUTOSAVE_MS = 30_000
+RECENT_LIMIT = 10
+FILTER = "gradviz graphs (*.json);;All files (*)"
+
+
+class MainWindow(QMainWindow):
+    """One document in one window."""
+
+    def __init__(self, settings: QSettings, recovery: Recovery, dark: bool | None = None) -> None:
+        super().__init__()
+        self.setObjectName("mainWindow")
+        self.setAccessibleName("gradviz")
+        self.settings, self.recovery = settings, recovery
+        self.path: Path | None = None
+        self.document = GraphDocument()
+        self.undo_stack = QUndoStack(self)
+        self.scene = GraphScene(self.document, self.undo_stack, current_theme(dark))
+        self.view = GraphView(self.scene)
+        self.setCentralWidget(self.view)
+        self.dock_toggles: list[QAction] = []
+        self.palette = Palette()
+        self.inspector = Inspector(self.document, self.undo_stack)
+        self._dock(self.palette, "Ops", Qt.DockWidgetArea.LeftDockWidgetArea, "paletteDock")
+        self._dock(self.inspector, "Inspector", Qt.DockWidgetArea.RightDockWidgetArea, "inspectorDock")
+        self.quick_add = QuickAdd(self)
+        self._clipboard: list = []
+        self._build_menus()
+        self._connect()
+        self.autosave_timer = QTimer(self, interval=AUTOSAVE_MS, timeout=self.autosave)
+        self.autosave_timer.start()
+        self.setAcceptDrops(True)
+        self.resize(1400, 860)
+        geometry = settings.value("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        self._update_title()
+
+    def _dock(self, widget: object, title: str, area: Qt.DockWidgetArea, name: str) -> None:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(name)
+        dock.setAccessibleName(title)
+        dock.setWidget(widget)
+        dock.toggleViewAction().setObjectName(f"{name}Toggle")
+        self.dock_toggles.append(dock.toggleViewAction())
+        dock.setMinimumWidth(250 if area == Qt.DockWidgetArea.LeftDockWidgetArea else 320)
+        self.addDockWidget(area, dock)
+
+    def _action(self, menu: object, text: str, slot: object, shortcut: object = None, name: str = "") -> QAction:
+        action = QAction(text, self)
+        action.setObjectName(name or "action" + "".join(word.capitalize() for word in text.strip(".…").split()))
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        return action
+
+    def _build_menus(self) -> None:
+        keys = QKeySequence.StandardKey
+        file = self.menuBar().addMenu("&File")
+        self._action(file, "New", self.new_document, keys.New)
+        self._action(file, "Open…", self.open_dialog, keys.Open)
+        self.recent_menu = file.addMenu("Open Recent")
+        self.recent_menu.setObjectName("recentMenu")
+        examples = file.addMenu("Examples")
+        examples.setObjectName("examplesMenu")
+        for path in sorted(EXAMPLES.glob("*.json")):
+            self._action(examples, path.stem.replace("_", " "), lambda _=False, p=path: self.open_path(p),
+                         name=f"example_{path.stem}")
+        file.addSeparator()
+        self._action(file, "Save", self.save, keys.Save)
+        self._action(file, "Save As…", self.save_as, keys.SaveAs)
+        self._action(file, "Export Image…", self.export_image, "Ctrl+E")
+        file.addSeparator()
+        self._action(file, "Quit", self.close, keys.Quit)
+        edit = self.menuBar().addMenu("&Edit")
+        undo = self.undo_stack.createUndoAction(self, "Undo")
+        undo.setShortcut(keys.Undo)
+        redo = self.undo_stack.createRedoAction(self, "Redo")
+        redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence(keys.Redo)])
+        undo.setObjectName("actionUndo")
+        redo.setObjectName("actionRedo")
+        edit.addActions([undo, redo])
+        edit.addSeparator()
+        self._action(edit, "Copy", self.copy, keys.Copy)
+        self._action(edit, "Paste", self.paste, keys.Paste)
+        self._action(edit, "Duplicate", self.duplicate, "Ctrl+D")
+        self._action(edit, "Delete", self.delete_selected, keys.Delete)
+        self._action(edit, "Select All", self.select_all, keys.SelectAll)
+        self._action(edit, "Use as Cost", self.use_selected_as_cost, "Ctrl+Shift+C")
+        view = self.menuBar().addMenu("&View")
+        self._action(view, "Fit to View", self.view.fit, "F")
+        self._action(view, "Zoom In", lambda: self.view.set_zoom(self.view.zoom() * 1.2), keys.ZoomIn)
+        self._action(view, "Zoom Out", lambda: self.view.set_zoom(self.view.zoom() / 1.2), keys.ZoomOut)
+        self._action(view, "Auto Layout", self.auto_layout, "Ctrl+L")
+        view.addSeparator()
+        view.addActions(self.dock_toggles)
+        help_menu = self.menuBar().addMenu("&Help")
+        self._action(help_menu, "Shortcuts", self.show_shortcuts, keys.HelpContents)
+        self._refresh_recent()
+
+    def _connect(self) -> None:
+        self.undo_stack.cleanChanged.connect(self._update_title)
+        self.undo_stack.indexChanged.connect(lambda _: self._update_title())
+        self.scene.selectionChanged.connect(self._selection_changed)
+        self.scene.message.connect(self.show_message)
+        self.inspector.message.connect(self.show_message)
+        self.palette.op_chosen.connect(lambda name: self.scene.add_op(name, self._view_centre()))
+        self.view.quick_add_requested.connect(self._open_quick_add)
+        self.quick_add.chosen.connect(lambda name, where: self.scene.add_op(name, where))
+        self.view.zoom_changed.connect(lambda zoom: self.statusBar().showMessage(f"zoom {zoom:.0%}", 1500))
+
+    # ----- small helpers ------------------------------------------------------------------------------
+
+    def show_message(self, text: str) -> None:
+        self.statusBar().showMessage(text, 8000)
+
+    def _view_centre(self) -> QPointF:
+        return self.view.mapToScene(self.view.viewport().rect().center())
+
+    def _open_quick_add(self, where: QPointF) -> None:
+        self.quick_add.open_at(where, self.view.mapToGlobal(self.view.mapFromScene(where)))
+
+    def selected_ids(self) -> list[str]:
+        return [item.node_id for item in self.scene.selectedItems() if isinstance(item, NodeItem)]
+
+    def _selection_changed(self) -> None:
+        if not shiboken6.isValid(self.scene) or not shiboken6.isValid(self.inspector):
+            return  # the scene clears its selection while it is being destroyed
+        selected = self.selected_ids()
+        self.inspector.show_node(selected[0] if len(selected) == 1 else None)
+
+    def _update_title(self) -> None:
+        name = self.path.name if self.path else "untitled"
+        self.setWindowTitle(f"{name}[*] — gradviz")
+        self.setWindowModified(not self.undo_stack.isClean())
+
+    # ----- files --------------------------------------------------------------------------------------
+
+    def load_graph(self, graph: GraphFile, path: Path | None) -> None:
+        """Show ``graph``; nodes the file gives no position get a layered one."""
+        missing = [spec.id for spec in graph.nodes if spec.id not in graph.layout]
+        if missing:
+            layout = layered_positions(graph.nodes, graph.layout)
+            graph = GraphFile(graph.nodes, graph.output, layout, graph.view, graph.title, graph.description)
+        self.undo_stack.clear()
+        self.document.load(graph)
+        self.path = path
+        self.undo_stack.setClean()
+        self._update_title()
+        QTimer.singleShot(0, self.view.fit)
+
+    def open_path(self, path: str | Path) -> bool:
+        if not self._maybe_save():
+            return False
+        try:
+            graph = read(path)
+        except GraphFileError as error:
+            QMessageBox.warning(self, "Cannot open", str(error))
+            return False
+        self.load_graph(graph, Path(path) if Path(path).parent != EXAMPLES else None)
+        if Path(path).parent == EXAMPLES:
+            self.path = None  # an example opens as a new, untitled copy: the original stays pristine
+            self._update_title()
+        else:
+            self._remember(Path(path))
+        self.show_message(f"Opened {Path(path).name}: {graph.title}" if graph.title else f"Opened {path}")
+        return True
+
+    def open_dialog(self) -> None:
+        start = str(self.path.parent) if self.path else str(self.settings.value("files/folder", str(Path.home())))
+        path, _ = QFileDialog.getOpenFileName(self, "Open graph", start, FILTER)
+        if path:
+            self.open_path(path)
+
+    def new_document(self) -> None:
+        if self._maybe_save():
+            self.load_graph(GraphFile((), None), None)
+
+    def save(self) -> bool:
+        return self.save_to(self.path) if self.path else self.save_as()
+
+    def save_as(self) -> bool:
+        start = str(self.path or Path(str(self.settings.value("files/folder", str(Path.home())))) / "graph.json")
+        path, _ = QFileDialog.getSaveFileName(self, "Save graph", start, FILTER)
+        return self.save_to(Path(path)) if path else False
+
+    def save_to(self, path: Path) -> bool:
+        self.document.view["zoom"] = round(self.view.zoom(), 4)
+        try:
+            save(self.document.to_graph_file(), path)
+        except GraphFileError as error:
+            QMessageBox.warning(self, "Cannot save", str(error))
+            return False
+        self.path = path
+        self.undo_stack.setClean()
+        self.recovery.clear()
+        self._remember(path)
+        self._update_title()
+        self.show_message(f"Saved {path}")
+        return True
+
+    def export_image(self) -> None:
+        start = str((self.path or Path.home() / "graph").with_suffix(".png"))
+        path, _ = QFileDialog.getSaveFileName(self, "Export image", start, "PNG image (*.png);;SVG drawing (*.svg)")
+        if path:
+            try:
+                render_scene(self.scene, path)
+                self.show_message(f"Exported {path}")
+            except OSError as error:
+                QMessageBox.warning(self, "Cannot export", str(error))
+
+    def _remember(self, path: Path) -> None:
+        recent = [str(path)] + [p for p in self.settings.value("files/recent", [], list) if p != str(path)]
+        self.settings.setValue("files/recent", recent[:RECENT_LIMIT])
+        self.settings.setValue("files/folder", str(path.parent))
+        self._refresh_recent()
+
+    def _refresh_recent(self) -> None:
+        self.recent_menu.clear()
+        for number, entry in enumerate(self.settings.value("files/recent", [], list)):
+            action = self.recent_menu.addAction(entry)
+            action.setObjectName(f"recentFile{number}")
+            action.triggered.connect(lambda _=False, p=entry: self.open_path(p))
+        self.recent_menu.setEnabled(bool(self.recent_menu.actions()))
+
+    def _maybe_save(self) -> bool:
+        """True when it is fine to drop the current document (saved, discarded, or nothing to lose)."""
+        if self.undo_stack.isClean():
+            return True
+        answer = QMessageBox.question(
+            self, "Unsaved changes", f"Save the changes to {self.path.name if self.path else 'this graph'}?",
+            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel)
+        if answer == QMessageBox.StandardButton.Save:
+            return self.save()
+        return answer == QMessageBox.StandardButton.Discard
+
+    def autosave(self) -> None:
+        """Write unsaved work to the recovery file (nothing to do when the document is saved)."""
+        if not self.undo_stack.isClean():
+            try:
+                self.recovery.write(self.document.to_graph_file(), str(self.path) if self.path else None)
+            except (GraphFileError, OSError) as error:
+                self.show_message(f"Autosave failed: {error}")
+
+    def offer_recovery(self) -> bool:
+        """After a crash: ask to bring back the unsaved work. True if it was restored."""
+        pending = self.recovery.pending()
+        if pending is None:
+            return False
+        graph, source = pending
+        answer = QMessageBox.question(self, "Recover unsaved work",
+                                      f"gradviz closed without saving {source or 'an untitled graph'}. Recover it?")
+        if answer != QMessageBox.StandardButton.Yes:
+            self.recovery.clear()
+            return False
+        self.load_graph(graph, Path(source) if source else None)
+        self.undo_stack.resetClean()  # recovered work is unsaved work
+        self._update_title()
+        return True
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if not self._maybe_save():
+            event.ignore()
+            return
+        self.recovery.clear()
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        event.accept()
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        files = [url.toLocalFile() for url in event.mimeData().urls() if url.isLocalFile()]
+        if files:
+            self.open_path(files[0])
+
+    # ----- edits --------------------------------------------------------------------------------------
+
+    def delete_selected(self) -> None:
+        ids = self.selected_ids()
+        if ids:
+            self.undo_stack.push(RemoveNodes(self.document, ids))
+
+    def copy(self) -> None:
+        ids = set(self.selected_ids())
+        self._clipboard = [(spec, self.document.positions.get(spec.id, (0.0, 0.0)))
+                           for spec in self.document.nodes.values() if spec.id in ids]
+        self.show_message(f"Copied {len(self._clipboard)} node(s)")
+
+    def paste(self) -> None:
+        if self._clipboard:
+            specs = [spec for spec, _ in self._clipboard]
+            new = copies(specs, dict((spec.id, pos) for spec, pos in self._clipboard), set(self.document.nodes))
+            self.undo_stack.push(AddNodes(self.document, new, f"paste {len(new)} node(s)"))
+            self.scene.clearSelection()
+            for spec, _ in new:
+                self.scene.nodes[spec.id].setSelected(True)
+
+    def duplicate(self) -> None:
+        self.copy()
+        self.paste()
+
+    def select_all(self) -> None:
+        for item in self.scene.nodes.values():
+            item.setSelected(True)
+
+    def use_selected_as_cost(self) -> None:
+        ids = self.selected_ids()
+        if len(ids) == 1:
+            self.undo_stack.push(SetOutput(self.document, ids[0]))
+
+    def auto_layout(self) -> None:
+        positions = layered_positions(self.document.nodes.values())
+        moves = {node_id: (self.document.positions.get(node_id, (0.0, 0.0)), position)
+                 for node_id, position in positions.items() if self.document.positions.get(node_id) != position}
+        if moves:
+            self.undo_stack.push(MoveNodes(self.document, moves, "auto layout"))
+        self.view.fit()
+
+    def show_shortcuts(self) -> None:
+        box = QMessageBox(self)
+        box.setObjectName("shortcutsHelp")
+        box.setWindowTitle("gradviz shortcuts")
+        box.setTextFormat(Qt.TextFormat.RichText)
+        box.setText(SHORTCUTS_HTML)
+        box.exec()

@@ -1,0 +1,252 @@
+"""The inspector: the selected node's name, attributes and (for sources) value, edited in place.
+
+The attribute form is generated from the op's declared attributes, so a new op needs no form code.
+Every edit becomes one undo command; the panel then redraws from the document, never from itself.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from typing import Any
+
+import numpy as np
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gradviz.engine.attrs import Attr
+from gradviz.engine.errors import GradvizError
+from gradviz.engine.formula import render_unicode
+from gradviz.engine.ops._common import show
+from gradviz.engine.registry import find_op
+from gradviz.gui.commands import ReplaceNode, SetOutput
+from gradviz.model.document import Change, GraphDocument
+
+TABLE_LIMIT = 12  # larger arrays are edited by shape and fill, not cell by cell
+
+
+def _named(widget: QWidget, name: str, accessible: str) -> QWidget:
+    widget.setObjectName(name)
+    widget.setAccessibleName(accessible)
+    return widget
+
+
+def parse_shape(text: str) -> tuple[int, ...]:
+    """'3×1', '3x1', '3, 1' or '[3, 1]' → (3, 1); 'scalar' or '' → ()."""
+    cleaned = text.strip().lower().replace("×", ",").replace("x", ",").strip("[]() ")
+    if cleaned in ("", "scalar"):
+        return ()
+    sizes = tuple(int(part) for part in cleaned.split(",") if part.strip())
+    if any(size < 1 for size in sizes) or int(np.prod(sizes)) > 1_000_000:
+        raise ValueError("sizes must be positive, at most a million numbers")
+    return sizes
+
+
+class Inspector(QWidget):
+    """Shows one node; ``message`` carries a one-line complaint to the status bar."""
+
+    message = Signal(str)
+
+    def __init__(self, document: GraphDocument, undo_stack: Any) -> None:
+        super().__init__()
+        self.setObjectName("inspector")
+        self.setAccessibleName("Node inspector")
+        self.document, self.undo_stack = document, undo_stack
+        self.node_id: str | None = None
+        self._layout = QVBoxLayout(self)
+        self._layout.setAlignment(Qt.AlignmentFlag.AlignTop)
+        self._content: QWidget | None = None
+        document.subscribe(self._on_change)
+        self.show_node(None)
+
+    def _on_change(self, change: Change) -> None:
+        if change.kind == "moved":
+            return
+        if self.node_id is not None and self.node_id not in self.document.nodes:
+            self.node_id = None
+        self.show_node(self.node_id)
+
+    # ----- building the form -------------------------------------------------------------------------
+
+    def show_node(self, node_id: str | None) -> None:
+        self.node_id = node_id
+        if self._content is not None:
+            self._content.deleteLater()
+        self._content = QWidget()
+        form = QFormLayout(self._content)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self._layout.addWidget(self._content)
+        if node_id is None:
+            hint = QLabel("Select a node to see and edit it.\n\nAdd ops from the palette (drag, double-click) "
+                          "or press Tab on the canvas. Drag from an output port to an input port to connect.")
+            hint.setWordWrap(True)
+            form.addRow(hint)
+            return
+        spec = self.document.nodes[node_id]
+        op = find_op(spec.op)
+        status = self.document.status(node_id)
+        title = QLabel(f"<b>{spec.op}</b> &nbsp; {render_unicode(op.formula, {'out': spec.label or spec.id})}")
+        title.setTextFormat(Qt.TextFormat.RichText)
+        form.addRow(title)
+        doc = QLabel(op.doc)
+        doc.setWordWrap(True)
+        form.addRow(doc)
+        state = QLabel(f"shape {show(status.shape)}" if status.shape is not None else f"⚠ {status.error}")
+        state.setObjectName("inspectorStatus")
+        state.setWordWrap(True)
+        form.addRow(state)
+
+        label = _named(QLineEdit(spec.label or ""), "labelEdit", "Node label")
+        label.setPlaceholderText(spec.id)
+        label.editingFinished.connect(lambda: self._replace(label=label.text().strip() or None))
+        form.addRow("Label", label)
+        is_cost = node_id == self.document.output
+        cost = _named(QPushButton("This is the cost c" if is_cost else "Use as the cost c"), "costButton",
+                      "Use this node as the cost")
+        cost.setEnabled(not is_cost)
+        cost.clicked.connect(lambda: self.undo_stack.push(SetOutput(self.document, node_id)))
+        form.addRow(cost)
+        for attr in op.attrs:
+            form.addRow(attr.name, self._attr_widget(attr, op.resolve_attrs(dict(spec.attrs))[attr.name]))
+        if op.is_source:
+            self._value_editor(form, np.asarray(spec.value, dtype=float))
+
+    def _attr_widget(self, attr: Attr, current: Any) -> QWidget:
+        name, accessible = f"attr_{attr.name}", f"Attribute {attr.name}"
+        if attr.kind == "number":
+            widget = _named(QDoubleSpinBox(), name, accessible)
+            widget.setRange(-1e6, 1e6)
+            widget.setDecimals(4)
+            widget.setValue(current)
+            widget.editingFinished.connect(lambda: self._set_attr(attr, widget.value()))
+        elif attr.kind in ("int", "int_axis"):
+            widget = _named(QSpinBox(), name, accessible)
+            widget.setRange(int(attr.minimum) if attr.minimum is not None else -64, 1_000_000)
+            widget.setValue(current)
+            widget.editingFinished.connect(lambda: self._set_attr(attr, widget.value()))
+        elif attr.kind == "bool":
+            widget = _named(QCheckBox(), name, accessible)
+            widget.setChecked(current)
+            widget.toggled.connect(lambda checked: self._set_attr(attr, checked))
+        elif attr.kind == "choice":
+            widget = _named(QComboBox(), name, accessible)
+            widget.addItems(list(attr.choices))
+            widget.setCurrentText(current)
+            widget.currentTextChanged.connect(lambda text: self._set_attr(attr, text))
+        else:  # axes, shapes, pairs: typed as JSON, e.g. [0, 1] or null
+            widget = _named(QLineEdit(json.dumps(list(current) if isinstance(current, tuple) else current)), name,
+                            accessible)
+            widget.editingFinished.connect(lambda: self._set_attr_text(attr, widget.text()))
+        widget.setToolTip(attr.doc)
+        return widget
+
+    def _value_editor(self, form: QFormLayout, value: np.ndarray) -> None:
+        shape = _named(QLineEdit(show(value.shape)), "shapeEdit", "Value shape")
+        shape.editingFinished.connect(lambda: self._reshape(shape.text()))
+        form.addRow("Shape", shape)
+        if value.ndim <= 2 and max(value.shape, default=1) <= TABLE_LIMIT:
+            grid = value.reshape(value.shape[0] if value.ndim else 1, -1) if value.ndim else value.reshape(1, 1)
+            table = _named(QTableWidget(*grid.shape), "valueTable", "Value table")
+            _named(table.horizontalHeader(), "valueTableColumns", "Value columns")
+            _named(table.verticalHeader(), "valueTableRows", "Value rows")
+            for (row, column), number in np.ndenumerate(grid):
+                table.setItem(row, column, QTableWidgetItem(f"{number:.6g}"))
+            table.resizeColumnsToContents()
+            table.setMinimumHeight(min(260, 30 + 26 * grid.shape[0]))
+            table.cellChanged.connect(lambda row, column: self._cell_edited(table, row, column, value))
+            form.addRow(table)
+        else:
+            form.addRow(QLabel(f"{value.size} numbers: set them by shape and fill."))
+        fills = QWidget()
+        row = QHBoxLayout(fills)
+        row.setContentsMargins(0, 0, 0, 0)
+        seed = _named(QSpinBox(), "seedSpin", "Random seed")
+        seed.setRange(0, 2**31 - 1)
+        seed.setPrefix("seed ")
+        for text, fill in (("0", np.zeros), ("1", np.ones), ("I", None), ("random", "random")):
+            button = _named(QPushButton(text), f"fill_{text}", f"Fill with {text}")
+            button.clicked.connect(lambda _=False, f=fill: self._fill(f, value.shape, seed.value()))
+            row.addWidget(button)
+        row.addWidget(seed)
+        form.addRow("Fill", fills)
+
+    # ----- edits -------------------------------------------------------------------------------------
+
+    def _replace(self, text: str | None = None, **changes: Any) -> None:
+        spec = self.document.nodes[self.node_id]
+        new = dataclasses.replace(spec, **changes)
+        changed = (new.label, dict(new.attrs)) != (spec.label, dict(spec.attrs))
+        if changed or not _same_value(new.value, spec.value):
+            self.undo_stack.push(ReplaceNode(self.document, new, text or f"edit {spec.id}"))
+
+    def _set_attr(self, attr: Attr, value: Any) -> None:
+        spec = self.document.nodes[self.node_id]
+        try:
+            value = attr.coerce(value, spec.op)
+        except GradvizError as error:
+            self.message.emit(str(error))
+            return
+        attrs = dict(spec.attrs)
+        if attrs.get(attr.name, attr.default) != value:
+            attrs[attr.name] = list(value) if isinstance(value, tuple) else value
+            self._replace(f"set {spec.id}.{attr.name}", attrs=attrs)
+
+    def _set_attr_text(self, attr: Attr, text: str) -> None:
+        try:
+            self._set_attr(attr, json.loads(text))
+        except json.JSONDecodeError:
+            self.message.emit(f"{attr.name}: write a number, a list such as [0, 1], or null")
+
+    def _cell_edited(self, table: QTableWidget, row: int, column: int, value: np.ndarray) -> None:
+        try:
+            number = float(table.item(row, column).text())
+        except ValueError:
+            self.message.emit(f"'{table.item(row, column).text()}' is not a number")
+            return
+        grid = value.reshape(value.shape[0] if value.ndim else 1, -1).copy() if value.ndim else value.reshape(1, 1)
+        grid[row, column] = number
+        self._replace(f"edit {self.node_id}[{row}, {column}]", value=grid.reshape(value.shape))
+
+    def _reshape(self, text: str) -> None:
+        try:
+            shape = parse_shape(text)
+        except ValueError as error:
+            self.message.emit(f"Shape: {error}" if str(error) else "Shape: write sizes like 3×1 or 2, 2")
+            return
+        old = np.asarray(self.document.nodes[self.node_id].value, dtype=float)
+        if shape != old.shape:
+            flat = np.resize(old.ravel(), int(np.prod(shape))) if old.size else np.zeros(int(np.prod(shape)))
+            self._replace(f"reshape {self.node_id} to {show(shape)}", value=flat.reshape(shape))
+
+    def _fill(self, fill: Any, shape: tuple[int, ...], seed: int) -> None:
+        if fill is None:
+            if len(shape) != 2 or shape[0] != shape[1]:
+                self.message.emit("The identity needs a square shape, such as 3×3")
+                return
+            value = np.eye(shape[0])
+        elif fill == "random":
+            value = np.round(np.random.default_rng(seed).normal(size=shape), 3)
+        else:
+            value = fill(shape)
+        self._replace(f"fill {self.node_id}", value=value)
+
+
+def _same_value(one: Any, other: Any) -> bool:
+    if one is None or other is None:
+        return one is other
+    a, b = np.asarray(one), np.asarray(other)
+    return a.shape == b.shape and bool(np.array_equal(a, b))

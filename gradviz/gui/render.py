@@ -1,0 +1,58 @@
+"""Drawing a scene to PNG or SVG, for the window's export and `gradviz render` (slides, tests)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QImage, QPainter
+from PySide6.QtSvg import QSvgGenerator
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene
+
+MARGIN = 30.0
+
+
+def render_scene(scene: QGraphicsScene, path: str | Path, scale: float = 2.0) -> Path:
+    """Write ``scene`` to ``path``: SVG for a .svg name, else PNG at ``scale`` (2× reads well on slides)."""
+    path = Path(path)
+    source = scene.itemsBoundingRect().adjusted(-MARGIN, -MARGIN, MARGIN, MARGIN)
+    if source.isEmpty():
+        source = QRectF(0, 0, 400, 300)
+    selected = scene.selectedItems()
+    for item in selected:  # selection is a window state, not part of the picture
+        item.setSelected(False)
+    caches = {item: item.cacheMode() for item in scene.items()}
+    for item in caches:  # cached items would be pasted in as pixmaps: draw them as vectors
+        item.setCacheMode(QGraphicsItem.CacheMode.NoCache)
+    try:
+        if path.suffix.lower() == ".svg":
+            generator = QSvgGenerator()
+            generator.setFileName(str(path))
+            generator.setSize(QSize(int(source.width()), int(source.height())))
+            generator.setViewBox(QRectF(0, 0, source.width(), source.height()))
+            generator.setTitle(path.stem)
+            painter = QPainter(generator)
+            scene.render(painter, QRectF(0, 0, source.width(), source.height()), source)
+            painter.end()
+        else:
+            image = QImage(int(source.width() * scale), int(source.height() * scale), QImage.Format.Format_ARGB32)
+            image.fill(scene.backgroundBrush().color() if scene.backgroundBrush().style() else QColor("white"))
+            painter = QPainter(image)
+            painter.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
+            scene.render(painter, QRectF(image.rect()), source, Qt.AspectRatioMode.KeepAspectRatio)
+            painter.end()
+            if not image.save(str(path)):
+                raise OSError(f"cannot write {path}")
+    finally:
+        for item, mode in caches.items():
+            item.setCacheMode(mode)
+        for item in selected:
+            item.setSelected(True)
+    return path
+
+
+def ensure_platform() -> None:
+    """Render with no display: Qt's offscreen platform, unless a display is there."""
+    if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")

@@ -1,0 +1,223 @@
+"""The window, driven as a user drives it (offscreen): build, connect, edit, undo, save, reopen."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractItemView,
+    QAbstractSpinBox,
+    QComboBox,
+    QGraphicsView,
+    QLineEdit,
+    QMessageBox,
+    QWidget,
+)
+
+from gradviz.cli import main
+from gradviz.io.graph_file import dumps, read
+from gradviz.io.paths import EXAMPLES
+
+
+def drag(qtbot, view, start: QPointF, end: QPointF) -> None:
+    """Press at ``start``, move, release at ``end`` (scene coordinates), as a mouse would."""
+    viewport = view.viewport()
+    a, b = view.mapFromScene(start), view.mapFromScene(end)
+    qtbot.mousePress(viewport, Qt.MouseButton.LeftButton, pos=a)
+    qtbot.mouseMove(viewport, pos=(a + b) / 2)
+    qtbot.mouseMove(viewport, pos=b)
+    qtbot.mouseRelease(viewport, Qt.MouseButton.LeftButton, pos=b)
+
+
+def port(window, node_id: str, which: str, index: int = 0) -> QPointF:
+    item = window.scene.nodes[node_id]
+    return item.mapToScene(item.output_port() if which == "out" else item.input_port(index))
+
+
+def test_build_connect_edit_undo_save_reopen(window, qtbot, tmp_path):
+    window.show()
+    qtbot.waitExposed(window)
+    window.resize(1400, 900)
+    saved = tmp_path / "built.json"
+    window.save_to(saved)  # an empty graph, saved: the state undo must come back to
+    clean_text = saved.read_text()
+
+    window.palette.search.setText("parameter")
+    assert window.palette.visible_ops() == ["parameter"]
+    window.palette.op_chosen.emit("parameter")
+    w = window.scene.add_op("input", QPointF(0, 200))
+    mm = window.scene.add_op("matmul", QPointF(400, 100))
+    param = next(node for node in window.document.nodes if node.startswith("parameter"))
+    window.scene.nodes[param].setPos(0, 0)
+    window.view.resetTransform()
+    window.view.centerOn(300, 150)
+
+    drag(qtbot, window.view, port(window, param, "out"), port(window, mm, "in", 0))
+    drag(qtbot, window.view, port(window, w, "out"), port(window, mm, "in", 1))
+    assert window.document.nodes[mm].inputs == (param, w)
+    assert window.document.status(mm).shape == (2, 1)  # 2×2 parameter times 2×1 input
+
+    window.scene.clearSelection()
+    window.scene.nodes[w].setSelected(True)
+    table = window.inspector.findChild(QWidget, "valueTable")
+    table.item(1, 0).setText("5")
+    assert np.array_equal(window.document.nodes[w].value, [[1.0], [5.0]])
+
+    sum_id = window.scene.add_op("sum", QPointF(700, 100))
+    drag(qtbot, window.view, port(window, mm, "out"), port(window, sum_id, "in", 0))
+    window.scene.clearSelection()
+    window.scene.nodes[sum_id].setSelected(True)
+    window.use_selected_as_cost()
+    assert window.document.program().output == sum_id
+    assert window.isWindowModified()
+
+    built_text = dumps(window.document.to_graph_file())
+    while window.undo_stack.canUndo():
+        window.undo_stack.undo()
+    assert window.undo_stack.isClean() and not window.isWindowModified()
+    assert dumps(window.document.to_graph_file()) == clean_text
+    while window.undo_stack.canRedo():
+        window.undo_stack.redo()
+    assert dumps(window.document.to_graph_file()) == built_text
+
+    window.save_to(saved)
+    reopened = read(saved)
+    assert dumps(reopened) == built_text
+    window.open_path(saved)
+    assert dumps(window.document.to_graph_file()) == built_text
+
+
+def test_incompatible_connection_is_refused_with_a_reason(window, qtbot):
+    window.open_path(EXAMPLES / "linear_layer.json")
+    messages = []
+    window.scene.message.connect(messages.append)
+    assert not window.scene.connect_ports("y", "a", 1)  # y is 3×1: W (3×2) times y does not fit
+    assert "inner sizes 2 and 3 differ" in messages[-1]
+    assert not window.scene.connect_ports("L", "a", 0)
+    assert "cycle" in messages[-1]
+    assert window.undo_stack.isClean()
+
+
+def test_a_node_that_cannot_compute_turns_red_with_its_reason(window):
+    window.open_path(EXAMPLES / "linear_layer.json")
+    window.scene.nodes["a"].setSelected(True)
+    window.delete_selected()
+    look = window.scene.nodes["L"].look
+    assert look.error == "input prediction not connected"
+    window.undo_stack.undo()
+    assert window.scene.nodes["L"].look.error is None and window.document.nodes["L"].inputs == ("a", "y")
+
+
+def test_copy_paste_duplicate_delete(window):
+    window.open_path(EXAMPLES / "linear_layer.json")
+    before = len(window.document.nodes)
+    window.scene.nodes["W"].setSelected(True)
+    window.scene.nodes["a"].setSelected(True)
+    window.duplicate()
+    assert len(window.document.nodes) == before + 2
+    copies = window.selected_ids()
+    copied_a = next(node for node in copies if window.document.nodes[node].op == "matmul")
+    copied_w = next(node for node in copies if window.document.nodes[node].op == "parameter")
+    assert window.document.nodes[copied_a].inputs == (copied_w, "x")  # wires inside follow, outside stay
+    window.undo_stack.undo()
+    assert len(window.document.nodes) == before
+
+
+def test_every_interactive_widget_is_named(window):
+    window.open_path(EXAMPLES / "linear_layer.json")
+    window.scene.nodes["W"].setSelected(True)  # the inspector shows a full form
+    interactive = (QAbstractButton, QLineEdit, QAbstractSpinBox, QComboBox, QAbstractItemView, QGraphicsView)
+    unnamed = [
+        f"{type(widget).__name__} {widget.objectName()!r}"
+        for widget in window.findChildren(QWidget)
+        if isinstance(widget, interactive) and widget.isVisibleTo(window)
+        and not (widget.objectName() and widget.accessibleName())
+        and not widget.objectName().startswith("qt_")
+    ]
+    assert unnamed == []
+    actions = [action for action in window.findChildren(QAction) if action.text() and action.menu() is None]
+    assert actions and all(action.objectName() for action in actions)
+
+
+def test_autosave_and_recovery(make_window, monkeypatch):
+    first = make_window()
+    first.open_path(EXAMPLES / "matmul.json")
+    first.scene.add_op("tanh", QPointF(100, 400))
+    first.autosave()
+    assert first.recovery.pending() is not None
+    text = dumps(first.document.to_graph_file())
+
+    monkeypatch.setattr(QMessageBox, "question", lambda *args, **kwargs: QMessageBox.StandardButton.Yes)
+    second = make_window()
+    assert second.offer_recovery()
+    assert dumps(second.document.to_graph_file()) == text
+    assert second.isWindowModified()
+
+
+def test_save_errors_are_shown_and_lose_nothing(window, monkeypatch, tmp_path):
+    shown = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: shown.append(text))
+    window.open_path(EXAMPLES / "linear_layer.json")
+    window.scene.add_op("exp", QPointF(0, 500))
+    assert not window.save_to(tmp_path / "missing" / "folder" / "g.json")
+    assert len(shown) == 1 and "cannot save" in shown[0] and "\n" not in shown[0]
+    assert window.isWindowModified() and any(n.startswith("exp") for n in window.document.nodes)
+    bad = tmp_path / "bad.json"
+    bad.write_text("{ not json")
+    nodes_before = dict(window.document.nodes)
+    monkeypatch.setattr(QMessageBox, "question", lambda *args, **kwargs: QMessageBox.StandardButton.Discard)
+    assert not window.open_path(bad)
+    assert "not JSON" in shown[-1]
+    assert window.document.nodes == nodes_before  # the failed open left the graph as it was
+
+
+def test_closing_with_unsaved_changes_asks(window, monkeypatch):
+    window.open_path(EXAMPLES / "linear_layer.json")
+    window.scene.add_op("exp", QPointF(0, 500))
+    monkeypatch.setattr(QMessageBox, "question", lambda *args, **kwargs: QMessageBox.StandardButton.Cancel)
+    assert not window.close()
+    assert window.isWindowModified() and any(node.startswith("exp") for node in window.document.nodes)
+    monkeypatch.setattr(QMessageBox, "question", lambda *args, **kwargs: QMessageBox.StandardButton.Discard)
+    assert window.close()
+
+
+def test_examples_open_as_untitled_copies_and_recent_files_are_remembered(window, tmp_path):
+    window.open_path(EXAMPLES / "matmul.json")
+    assert window.path is None and "untitled" in window.windowTitle()
+    target = tmp_path / "mine.json"
+    window.save_to(target)
+    assert window.settings.value("files/recent", [], list)[0] == str(target)
+
+
+def test_inspector_attribute_form_is_generated_and_live(window):
+    window.open_path(EXAMPLES / "linear_layer.json")
+    window.scene.nodes["L"].setSelected(True)
+    combo = window.inspector.findChild(QComboBox, "attr_reduction")
+    assert [combo.itemText(i) for i in range(combo.count())] == ["sum", "mean"]
+    combo.setCurrentText("mean")
+    assert window.document.nodes["L"].attrs == {"reduction": "mean"}
+    window.undo_stack.undo()
+    assert window.document.nodes["L"].attrs == {"reduction": "sum"}
+
+
+def test_fit_and_zoom(window):
+    window.open_path(EXAMPLES / "mlp_cross_entropy.json")
+    window.view.fit()
+    assert 0.1 <= window.view.zoom() <= 1.0
+    window.view.set_zoom(100)
+    assert window.view.zoom() == pytest.approx(4.0)
+
+
+@pytest.mark.parametrize("suffix", [".png", ".svg"])
+def test_render_command_draws_the_canvas(tmp_path, suffix, qapp):
+    out = tmp_path / f"linear{suffix}"
+    assert main(["render", str(EXAMPLES / "linear_layer.json"), "-o", str(out)]) == 0
+    data = out.read_bytes()
+    assert data.startswith(b"\x89PNG") if suffix == ".png" else b"<svg" in data[:400]
+    if suffix == ".svg":
+        assert b"matmul" in data and json.dumps("W")[1:-1].encode() in data
