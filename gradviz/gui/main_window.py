@@ -6,7 +6,7 @@ from pathlib import Path
 
 import shiboken6
 from PySide6.QtCore import QPointF, QSettings, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QUndoStack
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QShowEvent, QUndoStack
 from PySide6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QMessageBox
 
 from gradviz.gui.canvas.items import NodeItem
@@ -19,7 +19,7 @@ from gradviz.gui.panels.palette import Palette
 from gradviz.gui.panels.quick_add import QuickAdd
 from gradviz.gui.recovery import Recovery
 from gradviz.gui.render import render_scene
-from gradviz.gui.theme import current_theme
+from gradviz.gui.theme import apply_to_application, current_theme
 from gradviz.io.errors import GraphFileError
 from gradviz.io.graph_file import GraphFile, read, save
 from gradviz.io.paths import EXAMPLES
@@ -42,14 +42,18 @@ class MainWindow(QMainWindow):
         self.path: Path | None = None
         self.document = GraphDocument()
         self.undo_stack = QUndoStack(self)
-        self.scene = GraphScene(self.document, self.undo_stack, current_theme(dark))
+        theme = current_theme(dark)
+        apply_to_application(theme)
+        self.scene = GraphScene(self.document, self.undo_stack, theme)
         self.view = GraphView(self.scene)
         self.setCentralWidget(self.view)
         self.dock_toggles: list[QAction] = []
         self.palette = Palette()
         self.inspector = Inspector(self.document, self.undo_stack)
-        self._dock(self.palette, "Ops", Qt.DockWidgetArea.LeftDockWidgetArea, "paletteDock")
-        self._dock(self.inspector, "Inspector", Qt.DockWidgetArea.RightDockWidgetArea, "inspectorDock")
+        self._docks = [self._dock(self.palette, "Ops", Qt.DockWidgetArea.LeftDockWidgetArea, "paletteDock"),
+                       self._dock(self.inspector, "Inspector", Qt.DockWidgetArea.RightDockWidgetArea,
+                                  "inspectorDock")]
+        self._sized = False
         self.quick_add = QuickAdd(self)
         self._clipboard: list = []
         self._build_menus()
@@ -63,7 +67,7 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         self._update_title()
 
-    def _dock(self, widget: object, title: str, area: Qt.DockWidgetArea, name: str) -> None:
+    def _dock(self, widget: object, title: str, area: Qt.DockWidgetArea, name: str) -> QDockWidget:
         dock = QDockWidget(title, self)
         dock.setObjectName(name)
         dock.setAccessibleName(title)
@@ -72,6 +76,7 @@ class MainWindow(QMainWindow):
         self.dock_toggles.append(dock.toggleViewAction())
         dock.setMinimumWidth(250 if area == Qt.DockWidgetArea.LeftDockWidgetArea else 320)
         self.addDockWidget(area, dock)
+        return dock
 
     def _action(self, menu: object, text: str, slot: object, shortcut: object = None, name: str = "") -> QAction:
         action = QAction(text, self)
@@ -287,12 +292,25 @@ class MainWindow(QMainWindow):
         self._update_title()
         return True
 
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._sized:
+            self._sized = True
+            QTimer.singleShot(0, self._size_docks)  # after the first layout pass, which would undo it
+
+    def _size_docks(self) -> None:
+        """The docks as the user left them; on a first run, narrow, so the canvas gets the room."""
+        state = self.settings.value("window/state")
+        if state is None or not self.restoreState(state):
+            self.resizeDocks(self._docks, [230, 340], Qt.Orientation.Horizontal)
+
     def closeEvent(self, event: QCloseEvent) -> None:
         if not self._maybe_save():
             event.ignore()
             return
         self.recovery.clear()
         self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/state", self.saveState())
         event.accept()
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:

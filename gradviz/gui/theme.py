@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
+from PySide6.QtWidgets import QApplication
 
 CATEGORY_COLOURS = {
     "input": "#3b7dd8", "parameter": "#e08a1e", "constant": "#7f8c8d",
@@ -55,3 +56,26 @@ def system_prefers_dark() -> bool:
 
 def current_theme(dark: bool | None = None) -> Theme:
     return DARK if (system_prefers_dark() if dark is None else dark) else LIGHT
+
+
+DARK_WIDGETS = {
+    "Window": "#2b2d31", "WindowText": "#e8eaed", "Base": "#1e1f22", "AlternateBase": "#2b2d31",
+    "Text": "#e8eaed", "Button": "#35373c", "ButtonText": "#e8eaed", "Highlight": "#3d6fb6",
+    "HighlightedText": "#ffffff", "ToolTipBase": "#35373c", "ToolTipText": "#e8eaed", "PlaceholderText": "#8a9099",
+}
+
+
+def apply_to_application(theme: Theme) -> None:
+    """Give the panels and menus the canvas's light or dark look, so the window reads as one.
+
+    Where the desktop already asked for dark, Qt's own palette follows it; forcing dark (a setting,
+    or a desktop that cannot say) needs a palette of our own on the Fusion style.
+    """
+    app = QApplication.instance()
+    if app is None or not theme.dark or system_prefers_dark():
+        return
+    app.setStyle("Fusion")
+    palette = QPalette()
+    for role, colour in DARK_WIDGETS.items():
+        palette.setColor(getattr(QPalette.ColorRole, role), QColor(colour))
+    app.setPalette(palette)

@@ -205,10 +205,20 @@ def test_inspector_attribute_form_is_generated_and_live(window):
     assert window.document.nodes["L"].attrs == {"reduction": "sum"}
 
 
+def test_inspector_shows_one_node_at_a_time(window):
+    window.open_path(EXAMPLES / "linear_layer.json")
+    for node in ("W", "a", "L", "W"):
+        window.scene.clearSelection()
+        window.scene.nodes[node].setSelected(True)
+    forms = [child for child in window.inspector.children() if isinstance(child, QWidget)]
+    assert len(forms) == 1
+    assert window.inspector.findChild(QLineEdit, "labelEdit").placeholderText() == "W"
+
+
 def test_fit_and_zoom(window):
     window.open_path(EXAMPLES / "mlp_cross_entropy.json")
     window.view.fit()
-    assert 0.1 <= window.view.zoom() <= 1.0
+    assert 0.1 <= window.view.zoom() <= 1.5
     window.view.set_zoom(100)
     assert window.view.zoom() == pytest.approx(4.0)
 

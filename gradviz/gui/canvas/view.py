@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QKeyEvent, QMouseEvent, QNativeGestureEvent, QPainter, QWheelEvent
+from PySide6.QtGui import QKeyEvent, QMouseEvent, QNativeGestureEvent, QPainter, QResizeEvent, QWheelEvent
 from PySide6.QtWidgets import QGraphicsView
 
 from gradviz.gui.canvas.scene import GraphScene
 
 MIN_ZOOM, MAX_ZOOM = 0.1, 4.0
+FIT_LIMIT = 1.5
+EMPTY_HINT = ("An empty graph.\n\nDrag an op from the palette, double-click here or press Tab to add one;\n"
+              "drag from an output port to an input port to connect them.\nFile ▸ Examples has the lecture notes.")
 GRID = 40
 
 
@@ -29,6 +32,7 @@ class GraphView(QGraphicsView):
         self.setAcceptDrops(True)
         self._pan_from: QPointF | None = None
         self._space_down = False
+        self._fitted = False  # refit on resize until the user zooms or pans by hand
 
     # ----- zoom ------------------------------------------------------------------------------------
 
@@ -36,6 +40,7 @@ class GraphView(QGraphicsView):
         return self.transform().m11()
 
     def set_zoom(self, factor: float) -> None:
+        self._fitted = False
         factor = min(MAX_ZOOM, max(MIN_ZOOM, factor))
         self.scale(factor / self.zoom(), factor / self.zoom())
         self.zoom_changed.emit(factor)
@@ -50,16 +55,22 @@ class GraphView(QGraphicsView):
         return super().event(event)
 
     def fit(self) -> None:
-        """Everything in view, with a margin, at no more than full size."""
+        """Everything in view, with a margin, enlarged up to 1.5× (small graphs read better from the back row)."""
         bounds = self.scene().itemsBoundingRect()
         if bounds.isEmpty():
             self.resetTransform()
             return
         self.fitInView(bounds.adjusted(-40, -40, 40, 40), Qt.AspectRatioMode.KeepAspectRatio)
-        if self.zoom() > 1.0:
-            self.set_zoom(1.0)
+        if self.zoom() > FIT_LIMIT:
+            self.set_zoom(FIT_LIMIT)
             self.centerOn(bounds.center())
+        self._fitted = True
         self.zoom_changed.emit(self.zoom())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self._fitted:
+            self.fit()
 
     # ----- pan and keys -----------------------------------------------------------------------------
 
@@ -92,6 +103,7 @@ class GraphView(QGraphicsView):
         if event.button() == Qt.MouseButton.MiddleButton or (self._space_down and event.button() ==
                                                               Qt.MouseButton.LeftButton):
             self._pan_from = event.position()
+            self._fitted = False
             self.viewport().setCursor(Qt.CursorShape.ClosedHandCursor)
             return
         super().mousePressEvent(event)
@@ -118,6 +130,18 @@ class GraphView(QGraphicsView):
             self.quick_add_requested.emit(point)
             return
         super().mouseDoubleClickEvent(event)
+
+    def drawForeground(self, painter: QPainter, rect: QRectF) -> None:
+        if self.scene().nodes:
+            return
+        painter.save()
+        painter.resetTransform()  # the hint sits in the middle of the window, whatever the zoom
+        painter.setPen(self.scene().theme.muted_text)
+        font = painter.font()
+        font.setPointSizeF(13)
+        painter.setFont(font)
+        painter.drawText(self.viewport().rect(), Qt.AlignmentFlag.AlignCenter, EMPTY_HINT)
+        painter.restore()
 
     def drawBackground(self, painter: QPainter, rect: QRectF) -> None:
         super().drawBackground(painter, rect)

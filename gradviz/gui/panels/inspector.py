@@ -11,7 +11,7 @@ import json
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QSizePolicy,
     QSpinBox,
     QTableWidget,
     QTableWidgetItem,
@@ -68,10 +69,13 @@ class Inspector(QWidget):
         self.document, self.undo_stack = document, undo_stack
         self.node_id: str | None = None
         self._layout = QVBoxLayout(self)
-        self._layout.setAlignment(Qt.AlignmentFlag.AlignTop)
+        self._layout.addStretch()  # the form stays at the top; spare height goes below it
         self._content: QWidget | None = None
         document.subscribe(self._on_change)
         self.show_node(None)
+
+    def sizeHint(self) -> QSize:
+        return QSize(340, 600)  # the canvas is what matters; wrapped text would ask for far more
 
     def _on_change(self, change: Change) -> None:
         if change.kind == "moved":
@@ -85,30 +89,33 @@ class Inspector(QWidget):
     def show_node(self, node_id: str | None) -> None:
         self.node_id = node_id
         if self._content is not None:
+            self._layout.removeWidget(self._content)
+            self._content.setParent(None)  # off screen now, not at the next event loop
             self._content.deleteLater()
         self._content = QWidget()
-        form = QFormLayout(self._content)
+        column = QVBoxLayout(self._content)
+        column.setContentsMargins(0, 0, 0, 0)
+        form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        self._layout.addWidget(self._content)
+        self._layout.insertWidget(0, self._content)
+
+        def text(words: str, name: str = "") -> QLabel:  # wrapped prose above the form, not inside it
+            label = QLabel(words)
+            label.setWordWrap(True)
+            label.setObjectName(name)
+            column.addWidget(label)
+            return label
         if node_id is None:
-            hint = QLabel("Select a node to see and edit it.\n\nAdd ops from the palette (drag, double-click) "
-                          "or press Tab on the canvas. Drag from an output port to an input port to connect.")
-            hint.setWordWrap(True)
-            form.addRow(hint)
+            text("Select a node to see and edit it.\n\nAdd ops from the palette (drag, double-click) "
+                 "or press Tab on the canvas. Drag from an output port to an input port to connect.")
             return
         spec = self.document.nodes[node_id]
         op = find_op(spec.op)
         status = self.document.status(node_id)
-        title = QLabel(f"<b>{spec.op}</b> &nbsp; {render_unicode(op.formula, {'out': spec.label or spec.id})}")
-        title.setTextFormat(Qt.TextFormat.RichText)
-        form.addRow(title)
-        doc = QLabel(op.doc)
-        doc.setWordWrap(True)
-        form.addRow(doc)
-        state = QLabel(f"shape {show(status.shape)}" if status.shape is not None else f"⚠ {status.error}")
-        state.setObjectName("inspectorStatus")
-        state.setWordWrap(True)
-        form.addRow(state)
+        text(f"<b>{spec.op}</b> &nbsp; {render_unicode(op.formula, {'out': spec.label or spec.id})}")
+        text(op.doc)
+        text(f"shape {show(status.shape)}" if status.shape is not None else f"⚠ {status.error}", "inspectorStatus")
+        column.addLayout(form)
 
         label = _named(QLineEdit(spec.label or ""), "labelEdit", "Node label")
         label.setPlaceholderText(spec.id)
@@ -166,12 +173,14 @@ class Inspector(QWidget):
             for (row, column), number in np.ndenumerate(grid):
                 table.setItem(row, column, QTableWidgetItem(f"{number:.6g}"))
             table.resizeColumnsToContents()
-            table.setMinimumHeight(min(260, 30 + 26 * grid.shape[0]))
+            table.setFixedHeight(min(320, table.horizontalHeader().height() + 4
+                                     + sum(table.rowHeight(row) for row in range(grid.shape[0]))))
             table.cellChanged.connect(lambda row, column: self._cell_edited(table, row, column, value))
             form.addRow(table)
         else:
             form.addRow(QLabel(f"{value.size} numbers: set them by shape and fill."))
         fills = QWidget()
+        fills.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         row = QHBoxLayout(fills)
         row.setContentsMargins(0, 0, 0, 0)
         seed = _named(QSpinBox(), "seedSpin", "Random seed")
