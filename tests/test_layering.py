@@ -1,10 +1,12 @@
-"""The core (engine, model, io, cli) never loads Qt: it runs and is tested with no display."""
+"""The core (engine, model, io, export, cli) never loads Qt: it runs and is tested with no display.
+Only the window (gradviz.gui) imports PySide6, and the cli only when asked for the window or a render."""
 
 import subprocess
 import sys
 
 CORE = ["gradviz.engine", "gradviz.engine.ops", "gradviz.engine.tracer", "gradviz.engine.forward_mode",
-        "gradviz.engine.gradcheck", "gradviz.engine.build"]
+        "gradviz.engine.gradcheck", "gradviz.engine.build", "gradviz.engine.describe", "gradviz.model.compile",
+        "gradviz.model.document", "gradviz.model.layout", "gradviz.io.graph_file", "gradviz.export", "gradviz.cli"]
 
 
 def test_core_never_imports_qt_or_pyqtgraph():

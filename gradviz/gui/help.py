@@ -11,7 +11,7 @@ SHORTCUTS = [
     ("F", "fit the graph in the window"),
     ("wheel, + / −, pinch", "zoom"),
     ("middle drag, or Space + drag", "pan"),
-    ("Ctrl+L", "auto layout, left to right"),
+    ("Ctrl+L", "auto layout, left to right (selected nodes keep their place)"),
     ("Ctrl+Shift+C", "use the selected node as the cost c"),
     ("Ctrl+E", "export the canvas as PNG or SVG"),
 ]

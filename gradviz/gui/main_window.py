@@ -358,7 +358,10 @@ class MainWindow(QMainWindow):
             self.undo_stack.push(SetOutput(self.document, ids[0]))
 
     def auto_layout(self) -> None:
-        positions = layered_positions(self.document.nodes.values())
+        """Lay the graph out left to right; selected nodes stay where the user put them."""
+        kept = {node_id: self.document.positions[node_id] for node_id in self.selected_ids()
+                if node_id in self.document.positions}
+        positions = layered_positions(self.document.nodes.values(), kept)
         moves = {node_id: (self.document.positions.get(node_id, (0.0, 0.0)), position)
                  for node_id, position in positions.items() if self.document.positions.get(node_id) != position}
         if moves:

@@ -14,7 +14,8 @@ def make_window(qtbot, tmp_path):
     def make(dark: bool = False) -> MainWindow:
         settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
         window = MainWindow(settings, Recovery(tmp_path / "state"), dark=dark)
-        qtbot.addWidget(window)
+        # a test may end with unsaved work; closing would then (rightly) ask, and nobody would answer
+        qtbot.addWidget(window, before_close_func=lambda w: w.undo_stack.setClean())
         return window
     return make
 

@@ -6,8 +6,8 @@ import json
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QPointF, Qt
-from PySide6.QtGui import QAction
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtGui import QAction, QDropEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
@@ -231,3 +231,44 @@ def test_render_command_draws_the_canvas(tmp_path, suffix, qapp):
     assert data.startswith(b"\x89PNG") if suffix == ".png" else b"<svg" in data[:400]
     if suffix == ".svg":
         assert b"matmul" in data and json.dumps("W")[1:-1].encode() in data
+
+
+def test_rubber_band_selects_the_nodes_it_covers(window, qtbot):
+    window.show()
+    qtbot.waitExposed(window)
+    window.open_path(EXAMPLES / "linear_layer.json")
+    window.view.resetTransform()
+    box = window.scene.itemsBoundingRect()
+    window.view.centerOn(box.center())
+    drag(qtbot, window.view, box.topLeft() + QPointF(-20, -20), box.bottomRight() + QPointF(20, 20))
+    assert sorted(window.selected_ids()) == sorted(window.document.nodes)
+
+
+def test_quick_add_by_typing(window, qtbot):
+    window.show()
+    qtbot.waitExposed(window)
+    window.view.quick_add_requested.emit(QPointF(300, 300))
+    qtbot.keyClicks(window.quick_add.search, "matm")
+    qtbot.keyClick(window.quick_add.search, Qt.Key.Key_Return)
+    assert [spec.op for spec in window.document.nodes.values()] == ["matmul"]
+    assert not window.quick_add.isVisible()
+
+
+def test_dropping_a_file_on_the_window_opens_it(window):
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(EXAMPLES / "matmul.json"))])
+    event = QDropEvent(QPointF(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                       Qt.KeyboardModifier.NoModifier)
+    window.dropEvent(event)
+    assert set(window.document.nodes) == {spec.id for spec in read(EXAMPLES / "matmul.json").nodes}
+
+
+def test_renaming_a_label_is_one_undoable_edit(window, qtbot):
+    window.open_path(EXAMPLES / "linear_layer.json")
+    window.scene.nodes["W"].setSelected(True)
+    label = window.inspector.findChild(QLineEdit, "labelEdit")
+    label.setText("W₁")
+    label.editingFinished.emit()
+    assert window.document.nodes["W"].label == "W₁" and window.scene.nodes["W"].look.name == "W₁"
+    window.undo_stack.undo()
+    assert window.document.nodes["W"].label is None

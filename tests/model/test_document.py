@@ -1,0 +1,83 @@
+"""The editable document without Qt: diagnosis, connection rules, layout, copies."""
+
+from __future__ import annotations
+
+from gradviz.engine.program import NodeSpec
+from gradviz.io.graph_file import read
+from gradviz.io.paths import EXAMPLES
+from gradviz.model.document import Change, GraphDocument, new_node
+from gradviz.model.layout import copies, layered_positions
+
+
+def linear_layer() -> GraphDocument:
+    return GraphDocument(read(EXAMPLES / "linear_layer.json"))
+
+
+def test_every_edit_emits_one_change():
+    document = linear_layer()
+    seen: list[Change] = []
+    unsubscribe = document.subscribe(seen.append)
+    spec = new_node(document, "tanh")
+    document.add_node(spec, (1.0, 2.0))
+    document.move_node(spec.id, (3.0, 4.0))
+    document.replace_node(document.with_input(spec.id, 0, "a"))
+    document.set_output(spec.id)
+    document.remove_node(spec.id)
+    assert [change.kind for change in seen] == ["added", "moved", "changed", "output", "removed"]
+    assert document.output is None  # removing the cost clears it
+    unsubscribe()
+    document.move_node("W", (0.0, 0.0))
+    assert len(seen) == 5
+
+
+def test_diagnosis_of_an_unfinished_graph():
+    document = linear_layer()
+    document.add_node(NodeSpec("m", "matmul", ("W", None)), (0.0, 0.0))
+    document.add_node(NodeSpec("t", "tanh", ("m",)), (0.0, 0.0))
+    assert document.status("m").error == "input b not connected"
+    assert document.status("t").error == "waits for m"
+    assert document.status("a").shape == (3, 1)
+    document.replace_node(document.with_input("m", 1, "W"))  # 3×2 times 3×2
+    assert "inner sizes 2 and 3 differ" in document.status("m").error
+
+
+def test_connections_are_refused_with_reasons():
+    document = linear_layer()
+    assert document.connection_refused("a", 0, "a") == "a node cannot read its own output"
+    assert "cycle" in document.connection_refused("a", 0, "L")
+    assert "inner sizes" in document.connection_refused("a", 1, "y")
+    assert document.connection_refused("a", 1, "x") is None
+
+
+def test_optional_ports_left_empty_are_absent():
+    document = GraphDocument()
+    document.add_node(NodeSpec("W", "parameter", value=[[1.0, 2.0]]), (0.0, 0.0))
+    document.add_node(NodeSpec("lin", "linear", ("W", None)), (0.0, 0.0))
+    with_b = document.with_input("lin", 2, "W")
+    assert with_b.inputs == ("W", None, "W")
+    document.replace_node(with_b)
+    assert document.with_input("lin", 2, None).inputs == ("W", None)
+
+
+def test_layout_keeps_placed_nodes_and_places_the_rest_clear_of_them():
+    specs = list(read(EXAMPLES / "mlp_cross_entropy.json").nodes)
+    kept = {"W2": (1000.0, 1000.0)}
+    positions = layered_positions(specs, kept)
+    assert positions["W2"] == (1000.0, 1000.0)
+    xs = {node_id: x for node_id, (x, _) in positions.items()}
+    assert xs["x"] < xs["a1"] < xs["h1"] < xs["a2"] < xs["logits"] < xs["loss"]  # wires run left to right
+    assert xs["b2"] == xs["a2"] - 250.0  # a source sits one column left of its reader
+    spots = list(positions.values())
+    assert len(set(spots)) == len(spots)
+
+
+def test_copies_rename_and_keep_wires():
+    document = linear_layer()
+    specs = [document.nodes["W"], document.nodes["a"]]
+    made = copies(specs, document.positions, set(document.nodes))
+    (w_copy, _), (a_copy, position) = made
+    assert w_copy.id not in document.nodes and a_copy.id not in document.nodes
+    assert a_copy.inputs == (w_copy.id, "x")
+    assert position == (document.positions["a"][0] + 40.0, document.positions["a"][1] + 40.0)
+    elsewhere = copies(specs, document.positions, {"W"})  # pasted where x does not exist
+    assert elsewhere[1][0].inputs == (elsewhere[0][0].id, None)
