@@ -5,10 +5,12 @@ from __future__ import annotations
 import keyword
 import re
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
-from gradviz.engine.program import Program
+from gradviz.engine.ops.conv import pad_for_mode
+from gradviz.engine.program import Node, Program
 from gradviz.io.graph_file import GraphFile
 
 RESERVED = {"np", "json", "sys", "torch", "F", "values", "bars", "main", "unbroadcast", "softmax", "log_softmax",
@@ -37,6 +39,27 @@ def literal(array: np.ndarray) -> str:
     if array.dtype.kind in "iu":
         return f"np.array({array.tolist()!r}, dtype=np.int64)"
     return f"np.array({array.tolist()!r})"
+
+
+def template_context(node: Node, program: Program, names: dict[str, str]) -> dict[str, Any]:
+    """What every exporter's templates may name: each port's variable and shape, the attributes, and
+    the numbers that follow from shapes (the axes a reduction removes, a transpose's permutation, the
+    zeros a convolution mode pads with)."""
+    c: dict[str, Any] = {"out_shape": node.shape}
+    for port, parent in zip(node.op.ports, node.inputs):
+        c[port.name] = names[parent]
+        c[f"shape_{port.name}"] = program.node(parent).shape
+    c.update(node.attrs)
+    first = program.node(node.inputs[0]).shape if node.inputs else ()
+    if node.op.name in ("sum", "mean"):
+        axes = range(len(first)) if node.attrs["axis"] is None else np.atleast_1d(node.attrs["axis"])
+        c["reduced"] = tuple(sorted(int(a) % len(first) for a in axes)) if first else ()
+    if node.op.name == "transpose":
+        c["permutation"] = tuple(reversed(range(len(first)))) if node.attrs["axes"] is None \
+            else tuple(a % len(first) for a in node.attrs["axes"])
+    if node.op.name in ("correlate2d", "convolve2d"):
+        c["pads"] = pad_for_mode(c["shape_kernel"], node.attrs["mode"], flipped=node.op.name == "convolve2d")
+    return c
 
 
 def linear_forward(context: dict) -> str:

@@ -16,7 +16,15 @@ from gradviz.engine.formula import render_unicode
 from gradviz.engine.ops.conv import pad_for_mode
 from gradviz.engine.program import Node, Program
 from gradviz.engine.tracer import run
-from gradviz.export._common import header, linear_forward, literal, printing, python_names, script_name
+from gradviz.export._common import (
+    header,
+    linear_forward,
+    literal,
+    printing,
+    python_names,
+    script_name,
+    template_context,
+)
 from gradviz.io.graph_file import GraphFile
 
 Template = str | Callable[[dict[str, Any]], str]
@@ -188,31 +196,21 @@ BARS: dict[str, list[Template | None]] = {
 
 
 def _context(node: Node, program: Program, names: dict[str, str]) -> dict[str, Any]:
-    """Everything a template may name: ports, g and z, attributes, shapes, and shape-derived numbers."""
-    c: dict[str, Any] = {"g": f"{names[node.id]}_bar", "z": names[node.id], "out_shape": node.shape}
-    for port, parent in zip(node.op.ports, node.inputs):
-        c[port.name] = names[parent]
-        c[f"shape_{port.name}"] = program.node(parent).shape
-    c.update(node.attrs)
-    first = program.node(node.inputs[0]).shape if node.inputs else ()
-    if "axis" in node.attrs and node.op.name in ("sum", "mean"):
-        axes = range(len(first)) if node.attrs["axis"] is None else np.atleast_1d(node.attrs["axis"])
-        c["reduced"] = tuple(sorted(int(a) % len(first) for a in axes)) if first else ()
-        c["count"] = int(np.prod([first[a] for a in c["reduced"]]))
-    if node.op.name == "transpose":
-        c["permutation"] = tuple(reversed(range(len(first)))) if node.attrs["axes"] is None \
-            else tuple(a % len(first) for a in node.attrs["axes"])
+    """The shared template context, plus what the written-out bar rules need: g and z, counts, scales."""
+    c = template_context(node, program, names)
+    c.update(g=f"{names[node.id]}_bar", z=names[node.id])
+    if "reduced" in c:
+        c["count"] = int(np.prod([c["shape_x"][a] for a in c["reduced"]]))
+    if "permutation" in c:
         c["inverse"] = tuple(int(i) for i in np.argsort(c["permutation"]))
     if node.op.name == "mse":
         size = int(np.prod(np.broadcast_shapes(c["shape_prediction"], c["shape_target"])))
         c["mean_scale"] = "" if node.attrs["reduction"] == "sum" else f" / {size}"
     if node.op.name == "cross_entropy":
-        c["rows"], c["classes"] = first
-    if node.op.name in ("correlate2d", "convolve2d"):
-        kernel = c["shape_kernel"]
-        c["pads"] = pad_for_mode(kernel, node.attrs["mode"], flipped=node.op.name == "convolve2d")
+        c["rows"], c["classes"] = c["shape_logits"]
+    if "pads" in c:
         c["flipped_pads"] = c["pads"]
-        c["full_pads"] = pad_for_mode(kernel, "full")
+        c["full_pads"] = pad_for_mode(c["shape_kernel"], "full")
     return c
 
 

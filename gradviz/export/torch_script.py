@@ -9,13 +9,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import numpy as np
-
 from gradviz.engine.formula import render_unicode
-from gradviz.engine.ops.conv import pad_for_mode
-from gradviz.engine.program import Node, Program
+from gradviz.engine.program import Program
 from gradviz.engine.tracer import run
-from gradviz.export._common import header, linear_forward, printing, python_names, script_name
+from gradviz.export._common import header, linear_forward, printing, python_names, script_name, template_context
 from gradviz.io.graph_file import GraphFile
 
 Template = str | Callable[[dict[str, Any]], str]
@@ -59,25 +56,6 @@ FORWARD: dict[str, Template] = {
 }
 
 
-def _context(node: Node, program: Program, names: dict[str, str]) -> dict[str, Any]:
-    c: dict[str, Any] = {"out_shape": node.shape}
-    for port, parent in zip(node.op.ports, node.inputs):
-        c[port.name] = names[parent]
-        c[f"shape_{port.name}"] = program.node(parent).shape
-    c.update(node.attrs)
-    first = program.node(node.inputs[0]).shape if node.inputs else ()
-    if node.op.name in ("sum", "mean"):
-        axis = node.attrs["axis"]
-        axes = range(len(first)) if axis is None else np.atleast_1d(axis)
-        c["reduced"] = tuple(sorted(int(a) % len(first) for a in axes)) if first else ()
-    if node.op.name == "transpose":
-        c["permutation"] = tuple(reversed(range(len(first)))) if node.attrs["axes"] is None \
-            else tuple(a % len(first) for a in node.attrs["axes"])
-    if node.op.name in ("correlate2d", "convolve2d"):
-        c["pads"] = pad_for_mode(c["shape_kernel"], node.attrs["mode"], flipped=node.op.name == "convolve2d")
-    return c
-
-
 def _fill(template: Template, context: dict[str, Any]) -> str:
     return (template(context) if callable(template) else template).format(**context)
 
@@ -99,7 +77,7 @@ def torch_script(graph: GraphFile, program: Program, graph_path: str | None = No
         if node.op.is_source:
             continue
         shown = {port.name: program.node(p).name for port, p in zip(node.op.ports, node.inputs)} | {"out": node.name}
-        lines.append(f"{names[node.id]} = {_fill(FORWARD[node.op.name], _context(node, program, names))}"
+        lines.append(f"{names[node.id]} = {_fill(FORWARD[node.op.name], template_context(node, program, names))}"
                      f"  # {render_unicode(node.op.formula, shown)}")
         if node.id in bar_ids:
             lines.append(f"{names[node.id]}.retain_grad()")
