@@ -25,7 +25,8 @@ def _article(word: str) -> str:
     return "an" if word[0] in "aeiou" else "a"
 
 
-def _rule_shapes(trace: Trace, index: int) -> str:
+def rule_shapes(trace: Trace, index: int) -> str:
+    """The rule of backward step ``index`` with each name replaced by its shape: (2×2) += (2×1) (2×1)ᵀ."""
     step = trace.steps[index]
     program = trace.program
     shapes = {port.name: program.node(parent).shape for port, parent in zip(step.node.op.ports, step.node.inputs)}
@@ -65,7 +66,7 @@ def line(trace: Trace, index: int) -> str:
         edge, shapes = f"● seed {node.name}", "scalar"
     elif step.kind == "backward":
         edge = f"◂ {node.op.name} {node.name} → {step.parent.name}"
-        shapes = _rule_shapes(trace, index)
+        shapes = rule_shapes(trace, index)
         if step.summed_axes:
             shapes += f"   Σ over axis {', '.join(map(str, step.summed_axes))}"
     else:

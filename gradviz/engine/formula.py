@@ -29,7 +29,7 @@ LATEX_SYMBOLS: dict[str, str] = {
     "⊘": r"\oslash ",
     "·": r"\cdot ",
     "Σ": r"\sum ",
-    "√": r"\sqrt",
+    "√": "",  # render_latex wraps the name that follows in \sqrt{…}
     "′": "'",
     "−": "-",
     "≥": r"\geq ",
@@ -150,6 +150,11 @@ def _latex_literal(text: str) -> str:
                 position += len(symbol)
                 break
         else:
+            word = re.match(r"[A-Za-z]{2,}", text[position:])
+            if word:  # a word (softmax, cos, spread) is upright text, not a product of italic letters
+                out.append(rf"\mathrm{{{word.group(0)}}}")
+                position += word.end()
+                continue
             char = text[position]
             if ord(char) > 127:
                 raise ValueError(f"no LaTeX form for {char!r} in a formula")
@@ -164,9 +169,13 @@ def render_latex(template: str, names: Mapping[str, str] | None = None) -> str:
     parts = []
     position = 0
     for match in _PLACEHOLDER.finditer(template):
-        parts.append(_latex_literal(template[position:match.start()]))
+        literal = template[position:match.start()]
         port, decoration = match.group(1), match.group(2) or ""
-        parts.append(_latex_name(names.get(port, port), decoration))
+        name = _latex_name(names.get(port, port), decoration)
+        if literal.endswith("√"):
+            literal, name = literal[:-1], rf"\sqrt{{{name}}}"
+        parts.append(_latex_literal(literal))
+        parts.append(name)
         position = match.end()
     parts.append(_latex_literal(template[position:]))
-    return "".join(parts).replace("+=", r"\mathrel{+}=")
+    return "".join(parts).replace("+=", "{+}{=}")  # mathtext has no \mathrel; braces keep += together

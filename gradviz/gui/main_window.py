@@ -6,17 +6,23 @@ from pathlib import Path
 
 import shiboken6
 from PySide6.QtCore import QPointF, QSettings, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QShowEvent, QUndoStack
-from PySide6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QMessageBox
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QShowEvent, QUndoStack
+from PySide6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QMessageBox, QVBoxLayout, QWidget
 
+from gradviz.engine.errors import GradvizError
+from gradviz.engine.tracer import run
 from gradviz.gui.canvas.items import NodeItem
 from gradviz.gui.canvas.scene import GraphScene
 from gradviz.gui.canvas.view import GraphView
 from gradviz.gui.commands import AddNodes, MoveNodes, RemoveNodes, SetOutput
 from gradviz.gui.help import SHORTCUTS_HTML
+from gradviz.gui.menus import build_menus
+from gradviz.gui.panels.formula import FormulaPanel
 from gradviz.gui.panels.inspector import Inspector
 from gradviz.gui.panels.palette import Palette
 from gradviz.gui.panels.quick_add import QuickAdd
+from gradviz.gui.panels.timeline import Timeline
+from gradviz.gui.playback import Player
 from gradviz.gui.recovery import Recovery
 from gradviz.gui.render import render_scene
 from gradviz.gui.theme import apply_to_application, current_theme
@@ -54,9 +60,20 @@ class MainWindow(QMainWindow):
                        self._dock(self.inspector, "Inspector", Qt.DockWidgetArea.RightDockWidgetArea,
                                   "inspectorDock")]
         self._sized = False
+        self.player = Player()
+        self.timeline = Timeline(self.player)
+        self.formula_panel = FormulaPanel()
+        steps = QWidget()
+        steps.setObjectName("stepsPanel")
+        column = QVBoxLayout(steps)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.timeline)
+        column.addWidget(self.formula_panel)
+        self._dock(steps, "Steps", Qt.DockWidgetArea.BottomDockWidgetArea, "stepsDock").setMinimumWidth(0)
+        self._retrace_pending = False
         self.quick_add = QuickAdd(self)
         self._clipboard: list = []
-        self._build_menus()
+        build_menus(self)
         self._connect()
         self.autosave_timer = QTimer(self, interval=AUTOSAVE_MS, timeout=self.autosave)
         self.autosave_timer.start()
@@ -78,60 +95,6 @@ class MainWindow(QMainWindow):
         self.addDockWidget(area, dock)
         return dock
 
-    def _action(self, menu: object, text: str, slot: object, shortcut: object = None, name: str = "") -> QAction:
-        action = QAction(text, self)
-        action.setObjectName(name or "action" + "".join(word.capitalize() for word in text.strip(".…").split()))
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-        action.triggered.connect(slot)
-        menu.addAction(action)
-        return action
-
-    def _build_menus(self) -> None:
-        keys = QKeySequence.StandardKey
-        file = self.menuBar().addMenu("&File")
-        self._action(file, "New", self.new_document, keys.New)
-        self._action(file, "Open…", self.open_dialog, keys.Open)
-        self.recent_menu = file.addMenu("Open Recent")
-        self.recent_menu.setObjectName("recentMenu")
-        examples = file.addMenu("Examples")
-        examples.setObjectName("examplesMenu")
-        for path in sorted(EXAMPLES.glob("*.json")):
-            self._action(examples, path.stem.replace("_", " "), lambda _=False, p=path: self.open_path(p),
-                         name=f"example_{path.stem}")
-        file.addSeparator()
-        self._action(file, "Save", self.save, keys.Save)
-        self._action(file, "Save As…", self.save_as, keys.SaveAs)
-        self._action(file, "Export Image…", self.export_image, "Ctrl+E")
-        file.addSeparator()
-        self._action(file, "Quit", self.close, keys.Quit)
-        edit = self.menuBar().addMenu("&Edit")
-        undo = self.undo_stack.createUndoAction(self, "Undo")
-        undo.setShortcut(keys.Undo)
-        redo = self.undo_stack.createRedoAction(self, "Redo")
-        redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence(keys.Redo)])
-        undo.setObjectName("actionUndo")
-        redo.setObjectName("actionRedo")
-        edit.addActions([undo, redo])
-        edit.addSeparator()
-        self._action(edit, "Copy", self.copy, keys.Copy)
-        self._action(edit, "Paste", self.paste, keys.Paste)
-        self._action(edit, "Duplicate", self.duplicate, "Ctrl+D")
-        self._action(edit, "Delete", self.delete_selected, keys.Delete)
-        self._action(edit, "Select All", self.select_all, keys.SelectAll)
-        self._action(edit, "Use as Cost", self.use_selected_as_cost, "Ctrl+Shift+C")
-        view = self.menuBar().addMenu("&View")
-        self._action(view, "Fit to View", self.view.fit, "F")
-        self._action(view, "Zoom In", lambda: self.view.set_zoom(self.view.zoom() * 1.2), keys.ZoomIn)
-        self._action(view, "Zoom Out", lambda: self.view.set_zoom(self.view.zoom() / 1.2), keys.ZoomOut)
-        self._action(view, "Auto Layout", self.auto_layout, "Ctrl+L")
-        view.addSeparator()
-        view.addActions(self.dock_toggles)
-        help_menu = self.menuBar().addMenu("&Help")
-        self._action(help_menu, "Shortcuts", self.show_shortcuts, keys.HelpContents)
-        self._refresh_recent()
-
     def _connect(self) -> None:
         self.undo_stack.cleanChanged.connect(self._update_title)
         self.undo_stack.indexChanged.connect(lambda _: self._update_title())
@@ -142,6 +105,9 @@ class MainWindow(QMainWindow):
         self.view.quick_add_requested.connect(self._open_quick_add)
         self.quick_add.chosen.connect(lambda name, where: self.scene.add_op(name, where))
         self.view.zoom_changed.connect(lambda zoom: self.statusBar().showMessage(f"zoom {zoom:.0%}", 1500))
+        self.view.play_toggle_requested.connect(self.player.toggle)
+        self.player.moved.connect(self._show_step)
+        self.document.subscribe(lambda change: change.kind != "moved" and self._schedule_retrace())
 
     # ----- small helpers ------------------------------------------------------------------------------
 
@@ -168,6 +134,31 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{name}[*] — gradviz")
         self.setWindowModified(not self.undo_stack.isClean())
 
+    # ----- stepping -----------------------------------------------------------------------------------
+
+    def _schedule_retrace(self) -> None:
+        """Recompute the trace once after a burst of edits (one command may emit several changes)."""
+        if not self._retrace_pending:
+            self._retrace_pending = True
+            QTimer.singleShot(0, self._retrace)
+
+    def _retrace(self, index: int | None = None) -> None:
+        self._retrace_pending = False
+        try:
+            trace = run(self.document.program())
+        except GradvizError:
+            trace = None  # the canvas already says which node and why
+        self.player.set_trace(trace, index)
+
+    def _show_step(self, index: int) -> None:
+        playback = self.player.playback
+        if playback is None or index < 0:
+            self.scene.show_step(None, None)
+            self.formula_panel.clear()
+            return
+        self.scene.show_step(playback.trace.state(index), playback.trace.steps[index])
+        self.formula_panel.show_step(playback.trace, index)
+
     # ----- files --------------------------------------------------------------------------------------
 
     def load_graph(self, graph: GraphFile, path: Path | None) -> None:
@@ -178,6 +169,7 @@ class MainWindow(QMainWindow):
             graph = GraphFile(graph.nodes, graph.output, layout, graph.view, graph.title, graph.description)
         self.undo_stack.clear()
         self.document.load(graph)
+        self._retrace(int(graph.view.get("step", -1)))  # a lesson file opens at the step it was saved at
         self.path = path
         self.undo_stack.setClean()
         self._update_title()
@@ -219,7 +211,7 @@ class MainWindow(QMainWindow):
         return self.save_to(Path(path)) if path else False
 
     def save_to(self, path: Path) -> bool:
-        self.document.view["zoom"] = round(self.view.zoom(), 4)
+        self.document.view.update(zoom=round(self.view.zoom(), 4), step=self.player.index, mode="reverse")
         try:
             save(self.document.to_graph_file(), path)
         except GraphFileError as error:

@@ -13,8 +13,8 @@ import networkx as nx
 
 from gradviz.engine.program import NodeSpec
 
-COLUMN, ROW = 250.0, 150.0
-NODE_WIDTH, NODE_HEIGHT = 190.0, 120.0
+COLUMN, ROW = 250.0, 200.0
+NODE_WIDTH, NODE_HEIGHT = 190.0, 185.0  # room for the value and bar badges shown while stepping
 
 
 def layered_positions(specs: Iterable[NodeSpec], kept: Mapping[str, tuple[float, float]] | None = None

@@ -11,10 +11,13 @@ constant G, and checks in float64 that
 
 from __future__ import annotations
 
+import io
+
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from matplotlib.mathtext import math_to_image
 
 from gradviz.engine.broadcast import unbroadcast
 from gradviz.engine.formula import ports_in, render_latex, render_unicode
@@ -88,3 +91,11 @@ def test_declaration_is_complete(op):
         assert render_latex(template)
     for attr in op.attrs:
         assert attr.coerce(attr.default, op.name) == attr.default
+
+
+@pytest.mark.parametrize("op", list(all_ops()), ids=lambda op: op.name)
+def test_formulas_typeset_in_mathtext(op):
+    """The formula panel typesets with matplotlib's mathtext: every formula must parse there."""
+    names = {port.name: port.name for port in op.ports} | {"out": "z"}
+    for template in (op.formula, op.dot_formula, *(t for t in op.bar_formulas if t)):
+        math_to_image(f"${render_latex(template, names)}$", io.BytesIO(), dpi=72, format="png")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 from gradviz.engine.program import NodeSpec
 from gradviz.io.graph_file import read
 from gradviz.io.paths import EXAMPLES
@@ -67,6 +69,8 @@ def test_layout_keeps_placed_nodes_and_places_the_rest_clear_of_them():
     xs = {node_id: x for node_id, (x, _) in positions.items()}
     assert xs["x"] < xs["a1"] < xs["h1"] < xs["a2"] < xs["logits"] < xs["loss"]  # wires run left to right
     assert xs["b2"] == xs["a2"] - 250.0  # a source sits one column left of its reader
+    ys = sorted(y for x, y in positions.values() if x == xs["a2"] - 250.0)
+    assert all(lower - upper >= 185.0 for upper, lower in pairwise(ys))  # badges never overlap
     spots = list(positions.values())
     assert len(set(spots)) == len(spots)
 

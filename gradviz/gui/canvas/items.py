@@ -10,10 +10,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen
-from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QStyleOptionGraphicsItem, QWidget
+from PySide6.QtWidgets import (
+    QGraphicsItem,
+    QGraphicsPathItem,
+    QGraphicsSimpleTextItem,
+    QStyleOptionGraphicsItem,
+    QWidget,
+)
 
+from gradviz.engine.formula import render_unicode
+from gradviz.gui.colormaps import heatmap
 from gradviz.gui.theme import Theme
 
 WIDTH = 184.0
@@ -21,12 +30,18 @@ HEADER = 24.0
 TITLE = 34.0
 ROW = 22.0
 PORT_RADIUS = 6.0
+BADGE = 66.0
 MESSAGE_LINES = 3
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class NodeLook:
-    """Everything a node item draws: the scene computes it from the document."""
+    """Everything a node item draws: the scene computes it from the document and the current step.
+
+    ``value`` and ``bar`` are the trace's arrays at the current step (None when not known yet);
+    ``stepping`` shows the badge row at all; ``highlight`` is 'forward' or 'backward' when the current
+    step is at this node.
+    """
 
     op_name: str
     category: str
@@ -35,9 +50,22 @@ class NodeLook:
     shape_text: str
     error: str | None
     is_output: bool
+    stepping: bool = False
+    value: np.ndarray | None = None
+    bar: np.ndarray | None = None
+    dimmed: bool = False
+    highlight: str | None = None
+
+    def same_as(self, other: NodeLook) -> bool:
+        """Equal looks draw the same; arrays compare by identity (the trace's arrays never change)."""
+        fields = ("op_name", "category", "name", "port_names", "shape_text", "error", "is_output", "stepping",
+                  "dimmed", "highlight")
+        return all(getattr(self, f) == getattr(other, f) for f in fields) \
+            and self.value is other.value and self.bar is other.bar
 
 
 EMPTY = NodeLook("", "", "", (), "", None, False)
+FORWARD_COLOUR, BACKWARD_COLOUR = QColor("#0288d1"), QColor("#c2185b")  # values flow blue, bars magenta
 
 
 def _font(points: float, bold: bool = False) -> QFont:
@@ -65,7 +93,7 @@ class NodeItem(QGraphicsItem):
 
     def set_look(self, look: NodeLook) -> None:
         """Draw ``look`` from now on; nothing happens when it is what is already drawn."""
-        if look == self.look:
+        if look.same_as(self.look):
             return
         self.prepareGeometryChange()
         self.look = look
@@ -73,8 +101,11 @@ class NodeItem(QGraphicsItem):
         self.setToolTip(f"{where}: {look.error}" if look.error else f"{where}  {look.shape_text}")
         self.update()
 
-    def box_height(self) -> float:
+    def ports_bottom(self) -> float:
         return HEADER + TITLE + len(self.look.port_names) * ROW + (6 if self.look.port_names else 0)
+
+    def box_height(self) -> float:
+        return self.ports_bottom() + (BADGE if self.look.stepping else 0)
 
     def _message_rect(self) -> QRectF:
         return QRectF(0, self.box_height() + 4, WIDTH, MESSAGE_LINES * 16)
@@ -108,9 +139,16 @@ class NodeItem(QGraphicsItem):
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
         theme, look = self.theme, self.look
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setOpacity(0.35 if look.dimmed else 1.0)  # not reached yet at this step
         box = QRectF(0, 0, WIDTH, self.box_height())
-        border = theme.error if look.error else (theme.selection if self.isSelected() else theme.node_border)
-        painter.setPen(QPen(border, 2.5 if (look.error or self.isSelected()) else 1.2))
+        border, width = theme.node_border, 1.2
+        if look.error:
+            border, width = theme.error, 2.5
+        elif look.highlight:
+            border, width = (FORWARD_COLOUR if look.highlight == "forward" else BACKWARD_COLOUR), 3.5
+        elif self.isSelected():
+            border, width = theme.selection, 2.5
+        painter.setPen(QPen(border, width))
         painter.setBrush(theme.node_fill)
         painter.drawRoundedRect(box, 7, 7)
 
@@ -148,10 +186,43 @@ class NodeItem(QGraphicsItem):
         if look.op_name:
             self._draw_port(painter, self.output_port())
 
+        if look.stepping:
+            self._draw_badges(painter)
+
         if look.error:
             painter.setPen(theme.error)
             painter.setFont(_font(9.5))
             painter.drawText(self._message_rect(), Qt.TextFlag.TextWordWrap | Qt.AlignmentFlag.AlignTop, look.error)
+
+    def _draw_badges(self, painter: QPainter) -> None:
+        """The value (sequential colours) and the bar (diverging, white at zero) at the current step."""
+        top = self.ports_bottom()
+        painter.setPen(QPen(self.theme.node_border, 0.8))
+        painter.drawLine(QPointF(0, top), QPointF(WIDTH, top))
+        half = WIDTH / 2
+        captions = (self.look.name, render_unicode("{x:bar}", {"x": self.look.name}))
+        for column, (array, caption, diverging) in enumerate(
+                ((self.look.value, captions[0], False), (self.look.bar, captions[1], True))):
+            area = QRectF(column * half + 8, top + 4, half - 16, BADGE - 8)
+            painter.setPen(self.theme.muted_text)
+            painter.setFont(_font(8.5))
+            painter.drawText(QRectF(area.left(), area.top(), area.width(), 14), Qt.AlignmentFlag.AlignLeft, caption)
+            body = QRectF(area.left(), area.top() + 15, area.width(), area.height() - 15)
+            if array is None:
+                painter.drawText(body, Qt.AlignmentFlag.AlignCenter, "·")
+            elif np.ndim(array) == 0 or np.size(array) == 1:
+                painter.setPen(self.theme.text)
+                painter.setFont(_font(11, bold=True))
+                painter.drawText(body, Qt.AlignmentFlag.AlignCenter, f"{float(np.ravel(array)[0]):.4g}")
+            else:
+                image = heatmap(array, diverging)
+                cell = min(body.width() / image.width(), body.height() / image.height())
+                target = QRectF(0, 0, image.width() * cell, image.height() * cell)
+                target.moveCenter(body.center())
+                painter.drawImage(target, image)
+                painter.setPen(QPen(self.theme.node_border, 0.6))
+                painter.setBrush(Qt.BrushStyle.NoBrush)
+                painter.drawRect(target)
 
     def _draw_port(self, painter: QPainter, centre: QPointF) -> None:
         painter.setPen(QPen(self.theme.node_border, 1.5))
@@ -173,8 +244,25 @@ class EdgeItem(QGraphicsPathItem):
         self.setPen(QPen(theme.edge, 2.2, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
         self.setZValue(0)
 
+        self.theme = theme
+        self.label = QGraphicsSimpleTextItem(self)
+        self.label.setBrush(BACKWARD_COLOUR)
+        self.label.setFont(_font(10, bold=True))
+
     def set_ends(self, start: QPointF, end: QPointF) -> None:
         self.setPath(s_curve(start, end))
+        middle = self.path().pointAtPercent(0.5)
+        self.label.setPos(middle + QPointF(-self.label.boundingRect().width() / 2, -22))
+
+    def set_highlight(self, colour: QColor | None, text: str = "") -> None:
+        """Mark the wire of the current step (and say what was summed along it)."""
+        self.setPen(QPen(colour or self.theme.edge, 4.0 if colour else 2.2, Qt.PenStyle.SolidLine,
+                         Qt.PenCapStyle.RoundCap))
+        self.setZValue(0.5 if colour else 0)
+        self.label.setText(text)
+        self.label.setBrush(colour or self.theme.edge)
+        first = self.path().elementAt(0)
+        self.set_ends(QPointF(first.x, first.y), self.path().currentPosition())
 
 
 def s_curve(start: QPointF, end: QPointF) -> QPainterPath:

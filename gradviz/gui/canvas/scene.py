@@ -14,7 +14,8 @@ from PySide6.QtWidgets import QGraphicsScene, QGraphicsSceneDragDropEvent, QGrap
 
 from gradviz.engine.ops._common import show
 from gradviz.engine.registry import find_op
-from gradviz.gui.canvas.items import EdgeItem, NodeItem, NodeLook, s_curve
+from gradviz.engine.trace import State, Step
+from gradviz.gui.canvas.items import BACKWARD_COLOUR, FORWARD_COLOUR, EdgeItem, NodeItem, NodeLook, s_curve
 from gradviz.gui.commands import AddNodes, MoveNodes, ReplaceNode
 from gradviz.gui.theme import Theme
 from gradviz.model.document import Change, GraphDocument, new_node
@@ -37,6 +38,8 @@ class GraphScene(QGraphicsScene):
         self._press_positions: dict[str, QPointF] = {}
         self._wire: EdgeItem | None = None
         self._wire_from: tuple[str, str, int] | None = None  # (kind, node id, port) where the drag began
+        self._state: State | None = None  # the playback state drawn on the nodes, None when not stepping
+        self._step: Step | None = None
         self.setBackgroundBrush(theme.background)
         self._unsubscribe = document.subscribe(self._on_change)
         self._rebuild()
@@ -81,17 +84,51 @@ class GraphScene(QGraphicsScene):
         item.setPos(*self.document.positions.get(node_id, (0.0, 0.0)))
         self._syncing = False
 
+    def show_step(self, state: State | None, step: Step | None) -> None:
+        """Draw the values and bars of ``state`` and mark ``step``; None for both stops stepping."""
+        self._state, self._step = state, step
+        self._refresh_all()
+
+    def _highlight(self, node_id: str) -> str | None:
+        step = self._step
+        if step is None:
+            return None
+        if step.kind == "forward" and step.node.id == node_id:
+            return "forward"
+        if step.kind in ("seed", "accumulate") and step.node.id == node_id:
+            return "backward"
+        if step.kind == "backward" and node_id in (step.node.id, step.parent.id):
+            return "backward"
+        return None
+
     def _refresh_all(self) -> None:
         statuses = self.document.statuses()
+        state = self._state
         for node_id, spec in self.document.nodes.items():
             op = find_op(spec.op)
             status = statuses[node_id]
             ports = op.port_names if op else ()
+            value = state.values.get(node_id) if state else None
             self.nodes[node_id].set_look(NodeLook(
                 spec.op, op.category if op else "", spec.label or node_id, ports,
                 show(status.shape) if status.shape is not None else "", status.error,
-                node_id == self.document.output))
+                node_id == self.document.output, stepping=state is not None, value=value,
+                bar=state.bars.get(node_id) if state else None,
+                dimmed=state is not None and value is None, highlight=self._highlight(node_id)))
         self._rewire()
+        self._highlight_edges()
+
+    def _highlight_edges(self) -> None:
+        step = self._step
+        for (child, port), edge in self.edges.items():
+            colour, text = None, ""
+            if step is not None and step.kind == "forward" and child == step.node.id:
+                colour = FORWARD_COLOUR
+            elif step is not None and step.kind == "backward" and (child, port) == (step.node.id, step.port):
+                colour = BACKWARD_COLOUR
+                if step.summed_axes:
+                    text = "Σ over axis " + ", ".join(map(str, step.summed_axes))
+            edge.set_highlight(colour, text)
 
     def _rewire(self) -> None:
         wanted = {(spec.id, port): parent for spec in self.document.nodes.values()

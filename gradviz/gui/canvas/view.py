@@ -19,6 +19,7 @@ class GraphView(QGraphicsView):
     """The canvas widget. Emits ``quick_add_requested`` (Tab or a double-click on empty canvas)."""
 
     quick_add_requested = Signal(QPointF)
+    play_toggle_requested = Signal()
     zoom_changed = Signal(float)
 
     def __init__(self, scene: GraphScene) -> None:
@@ -32,6 +33,7 @@ class GraphView(QGraphicsView):
         self.setAcceptDrops(True)
         self._pan_from: QPointF | None = None
         self._space_down = False
+        self._panned_with_space = False
         self._fitted = False  # refit on resize until the user zooms or pans by hand
 
     # ----- zoom ------------------------------------------------------------------------------------
@@ -77,7 +79,7 @@ class GraphView(QGraphicsView):
     def keyPressEvent(self, event: QKeyEvent) -> None:
         key = event.key()
         if key == Qt.Key.Key_Space and not event.isAutoRepeat():
-            self._space_down = True
+            self._space_down, self._panned_with_space = True, False
             self.viewport().setCursor(Qt.CursorShape.OpenHandCursor)
         elif key in (Qt.Key.Key_Plus, Qt.Key.Key_Equal):
             self.set_zoom(self.zoom() * 1.2)
@@ -97,6 +99,8 @@ class GraphView(QGraphicsView):
         if event.key() == Qt.Key.Key_Space and not event.isAutoRepeat():
             self._space_down = False
             self.viewport().unsetCursor()
+            if not self._panned_with_space:  # a tap, not a pan: play or pause
+                self.play_toggle_requested.emit()
         super().keyReleaseEvent(event)
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
@@ -104,6 +108,7 @@ class GraphView(QGraphicsView):
                                                               Qt.MouseButton.LeftButton):
             self._pan_from = event.position()
             self._fitted = False
+            self._panned_with_space = self._space_down
             self.viewport().setCursor(Qt.CursorShape.ClosedHandCursor)
             return
         super().mousePressEvent(event)

@@ -1,0 +1,64 @@
+"""Colour maps with meanings: values on a sequential map, bars and tangents on a diverging one.
+
+A value's colour says how large it is (dark to bright); a bar's colour says its sign and size, white
+at exactly zero, so a student sees at once which entries push the cost up (red) or down (blue).
+The maps are numpy lookup tables: the canvas draws hundreds of small heatmaps and needs no plotting
+library for them.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtGui import QImage
+
+# anchor colours, interpolated to 256 entries
+_SEQUENTIAL = [(0.0, (68, 1, 84)), (0.25, (59, 82, 139)), (0.5, (33, 145, 140)), (0.75, (94, 201, 98)),
+               (1.0, (253, 231, 37))]  # viridis: perceptually even, readable in greyscale and by most eyes
+_DIVERGING = [(0.0, (33, 102, 172)), (0.25, (146, 197, 222)), (0.5, (247, 247, 247)), (0.75, (244, 165, 130)),
+              (1.0, (178, 24, 43))]  # blue – white – red, white at zero
+
+
+def _table(anchors: list[tuple[float, tuple[int, int, int]]]) -> np.ndarray:
+    positions = np.array([position for position, _ in anchors])
+    colours = np.array([colour for _, colour in anchors], dtype=float)
+    steps = np.linspace(0.0, 1.0, 256)
+    table = np.stack([np.interp(steps, positions, colours[:, channel]) for channel in range(3)], axis=1)
+    return np.round(table).astype(np.uint8)
+
+
+SEQUENTIAL = _table(_SEQUENTIAL)
+DIVERGING = _table(_DIVERGING)
+
+
+def as_grid(array: np.ndarray) -> np.ndarray:
+    """Any array as rows × columns: a scalar is 1×1, a vector one row, higher ranks stack their rows."""
+    array = np.asarray(array, dtype=float)
+    if array.ndim == 0:
+        return array.reshape(1, 1)
+    if array.ndim == 1:
+        return array.reshape(1, -1)
+    return array.reshape(-1, array.shape[-1])
+
+
+def limits(array: np.ndarray, diverging: bool) -> tuple[float, float]:
+    """Colour limits: symmetric about zero for a diverging map, the data's range otherwise."""
+    finite = np.asarray(array, dtype=float)[np.isfinite(array)]
+    if finite.size == 0:
+        return (-1.0, 1.0)
+    if diverging:
+        top = float(np.max(np.abs(finite))) or 1.0
+        return (-top, top)
+    low, high = float(finite.min()), float(finite.max())
+    return (low, high) if high > low else (low - 1.0, high + 1.0)
+
+
+def heatmap(array: np.ndarray, diverging: bool) -> QImage:
+    """One pixel per entry (scale it when drawing); nan and infinities are drawn magenta, unmissable."""
+    grid = as_grid(array)
+    low, high = limits(grid, diverging)
+    scaled = np.clip((grid - low) / (high - low), 0.0, 1.0)
+    rgb = (DIVERGING if diverging else SEQUENTIAL)[np.nan_to_num(scaled * 255).astype(np.uint8)]
+    rgb[~np.isfinite(grid)] = (255, 0, 255)
+    pixels = np.ascontiguousarray(np.concatenate([rgb, np.full((*grid.shape, 1), 255, np.uint8)], axis=2))
+    image = QImage(pixels.data, grid.shape[1], grid.shape[0], 4 * grid.shape[1], QImage.Format.Format_RGBA8888)
+    return image.copy()  # own the pixels: the numpy buffer goes away

@@ -1,0 +1,79 @@
+"""The menus: every command the window offers, with its shortcut and an objectName for tests and
+accessibility. Building them is the window's longest piece of set-up, so it lives here."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QMainWindow, QMenu
+
+from gradviz.io.paths import EXAMPLES
+
+if TYPE_CHECKING:
+    from gradviz.gui.main_window import MainWindow
+
+
+def _action(window: QMainWindow, menu: QMenu, text: str, slot: object, shortcut: object = None, *,
+            name: str = "") -> QAction:
+    """An action named after its text (actionSaveAs), with a window-wide shortcut."""
+    action = QAction(text, window)
+    action.setObjectName(name or "action" + "".join(word.capitalize() for word in text.strip(".…").split()))
+    if shortcut is not None:
+        action.setShortcut(QKeySequence(shortcut))
+        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+    action.triggered.connect(slot)
+    menu.addAction(action)
+    return action
+
+def build_menus(window: MainWindow) -> None:
+    """File, Edit, View, Step and Help, every action named and with its standard shortcut."""
+    keys = QKeySequence.StandardKey
+    file = window.menuBar().addMenu("&File")
+    _action(window, file, "New", window.new_document, keys.New)
+    _action(window, file, "Open…", window.open_dialog, keys.Open)
+    window.recent_menu = file.addMenu("Open Recent")
+    window.recent_menu.setObjectName("recentMenu")
+    examples = file.addMenu("Examples")
+    examples.setObjectName("examplesMenu")
+    for path in sorted(EXAMPLES.glob("*.json")):
+        _action(window, examples, path.stem.replace("_", " "), lambda _=False, p=path: window.open_path(p),
+                     name=f"example_{path.stem}")
+    file.addSeparator()
+    _action(window, file, "Save", window.save, keys.Save)
+    _action(window, file, "Save As…", window.save_as, keys.SaveAs)
+    _action(window, file, "Export Image…", window.export_image, "Ctrl+E")
+    file.addSeparator()
+    _action(window, file, "Quit", window.close, keys.Quit)
+    edit = window.menuBar().addMenu("&Edit")
+    undo = window.undo_stack.createUndoAction(window, "Undo")
+    undo.setShortcut(keys.Undo)
+    redo = window.undo_stack.createRedoAction(window, "Redo")
+    redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence(keys.Redo)])
+    undo.setObjectName("actionUndo")
+    redo.setObjectName("actionRedo")
+    edit.addActions([undo, redo])
+    edit.addSeparator()
+    _action(window, edit, "Copy", window.copy, keys.Copy)
+    _action(window, edit, "Paste", window.paste, keys.Paste)
+    _action(window, edit, "Duplicate", window.duplicate, "Ctrl+D")
+    _action(window, edit, "Delete", window.delete_selected, keys.Delete)
+    _action(window, edit, "Select All", window.select_all, keys.SelectAll)
+    _action(window, edit, "Use as Cost", window.use_selected_as_cost, "Ctrl+Shift+C")
+    view = window.menuBar().addMenu("&View")
+    _action(window, view, "Fit to View", window.view.fit, "F")
+    _action(window, view, "Zoom In", lambda: window.view.set_zoom(window.view.zoom() * 1.2), keys.ZoomIn)
+    _action(window, view, "Zoom Out", lambda: window.view.set_zoom(window.view.zoom() / 1.2), keys.ZoomOut)
+    _action(window, view, "Auto Layout", window.auto_layout, "Ctrl+L")
+    view.addSeparator()
+    view.addActions(window.dock_toggles)
+    steps = window.menuBar().addMenu("&Step")
+    _action(window, steps, "Step Forward", window.player.step, "Right")
+    _action(window, steps, "Step Back", window.player.back, "Left")
+    _action(window, steps, "Go to Start", window.player.home, "Home")
+    _action(window, steps, "Go to End", window.player.end, "End")
+    _action(window, steps, "Play or Pause", window.player.toggle, "Ctrl+Space")
+    help_menu = window.menuBar().addMenu("&Help")
+    _action(window, help_menu, "Shortcuts", window.show_shortcuts, keys.HelpContents)
+    window._refresh_recent()

@@ -1,0 +1,78 @@
+"""The formula panel: the current step's rule, typeset, with the shapes and the cost of the step.
+
+Typesetting uses matplotlib's mathtext (real overbars and superscripts, no TeX installation), imported
+the first time a formula is shown so that starting the window does not pay for it.
+"""
+
+from __future__ import annotations
+
+import io
+from functools import lru_cache
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QPixmap
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from gradviz.engine.describe import rule_shapes
+from gradviz.engine.trace import Trace
+
+
+@lru_cache(maxsize=512)
+def typeset(latex: str, points: float, colour: str) -> bytes:
+    """PNG bytes of ``latex`` (math mode), drawn at 2× for sharp text on high-density screens."""
+    from matplotlib import rc_context  # noqa: PLC0415 - first use only
+    from matplotlib.font_manager import FontProperties  # noqa: PLC0415
+    from matplotlib.mathtext import math_to_image  # noqa: PLC0415
+
+    buffer = io.BytesIO()
+    with rc_context({"savefig.transparent": True}):  # no white box on a dark panel
+        math_to_image(f"${latex}$", buffer, prop=FontProperties(size=points), dpi=200, format="png", color=colour)
+    return buffer.getvalue()
+
+
+class FormulaPanel(QWidget):
+    """The rule of the current step, its shapes, its flops and, where the op says, what it teaches."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setObjectName("formulaPanel")
+        self.setAccessibleName("Formula of the current step")
+        self.formula = QLabel()
+        self.formula.setObjectName("formulaImage")
+        self.formula.setMinimumHeight(80)
+        self.formula.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        self.details = QLabel()
+        self.details.setObjectName("formulaDetails")
+        self.details.setWordWrap(True)
+        self.details.setTextFormat(Qt.TextFormat.RichText)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(6, 0, 6, 4)
+        layout.addWidget(self.formula, 2)
+        column = QVBoxLayout()
+        column.addWidget(self.details)
+        layout.addLayout(column, 3)
+
+    def clear(self) -> None:
+        self.formula.clear()
+        self.details.setText("")
+
+    def show_step(self, trace: Trace, index: int) -> None:
+        step = trace.steps[index]
+        colour = self.palette().color(self.foregroundRole()).name()
+        pixmap = QPixmap()
+        pixmap.loadFromData(typeset(trace.formula(index, latex=True), 24.0, colour))
+        pixmap.setDevicePixelRatio(2.0)
+        self.formula.setPixmap(pixmap)
+        lines = []
+        if step.kind == "backward":
+            lines.append(f"<b>shapes</b> &nbsp; {rule_shapes(trace, index)}")
+            if step.summed_axes:
+                lines.append(f"broadcasting undone: Σ over axis {', '.join(map(str, step.summed_axes))}")
+            if step.note:
+                lines.append(f"<i>{step.note}</i>")
+        flops = trace.flops(index)
+        if flops:
+            lines.append(f"<b>cost</b> &nbsp; {flops:,} floating-point operations")
+        if step.nonfinite:
+            lines.append("<b style='color:#d64541'>this step produced nan or infinity</b>")
+        self.details.setText("<br>".join(lines))

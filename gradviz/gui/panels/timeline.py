@@ -1,0 +1,131 @@
+"""The timeline: step back, step, play, speed, start and end, and a scrubber over the phases.
+
+Below the scrubber a thin bar shows where the forward pass (blue), the seed (a dot) and the reverse
+pass (magenta) lie, with the current step marked; under it, the step told in words.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QMouseEvent, QPainter, QPaintEvent
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSlider, QStyle, QToolButton, QVBoxLayout, QWidget
+
+from gradviz.engine.describe import sentence
+from gradviz.gui.canvas.items import BACKWARD_COLOUR, FORWARD_COLOUR
+from gradviz.gui.playback import SPEEDS, Player
+
+
+class PhaseBar(QWidget):
+    """Forward, seed and reverse phases along the scrubber; a click seeks."""
+
+    def __init__(self, player: Player) -> None:
+        super().__init__()
+        self.setObjectName("phaseBar")
+        self.setAccessibleName("Phases of the trace")
+        self.player = player
+        self.setFixedHeight(12)
+
+    def _x(self, index: int) -> float:
+        last = self.player.playback.last if self.player.playback else 0
+        return (index + 1) / max(1, last + 1) * (self.width() - 1)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        playback = self.player.playback
+        if playback is None:
+            return
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        seed = playback.trace.seed_index
+        painter.fillRect(QRectF(0, 3, self._x(seed), 6), FORWARD_COLOUR)
+        painter.fillRect(QRectF(self._x(seed), 3, self.width() - self._x(seed), 6), BACKWARD_COLOUR)
+        painter.setBrush(Qt.GlobalColor.white)
+        painter.drawEllipse(QRectF(self._x(seed) - 5, 1, 10, 10))
+        painter.setBrush(Qt.GlobalColor.black)
+        painter.drawRect(QRectF(self._x(playback.index) - 1.5, 0, 3, 12))
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        if self.player.playback is not None:
+            fraction = event.position().x() / max(1, self.width())
+            self.player.seek(round(fraction * (self.player.playback.last + 1)) - 1)
+
+
+class Timeline(QWidget):
+    """The step controls for one player."""
+
+    def __init__(self, player: Player) -> None:
+        super().__init__()
+        self.setObjectName("timeline")
+        self.setAccessibleName("Timeline")
+        self.player = player
+        controls = QHBoxLayout()
+        self.buttons: dict[str, QToolButton] = {}
+        icons = QStyle.StandardPixmap
+        for name, icon, tip, action in (
+            ("home", icons.SP_MediaSkipBackward, "Start (Home)", player.home),
+            ("back", icons.SP_MediaSeekBackward, "Step back (←)", player.back),
+            ("play", icons.SP_MediaPlay, "Play / pause (Space)", player.toggle),
+            ("step", icons.SP_MediaSeekForward, "Step (→)", player.step),
+            ("end", icons.SP_MediaSkipForward, "End (End)", player.end),
+        ):
+            button = QToolButton(toolTip=tip)
+            button.setIcon(self.style().standardIcon(icon))
+            button.setObjectName(f"timeline_{name}")
+            button.setAccessibleName(tip)
+            button.clicked.connect(action)
+            controls.addWidget(button)
+            self.buttons[name] = button
+        self.speed = QComboBox()
+        self.speed.setObjectName("timelineSpeed")
+        self.speed.setAccessibleName("Steps per second")
+        self.speed.addItems([f"{speed:g} steps/s" for speed in SPEEDS])
+        self.speed.setCurrentIndex(SPEEDS.index(player.speed))
+        self.speed.currentIndexChanged.connect(lambda i: player.set_speed(SPEEDS[i]))
+        controls.addWidget(self.speed)
+        self.scrubber = QSlider(Qt.Orientation.Horizontal)
+        self.scrubber.setObjectName("timelineScrubber")
+        self.scrubber.setAccessibleName("Step scrubber")
+        self.scrubber.valueChanged.connect(player.seek)
+        self.position = QLabel()
+        self.position.setObjectName("timelinePosition")
+        self.position.setMinimumWidth(170)
+        scrub = QVBoxLayout()
+        scrub.addWidget(self.scrubber)
+        self.phases = PhaseBar(player)
+        scrub.addWidget(self.phases)
+        controls.addLayout(scrub, 1)
+        controls.addWidget(self.position)
+        self.words = QLabel()
+        self.words.setObjectName("timelineSentence")
+        self.words.setWordWrap(True)
+        font = self.words.font()
+        font.setPointSizeF(font.pointSizeF() * 1.25)
+        self.words.setFont(font)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 4, 6, 4)
+        layout.addLayout(controls)
+        layout.addWidget(self.words)
+        player.moved.connect(self.show_step)
+        player.playing_changed.connect(lambda playing: self.buttons["play"].setIcon(self.style().standardIcon(
+            QStyle.StandardPixmap.SP_MediaPause if playing else QStyle.StandardPixmap.SP_MediaPlay)))
+        self.show_step(-1)
+
+    def show_step(self, index: int) -> None:
+        playback = self.player.playback
+        for widget in (*self.buttons.values(), self.scrubber, self.speed):
+            widget.setEnabled(playback is not None)
+        if playback is None:
+            self.position.setText("")
+            self.words.setText("The graph cannot run yet: every node needs its inputs and one node must be the cost.")
+            return
+        self.scrubber.blockSignals(True)
+        self.scrubber.setRange(-1, playback.last)
+        self.scrubber.setValue(index)
+        self.scrubber.blockSignals(False)
+        if index < 0:
+            self.position.setText(f"before step 0 of {playback.last + 1}")
+            self.words.setText("Press → (or ▶) to run the forward pass one node at a time, then the reverse pass.")
+        else:
+            phase = playback.trace.phase(index)
+            self.position.setText(f"step {index} of {playback.last}  ·  {phase}")
+            self.words.setText(f"{playback.trace.formula(index)}:  {sentence(playback.trace, index)}")
+        self.phases.update()

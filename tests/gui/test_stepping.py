@@ -1,0 +1,121 @@
+"""Stepping through backprop in the window: what the nodes and panels show is the engine's trace."""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtWidgets import QTableWidget
+
+from gradviz.engine.program import NodeSpec
+from gradviz.engine.tracer import run
+from gradviz.io.graph_file import GraphFile, save
+from gradviz.io.paths import EXAMPLES
+
+
+def test_every_step_shows_the_engines_numbers(window):
+    window.open_path(EXAMPLES / "mlp_cross_entropy.json")
+    trace = window.player.playback.trace
+    for index in [*range(len(trace)), *reversed(range(-1, len(trace)))]:  # to the end and back
+        window.player.seek(index)
+        state = trace.state(index)
+        for node_id, item in window.scene.nodes.items():
+            look = item.look
+            if index < 0:
+                assert not look.stepping
+                continue
+            assert look.value is state.values.get(node_id)
+            assert look.bar is state.bars.get(node_id)
+            assert look.dimmed == (node_id not in state.values)
+    assert window.player.index == -1
+
+
+def test_the_current_step_is_marked_on_its_nodes_and_wire(window):
+    window.open_path(EXAMPLES / "linear_layer.json")
+    steps = window.player.playback.trace.steps
+    into_w = next(step for step in steps if step.kind == "backward" and step.parent.id == "W")
+    window.player.seek(into_w.index)
+    assert window.scene.nodes["W"].look.highlight == "backward"
+    assert window.scene.nodes["a"].look.highlight == "backward"
+    assert window.scene.nodes["L"].look.highlight is None
+    assert window.scene.edges[("a", 0)].pen().widthF() > window.scene.edges[("a", 1)].pen().widthF()
+    assert "W̄ += ā xᵀ" in window.timeline.words.text()
+    assert "(3×2) += (3×1) (2×1)ᵀ" in window.formula_panel.details.text()
+    assert not window.formula_panel.formula.pixmap().isNull()
+
+
+def test_broadcast_wires_say_what_was_summed(window, tmp_path):
+    """b (1×2) is stretched over the 3 rows of a; its bar sums the output's bar over axis 0."""
+    nodes = [NodeSpec("a", "input", value=np.ones((3, 2))), NodeSpec("b", "parameter", value=[[1.0, 2.0]]),
+             NodeSpec("s", "add", ("a", "b")), NodeSpec("c", "sum", ("s",))]
+    save(GraphFile(tuple(nodes), "c"), tmp_path / "broadcast.json")
+    window.open_path(tmp_path / "broadcast.json")
+    steps = window.player.playback.trace.steps
+    window.player.seek(next(step.index for step in steps if step.kind == "backward" and step.parent.id == "b"))
+    assert window.scene.edges[("s", 1)].label.text() == "Σ over axis 0"
+    assert window.scene.edges[("s", 0)].label.text() == ""
+    assert "Σ over axis 0" in window.formula_panel.details.text()
+
+
+def test_keys_and_scrubber_move_the_cursor(window, qtbot):
+    window.show()
+    qtbot.waitExposed(window)
+    window.open_path(EXAMPLES / "linear_layer.json")
+    window.activateWindow()  # shortcuts go to the active window; offscreen, nothing activates it for us
+    qtbot.waitUntil(window.isActiveWindow)
+    window.view.setFocus()
+    canvas = window.view
+    qtbot.keyClick(canvas, Qt.Key.Key_Right)
+    qtbot.keyClick(canvas, Qt.Key.Key_Right)
+    assert window.player.index == 1
+    qtbot.keyClick(canvas, Qt.Key.Key_End)
+    assert window.player.playback.at_end
+    qtbot.keyClick(canvas, Qt.Key.Key_Left)
+    assert window.player.index == window.player.playback.last - 1
+    window.timeline.scrubber.setValue(4)
+    assert window.player.index == 4
+    qtbot.keyClick(canvas, Qt.Key.Key_Home)
+    assert window.player.index == -1
+    qtbot.keyClick(canvas, Qt.Key.Key_Space)  # a tap of Space (no drag) plays
+    assert window.player.playing
+    window.player.pause()
+
+
+def test_play_runs_to_the_end_and_stops(window, qtbot):
+    window.open_path(EXAMPLES / "squared_error.json")
+    window.player.set_speed(30.0)
+    window.player.play()
+    qtbot.waitUntil(lambda: window.player.playback.at_end and not window.player.playing, timeout=5000)
+
+
+def test_editing_a_value_while_paused_keeps_the_step_and_updates_the_numbers(window):
+    window.open_path(EXAMPLES / "linear_layer.json")
+    steps = window.player.playback.trace.steps
+    window.player.seek(next(step.index for step in steps if step.kind == "backward" and step.parent.id == "W"))
+    window.scene.nodes["x"].setSelected(True)
+    window.inspector.findChild(QTableWidget, "valueTable").item(0, 0).setText("-4")
+    window._retrace()  # the window retraces on the next event loop turn; do it now
+    current = window.player.playback.current
+    assert current.kind == "backward" and current.parent.id == "W"
+    fresh = run(window.document.program())
+    np.testing.assert_array_equal(current.contribution, fresh.steps[current.index].contribution)
+    assert window.scene.nodes["a"].look.bar is window.player.playback.state().bars["a"]
+
+
+def test_a_lesson_file_opens_at_the_step_it_was_saved_at(window, tmp_path):
+    window.open_path(EXAMPLES / "linear_layer.json")
+    window.player.seek(8)
+    window.save_to(tmp_path / "lesson.json")
+    window.open_path(EXAMPLES / "matmul.json")
+    window.open_path(tmp_path / "lesson.json")
+    assert window.player.index == 8
+
+
+def test_a_graph_that_cannot_run_disables_the_timeline(window):
+    window.open_path(EXAMPLES / "linear_layer.json")
+    window.scene.add_op("tanh", QPointF(0, 600))
+    window.scene.nodes["a"].setSelected(True)
+    window.delete_selected()
+    window._retrace()
+    assert window.player.playback is None
+    assert not window.timeline.scrubber.isEnabled()
+    assert "cannot run" in window.timeline.words.text()
