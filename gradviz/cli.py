@@ -5,6 +5,7 @@
     check GRAPH [--tolerance T]                   finite differences against every bar; exit 1 above T
     export GRAPH --to numpy|torch [-o FILE]       a standalone script computing the same values and bars
     render GRAPH -o out.png|out.svg [--dark]      the canvas drawn offscreen, for slides
+           [--step N | --all-steps DIR]            ... at step N, or one PNG per step
 
 Exit codes: 0 success, 1 check failed, 2 bad input (file or graph), with one line on stderr. With no
 command the window opens, on the file given alone or on the default example.
@@ -156,14 +157,26 @@ def command_render(args: argparse.Namespace) -> int:
     """Draw the graph's canvas offscreen to PNG or SVG, as the window shows it."""
     from gradviz.gui.render import ensure_platform  # noqa: PLC0415
 
+    if not args.output and not args.all_steps:
+        raise GraphFileError(args.graph, "render needs -o FILE or --all-steps DIR")
     ensure_platform()
-    from gradviz.gui.snapshot import render_file  # noqa: PLC0415
+    from gradviz.gui.snapshot import render_file, render_steps  # noqa: PLC0415
 
     graph = read(args.graph)
     try:
-        render_file(graph, args.output, dark=args.dark)
+        if args.all_steps:
+            Path(args.all_steps).mkdir(parents=True, exist_ok=True)
+            render_steps(graph, None, args.all_steps, dark=args.dark)
+        elif args.step is not None:
+            render_steps(graph, [args.step], args.output, dark=args.dark)
+        else:
+            render_file(graph, args.output, dark=args.dark)
+    except IndexError as error:
+        raise GraphFileError(args.graph, str(error), field="step") from None
+    except NodeError as error:
+        raise GraphFileError(args.graph, error.reason, node=error.node_id, field=error.field) from None
     except OSError as error:
-        raise GraphFileError(args.output, f"cannot write the image: {error}") from None
+        raise GraphFileError(args.output or args.all_steps, f"cannot write the image: {error}") from None
     return EXIT_OK
 
 
@@ -206,9 +219,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     render_parser = commands.add_parser("render", help="draw the canvas to a PNG or SVG file, offscreen")
     render_parser.add_argument("graph")
-    render_parser.add_argument("-o", "--output", required=True, help="out.png or out.svg")
+    render_parser.add_argument("-o", "--output", help="out.png or out.svg")
+    render_parser.add_argument("--step", type=int, help="draw the values and bars at this step")
+    render_parser.add_argument("--all-steps", metavar="DIR", help="one PNG per step into DIR (frames for slides)")
     render_parser.add_argument("--dark", action="store_true", help="the dark palette")
     render_parser.set_defaults(handler=command_render)
+    render_parser.epilog = "give -o FILE, or --all-steps DIR"
     return parser
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QApplication
 
+from gradviz.engine.tracer import run
 from gradviz.gui.canvas.scene import GraphScene
 from gradviz.gui.render import render_scene
 from gradviz.gui.theme import current_theme
@@ -15,11 +16,34 @@ from gradviz.model.document import GraphDocument
 from gradviz.model.layout import layered_positions
 
 
-def render_file(graph: GraphFile, output: str | Path, dark: bool = False) -> Path:
-    """Lay out what has no position, build the scene, and write it to ``output``."""
-    app = QApplication.instance() or QApplication([])  # noqa: F841 - Qt needs one before any scene
+def _scene(graph: GraphFile, dark: bool) -> GraphScene:
+    """The scene of ``graph``, with anything the file gives no position laid out."""
+    QApplication.instance() or QApplication([])  # Qt needs one before any scene
     if any(spec.id not in graph.layout for spec in graph.nodes):
         graph = GraphFile(graph.nodes, graph.output, layered_positions(graph.nodes, graph.layout), graph.view,
                           graph.title, graph.description)
-    scene = GraphScene(GraphDocument(graph), QUndoStack(), current_theme(dark))
-    return render_scene(scene, output)
+    return GraphScene(GraphDocument(graph), QUndoStack(), current_theme(dark))
+
+
+def render_file(graph: GraphFile, output: str | Path, dark: bool = False) -> Path:
+    """The canvas of ``graph`` as the editor shows it, to PNG or SVG."""
+    return render_scene(_scene(graph, dark), output)
+
+
+def render_steps(graph: GraphFile, steps: list[int] | None, output: str | Path, dark: bool = False) -> list[Path]:
+    """The canvas at each of ``steps`` (all of them when None): one file, or a folder of numbered PNGs.
+
+    Raises GradvizError if the graph cannot run.
+    """
+    scene = _scene(graph, dark)
+    trace = run(scene.document.program())
+    indices = list(range(len(trace))) if steps is None else steps
+    output = Path(output)
+    written = []
+    for index in indices:
+        if not 0 <= index < len(trace):
+            raise IndexError(f"step {index} is outside 0..{len(trace) - 1}")
+        scene.show_step(trace.state(index), trace.steps[index])
+        target = output if steps is not None and len(indices) == 1 else output / f"step-{index:04d}.png"
+        written.append(render_scene(scene, target))
+    return written

@@ -272,3 +272,13 @@ def test_renaming_a_label_is_one_undoable_edit(window, qtbot):
     assert window.document.nodes["W"].label == "W₁" and window.scene.nodes["W"].look.name == "W₁"
     window.undo_stack.undo()
     assert window.document.nodes["W"].label is None
+
+
+def test_render_a_step_and_all_steps(tmp_path, qapp):
+    graph = EXAMPLES / "linear_layer.json"
+    assert main(["render", str(graph), "--step", "8", "-o", str(tmp_path / "step8.png")]) == 0
+    assert (tmp_path / "step8.png").read_bytes().startswith(b"\x89PNG")
+    assert main(["render", str(graph), "--all-steps", str(tmp_path / "frames")]) == 0
+    frames = sorted(path.name for path in (tmp_path / "frames").iterdir())
+    assert frames[0] == "step-0000.png" and len(frames) == 12  # 5 forward, the seed, 3 backward + 3 adds
+    assert main(["render", str(graph), "--step", "99", "-o", str(tmp_path / "x.png")]) == 2
