@@ -6,6 +6,8 @@
    started in the same run (target ≤ 1.3×).
 2. Open a 2000-node graph with no layout: read, laid out, scene built, fitted (target ≤ 1 s).
 3. A 500-node graph fitted in a 1920×1080 view: one repaint while panning (target ≤ 16 ms).
+4. Playing the backward pass of a 500-node graph: one step and its repaint (target ≤ 16 ms, 60 fps).
+5. One step on a 200-node graph of 256×256 tensors, with its repaint (target ≤ 30 ms).
 """
 
 from __future__ import annotations
@@ -136,6 +138,41 @@ def pan_repaint_time(repeats: int, nodes: int) -> float:
     return statistics.median(times)
 
 
+def step_frame_time(nodes: int, side: int, frames: int, backward: bool) -> float:
+    """Median time of one step plus the repaint it causes, playing through the trace."""
+    from files_bench import big_graph  # noqa: PLC0415
+    from PySide6.QtCore import QSettings  # noqa: PLC0415
+    from PySide6.QtWidgets import QApplication  # noqa: PLC0415
+
+    from gradviz.gui.main_window import MainWindow  # noqa: PLC0415
+    from gradviz.gui.recovery import Recovery  # noqa: PLC0415
+    from gradviz.io.graph_file import GraphFile  # noqa: PLC0415
+    from gradviz.model.layout import layered_positions  # noqa: PLC0415
+
+    app = QApplication.instance() or QApplication([])
+    graph = big_graph(nodes, side)
+    graph = GraphFile(graph.nodes, graph.output, layered_positions(graph.nodes), {}, "", "")
+    with tempfile.TemporaryDirectory() as folder:
+        window = MainWindow(QSettings(f"{folder}/s.ini", QSettings.Format.IniFormat), Recovery(Path(folder)))
+        window.load_graph(graph, None)
+        window.view.resize(1920, 1080)
+        window.show()
+        app.processEvents()
+        window.view.fit()
+        playback = window.player.playback
+        window.player.seek(playback.trace.seed_index if backward else -1)
+        app.processEvents()
+        times = []
+        for _ in range(min(frames, playback.last - playback.index)):
+            start = time.perf_counter()
+            window.player.step()
+            window.view.viewport().repaint()
+            times.append(time.perf_counter() - start)
+        window.undo_stack.setClean()
+        window.close()
+    return statistics.median(times)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description="gradviz window speed")
     parser.add_argument("--quick", action="store_true")
@@ -150,6 +187,12 @@ def main() -> None:
     repaint = pan_repaint_time(10 if quick else 40, 100 if quick else 500)
     verdict = "smoke run" if quick else ("PASS" if repaint <= 0.016 else "MISS")
     print(f"pan 500      {repaint * 1000:6.1f} ms per repaint  (target ≤ 16 ms, 1920×1080, fitted)  {verdict}")
+    frame = step_frame_time(100 if quick else 500, 10, 20 if quick else 200, backward=True)
+    verdict = "smoke run" if quick else ("PASS" if frame <= 0.016 else "MISS")
+    print(f"play 500     {frame * 1000:6.1f} ms per backward step + repaint  (target ≤ 16 ms)  {verdict}")
+    frame = step_frame_time(50 if quick else 200, 64 if quick else 256, 20 if quick else 60, backward=False)
+    verdict = "smoke run" if quick else ("PASS" if frame <= 0.030 else "MISS")
+    print(f"step 200     {frame * 1000:6.1f} ms per step + repaint, 256×256 tensors  (target ≤ 30 ms)  {verdict}")
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 import shiboken6
@@ -143,16 +144,21 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, self._retrace)
 
     def _retrace(self, index: int | None = None) -> None:
+        """Compile the edited graph (cheap) and hand the player the run (dear), to do when it is needed."""
         self._retrace_pending = False
         try:
-            trace = run(self.document.program())
+            program = self.document.program()
         except GradvizError:
-            trace = None  # the canvas already says which node and why
-        self.player.set_trace(trace, index)
+            program = None  # the canvas already says which node and why
+        self.player.set_source(None if program is None else partial(run, program), index)
 
     def _show_step(self, index: int) -> None:
+        if index < 0:
+            self.scene.show_step(None, None)
+            self.formula_panel.clear()
+            return
         playback = self.player.playback
-        if playback is None or index < 0:
+        if playback is None:
             self.scene.show_step(None, None)
             self.formula_panel.clear()
             return

@@ -6,6 +6,8 @@ draw the step they are told.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from gradviz.engine.trace import Trace
@@ -22,30 +24,63 @@ class Player(QObject):
 
     def __init__(self) -> None:
         super().__init__()
-        self.playback: Playback | None = None
+        self._playback: Playback | None = None
+        self._compute: Callable[[], Trace] | None = None  # the trace, made when stepping first needs it
         self.speed = 2.0
         self._clock = QTimer(self)
         self._clock.timeout.connect(self._tick)
 
     @property
-    def index(self) -> int:
-        return self.playback.index if self.playback else -1
+    def available(self) -> bool:
+        """True when the graph can run, so stepping is possible."""
+        return self._compute is not None or self._playback is not None
 
-    def set_trace(self, trace: Trace | None, index: int | None = None) -> None:
-        """A new trace (after an edit): keep the place, or go to ``index`` when one is given."""
-        if trace is None:
-            self.playback = None
+    @property
+    def loaded(self) -> Playback | None:
+        """The cursor if the current trace exists already; never runs the graph (for painting)."""
+        return self._playback if self._compute is None else None
+
+    @property
+    def playback(self) -> Playback | None:
+        """The cursor over the current trace; reading it runs the graph if it has not run since the edit."""
+        return self._run_now()
+
+    def _run_now(self) -> Playback | None:
+        if self._compute is not None:
+            trace, self._compute = self._compute(), None
+            if self._playback is None:
+                self._playback = Playback(trace)
+            else:
+                self._playback.retrace(trace)  # same step, new numbers
+        return self._playback
+
+    @property
+    def index(self) -> int:
+        return self._playback.index if self._playback is not None else -1
+
+    def set_source(self, compute: Callable[[], Trace] | None, index: int | None = None) -> None:
+        """After an edit: how to make the new trace (None: the graph cannot run). A student who is stepping
+        sees the new numbers at once, at the same step; otherwise the graph runs when stepping starts, so
+        editing a big graph never waits for it. ``index`` (a lesson file's step) moves there."""
+        if compute is None:
+            self._playback, self._compute = None, None
             self.pause()
-        elif self.playback is None or index is not None:
-            self.playback = Playback(trace, -1 if index is None else index)
         else:
-            self.playback.retrace(trace)
+            stepping = self.index >= 0
+            if index is not None:
+                self._playback = None  # another file: start afresh
+            self._compute = compute
+            if index is not None and index >= 0:
+                self._run_now().seek(index)
+            elif stepping:
+                self._run_now()  # the student is looking at the numbers: show the new ones now
         self.moved.emit(self.index)
 
     def seek(self, index: int) -> None:
-        if self.playback is not None and index != self.playback.index:
-            self.playback.seek(index)
-            self.moved.emit(self.playback.index)
+        playback = self.playback
+        if playback is not None and index != playback.index:
+            playback.seek(index)
+            self.moved.emit(playback.index)
 
     def step(self) -> None:
         self.seek(self.index + 1)

@@ -29,7 +29,7 @@ def test_every_step_shows_the_engines_numbers(window):
     assert window.player.index == -1
 
 
-def test_the_current_step_is_marked_on_its_nodes_and_wire(window):
+def test_the_current_step_is_marked_on_its_nodes_and_wire(window, qtbot):
     window.open_path(EXAMPLES / "linear_layer.json")
     steps = window.player.playback.trace.steps
     into_w = next(step for step in steps if step.kind == "backward" and step.parent.id == "W")
@@ -40,7 +40,8 @@ def test_the_current_step_is_marked_on_its_nodes_and_wire(window):
     assert window.scene.edges[("a", 0)].pen().widthF() > window.scene.edges[("a", 1)].pen().widthF()
     assert "W̄ += ā xᵀ" in window.timeline.words.text()
     assert "(3×2) += (3×1) (2×1)ᵀ" in window.formula_panel.details.text()
-    assert not window.formula_panel.formula.pixmap().isNull()
+    assert window.formula_panel.formula.text() == "W̄ += ā xᵀ"  # at once, in Unicode
+    qtbot.waitUntil(lambda: not window.formula_panel.formula.pixmap().isNull(), timeout=3000)  # then typeset
 
 
 def test_broadcast_wires_say_what_was_summed(window, tmp_path):

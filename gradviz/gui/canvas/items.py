@@ -84,6 +84,7 @@ class NodeItem(QGraphicsItem):
         self.theme = theme
         self._on_moved = on_moved
         self.look = EMPTY
+        self._images: tuple = (None, None)  # the value's and the bar's heatmaps for the current look
         self.setFlags(QGraphicsItem.GraphicsItemFlag.ItemIsMovable | QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
                       | QGraphicsItem.GraphicsItemFlag.ItemSendsGeometryChanges)
         self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
@@ -96,6 +97,10 @@ class NodeItem(QGraphicsItem):
         if look.same_as(self.look):
             return
         self.prepareGeometryChange()
+        if look.value is not self.look.value or look.bar is not self.look.bar:
+            # colour the arrays once per change, not on every paint (256×256 tensors, many repaints)
+            self._images = tuple(None if array is None or np.size(array) == 1 else heatmap(array, diverging)
+                                 for array, diverging in ((look.value, False), (look.bar, True)))
         self.look = look
         where = f"{look.op_name} {look.name}"
         self.setToolTip(f"{where}: {look.error}" if look.error else f"{where}  {look.shape_text}")
@@ -201,8 +206,7 @@ class NodeItem(QGraphicsItem):
         painter.drawLine(QPointF(0, top), QPointF(WIDTH, top))
         half = WIDTH / 2
         captions = (self.look.name, render_unicode("{x:bar}", {"x": self.look.name}))
-        for column, (array, caption, diverging) in enumerate(
-                ((self.look.value, captions[0], False), (self.look.bar, captions[1], True))):
+        for column, (array, caption) in enumerate(((self.look.value, captions[0]), (self.look.bar, captions[1]))):
             area = QRectF(column * half + 8, top + 4, half - 16, BADGE - 8)
             painter.setPen(self.theme.muted_text)
             painter.setFont(_font(8.5))
@@ -215,7 +219,7 @@ class NodeItem(QGraphicsItem):
                 painter.setFont(_font(11, bold=True))
                 painter.drawText(body, Qt.AlignmentFlag.AlignCenter, f"{float(np.ravel(array)[0]):.4g}")
             else:
-                image = heatmap(array, diverging)
+                image = self._images[column]
                 cell = min(body.width() / image.width(), body.height() / image.height())
                 target = QRectF(0, 0, image.width() * cell, image.height() * cell)
                 target.moveCenter(body.center())

@@ -40,6 +40,7 @@ class GraphScene(QGraphicsScene):
         self._wire_from: tuple[str, str, int] | None = None  # (kind, node id, port) where the drag began
         self._state: State | None = None  # the playback state drawn on the nodes, None when not stepping
         self._step: Step | None = None
+        self._highlighted: dict[tuple[str, int], tuple] = {}  # wires drawn marked now
         self.setBackgroundBrush(theme.background)
         self._unsubscribe = document.subscribe(self._on_change)
         self._rebuild()
@@ -87,7 +88,8 @@ class GraphScene(QGraphicsScene):
     def show_step(self, state: State | None, step: Step | None) -> None:
         """Draw the values and bars of ``state`` and mark ``step``; None for both stops stepping."""
         self._state, self._step = state, step
-        self._refresh_all()
+        self._refresh_looks()
+        self._highlight_edges()  # the wires themselves do not change when only the step does
 
     def _highlight(self, node_id: str) -> str | None:
         step = self._step
@@ -102,6 +104,12 @@ class GraphScene(QGraphicsScene):
         return None
 
     def _refresh_all(self) -> None:
+        self._refresh_looks()
+        self._rewire()
+        self._highlighted.clear()  # rewired: every wire is drawn plain, then the step's are marked
+        self._highlight_edges()
+
+    def _refresh_looks(self) -> None:
         statuses = self.document.statuses()
         state = self._state
         for node_id, spec in self.document.nodes.items():
@@ -115,20 +123,21 @@ class GraphScene(QGraphicsScene):
                 node_id == self.document.output, stepping=state is not None, value=value,
                 bar=state.bars.get(node_id) if state else None,
                 dimmed=state is not None and value is None, highlight=self._highlight(node_id)))
-        self._rewire()
-        self._highlight_edges()
 
     def _highlight_edges(self) -> None:
-        step = self._step
-        for (child, port), edge in self.edges.items():
-            colour, text = None, ""
-            if step is not None and step.kind == "forward" and child == step.node.id:
-                colour = FORWARD_COLOUR
-            elif step is not None and step.kind == "backward" and (child, port) == (step.node.id, step.port):
-                colour = BACKWARD_COLOUR
-                if step.summed_axes:
-                    text = "Σ over axis " + ", ".join(map(str, step.summed_axes))
-            edge.set_highlight(colour, text)
+        """Mark the current step's wires and unmark the last step's; other wires are not touched."""
+        step, marked = self._step, {}
+        if step is not None and step.kind == "forward":
+            marked = {key: (FORWARD_COLOUR, "") for key in self.edges if key[0] == step.node.id}
+        elif step is not None and step.kind == "backward" and (step.node.id, step.port) in self.edges:
+            summed = "Σ over axis " + ", ".join(map(str, step.summed_axes)) if step.summed_axes else ""
+            marked = {(step.node.id, step.port): (BACKWARD_COLOUR, summed)}
+        for key in self._highlighted.keys() - marked.keys():
+            if key in self.edges:
+                self.edges[key].set_highlight(None)
+        for key, (colour, text) in marked.items():
+            self.edges[key].set_highlight(colour, text)
+        self._highlighted = marked
 
     def _rewire(self) -> None:
         wanted = {(spec.id, port): parent for spec in self.document.nodes.values()

@@ -26,11 +26,11 @@ class PhaseBar(QWidget):
         self.setFixedHeight(12)
 
     def _x(self, index: int) -> float:
-        last = self.player.playback.last if self.player.playback else 0
+        last = self.player.loaded.last if self.player.loaded else 0
         return (index + 1) / max(1, last + 1) * (self.width() - 1)
 
     def paintEvent(self, event: QPaintEvent) -> None:
-        playback = self.player.playback
+        playback = self.player.loaded
         if playback is None:
             return
         painter = QPainter(self)
@@ -44,9 +44,10 @@ class PhaseBar(QWidget):
         painter.drawRect(QRectF(self._x(playback.index) - 1.5, 0, 3, 12))
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
-        if self.player.playback is not None:
+        playback = self.player.playback  # a click on the bar may start stepping: run the graph if needed
+        if playback is not None:
             fraction = event.position().x() / max(1, self.width())
-            self.player.seek(round(fraction * (self.player.playback.last + 1)) - 1)
+            self.player.seek(round(fraction * (playback.last + 1)) - 1)
 
 
 class Timeline(QWidget):
@@ -110,22 +111,27 @@ class Timeline(QWidget):
         self.show_step(-1)
 
     def show_step(self, index: int) -> None:
-        playback = self.player.playback
+        available = self.player.available
         for widget in (*self.buttons.values(), self.scrubber, self.speed):
-            widget.setEnabled(playback is not None)
-        if playback is None:
+            widget.setEnabled(available)
+        if not available:
             self.position.setText("")
             self.words.setText("The graph cannot run yet: every node needs its inputs and one node must be the cost.")
             return
+        if index < 0:
+            self.position.setText("before the first step")
+            self.words.setText("Press → (or ▶) to run the forward pass one node at a time, then the reverse pass.")
+            self.scrubber.blockSignals(True)
+            self.scrubber.setValue(self.scrubber.minimum())
+            self.scrubber.blockSignals(False)
+            self.phases.update()
+            return
+        playback = self.player.playback
         self.scrubber.blockSignals(True)
         self.scrubber.setRange(-1, playback.last)
         self.scrubber.setValue(index)
         self.scrubber.blockSignals(False)
-        if index < 0:
-            self.position.setText(f"before step 0 of {playback.last + 1}")
-            self.words.setText("Press → (or ▶) to run the forward pass one node at a time, then the reverse pass.")
-        else:
-            phase = playback.trace.phase(index)
-            self.position.setText(f"step {index} of {playback.last}  ·  {phase}")
-            self.words.setText(f"{playback.trace.formula(index)}:  {sentence(playback.trace, index)}")
+        phase = playback.trace.phase(index)
+        self.position.setText(f"step {index} of {playback.last}  ·  {phase}")
+        self.words.setText(f"{playback.trace.formula(index)}:  {sentence(playback.trace, index)}")
         self.phases.update()
