@@ -8,9 +8,18 @@ from pathlib import Path
 import shiboken6
 from PySide6.QtCore import QPointF, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QShowEvent, QUndoStack
-from PySide6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QMessageBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QDockWidget,
+    QFileDialog,
+    QMainWindow,
+    QMessageBox,
+    QVBoxLayout,
+    QWidget,
+)
 
 from gradviz.engine.errors import GradvizError
+from gradviz.engine.gradcheck import gradcheck
 from gradviz.engine.tracer import run
 from gradviz.gui.canvas.items import NodeItem
 from gradviz.gui.canvas.scene import GraphScene
@@ -19,6 +28,7 @@ from gradviz.gui.commands import AddNodes, MoveNodes, RemoveNodes, SetOutput
 from gradviz.gui.help import SHORTCUTS_HTML
 from gradviz.gui.menus import build_menus
 from gradviz.gui.panels.formula import FormulaPanel
+from gradviz.gui.panels.gradcheck_dialog import GradCheckDialog
 from gradviz.gui.panels.inspector import Inspector
 from gradviz.gui.panels.palette import Palette
 from gradviz.gui.panels.quick_add import QuickAdd
@@ -34,6 +44,7 @@ from gradviz.model.document import GraphDocument
 from gradviz.model.layout import copies, layered_positions
 
 AUTOSAVE_MS = 30_000
+GRADCHECK_WARN = 20_000  # more source numbers than this: ask before running 2 passes for each
 RECENT_LIMIT = 10
 FILTER = "gradviz graphs (*.json);;All files (*)"
 
@@ -164,6 +175,29 @@ class MainWindow(QMainWindow):
             return
         self.scene.show_step(playback.trace.state(index), playback.trace.steps[index])
         self.formula_panel.show_step(playback.trace, index)
+
+    def check_gradients(self) -> GradCheckDialog | None:
+        """Run finite differences against every bar and show the result (None if the graph cannot run)."""
+        try:
+            program = self.document.program()
+            elements = sum(node.value.size for node in program.sources)
+            if elements > GRADCHECK_WARN and QMessageBox.question(
+                    self, "Check gradients", f"{elements:,} numbers need {2 * elements:,} forward passes. "
+                    "Run them?") != QMessageBox.StandardButton.Yes:
+                return None
+            QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+            try:
+                result = gradcheck(program)
+            finally:
+                QApplication.restoreOverrideCursor()
+        except GradvizError as error:
+            QMessageBox.warning(self, "Cannot check gradients", str(error))
+            return None
+        dialog = GradCheckDialog(result, self)
+        dialog.show()
+        self.show_message(f"Gradient check {'passed' if result.passed else 'FAILED'}: "
+                          f"largest relative error {result.max_error:.1e}")
+        return dialog
 
     # ----- files --------------------------------------------------------------------------------------
 

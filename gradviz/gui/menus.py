@@ -74,6 +74,8 @@ def build_menus(window: MainWindow) -> None:
     _action(window, steps, "Go to Start", window.player.home, "Home")
     _action(window, steps, "Go to End", window.player.end, "End")
     _action(window, steps, "Play or Pause", window.player.toggle, "Ctrl+Space")
+    steps.addSeparator()
+    _action(window, steps, "Check Gradients…", window.check_gradients, "Ctrl+G")
     help_menu = window.menuBar().addMenu("&Help")
     _action(window, help_menu, "Shortcuts", window.show_shortcuts, keys.HelpContents)
     window._refresh_recent()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QPointF, Qt
-from PySide6.QtWidgets import QTableWidget
+from PySide6.QtWidgets import QLabel, QTableWidget
 
 from gradviz.engine.program import NodeSpec
 from gradviz.engine.tracer import run
@@ -120,3 +120,12 @@ def test_a_graph_that_cannot_run_disables_the_timeline(window):
     assert window.player.playback is None
     assert not window.timeline.scrubber.isEnabled()
     assert "cannot run" in window.timeline.words.text()
+
+
+def test_the_gradient_check_button_reports_every_source(window):
+    window.open_path(EXAMPLES / "giles_matrix_results.json")
+    dialog = window.check_gradients()
+    assert dialog is not None and "passed" in dialog.findChild(QLabel, "gradCheckSummary").text()
+    labels = [label.text() for label in dialog.findChildren(QLabel)]
+    assert "A" in labels and "B" in labels and labels.count("✓ ok") == 2
+    dialog.close()

@@ -1,0 +1,57 @@
+"""The gradient check, in the window: finite differences against every bar, shown per source.
+
+For each input and parameter: the largest relative error, a verdict, and a heatmap of (bar − numeric)
+on the diverging map, so an error that sits in one corner of a matrix is seen where it is.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QPixmap
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QGridLayout, QLabel, QVBoxLayout, QWidget
+
+from gradviz.engine.gradcheck import GradCheck
+from gradviz.engine.ops._common import show
+from gradviz.gui.colormaps import heatmap
+
+HEATMAP_SIZE = 96
+
+
+class GradCheckDialog(QDialog):
+    """The result of one gradient check."""
+
+    def __init__(self, result: GradCheck, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("gradCheckDialog")
+        self.setAccessibleName("Gradient check")
+        self.setWindowTitle("Gradient check: central finite differences in float64")
+        verdict = "passed" if result.passed else "FAILED"
+        summary = QLabel(f"<b>{verdict}</b>: every bar against (c(x + h) − c(x − h)) / 2h, element by element; "
+                         f"tolerance {result.tolerance:.0e} on the relative error. Each heatmap scales to its own "
+                         "largest difference (hover for its size): rounding noise of 1e-10 looks as vivid as a bug.")
+        summary.setWordWrap(True)
+        summary.setObjectName("gradCheckSummary")
+        grid = QGridLayout()
+        for column, title in enumerate(("source", "shape", "largest relative error", "", "bar − numeric")):
+            grid.addWidget(QLabel(f"<b>{title}</b>"), 0, column)
+        for row, check in enumerate(result.sources.values(), start=1):
+            grid.addWidget(QLabel(check.source), row, 0)
+            grid.addWidget(QLabel(show(check.bar.shape)), row, 1)
+            grid.addWidget(QLabel(f"{check.max_error:.2e}"), row, 2)
+            ok = check.max_error <= result.tolerance
+            mark = QLabel("✓ ok" if ok else "✗ too large")
+            mark.setStyleSheet(f"color: {'#2e7d32' if ok else '#d64541'}; font-weight: bold")
+            grid.addWidget(mark, row, 3)
+            image = QLabel()
+            pixmap = QPixmap.fromImage(heatmap(check.difference, diverging=True))
+            image.setPixmap(pixmap.scaled(HEATMAP_SIZE, HEATMAP_SIZE, Qt.AspectRatioMode.KeepAspectRatio,
+                                          Qt.TransformationMode.FastTransformation))  # sharp cells, no blur
+            image.setToolTip(f"largest |bar − numeric| = {abs(check.difference).max():.2e}")
+            grid.addWidget(image, row, 4)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.setObjectName("gradCheckButtons")
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(summary)
+        layout.addLayout(grid)
+        layout.addWidget(buttons)
