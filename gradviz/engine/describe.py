@@ -12,7 +12,7 @@ import unicodedata
 
 from gradviz.engine.formula import render_shapes
 from gradviz.engine.ops._common import show
-from gradviz.engine.trace import Trace
+from gradviz.engine.trace import Step, Trace
 
 
 def _pad(text: str, width: int) -> str:
@@ -34,24 +34,45 @@ def rule_shapes(trace: Trace, index: int) -> str:
     return render_shapes(step.rule, shapes)
 
 
+def _forward(trace: Trace, step: Step) -> str:
+    node = step.node
+    if node.op.is_source:
+        return f"{node.name} is {_article(node.op.name)} {node.op.name} of shape {show(node.shape)}"
+    names = ", ".join(trace.program.node(parent).name for parent in node.inputs)
+    return f"{node.op.name} computes {node.name} from {names}"
+
+
+def _seed(trace: Trace, step: Step) -> str:
+    return f"the reverse pass starts at the cost: the bar of {step.node.name} is 1"
+
+
+def _backward(trace: Trace, step: Step) -> str:
+    summed = f", summed over axis {', '.join(map(str, step.summed_axes))}" if step.summed_axes else ""
+    return f"the bar of {step.node.name} flows into {step.parent.name} through {step.node.op.name}{summed}"
+
+
+def _accumulate(trace: Trace, step: Step) -> str:
+    source = trace.steps[step.source].node.name
+    if step.count == 1:
+        return f"{step.node.name}'s bar starts with the contribution from {source}"
+    return f"{step.node.name}'s bar adds contribution {step.count}, from {source}"
+
+
+def _tangent(trace: Trace, step: Step) -> str:
+    if step.node.op.is_source:
+        return (f"forward-mode pass {step.pass_index + 1}: the tangent of {step.node.name} is 1 at element "
+                f"{list(step.element)} and 0 elsewhere")
+    return f"the tangent flows forward into {step.node.name} through {step.node.op.name}"
+
+
+SENTENCES = {"forward": _forward, "seed": _seed, "backward": _backward, "accumulate": _accumulate,
+             "tangent": _tangent}
+
+
 def sentence(trace: Trace, index: int) -> str:
     """What happens at step ``index``, in words ("the bar of a flows into W through matmul")."""
     step = trace.steps[index]
-    node = step.node
-    if step.kind == "forward":
-        if node.op.is_source:
-            return f"{node.name} is {_article(node.op.name)} {node.op.name} of shape {show(node.shape)}"
-        names = ", ".join(trace.program.node(parent).name for parent in node.inputs)
-        return f"{node.op.name} computes {node.name} from {names}"
-    if step.kind == "seed":
-        return f"the reverse pass starts at the cost: the bar of {node.name} is 1"
-    if step.kind == "backward":
-        summed = f", summed over axis {', '.join(map(str, step.summed_axes))}" if step.summed_axes else ""
-        return f"the bar of {node.name} flows into {step.parent.name} through {node.op.name}{summed}"
-    source = trace.steps[step.source]
-    if step.count == 1:
-        return f"{node.name}'s bar starts with the contribution from {source.node.name}"
-    return f"{node.name}'s bar adds contribution {step.count}, from {source.node.name}"
+    return SENTENCES[step.kind](trace, step)
 
 
 def line(trace: Trace, index: int) -> str:

@@ -15,13 +15,16 @@ from typing import NamedTuple
 import numpy as np
 
 from gradviz.engine.errors import GradvizError
+from gradviz.engine.formula import render_latex, render_unicode
 from gradviz.engine.program import Node, Program
+from gradviz.engine.trace import State
 from gradviz.engine.tracer import at_node, forward_values
 
 
 class TangentStep(NamedTuple):
-    """In pass ``pass_index`` (seeding element ``element`` of ``source``), ``node``'s tangent."""
+    """Step ``index``: in pass ``pass_index`` (seeding element ``element`` of ``source``), ``node``'s tangent."""
 
+    index: int
     pass_index: int
     source: str
     element: tuple[int, ...]
@@ -83,7 +86,7 @@ def forward_mode(program: Program, overrides: Mapping[str, object] | None = None
                 seed[element] = 1.0
                 tangents = {source.id: seed}
                 if record:
-                    steps.append(TangentStep(passes, source.id, element, source, seed))
+                    steps.append(TangentStep(len(steps), passes, source.id, element, source, seed))
                 for node in program.nodes[start + 1:]:
                     tangent = _tangent_of(node, tangents, values)
                     if tangent is None:
@@ -91,9 +94,70 @@ def forward_mode(program: Program, overrides: Mapping[str, object] | None = None
                     tangents[node.id] = tangent
                     flops += per_pass_flops[node.id]
                     if record:
-                        steps.append(TangentStep(passes, source.id, element, node, tangent))
+                        steps.append(TangentStep(len(steps), passes, source.id, element, node, tangent))
                 output_tangent = tangents.get(program.output)
                 gradient[element] = 0.0 if output_tangent is None else float(output_tangent)
                 passes += 1
             gradients[source.id] = gradient
     return ForwardModeResult(gradients, passes, flops, tuple(steps))
+
+
+class ForwardTrace:
+    """Forward mode's passes as steps a viewer can walk, read the way a reverse Trace is read.
+
+    The state at step k holds every value (forward mode needs them all first) and, as "bars", the
+    tangents of the current pass so far; ``gradient_at(k)`` is ∂c/∂source assembled from the passes
+    already finished: one element per pass, which is the whole point.
+    """
+
+    kind = "forward mode"
+
+    def __init__(self, program: Program, overrides: Mapping[str, object] | None = None) -> None:
+        self.program = program
+        self._values = forward_values(program, overrides)
+        result = forward_mode(program, overrides)
+        self.steps, self.passes, self.gradients = result.steps, result.passes, result.gradients
+        self.seed_index = 0  # no seed: every step belongs to some pass
+        self._pass_start = [i for i, step in enumerate(self.steps) if step.node.id == step.source]
+        self._pass_end = [start - 1 for start in self._pass_start[1:]] + [len(self.steps) - 1]
+
+    def __len__(self) -> int:
+        return len(self.steps)
+
+    def phase(self, index: int) -> str:
+        step = self.steps[index]
+        return f"pass {step.pass_index + 1} of {self.passes}"
+
+    def state(self, index: int) -> State:
+        """Every value, and the tangents of the pass that step ``index`` belongs to, up to that step."""
+        if index < 0:
+            return State(index, {}, {})
+        start = self._pass_start[self.steps[index].pass_index]
+        tangents = {step.node.id: step.tangent for step in self.steps[start:index + 1]}
+        return State(index, dict(self._values), tangents)
+
+    def gradient_at(self, index: int) -> dict[str, np.ndarray]:
+        """∂c/∂s for every source, known only at the elements whose passes have finished by step ``index``
+        (nan elsewhere): one pass, one element."""
+        partial = {source: np.full(gradient.shape, np.nan) for source, gradient in self.gradients.items()}
+        for start, end in zip(self._pass_start, self._pass_end):
+            if end <= index:
+                seed = self.steps[start]
+                partial[seed.source][seed.element] = self.gradients[seed.source][seed.element]
+        return partial
+
+    def formula(self, index: int, latex: bool = False) -> str:
+        step = self.steps[index]
+        render = render_latex if latex else render_unicode
+        if step.node.op.is_source:
+            return render("{out:dot} = e", {"out": step.node.name}) + (
+                f"_{{{','.join(map(str, step.element))}}}" if latex else f"{list(step.element)}")
+        names = {port.name: self.program.node(parent).name for port, parent in zip(step.node.op.ports,
+                                                                                   step.node.inputs)}
+        return render(step.node.op.dot_formula, names | {"out": step.node.name})
+
+    def flops(self, index: int) -> int:
+        node = self.steps[index].node
+        if node.op.is_source:
+            return 0
+        return int(node.op.flops(*(self.program.node(p).shape for p in node.inputs), **node.attrs))

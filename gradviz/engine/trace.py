@@ -128,6 +128,8 @@ class State:
 class Trace:
     """The steps of one run of a program, and the state at any step."""
 
+    kind = "reverse mode"
+
     def __init__(self, program: Program, steps: tuple[Step, ...],
                  bar_history: dict[str, tuple[list[int], list[np.ndarray]]] | None = None,
                  value_step: dict[str, int] | None = None) -> None:

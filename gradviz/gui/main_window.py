@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from gradviz.engine.errors import GradvizError
+from gradviz.engine.forward_mode import ForwardTrace
 from gradviz.engine.gradcheck import gradcheck
 from gradviz.engine.tracer import run
 from gradviz.gui.canvas.items import NodeItem
@@ -32,7 +33,7 @@ from gradviz.gui.panels.gradcheck_dialog import GradCheckDialog
 from gradviz.gui.panels.inspector import Inspector
 from gradviz.gui.panels.palette import Palette
 from gradviz.gui.panels.quick_add import QuickAdd
-from gradviz.gui.panels.timeline import Timeline
+from gradviz.gui.panels.timeline import MODES, Timeline
 from gradviz.gui.playback import Player
 from gradviz.gui.recovery import Recovery
 from gradviz.gui.render import render_scene
@@ -83,6 +84,8 @@ class MainWindow(QMainWindow):
         column.addWidget(self.formula_panel)
         self._dock(steps, "Steps", Qt.DockWidgetArea.BottomDockWidgetArea, "stepsDock").setMinimumWidth(0)
         self._retrace_pending = False
+        self.mode = "reverse"
+        self.timeline.mode.currentTextChanged.connect(lambda text: self.set_mode(MODES[text]))
         self.quick_add = QuickAdd(self)
         self._clipboard: list = []
         build_menus(self)
@@ -161,7 +164,15 @@ class MainWindow(QMainWindow):
             program = self.document.program()
         except GradvizError:
             program = None  # the canvas already says which node and why
-        self.player.set_source(None if program is None else partial(run, program), index)
+        tracer = ForwardTrace if self.mode == "forward" else run
+        self.player.set_source(None if program is None else partial(tracer, program), index)
+
+    def set_mode(self, mode: str) -> None:
+        """'reverse' or 'forward': which differentiation the steps show; starts over at step -1."""
+        if mode != self.mode:
+            self.mode = mode
+            self.timeline.mode.setCurrentIndex(list(MODES.values()).index(mode))
+            self._retrace(-1)
 
     def _show_step(self, index: int) -> None:
         if index < 0:
@@ -209,6 +220,10 @@ class MainWindow(QMainWindow):
             graph = GraphFile(graph.nodes, graph.output, layout, graph.view, graph.title, graph.description)
         self.undo_stack.clear()
         self.document.load(graph)
+        self.mode = "reverse" if graph.view.get("mode", "reverse") == "reverse" else "forward"
+        self.timeline.mode.blockSignals(True)
+        self.timeline.mode.setCurrentIndex(list(MODES.values()).index(self.mode))
+        self.timeline.mode.blockSignals(False)
         self._retrace(int(graph.view.get("step", -1)))  # a lesson file opens at the step it was saved at
         self.path = path
         self.undo_stack.setClean()
@@ -251,7 +266,7 @@ class MainWindow(QMainWindow):
         return self.save_to(Path(path)) if path else False
 
     def save_to(self, path: Path) -> bool:
-        self.document.view.update(zoom=round(self.view.zoom(), 4), step=self.player.index, mode="reverse")
+        self.document.view.update(zoom=round(self.view.zoom(), 4), step=self.player.index, mode=self.mode)
         try:
             save(self.document.to_graph_file(), path)
         except GraphFileError as error:

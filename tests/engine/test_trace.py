@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gradviz.engine.build import Builder
-from gradviz.engine.forward_mode import forward_mode
+from gradviz.engine.forward_mode import ForwardTrace, forward_mode
 from gradviz.engine.gradcheck import gradcheck
 from gradviz.engine.tracer import run
 
@@ -197,3 +197,17 @@ def test_forward_mode_records_tangent_steps_per_pass():
     per_pass = [sum(step.pass_index == k for step in result.steps) for k in range(3)]
     assert per_pass == [per_pass[0]] * 3  # every pass walks the same nodes
     assert {step.element for step in result.steps if step.node.id == "x"} == {(0,), (1,), (2,)}
+
+
+def test_forward_trace_passes_fill_the_gradient_one_element_at_a_time():
+    program = fan_out_program()
+    forward = ForwardTrace(program)
+    reverse = run(program).gradients()
+    assert forward.passes == 3 and forward.phase(0) == "pass 1 of 3"
+    known = [int(np.sum(~np.isnan(forward.gradient_at(k)["x"]))) for k in range(len(forward))]
+    assert known == sorted(known) and known[-1] == 3 and known[0] == 0  # one more element per finished pass
+    np.testing.assert_allclose(forward.gradient_at(len(forward) - 1)["x"], reverse["x"])
+    last = forward.state(len(forward) - 1)
+    assert set(last.values) == {node.id for node in program.nodes}  # forward mode needs every value
+    np.testing.assert_allclose(last.bars["c"], reverse["x"][2])  # the last pass carries ∂c/∂x[2] to c
+    assert forward.formula(0) == "ẋ = e[0]" and forward.formula(1) == "ṡ = cos(x) ⊙ ẋ"

@@ -129,3 +129,22 @@ def test_the_gradient_check_button_reports_every_source(window):
     labels = [label.text() for label in dialog.findChildren(QLabel)]
     assert "A" in labels and "B" in labels and labels.count("✓ ok") == 2
     dialog.close()
+
+
+def test_forward_mode_takes_one_pass_per_input_number(window, tmp_path):
+    window.open_path(EXAMPLES / "chain_rule.json")  # x has 3 numbers: 3 passes, where reverse mode needs 1
+    window.timeline.mode.setCurrentText("forward mode")
+    assert window.mode == "forward" and window.player.index == -1
+    trace = window.player.playback.trace
+    assert trace.kind == "forward mode" and trace.passes == 3
+    window.player.step()
+    assert "pass 1 of 3" in window.timeline.position.text()
+    assert window.scene.nodes["x"].look.tangents and window.scene.nodes["x"].look.highlight == "forward"
+    window.player.end()
+    np.testing.assert_allclose(trace.gradient_at(window.player.index)["x"],
+                               run(window.document.program()).gradients()["x"])
+    assert "3 of 3 gradient elements" in window.formula_panel.details.text()
+    window.save_to(tmp_path / "forward.json")
+    window.timeline.mode.setCurrentText("reverse mode")
+    window.open_path(tmp_path / "forward.json")
+    assert window.mode == "forward" and window.timeline.mode.currentText() == "forward mode"

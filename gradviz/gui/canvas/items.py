@@ -55,11 +55,12 @@ class NodeLook:
     bar: np.ndarray | None = None
     dimmed: bool = False
     highlight: str | None = None
+    tangents: bool = False  # forward mode: the second badge is the tangent ẋ, not the bar x̄
 
     def same_as(self, other: NodeLook) -> bool:
         """Equal looks draw the same; arrays compare by identity (the trace's arrays never change)."""
         fields = ("op_name", "category", "name", "port_names", "shape_text", "error", "is_output", "stepping",
-                  "dimmed", "highlight")
+                  "dimmed", "highlight", "tangents")
         return all(getattr(self, f) == getattr(other, f) for f in fields) \
             and self.value is other.value and self.bar is other.bar
 
@@ -205,7 +206,8 @@ class NodeItem(QGraphicsItem):
         painter.setPen(QPen(self.theme.node_border, 0.8))
         painter.drawLine(QPointF(0, top), QPointF(WIDTH, top))
         half = WIDTH / 2
-        captions = (self.look.name, render_unicode("{x:bar}", {"x": self.look.name}))
+        decoration = "{x:dot}" if self.look.tangents else "{x:bar}"
+        captions = (self.look.name, render_unicode(decoration, {"x": self.look.name}))
         for column, (array, caption) in enumerate(((self.look.value, captions[0]), (self.look.bar, captions[1]))):
             area = QRectF(column * half + 8, top + 4, half - 16, BADGE - 8)
             painter.setPen(self.theme.muted_text)

@@ -95,7 +95,7 @@ class GraphScene(QGraphicsScene):
         step = self._step
         if step is None:
             return None
-        if step.kind == "forward" and step.node.id == node_id:
+        if step.kind in ("forward", "tangent") and step.node.id == node_id:
             return "forward"
         if step.kind in ("seed", "accumulate") and step.node.id == node_id:
             return "backward"
@@ -122,12 +122,13 @@ class GraphScene(QGraphicsScene):
                 show(status.shape) if status.shape is not None else "", status.error,
                 node_id == self.document.output, stepping=state is not None, value=value,
                 bar=state.bars.get(node_id) if state else None,
-                dimmed=state is not None and value is None, highlight=self._highlight(node_id)))
+                dimmed=state is not None and value is None, highlight=self._highlight(node_id),
+                tangents=self._step is not None and self._step.kind == "tangent"))
 
     def _highlight_edges(self) -> None:
         """Mark the current step's wires and unmark the last step's; other wires are not touched."""
         step, marked = self._step, {}
-        if step is not None and step.kind == "forward":
+        if step is not None and step.kind in ("forward", "tangent"):
             marked = {key: (FORWARD_COLOUR, "") for key in self.edges if key[0] == step.node.id}
         elif step is not None and step.kind == "backward" and (step.node.id, step.port) in self.edges:
             summed = "Σ over axis " + ", ".join(map(str, step.summed_axes)) if step.summed_axes else ""

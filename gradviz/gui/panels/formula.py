@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 from functools import lru_cache
 
+import numpy as np
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
@@ -88,6 +89,12 @@ class FormulaPanel(QWidget):
                 lines.append(f"broadcasting undone: Σ over axis {', '.join(map(str, step.summed_axes))}")
             if step.note:
                 lines.append(f"<i>{step.note}</i>")
+        if step.kind == "tangent":
+            known = trace.gradient_at(index)
+            found = sum(int((~np.isnan(gradient)).sum()) for gradient in known.values())
+            total = sum(gradient.size for gradient in known.values())
+            lines.append(f"<b>{trace.phase(index)}</b> &nbsp; after the finished passes, {found} of {total} "
+                         "gradient elements are known; reverse mode finds all of them in one pass")
         flops = trace.flops(index)
         if flops:
             lines.append(f"<b>cost</b> &nbsp; {flops:,} floating-point operations")

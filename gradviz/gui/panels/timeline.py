@@ -14,6 +14,8 @@ from gradviz.engine.describe import sentence
 from gradviz.gui.canvas.items import BACKWARD_COLOUR, FORWARD_COLOUR
 from gradviz.gui.playback import SPEEDS, Player
 
+MODES = {"reverse mode": "reverse", "forward mode": "forward"}
+
 
 class PhaseBar(QWidget):
     """Forward, seed and reverse phases along the scrubber; a click seeks."""
@@ -35,11 +37,18 @@ class PhaseBar(QWidget):
             return
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        seed = playback.trace.seed_index
-        painter.fillRect(QRectF(0, 3, self._x(seed), 6), FORWARD_COLOUR)
-        painter.fillRect(QRectF(self._x(seed), 3, self.width() - self._x(seed), 6), BACKWARD_COLOUR)
-        painter.setBrush(Qt.GlobalColor.white)
-        painter.drawEllipse(QRectF(self._x(seed) - 5, 1, 10, 10))
+        trace = playback.trace
+        if trace.kind == "forward mode":  # one segment per pass, alternating shades
+            for step in trace.steps:
+                shade = FORWARD_COLOUR if step.pass_index % 2 == 0 else FORWARD_COLOUR.lighter(150)
+                painter.fillRect(QRectF(self._x(step.index - 1), 3, self._x(step.index) - self._x(step.index - 1),
+                                        6), shade)
+        else:
+            seed = trace.seed_index
+            painter.fillRect(QRectF(0, 3, self._x(seed), 6), FORWARD_COLOUR)
+            painter.fillRect(QRectF(self._x(seed), 3, self.width() - self._x(seed), 6), BACKWARD_COLOUR)
+            painter.setBrush(Qt.GlobalColor.white)
+            painter.drawEllipse(QRectF(self._x(seed) - 5, 1, 10, 10))
         painter.setBrush(Qt.GlobalColor.black)
         painter.drawRect(QRectF(self._x(playback.index) - 1.5, 0, 3, 12))
 
@@ -59,29 +68,8 @@ class Timeline(QWidget):
         self.setAccessibleName("Timeline")
         self.player = player
         controls = QHBoxLayout()
-        self.buttons: dict[str, QToolButton] = {}
-        icons = QStyle.StandardPixmap
-        for name, icon, tip, action in (
-            ("home", icons.SP_MediaSkipBackward, "Start (Home)", player.home),
-            ("back", icons.SP_MediaSeekBackward, "Step back (←)", player.back),
-            ("play", icons.SP_MediaPlay, "Play / pause (Space)", player.toggle),
-            ("step", icons.SP_MediaSeekForward, "Step (→)", player.step),
-            ("end", icons.SP_MediaSkipForward, "End (End)", player.end),
-        ):
-            button = QToolButton(toolTip=tip)
-            button.setIcon(self.style().standardIcon(icon))
-            button.setObjectName(f"timeline_{name}")
-            button.setAccessibleName(tip)
-            button.clicked.connect(action)
-            controls.addWidget(button)
-            self.buttons[name] = button
-        self.speed = QComboBox()
-        self.speed.setObjectName("timelineSpeed")
-        self.speed.setAccessibleName("Steps per second")
-        self.speed.addItems([f"{speed:g} steps/s" for speed in SPEEDS])
-        self.speed.setCurrentIndex(SPEEDS.index(player.speed))
-        self.speed.currentIndexChanged.connect(lambda i: player.set_speed(SPEEDS[i]))
-        controls.addWidget(self.speed)
+        self._add_buttons(controls)
+        self._add_selectors(controls)
         self.scrubber = QSlider(Qt.Orientation.Horizontal)
         self.scrubber.setObjectName("timelineScrubber")
         self.scrubber.setAccessibleName("Step scrubber")
@@ -109,6 +97,42 @@ class Timeline(QWidget):
         player.playing_changed.connect(lambda playing: self.buttons["play"].setIcon(self.style().standardIcon(
             QStyle.StandardPixmap.SP_MediaPause if playing else QStyle.StandardPixmap.SP_MediaPlay)))
         self.show_step(-1)
+
+    def _add_buttons(self, controls: QHBoxLayout) -> None:
+        player = self.player
+        self.buttons: dict[str, QToolButton] = {}
+        icons = QStyle.StandardPixmap
+        for name, icon, tip, action in (
+            ("home", icons.SP_MediaSkipBackward, "Start (Home)", player.home),
+            ("back", icons.SP_MediaSeekBackward, "Step back (←)", player.back),
+            ("play", icons.SP_MediaPlay, "Play / pause (Space)", player.toggle),
+            ("step", icons.SP_MediaSeekForward, "Step (→)", player.step),
+            ("end", icons.SP_MediaSkipForward, "End (End)", player.end),
+        ):
+            button = QToolButton(toolTip=tip)
+            button.setIcon(self.style().standardIcon(icon))
+            button.setObjectName(f"timeline_{name}")
+            button.setAccessibleName(tip)
+            button.clicked.connect(action)
+            controls.addWidget(button)
+            self.buttons[name] = button
+
+    def _add_selectors(self, controls: QHBoxLayout) -> None:
+        player = self.player
+        self.speed = QComboBox()
+        self.speed.setObjectName("timelineSpeed")
+        self.speed.setAccessibleName("Steps per second")
+        self.speed.addItems([f"{speed:g} steps/s" for speed in SPEEDS])
+        self.speed.setCurrentIndex(SPEEDS.index(player.speed))
+        self.speed.currentIndexChanged.connect(lambda i: player.set_speed(SPEEDS[i]))
+        controls.addWidget(self.speed)
+        self.mode = QComboBox()
+        self.mode.setObjectName("timelineMode")
+        self.mode.setAccessibleName("Differentiation mode")
+        self.mode.addItems(list(MODES))
+        self.mode.setToolTip("Reverse mode: one pass back from the cost gives every bar.\n"
+                             "Forward mode: one pass per input number, each giving one element of the gradient.")
+        controls.addWidget(self.mode)
 
     def show_step(self, index: int) -> None:
         available = self.player.available
