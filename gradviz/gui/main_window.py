@@ -175,16 +175,15 @@ class MainWindow(QMainWindow):
             self._retrace(-1)
 
     def _show_step(self, index: int) -> None:
-        if index < 0:
-            self.scene.show_step(None, None)
-            self.formula_panel.clear()
-            return
-        playback = self.player.playback
+        playback = self.player.playback if index >= 0 else None  # before step 0: nothing to run yet
         if playback is None:
             self.scene.show_step(None, None)
+            self.inspector.show_step(None, None)
             self.formula_panel.clear()
             return
-        self.scene.show_step(playback.trace.state(index), playback.trace.steps[index])
+        state, step = playback.trace.state(index), playback.trace.steps[index]
+        self.scene.show_step(state, step)
+        self.inspector.show_step(state, step)
         self.formula_panel.show_step(playback.trace, index)
 
     def check_gradients(self) -> GradCheckDialog | None:

@@ -148,3 +148,21 @@ def test_forward_mode_takes_one_pass_per_input_number(window, tmp_path):
     window.timeline.mode.setCurrentText("reverse mode")
     window.open_path(tmp_path / "forward.json")
     assert window.mode == "forward" and window.timeline.mode.currentText() == "forward mode"
+
+
+def test_the_inspector_shows_value_bar_and_contribution_at_the_step(window):
+    window.open_path(EXAMPLES / "linear_layer.json")
+    steps = window.player.playback.trace.steps
+    into_w = next(step for step in steps if step.kind == "backward" and step.parent.id == "W")
+    window.player.seek(into_w.index + 1)  # the bar of W has just been accumulated
+    window.scene.nodes["W"].setSelected(True)
+    views = window.inspector._views
+    np.testing.assert_array_equal(views["value"].image.image, window.document.nodes["W"].value)
+    np.testing.assert_array_equal(views["bar"].image.image, window.player.playback.state().bars["W"])
+    low, high = views["bar"].image.getLevels()
+    assert low == -high  # a bar's colours are centred on zero
+    window.player.seek(into_w.index)
+    assert views["contribution"].isVisibleTo(window.inspector)
+    np.testing.assert_array_equal(views["contribution"].image.image, into_w.contribution)
+    window.player.home()
+    assert not any(view.isVisibleTo(window.inspector) for view in views.values())

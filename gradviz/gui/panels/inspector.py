@@ -34,7 +34,9 @@ from gradviz.engine.errors import GradvizError
 from gradviz.engine.formula import render_unicode
 from gradviz.engine.ops._common import show
 from gradviz.engine.registry import find_op
+from gradviz.engine.trace import State, Step
 from gradviz.gui.commands import ReplaceNode, SetOutput
+from gradviz.gui.panels.arrays import ArrayView
 from gradviz.model.document import Change, GraphDocument
 
 TABLE_LIMIT = 12  # larger arrays are edited by shape and fill, not cell by cell
@@ -69,7 +71,15 @@ class Inspector(QWidget):
         self.document, self.undo_stack = document, undo_stack
         self.node_id: str | None = None
         self._layout = QVBoxLayout(self)
+        self._arrays_box = QWidget()  # value, bar and contribution at the current step: kept, not rebuilt
+        self._arrays_box.setObjectName("inspectorArrays")
+        self._arrays_layout = QVBoxLayout(self._arrays_box)
+        self._arrays_layout.setContentsMargins(0, 0, 0, 0)
+        self._layout.addWidget(self._arrays_box)
         self._layout.addStretch()  # the form stays at the top; spare height goes below it
+        self._views: dict[str, ArrayView] = {}
+        self._state: State | None = None
+        self._step: Step | None = None
         self._content: QWidget | None = None
         document.subscribe(self._on_change)
         self.show_node(None)
@@ -98,6 +108,7 @@ class Inspector(QWidget):
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self._layout.insertWidget(0, self._content)
+        self._show_arrays()
 
         def text(words: str, name: str = "") -> QLabel:  # wrapped prose above the form, not inside it
             label = QLabel(words)
@@ -192,6 +203,47 @@ class Inspector(QWidget):
             row.addWidget(button)
         row.addWidget(seed)
         form.addRow("Fill", fills)
+
+    # ----- the arrays at the current step -------------------------------------------------------------
+
+    def show_step(self, state: State | None, step: Step | None) -> None:
+        """The playback moved: show the selected node's arrays at this step (None: not stepping)."""
+        self._state, self._step = state, step
+        self._show_arrays()
+
+    def _view(self, key: str, title: str) -> ArrayView:
+        if key not in self._views:
+            self._views[key] = ArrayView(title, f"array_{key}")
+            self._arrays_layout.addWidget(self._views[key])
+        view = self._views[key]
+        view.title.setText(title)
+        return view
+
+    def _show_arrays(self) -> None:
+        wanted: list[tuple[str, str, object, bool]] = []
+        if self._state is not None and self.node_id is not None:
+            name = (self.document.nodes[self.node_id].label or self.node_id) if self.node_id in self.document.nodes \
+                else self.node_id
+            value = self._state.values.get(self.node_id)
+            bar = self._state.bars.get(self.node_id)
+            tangent = self._step is not None and self._step.kind == "tangent"
+            if value is not None:
+                wanted.append(("value", f"<b>{name}</b> at this step", value, False))
+            if bar is not None:
+                caption = render_unicode("{x:dot}" if tangent else "{x:bar}", {"x": name})
+                wanted.append(("bar", f"<b>{caption}</b> {'tangent' if tangent else 'bar, accumulated so far'}",
+                               bar, True))
+            step = self._step
+            if step is not None and step.kind == "backward" and step.parent.id == self.node_id:
+                wanted.append(("contribution", f"<b>this step's contribution</b> from {step.node.name}",
+                               step.contribution, True))
+        for key, title, array, diverging in wanted:
+            view = self._view(key, title)
+            view.show_array(array, diverging)
+            view.show()
+        for key, view in self._views.items():
+            if key not in {entry[0] for entry in wanted}:
+                view.hide()
 
     # ----- edits -------------------------------------------------------------------------------------
 
