@@ -19,12 +19,23 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from files_bench import big_graph  # noqa: E402 - after the platform is chosen and the path set
+from PySide6.QtCore import QSettings  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from gradviz.gui.main_window import MainWindow  # noqa: E402
+from gradviz.gui.recovery import Recovery  # noqa: E402
+from gradviz.io.graph_file import GraphFile, save  # noqa: E402
+from gradviz.model.layout import layered_positions  # noqa: E402
 
 START_OURS = """
 import time; t0 = time.perf_counter()
@@ -69,107 +80,76 @@ def start_times(repeats: int) -> tuple[float, float]:
     return statistics.median(ours), statistics.median(bare)
 
 
-def big_graph_without_layout(nodes: int):
-    from files_bench import big_graph  # noqa: PLC0415 - the same generator as the files benchmark
-
-    from gradviz.io.graph_file import GraphFile  # noqa: PLC0415
-
-    graph = big_graph(nodes)
+def big_graph_without_layout(nodes: int, side: int = 10) -> GraphFile:
+    graph = big_graph(nodes, side)
     return GraphFile(graph.nodes, graph.output, {}, {}, graph.title, "")
 
 
-def open_time(repeats: int, nodes: int) -> float:
-    from PySide6.QtCore import QSettings  # noqa: PLC0415
-    from PySide6.QtWidgets import QApplication  # noqa: PLC0415
+def laid_out(nodes: int, side: int = 10) -> GraphFile:
+    graph = big_graph(nodes, side)
+    return GraphFile(graph.nodes, graph.output, layered_positions(graph.nodes), {}, "", "")
 
-    from gradviz.gui.main_window import MainWindow  # noqa: PLC0415
-    from gradviz.gui.recovery import Recovery  # noqa: PLC0415
-    from gradviz.io.graph_file import save  # noqa: PLC0415
 
+@contextmanager
+def bench_window(graph: GraphFile | None = None) -> Iterator[tuple[QApplication, MainWindow]]:
+    """A window with throwaway settings, its view 1920×1080, showing ``graph`` fitted."""
     app = QApplication.instance() or QApplication([])
-    times = []
     with tempfile.TemporaryDirectory() as folder:
+        window = MainWindow(QSettings(f"{folder}/s.ini", QSettings.Format.IniFormat), Recovery(Path(folder)))
+        if graph is not None:
+            window.load_graph(graph, None)
+        window.view.resize(1920, 1080)
+        window.show()
+        app.processEvents()
+        window.view.fit()
+        app.processEvents()
+        try:
+            yield app, window
+        finally:
+            window.undo_stack.setClean()  # nothing to save: closing must not ask
+            window.close()
+
+
+def open_time(repeats: int, nodes: int) -> float:
+    """Median time to open a graph file with no layout: read, laid out, scene built, fitted."""
+    times = []
+    with tempfile.TemporaryDirectory() as folder, bench_window() as (app, window):
         path = Path(folder) / "big.json"
         save(big_graph_without_layout(nodes), path)
-        window = MainWindow(QSettings(f"{folder}/s.ini", QSettings.Format.IniFormat), Recovery(Path(folder)))
-        window.resize(1920, 1080)
-        window.show()
         for _ in range(repeats):
             start = time.perf_counter()
             window.open_path(path)
             window.view.fit()
             app.processEvents()
             times.append(time.perf_counter() - start)
-        window.undo_stack.setClean()
-        window.close()
     return statistics.median(times)
 
 
 def pan_repaint_time(repeats: int, nodes: int) -> float:
-    from PySide6.QtCore import QSettings  # noqa: PLC0415
-    from PySide6.QtWidgets import QApplication  # noqa: PLC0415
-
-    from gradviz.gui.main_window import MainWindow  # noqa: PLC0415
-    from gradviz.gui.recovery import Recovery  # noqa: PLC0415
-    from gradviz.model.layout import layered_positions  # noqa: PLC0415
-
-    app = QApplication.instance() or QApplication([])
-    graph = big_graph_without_layout(nodes)
-    from gradviz.io.graph_file import GraphFile  # noqa: PLC0415
-
-    graph = GraphFile(graph.nodes, graph.output, layered_positions(graph.nodes), {}, "", "")
-    with tempfile.TemporaryDirectory() as folder:
-        window = MainWindow(QSettings(f"{folder}/s.ini", QSettings.Format.IniFormat), Recovery(Path(folder)))
-        window.load_graph(graph, None)
-        window.view.resize(1920, 1080)
-        window.show()
-        app.processEvents()
-        window.view.fit()
-        app.processEvents()
+    """Median time of one repaint of the fitted graph, scrolled a little further each time."""
+    times = []
+    with bench_window(laid_out(nodes)) as (_, window):
         bar = window.view.horizontalScrollBar()
-        times = []
         for step in range(repeats):
             bar.setValue(bar.minimum() + (step * 37) % max(1, bar.maximum() - bar.minimum() + 1))
             start = time.perf_counter()
             window.view.viewport().repaint()
             times.append(time.perf_counter() - start)
-        window.undo_stack.setClean()
-        window.close()
     return statistics.median(times)
 
 
 def step_frame_time(nodes: int, side: int, frames: int, backward: bool) -> float:
     """Median time of one step plus the repaint it causes, playing through the trace."""
-    from files_bench import big_graph  # noqa: PLC0415
-    from PySide6.QtCore import QSettings  # noqa: PLC0415
-    from PySide6.QtWidgets import QApplication  # noqa: PLC0415
-
-    from gradviz.gui.main_window import MainWindow  # noqa: PLC0415
-    from gradviz.gui.recovery import Recovery  # noqa: PLC0415
-    from gradviz.io.graph_file import GraphFile  # noqa: PLC0415
-    from gradviz.model.layout import layered_positions  # noqa: PLC0415
-
-    app = QApplication.instance() or QApplication([])
-    graph = big_graph(nodes, side)
-    graph = GraphFile(graph.nodes, graph.output, layered_positions(graph.nodes), {}, "", "")
-    with tempfile.TemporaryDirectory() as folder:
-        window = MainWindow(QSettings(f"{folder}/s.ini", QSettings.Format.IniFormat), Recovery(Path(folder)))
-        window.load_graph(graph, None)
-        window.view.resize(1920, 1080)
-        window.show()
-        app.processEvents()
-        window.view.fit()
+    times = []
+    with bench_window(laid_out(nodes, side)) as (app, window):
         playback = window.player.playback
         window.player.seek(playback.trace.seed_index if backward else -1)
         app.processEvents()
-        times = []
         for _ in range(min(frames, playback.last - playback.index)):
             start = time.perf_counter()
             window.player.step()
             window.view.viewport().repaint()
             times.append(time.perf_counter() - start)
-        window.undo_stack.setClean()
-        window.close()
     return statistics.median(times)
 
 
