@@ -156,6 +156,10 @@ class ForwardTrace:
                                                                                    step.node.inputs)}
         return render(step.node.op.dot_formula, names | {"out": step.node.name})
 
+    def naive_flops(self, index: int) -> None:
+        """Only reverse steps have a naive count to compare with (see Trace.naive_flops)."""
+        return None
+
     def flops(self, index: int) -> int:
         node = self.steps[index].node
         if node.op.is_source:

@@ -78,6 +78,9 @@ class Op:
     attrs: tuple[Attr, ...] = ()
     bar_notes: tuple[str | None, ...] = ()
     has_bar: bool = True
+    # per port, where it teaches something: the flops of computing the bar by summing every partial
+    # derivative one element at a time (matmul: O(n⁴), against O(n³) for the matrix product)
+    naive_bar_flops: tuple[Callable[..., int] | None, ...] = ()
     _attr_index: dict[str, Attr] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -86,6 +89,8 @@ class Op:
             raise ValueError(f"{self.name}: one vjp, jvp and bar formula per port")
         if not self.bar_notes:
             object.__setattr__(self, "bar_notes", (None,) * count)
+        if not self.naive_bar_flops:
+            object.__setattr__(self, "naive_bar_flops", (None,) * count)
         if self.category not in CATEGORIES:
             raise ValueError(f"{self.name}: unknown category {self.category!r}")
         self._attr_index.update({attr.name: attr for attr in self.attrs})
@@ -166,6 +171,7 @@ def defop(
     attrs: Sequence[Attr] = (),
     bar_notes: Sequence[str | None] = (),
     has_bar: bool = True,
+    naive_bar_flops: Sequence[Callable[..., int] | None] = (),
 ) -> Op:
     """Declare and register an op; ports given as plain strings are real-valued and differentiable."""
     return register(Op(
@@ -173,7 +179,7 @@ def defop(
         ports=tuple(port if isinstance(port, Port) else Port(port) for port in ports),
         forward=forward, shape=shape, vjp=tuple(vjp), jvp=tuple(jvp),
         formula=formula, bar_formulas=tuple(bars), dot_formula=dot, flops=flops,
-        attrs=tuple(attrs), bar_notes=tuple(bar_notes), has_bar=has_bar,
+        attrs=tuple(attrs), bar_notes=tuple(bar_notes), has_bar=has_bar, naive_bar_flops=tuple(naive_bar_flops),
     ))
 
 

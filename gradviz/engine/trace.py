@@ -235,6 +235,14 @@ class Trace:
         source = self.steps[step.source]
         return render("{x:bar} += {c}", {"x": step.node.name, "c": f"contribution from {source.node.name}"})
 
+    def naive_flops(self, index: int) -> int | None:
+        """For a backward step whose op declares it, the flops of summing every partial derivative."""
+        step = self.steps[index]
+        if step.kind != "backward" or step.node.op.naive_bar_flops[step.port] is None:
+            return None
+        shapes = tuple(self.program.node(parent).shape for parent in step.node.inputs)
+        return int(step.node.op.naive_bar_flops[step.port](*shapes))
+
     def flops(self, index: int) -> int:
         """Floating-point operations of step ``index`` (a bar rule costs as much as its forward)."""
         step = self.steps[index]

@@ -130,3 +130,15 @@ def test_giles_matrix_results():
     b_bar = np.linalg.solve(a.T, w2)
     np.testing.assert_allclose(trace.bar("B"), b_bar)
     np.testing.assert_allclose(trace.bar("A"), -b_bar @ np.linalg.solve(a, b).T)
+
+
+def test_matmul_bar_costs_n_cubed_where_summing_partials_costs_n_to_the_fourth():
+    """Seed 002: X̄ = Z̄ Yᵀ is a matrix product, O(n³); summing Σₘₙ Z̄ₘₙ ∂Zₘₙ/∂Xᵢⱼ for every i, j is O(n⁴)."""
+    for n in (2, 4, 8):
+        g = Builder()
+        z = g.op("matmul", g.input("X", np.ones((n, n))), g.input("Y", np.ones((n, n))), id="Z")
+        trace = run(g.program(g.op("sum", z, id="c")))
+        into_x = next(step.index for step in trace.steps if step.kind == "backward" and step.parent.id == "X")
+        assert trace.flops(into_x) == 2 * n**3
+        assert trace.naive_flops(into_x) == 2 * n**4
+        assert trace.naive_flops(trace.seed_index) is None

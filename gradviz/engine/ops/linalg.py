@@ -63,6 +63,9 @@ defop(
     bars=["{a:bar} += {out:bar} {b}ᵀ", "{b:bar} += {a}ᵀ {out:bar}"],
     dot="{out:dot} = {a:dot} {b} + {a} {b:dot}",
     flops=lambda a, b: 2 * size(_matmul_shape(a, b)) * a[-1],
+    # each of A's entries as Σₘₙ C̄ₘₙ ∂Cₘₙ/∂Aᵢⱼ over every entry of C (the notes' O(n⁴)); likewise for B
+    naive_bar_flops=[lambda a, b: 2 * size(_matmul_shape(a, b)) * size(a),
+                     lambda a, b: 2 * size(_matmul_shape(a, b)) * size(b)],
 )
 
 # ----- linear layer (lecture notes 20.2) ------------------------------------------------------

@@ -97,7 +97,12 @@ class FormulaPanel(QWidget):
                          "gradient elements are known; reverse mode finds all of them in one pass")
         flops = trace.flops(index)
         if flops:
-            lines.append(f"<b>cost</b> &nbsp; {flops:,} floating-point operations")
+            cost = f"<b>cost</b> &nbsp; {flops:,} floating-point operations"
+            naive = trace.naive_flops(index)
+            if naive:
+                cost += (f"; summing every partial derivative one entry at a time would take {naive:,} "
+                         f"({naive / flops:.0f}×): O(n⁴) against O(n³)")
+            lines.append(cost)
         if step.nonfinite:
             lines.append("<b style='color:#d64541'>this step produced nan or infinity</b>")
         self.details.setText("<br>".join(lines))
