@@ -5,7 +5,7 @@
     check GRAPH [--tolerance T]                   finite differences against every bar; exit 1 above T
     export GRAPH --to numpy|torch [-o FILE]       a standalone script computing the same values and bars
     render GRAPH -o out.png|out.svg [--dark]      the canvas drawn offscreen, for slides
-           [--step N | --all-steps DIR]            ... at step N, or one PNG per step
+           [--step N | --all-steps DIR | --gif F]  ... at step N, one PNG per step, or an animated GIF
 
 Exit codes: 0 success, 1 check failed, 2 bad input (file or graph), with one line on stderr. With no
 command the window opens, on the file given alone or on the default example.
@@ -157,14 +157,16 @@ def command_render(args: argparse.Namespace) -> int:
     """Draw the graph's canvas offscreen to PNG or SVG, as the window shows it."""
     from gradviz.gui.render import ensure_platform  # noqa: PLC0415
 
-    if not args.output and not args.all_steps:
-        raise GraphFileError(args.graph, "render needs -o FILE or --all-steps DIR")
+    if not (args.output or args.all_steps or args.gif):
+        raise GraphFileError(args.graph, "render needs -o FILE, --all-steps DIR or --gif FILE")
     ensure_platform()
-    from gradviz.gui.snapshot import render_file, render_steps  # noqa: PLC0415
+    from gradviz.gui.snapshot import render_file, render_gif, render_steps  # noqa: PLC0415
 
     graph = read(args.graph)
     try:
-        if args.all_steps:
+        if args.gif:
+            render_gif(graph, args.gif, dark=args.dark)
+        elif args.all_steps:
             Path(args.all_steps).mkdir(parents=True, exist_ok=True)
             render_steps(graph, None, args.all_steps, dark=args.dark)
         elif args.step is not None:
@@ -176,7 +178,7 @@ def command_render(args: argparse.Namespace) -> int:
     except NodeError as error:
         raise GraphFileError(args.graph, error.reason, node=error.node_id, field=error.field) from None
     except OSError as error:
-        raise GraphFileError(args.output or args.all_steps, f"cannot write the image: {error}") from None
+        raise GraphFileError(args.output or args.all_steps or args.gif, f"cannot write the image: {error}") from None
     return EXIT_OK
 
 
@@ -222,6 +224,7 @@ def build_parser() -> argparse.ArgumentParser:
     render_parser.add_argument("-o", "--output", help="out.png or out.svg")
     render_parser.add_argument("--step", type=int, help="draw the values and bars at this step")
     render_parser.add_argument("--all-steps", metavar="DIR", help="one PNG per step into DIR (frames for slides)")
+    render_parser.add_argument("--gif", metavar="FILE", help="the whole pass as an animated GIF")
     render_parser.add_argument("--dark", action="store_true", help="the dark palette")
     render_parser.set_defaults(handler=command_render)
     render_parser.epilog = "give -o FILE, or --all-steps DIR"

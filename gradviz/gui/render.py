@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from PySide6.QtCore import QRectF, QSize, Qt
@@ -13,42 +15,59 @@ from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene
 MARGIN = 30.0
 
 
-def render_scene(scene: QGraphicsScene, path: str | Path, scale: float = 2.0) -> Path:
-    """Write ``scene`` to ``path``: SVG for a .svg name, else PNG at ``scale`` (2× reads well on slides)."""
-    path = Path(path)
+def scene_image(scene: QGraphicsScene, scale: float = 1.0) -> QImage:
+    """The whole scene drawn to an image at ``scale``, vectors only (see render_scene)."""
+    source = _source_rect(scene)
+    image = QImage(int(source.width() * scale), int(source.height() * scale), QImage.Format.Format_ARGB32)
+    with _as_picture(scene):
+        image.fill(scene.backgroundBrush().color() if scene.backgroundBrush().style() else QColor("white"))
+        painter = QPainter(image)
+        painter.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
+        scene.render(painter, QRectF(image.rect()), source, Qt.AspectRatioMode.KeepAspectRatio)
+        painter.end()
+    return image
+
+
+def _source_rect(scene: QGraphicsScene) -> QRectF:
     source = scene.itemsBoundingRect().adjusted(-MARGIN, -MARGIN, MARGIN, MARGIN)
-    if source.isEmpty():
-        source = QRectF(0, 0, 400, 300)
+    return source if not source.isEmpty() else QRectF(0, 0, 400, 300)
+
+
+@contextmanager
+def _as_picture(scene: QGraphicsScene) -> Iterator[None]:
+    """Selection off (a window state, not part of the picture) and item caching off (cached items would
+    be pasted in as pixmaps: draw them as vectors) while drawing; both restored after."""
     selected = scene.selectedItems()
-    for item in selected:  # selection is a window state, not part of the picture
+    for item in selected:
         item.setSelected(False)
     caches = {item: item.cacheMode() for item in scene.items()}
-    for item in caches:  # cached items would be pasted in as pixmaps: draw them as vectors
+    for item in caches:
         item.setCacheMode(QGraphicsItem.CacheMode.NoCache)
     try:
-        if path.suffix.lower() == ".svg":
-            generator = QSvgGenerator()
-            generator.setFileName(str(path))
-            generator.setSize(QSize(int(source.width()), int(source.height())))
-            generator.setViewBox(QRectF(0, 0, source.width(), source.height()))
-            generator.setTitle(path.stem)
-            painter = QPainter(generator)
-            scene.render(painter, QRectF(0, 0, source.width(), source.height()), source)
-            painter.end()
-        else:
-            image = QImage(int(source.width() * scale), int(source.height() * scale), QImage.Format.Format_ARGB32)
-            image.fill(scene.backgroundBrush().color() if scene.backgroundBrush().style() else QColor("white"))
-            painter = QPainter(image)
-            painter.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
-            scene.render(painter, QRectF(image.rect()), source, Qt.AspectRatioMode.KeepAspectRatio)
-            painter.end()
-            if not image.save(str(path)):
-                raise OSError(f"cannot write {path}")
+        yield
     finally:
         for item, mode in caches.items():
             item.setCacheMode(mode)
         for item in selected:
             item.setSelected(True)
+
+
+def render_scene(scene: QGraphicsScene, path: str | Path, scale: float = 2.0) -> Path:
+    """Write ``scene`` to ``path``: SVG for a .svg name, else PNG at ``scale`` (2× reads well on slides)."""
+    path = Path(path)
+    source = _source_rect(scene)
+    if path.suffix.lower() == ".svg":
+        generator = QSvgGenerator()
+        generator.setFileName(str(path))
+        generator.setSize(QSize(int(source.width()), int(source.height())))
+        generator.setViewBox(QRectF(0, 0, source.width(), source.height()))
+        generator.setTitle(path.stem)
+        with _as_picture(scene):
+            painter = QPainter(generator)
+            scene.render(painter, QRectF(0, 0, source.width(), source.height()), source)
+            painter.end()
+    elif not scene_image(scene, scale).save(str(path)):
+        raise OSError(f"cannot write {path}")
     return path
 
 

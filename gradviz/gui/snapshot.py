@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtGui import QUndoStack
+from PySide6.QtGui import QImage, QUndoStack
 from PySide6.QtWidgets import QApplication
 
 from gradviz.engine.tracer import run
 from gradviz.gui.canvas.scene import GraphScene
-from gradviz.gui.render import render_scene
+from gradviz.gui.render import render_scene, scene_image
 from gradviz.gui.theme import current_theme
 from gradviz.io.graph_file import GraphFile
 from gradviz.model.document import GraphDocument
@@ -47,3 +47,21 @@ def render_steps(graph: GraphFile, steps: list[int] | None, output: str | Path, 
         target = output if steps is not None and len(indices) == 1 else output / f"step-{index:04d}.png"
         written.append(render_scene(scene, target))
     return written
+
+
+def render_gif(graph: GraphFile, output: str | Path, dark: bool = False, frame_ms: int = 700) -> Path:
+    """The whole pass as an animated GIF, one frame per step, the last held longer (Raises GradvizError
+    if the graph cannot run)."""
+    from PIL import Image  # noqa: PLC0415 - only this export needs Pillow
+
+    scene = _scene(graph, dark)
+    trace = run(scene.document.program())
+    frames = []
+    for index in range(len(trace)):
+        scene.show_step(trace.state(index), trace.steps[index])
+        image = scene_image(scene, 1.0).convertToFormat(QImage.Format.Format_RGBA8888)
+        frames.append(Image.frombuffer("RGBA", (image.width(), image.height()), bytes(image.constBits()), "raw",
+                                       "RGBA", image.bytesPerLine(), 1).convert("RGB"))
+    durations = [frame_ms] * (len(frames) - 1) + [frame_ms * 4]
+    frames[0].save(output, save_all=True, append_images=frames[1:], duration=durations, loop=0, optimize=True)
+    return Path(output)

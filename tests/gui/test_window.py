@@ -6,6 +6,7 @@ import json
 
 import numpy as np
 import pytest
+from PIL import Image
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QAction, QDropEvent
 from PySide6.QtWidgets import (
@@ -283,3 +284,10 @@ def test_render_a_step_and_all_steps(tmp_path, qapp):
     frames = sorted(path.name for path in (tmp_path / "frames").iterdir())
     assert frames[0] == "step-0000.png" and len(frames) == 12  # 5 forward, the seed, 3 backward + 3 adds
     assert main(["render", str(graph), "--step", "99", "-o", str(tmp_path / "x.png")]) == 2
+
+
+def test_render_the_whole_pass_as_a_gif(tmp_path, qapp):
+    out = tmp_path / "pass.gif"
+    assert main(["render", str(EXAMPLES / "linear_layer.json"), "--gif", str(out)]) == 0
+    with Image.open(out) as gif:
+        assert gif.format == "GIF" and gif.n_frames == 12  # one frame per step of the trace
