@@ -64,6 +64,7 @@ class MainWindow(QMainWindow):
         theme = current_theme(dark)
         apply_to_application(theme)
         self.scene = GraphScene(self.document, self.undo_stack, theme)
+        self.scene.animate = True  # tokens glide along the current step's wires
         self.view = GraphView(self.scene)
         self.setCentralWidget(self.view)
         self.dock_toggles: list[QAction] = []
@@ -83,7 +84,10 @@ class MainWindow(QMainWindow):
         column.addWidget(self.timeline)
         column.addWidget(self.formula_panel)
         self._dock(steps, "Steps", Qt.DockWidgetArea.BottomDockWidgetArea, "stepsDock").setMinimumWidth(0)
-        self._retrace_pending = False
+        # timers owned by the window die with it: a bare singleShot(0, method) could fire after close
+        self._retrace_soon = QTimer(self, singleShot=True, interval=0, timeout=self._retrace)
+        self._fit_soon = QTimer(self, singleShot=True, interval=0, timeout=self.view.fit)
+        self._size_docks_soon = QTimer(self, singleShot=True, interval=0, timeout=self._size_docks)
         self.mode = "reverse"
         self.timeline.mode.currentTextChanged.connect(lambda text: self.set_mode(MODES[text]))
         self.quick_add = QuickAdd(self)
@@ -112,19 +116,24 @@ class MainWindow(QMainWindow):
 
     def _connect(self) -> None:
         self.undo_stack.cleanChanged.connect(self._update_title)
-        self.undo_stack.indexChanged.connect(lambda _: self._update_title())
+        # bound methods, not lambdas: Qt disconnects them when the window is destroyed, and the undo
+        # stack still signals while it is torn down
+        self.undo_stack.indexChanged.connect(self._update_title)
         self.scene.selectionChanged.connect(self._selection_changed)
         self.scene.message.connect(self.show_message)
         self.inspector.message.connect(self.show_message)
         self.palette.op_chosen.connect(lambda name: self.scene.add_op(name, self._view_centre()))
         self.view.quick_add_requested.connect(self._open_quick_add)
         self.quick_add.chosen.connect(lambda name, where: self.scene.add_op(name, where))
-        self.view.zoom_changed.connect(lambda zoom: self.statusBar().showMessage(f"zoom {zoom:.0%}", 1500))
+        self.view.zoom_changed.connect(self._show_zoom)
         self.view.play_toggle_requested.connect(self.player.toggle)
         self.player.moved.connect(self._show_step)
         self.document.subscribe(lambda change: change.kind != "moved" and self._schedule_retrace())
 
     # ----- small helpers ------------------------------------------------------------------------------
+
+    def _show_zoom(self, zoom: float) -> None:
+        self.statusBar().showMessage(f"zoom {zoom:.0%}", 1500)
 
     def show_message(self, text: str) -> None:
         self.statusBar().showMessage(text, 8000)
@@ -144,7 +153,7 @@ class MainWindow(QMainWindow):
         selected = self.selected_ids()
         self.inspector.show_node(selected[0] if len(selected) == 1 else None)
 
-    def _update_title(self) -> None:
+    def _update_title(self, *_: object) -> None:
         name = self.path.name if self.path else "untitled"
         self.setWindowTitle(f"{name}[*] — gradviz")
         self.setWindowModified(not self.undo_stack.isClean())
@@ -153,13 +162,11 @@ class MainWindow(QMainWindow):
 
     def _schedule_retrace(self) -> None:
         """Recompute the trace once after a burst of edits (one command may emit several changes)."""
-        if not self._retrace_pending:
-            self._retrace_pending = True
-            QTimer.singleShot(0, self._retrace)
+        self._retrace_soon.start()  # restarting a pending one coalesces the burst
 
     def _retrace(self, index: int | None = None) -> None:
         """Compile the edited graph (cheap) and hand the player the run (dear), to do when it is needed."""
-        self._retrace_pending = False
+        self._retrace_soon.stop()
         try:
             program = self.document.program()
         except GradvizError:
@@ -227,7 +234,7 @@ class MainWindow(QMainWindow):
         self.path = path
         self.undo_stack.setClean()
         self._update_title()
-        QTimer.singleShot(0, self.view.fit)
+        self._fit_soon.start()
 
     def open_path(self, path: str | Path) -> bool:
         if not self._maybe_save():
@@ -342,7 +349,7 @@ class MainWindow(QMainWindow):
         super().showEvent(event)
         if not self._sized:
             self._sized = True
-            QTimer.singleShot(0, self._size_docks)  # after the first layout pass, which would undo it
+            self._size_docks_soon.start()  # after the first layout pass, which would undo it
 
     def _size_docks(self) -> None:
         """The docks as the user left them; on a first run, narrow, so the canvas gets the room."""
