@@ -16,7 +16,7 @@ from gradviz.model.document import GraphDocument
 from gradviz.model.layout import layered_positions
 
 
-def _scene(graph: GraphFile, dark: bool) -> GraphScene:
+def build_scene(graph: GraphFile, dark: bool) -> GraphScene:
     """The scene of ``graph``, with anything the file gives no position laid out."""
     QApplication.instance() or QApplication([])  # Qt needs one before any scene
     if any(spec.id not in graph.layout for spec in graph.nodes):
@@ -27,7 +27,7 @@ def _scene(graph: GraphFile, dark: bool) -> GraphScene:
 
 def render_file(graph: GraphFile, output: str | Path, dark: bool = False) -> Path:
     """The canvas of ``graph`` as the editor shows it, to PNG or SVG."""
-    return render_scene(_scene(graph, dark), output)
+    return render_scene(build_scene(graph, dark), output)
 
 
 def render_steps(graph: GraphFile, steps: list[int] | None, output: str | Path, dark: bool = False) -> list[Path]:
@@ -35,7 +35,7 @@ def render_steps(graph: GraphFile, steps: list[int] | None, output: str | Path, 
 
     Raises GradvizError if the graph cannot run.
     """
-    scene = _scene(graph, dark)
+    scene = build_scene(graph, dark)
     trace = run(scene.document.program())
     indices = list(range(len(trace))) if steps is None else steps
     output = Path(output)
@@ -54,7 +54,7 @@ def render_gif(graph: GraphFile, output: str | Path, dark: bool = False, frame_m
     if the graph cannot run)."""
     from PIL import Image  # noqa: PLC0415 - only this export needs Pillow
 
-    scene = _scene(graph, dark)
+    scene = build_scene(graph, dark)
     trace = run(scene.document.program())
     frames = []
     for index in range(len(trace)):

@@ -8,7 +8,8 @@ from PySide6.QtWidgets import QLabel, QTableWidget
 
 from gradviz.engine.program import NodeSpec
 from gradviz.engine.tracer import run
-from gradviz.io.graph_file import GraphFile, save
+from gradviz.gui.snapshot import build_scene
+from gradviz.io.graph_file import GraphFile, read, save
 from gradviz.io.paths import EXAMPLES
 
 
@@ -166,3 +167,25 @@ def test_the_inspector_shows_value_bar_and_contribution_at_the_step(window):
     np.testing.assert_array_equal(views["contribution"].image.image, into_w.contribution)
     window.player.home()
     assert not any(view.isVisibleTo(window.inspector) for view in views.values())
+
+
+def test_tokens_glide_along_the_step_wire_and_leave(window, qtbot):
+    window.open_path(EXAMPLES / "linear_layer.json")
+    steps = window.player.playback.trace.steps
+    into_a = next(step for step in steps if step.kind == "forward" and step.node.id == "a")
+    window.player.seek(into_a.index)
+    tokens = window.scene.tokens
+    assert len(tokens.tokens) == 2  # W and x travel into matmul
+    into_w = next(step for step in steps if step.kind == "backward" and step.parent.id == "W")
+    window.player.seek(into_w.index)
+    assert len(tokens.tokens) == 1  # the previous step's tokens are gone
+    token, path, backwards = tokens.tokens[0]
+    assert backwards and token.pos() == path.pointAtPercent(1.0)  # starts at a's port, travels back to W
+    qtbot.waitUntil(lambda: not tokens.running, timeout=3000)
+    assert all(not hasattr(item, "colour") or item.scene() is None for item in window.scene.items())
+
+
+def test_offscreen_renders_draw_no_tokens(qapp):
+    """Frames for slides and GIFs show the state, not a token caught halfway along a wire."""
+    scene = build_scene(read(EXAMPLES / "linear_layer.json"), dark=False)
+    assert scene.animate is False

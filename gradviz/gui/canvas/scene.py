@@ -16,6 +16,7 @@ from gradviz.engine.ops._common import show
 from gradviz.engine.registry import find_op
 from gradviz.engine.trace import State, Step
 from gradviz.gui.canvas.items import BACKWARD_COLOUR, FORWARD_COLOUR, EdgeItem, NodeItem, NodeLook, s_curve
+from gradviz.gui.canvas.tokens import TokenRun
 from gradviz.gui.commands import AddNodes, MoveNodes, ReplaceNode
 from gradviz.gui.theme import Theme
 from gradviz.model.document import Change, GraphDocument, new_node
@@ -41,6 +42,8 @@ class GraphScene(QGraphicsScene):
         self._state: State | None = None  # the playback state drawn on the nodes, None when not stepping
         self._step: Step | None = None
         self._highlighted: dict[tuple[str, int], tuple] = {}  # wires drawn marked now
+        self.animate = False  # the window turns tokens on; offscreen renders draw frames without them
+        self.tokens = TokenRun(self)
         self.setBackgroundBrush(theme.background)
         self._unsubscribe = document.subscribe(self._on_change)
         self._rebuild()
@@ -90,6 +93,21 @@ class GraphScene(QGraphicsScene):
         self._state, self._step = state, step
         self._refresh_looks()
         self._highlight_edges()  # the wires themselves do not change when only the step does
+        if self.animate:
+            self._send_tokens()
+
+    def _send_tokens(self) -> None:
+        """Tokens along the step's wires: values forward into the node, a contribution back to its parent."""
+        step, moves = self._step, []
+        if step is not None and step.kind in ("forward", "tangent") and not step.node.op.is_source:
+            values = self._state.values
+            for key, edge in self.edges.items():
+                if key[0] == step.node.id and edge.parent_id in values:
+                    moves.append((values[edge.parent_id], False, FORWARD_COLOUR, edge.path(), False))
+        elif step is not None and step.kind == "backward" and (step.node.id, step.port) in self.edges:
+            edge = self.edges[(step.node.id, step.port)]
+            moves.append((step.contribution, True, BACKWARD_COLOUR, edge.path(), True))
+        self.tokens.start(moves)
 
     def _highlight(self, node_id: str) -> str | None:
         step = self._step

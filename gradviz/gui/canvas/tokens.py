@@ -1,0 +1,87 @@
+"""Tokens: a small picture of a value or a bar gliding along the current step's wire.
+
+Purely cosmetic: the state is already drawn by the nodes' badges, a new step removes the old
+tokens, and a seek draws its frame at once. Forward tokens carry the value from the parent's output
+into the child; backward tokens carry the contribution from the child back into the parent.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QRectF, Qt, QVariantAnimation
+from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene, QStyleOptionGraphicsItem, QWidget
+
+from gradviz.gui.colormaps import heatmap
+
+SIZE = 26.0
+DURATION_MS = 450
+
+
+class Token(QGraphicsItem):
+    """A rounded square showing an array as a heatmap (a number as text), ringed in its pass's colour."""
+
+    def __init__(self, array: np.ndarray, diverging: bool, colour: QColor) -> None:
+        super().__init__()
+        self.colour = colour
+        self.text = f"{float(np.ravel(array)[0]):.3g}" if np.size(array) == 1 else None
+        self.image = None if self.text else heatmap(array, diverging)
+        self.setZValue(3)
+
+    def boundingRect(self) -> QRectF:
+        return QRectF(-SIZE / 2 - 3, -SIZE / 2 - 3, SIZE + 6, SIZE + 6)
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+        box = QRectF(-SIZE / 2, -SIZE / 2, SIZE, SIZE)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(QPen(self.colour, 3))
+        painter.setBrush(QColor("white"))
+        painter.drawRoundedRect(box, 5, 5)
+        if self.image is not None:
+            painter.drawImage(box.adjusted(3, 3, -3, -3), self.image)
+        else:
+            font = painter.font()
+            font.setPointSizeF(7.5)
+            font.setBold(True)
+            painter.setFont(font)
+            painter.setPen(QColor("#1f2328"))
+            painter.drawText(box, Qt.AlignmentFlag.AlignCenter, self.text)
+
+
+class TokenRun:
+    """The tokens of one step, moved along their paths by one animation, removed when replaced."""
+
+    def __init__(self, scene: QGraphicsScene) -> None:
+        self.scene = scene
+        self.tokens: list[tuple[Token, QPainterPath, bool]] = []
+        self.animation = QVariantAnimation(duration=DURATION_MS, startValue=0.0, endValue=1.0)
+        self.animation.valueChanged.connect(self._move)
+        self.animation.finished.connect(self.clear)
+
+    def start(self, moves: list[tuple[np.ndarray, bool, QColor, QPainterPath, bool]]) -> None:
+        """``moves``: (array, diverging, colour, path, backwards) for each wire of the step."""
+        self.clear()
+        for array, diverging, colour, path, backwards in moves:
+            token = Token(array, diverging, colour)
+            self.scene.addItem(token)
+            self.tokens.append((token, path, backwards))
+        if self.tokens:
+            self._move(0.0)
+            self.animation.start()
+
+    def _move(self, progress: float) -> None:
+        for token, path, backwards in self.tokens:
+            token.setPos(path.pointAtPercent(1.0 - progress if backwards else progress))
+
+    def clear(self) -> None:
+        self.animation.stop()
+        for token, _, _ in self.tokens:
+            if token.scene() is self.scene:
+                self.scene.removeItem(token)
+        self.tokens.clear()
+
+    @property
+    def running(self) -> bool:
+        return bool(self.tokens)
+
+
