@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functools import partial
 from pathlib import Path
 
 import shiboken6
@@ -167,12 +166,11 @@ class MainWindow(QMainWindow):
     def _retrace(self, index: int | None = None) -> None:
         """Compile the edited graph (cheap) and hand the player the run (dear), to do when it is needed."""
         self._retrace_soon.stop()
-        try:
-            program = self.document.program()
-        except GradvizError:
-            program = None  # the canvas already says which node and why
+        if not self.document.can_run():
+            self.player.set_source(None, index)  # the canvas already says which node and why
+            return
         tracer = ForwardTrace if self.mode == "forward" else run
-        self.player.set_source(None if program is None else partial(tracer, program), index)
+        self.player.set_source(lambda: tracer(self.document.program()), index)  # compiled when stepping starts
 
     def set_mode(self, mode: str) -> None:
         """'reverse' or 'forward': which differentiation the steps show; starts over at step -1."""

@@ -9,15 +9,19 @@ program and the same trace.
 from __future__ import annotations
 
 from collections.abc import Sequence
-
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from gradviz.engine.errors import GraphError, NodeError
 from gradviz.engine.program import NodeSpec, Program
 
+if TYPE_CHECKING:
+    import networkx as nx
+
 
 def dependency_graph(specs: Sequence[NodeSpec]) -> nx.MultiDiGraph:
     """Nodes by id, one edge per input port (x * x has two edges), after checking ids and inputs."""
+    import networkx as nx  # noqa: PLC0415 - 0.24 s to import: the window starts without it
+
     graph = nx.MultiDiGraph()
     for spec in specs:
         if spec.id in graph:
@@ -35,6 +39,8 @@ def dependency_graph(specs: Sequence[NodeSpec]) -> nx.MultiDiGraph:
 
 def topological_order(specs: Sequence[NodeSpec]) -> list[NodeSpec]:
     """``specs`` with every node after its inputs; ties keep the written order."""
+    import networkx as nx  # noqa: PLC0415
+
     graph = dependency_graph(specs)
     written = {spec.id: i for i, spec in enumerate(specs)}
     try:

@@ -11,9 +11,8 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
+from graphlib import CycleError, TopologicalSorter
 from typing import Any
-
-import networkx as nx
 
 from gradviz.engine.errors import GradvizError
 from gradviz.engine.program import NodeSpec, Program, label_sources, source_array
@@ -139,7 +138,7 @@ class GraphDocument:
         """Why ``parent`` cannot feed ``child``'s port ``port``, or None if it can."""
         if parent == child:
             return "a node cannot read its own output"
-        if nx.has_path(self._dependencies(), child, parent):
+        if child in self._ancestors(parent):
             return f"that would make a cycle: {parent} already depends on {child}"
         trial = self.with_input(child, port, parent)
         op = find_op(trial.op)
@@ -161,17 +160,40 @@ class GraphDocument:
             self._statuses = self._diagnose()
         return self._statuses
 
-    def _dependencies(self) -> nx.DiGraph:
-        graph = nx.DiGraph()
-        graph.add_nodes_from(self.nodes)
-        graph.add_edges_from((parent, spec.id) for spec in self.nodes.values()
-                             for parent in spec.inputs if parent in self.nodes)
-        return graph
+    def can_run(self) -> bool:
+        """Whether the graph computes a cost now: every node has a shape and the output is a scalar.
+        (Compiling would say the same, but needs networkx, which the window need not load at start.)"""
+        statuses = self.statuses()
+        return self.output in statuses and statuses[self.output].shape == () and all(
+            status.shape is not None for status in statuses.values())
+
+    def _ancestors(self, node_id: str) -> set[str]:
+        """``node_id`` and every node it depends on."""
+        seen, stack = set(), [node_id]
+        while stack:
+            current = stack.pop()
+            if current in seen or current not in self.nodes:
+                continue
+            seen.add(current)
+            stack.extend(parent for parent in self.nodes[current].inputs if parent is not None)
+        return seen
 
     def _diagnose(self) -> dict[str, NodeStatus]:
+        """Statuses in dependency order (graphlib: the standard library's sorter, cheap to import)."""
         statuses: dict[str, NodeStatus] = {}
         integers = label_sources(self.nodes.values())
-        for node_id in nx.topological_sort(self._dependencies()):
+        graph = {node_id: [p for p in spec.inputs if p in self.nodes] for node_id, spec in self.nodes.items()}
+        try:
+            order = list(TopologicalSorter(graph).static_order())
+        except CycleError as error:  # only a hand-edited file can hold one: the window refuses them
+            cycle = error.args[1]
+            blocked = {node_id for node_id in self.nodes if self._ancestors(node_id) & set(cycle)}
+            for node_id in blocked:
+                reason = f"part of a cycle: {' → '.join(cycle)}" if node_id in cycle else "waits for a cycle"
+                statuses[node_id] = NodeStatus(None, reason)
+            rest = {node_id: parents for node_id, parents in graph.items() if node_id not in blocked}
+            order = list(TopologicalSorter(rest).static_order())
+        for node_id in order:
             statuses[node_id] = _diagnose_one(self.nodes[node_id], statuses, node_id in integers)
         return statuses
 

@@ -85,3 +85,23 @@ def test_copies_rename_and_keep_wires():
     assert position == (document.positions["a"][0] + 40.0, document.positions["a"][1] + 40.0)
     elsewhere = copies(specs, document.positions, {"W"})  # pasted where x does not exist
     assert elsewhere[1][0].inputs == (elsewhere[0][0].id, None)
+
+
+def test_a_cycle_from_a_hand_edited_file_is_diagnosed_not_fatal():
+    document = GraphDocument()
+    document.add_node(NodeSpec("x", "input", value=[1.0]), (0.0, 0.0))
+    document.add_node(NodeSpec("p", "add", ("x", "q")), (0.0, 0.0))
+    document.add_node(NodeSpec("q", "exp", ("p",)), (0.0, 0.0))
+    document.add_node(NodeSpec("r", "exp", ("q",)), (0.0, 0.0))
+    statuses = document.statuses()
+    assert statuses["x"].shape == (1,)
+    assert "part of a cycle" in statuses["p"].error and "part of a cycle" in statuses["q"].error
+    assert statuses["r"].error == "waits for a cycle"
+    assert not document.can_run()
+
+
+def test_can_run_agrees_with_compiling():
+    document = linear_layer()
+    assert document.can_run() and document.program().output == "L"
+    document.set_output("a")  # a 3×1 output is no scalar cost
+    assert not document.can_run()
