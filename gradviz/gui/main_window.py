@@ -10,7 +10,6 @@ from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QSh
 from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
-    QFileDialog,
     QMainWindow,
     QMessageBox,
     QVBoxLayout,
@@ -25,6 +24,7 @@ from gradviz.gui.canvas.items import NodeItem
 from gradviz.gui.canvas.scene import GraphScene
 from gradviz.gui.canvas.view import GraphView
 from gradviz.gui.commands import AddNodes, MoveNodes, RemoveNodes, SetOutput
+from gradviz.gui.files import FileActions
 from gradviz.gui.help import SHORTCUTS_HTML
 from gradviz.gui.menus import build_menus
 from gradviz.gui.panels.formula import FormulaPanel
@@ -33,13 +33,10 @@ from gradviz.gui.panels.inspector import Inspector
 from gradviz.gui.panels.palette import Palette
 from gradviz.gui.panels.quick_add import QuickAdd
 from gradviz.gui.panels.timeline import MODES, Timeline
+from gradviz.gui.panels.training import TrainingPanel
 from gradviz.gui.playback import Player
 from gradviz.gui.recovery import Recovery
-from gradviz.gui.render import render_scene
 from gradviz.gui.theme import apply_to_application, current_theme
-from gradviz.io.errors import GraphFileError
-from gradviz.io.graph_file import GraphFile, read, save
-from gradviz.io.paths import EXAMPLES
 from gradviz.model.document import GraphDocument
 from gradviz.model.layout import copies, layered_positions
 
@@ -49,7 +46,7 @@ RECENT_LIMIT = 10
 FILTER = "gradviz graphs (*.json);;All files (*)"
 
 
-class MainWindow(QMainWindow):
+class MainWindow(FileActions, QMainWindow):
     """One document in one window."""
 
     def __init__(self, settings: QSettings, recovery: Recovery, dark: bool | None = None) -> None:
@@ -73,16 +70,7 @@ class MainWindow(QMainWindow):
                        self._dock(self.inspector, "Inspector", Qt.DockWidgetArea.RightDockWidgetArea,
                                   "inspectorDock")]
         self._sized = False
-        self.player = Player()
-        self.timeline = Timeline(self.player)
-        self.formula_panel = FormulaPanel()
-        steps = QWidget()
-        steps.setObjectName("stepsPanel")
-        column = QVBoxLayout(steps)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.addWidget(self.timeline)
-        column.addWidget(self.formula_panel)
-        self._dock(steps, "Steps", Qt.DockWidgetArea.BottomDockWidgetArea, "stepsDock").setMinimumWidth(0)
+        self._build_bottom_docks()
         # timers owned by the window die with it: a bare singleShot(0, method) could fire after close
         self._retrace_soon = QTimer(self, singleShot=True, interval=0, timeout=self._retrace)
         self._fit_soon = QTimer(self, singleShot=True, interval=0, timeout=self.view.fit)
@@ -101,6 +89,26 @@ class MainWindow(QMainWindow):
         if geometry is not None:
             self.restoreGeometry(geometry)
         self._update_title()
+
+    def _build_bottom_docks(self) -> None:
+        """Steps (timeline and formula) and Training, tabbed below the canvas."""
+        self.player = Player()
+        self.timeline = Timeline(self.player)
+        self.formula_panel = FormulaPanel()
+        steps = QWidget()
+        steps.setObjectName("stepsPanel")
+        column = QVBoxLayout(steps)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.timeline)
+        column.addWidget(self.formula_panel)
+        steps_dock = self._dock(steps, "Steps", Qt.DockWidgetArea.BottomDockWidgetArea, "stepsDock")
+        self.training = TrainingPanel(self.document, self.undo_stack)
+        training_dock = self._dock(self.training, "Training", Qt.DockWidgetArea.BottomDockWidgetArea, "trainingDock")
+        for dock in (steps_dock, training_dock):
+            dock.setMinimumWidth(0)
+        self.tabifyDockWidget(steps_dock, training_dock)
+        steps_dock.raise_()
+        self._parameters: dict | None = None  # a training iteration's parameters being stepped through
 
     def _dock(self, widget: object, title: str, area: Qt.DockWidgetArea, name: str) -> QDockWidget:
         dock = QDockWidget(title, self)
@@ -121,6 +129,8 @@ class MainWindow(QMainWindow):
         self.scene.selectionChanged.connect(self._selection_changed)
         self.scene.message.connect(self.show_message)
         self.inspector.message.connect(self.show_message)
+        self.training.message.connect(self.show_message)
+        self.training.parameters_chosen.connect(self._step_through_parameters)
         self.palette.op_chosen.connect(lambda name: self.scene.add_op(name, self._view_centre()))
         self.view.quick_add_requested.connect(self._open_quick_add)
         self.quick_add.chosen.connect(lambda name, where: self.scene.add_op(name, where))
@@ -169,8 +179,20 @@ class MainWindow(QMainWindow):
         if not self.document.can_run():
             self.player.set_source(None, index)  # the canvas already says which node and why
             return
-        tracer = ForwardTrace if self.mode == "forward" else run
-        self.player.set_source(lambda: tracer(self.document.program()), index)  # compiled when stepping starts
+        tracer, overrides = ForwardTrace if self.mode == "forward" else run, self._parameters
+        self.player.set_source(lambda: tracer(self.document.program(), overrides), index)  # compiled on first step
+
+    def _step_through_parameters(self, parameters: dict | None) -> None:
+        """Step through a training iteration (its parameters), or back to the graph's own values."""
+        self._parameters = parameters
+        self._retrace(-1)
+
+    def restore_mode(self, mode: str) -> None:
+        """The mode a file was saved in, shown without starting a retrace of its own."""
+        self.mode = "forward" if mode == "forward" else "reverse"
+        self.timeline.mode.blockSignals(True)
+        self.timeline.mode.setCurrentIndex(list(MODES.values()).index(self.mode))
+        self.timeline.mode.blockSignals(False)
 
     def set_mode(self, mode: str) -> None:
         """'reverse' or 'forward': which differentiation the steps show; starts over at step -1."""
@@ -213,135 +235,6 @@ class MainWindow(QMainWindow):
         self.show_message(f"Gradient check {'passed' if result.passed else 'FAILED'}: "
                           f"largest relative error {result.max_error:.1e}")
         return dialog
-
-    # ----- files --------------------------------------------------------------------------------------
-
-    def load_graph(self, graph: GraphFile, path: Path | None) -> None:
-        """Show ``graph``; nodes the file gives no position get a layered one."""
-        missing = [spec.id for spec in graph.nodes if spec.id not in graph.layout]
-        if missing:
-            layout = layered_positions(graph.nodes, graph.layout)
-            graph = GraphFile(graph.nodes, graph.output, layout, graph.view, graph.title, graph.description)
-        self.undo_stack.clear()
-        self.document.load(graph)
-        self.mode = "reverse" if graph.view.get("mode", "reverse") == "reverse" else "forward"
-        self.timeline.mode.blockSignals(True)
-        self.timeline.mode.setCurrentIndex(list(MODES.values()).index(self.mode))
-        self.timeline.mode.blockSignals(False)
-        self._retrace(int(graph.view.get("step", -1)))  # a lesson file opens at the step it was saved at
-        self.path = path
-        self.undo_stack.setClean()
-        self._update_title()
-        self._fit_soon.start()
-
-    def open_path(self, path: str | Path) -> bool:
-        if not self._maybe_save():
-            return False
-        try:
-            graph = read(path)
-        except GraphFileError as error:
-            QMessageBox.warning(self, "Cannot open", str(error))
-            return False
-        self.load_graph(graph, Path(path) if Path(path).parent != EXAMPLES else None)
-        if Path(path).parent == EXAMPLES:
-            self.path = None  # an example opens as a new, untitled copy: the original stays pristine
-            self._update_title()
-        else:
-            self._remember(Path(path))
-        self.show_message(f"Opened {Path(path).name}: {graph.title}" if graph.title else f"Opened {path}")
-        return True
-
-    def open_dialog(self) -> None:
-        start = str(self.path.parent) if self.path else str(self.settings.value("files/folder", str(Path.home())))
-        path, _ = QFileDialog.getOpenFileName(self, "Open graph", start, FILTER)
-        if path:
-            self.open_path(path)
-
-    def new_document(self) -> None:
-        if self._maybe_save():
-            self.load_graph(GraphFile((), None), None)
-
-    def save(self) -> bool:
-        return self.save_to(self.path) if self.path else self.save_as()
-
-    def save_as(self) -> bool:
-        start = str(self.path or Path(str(self.settings.value("files/folder", str(Path.home())))) / "graph.json")
-        path, _ = QFileDialog.getSaveFileName(self, "Save graph", start, FILTER)
-        return self.save_to(Path(path)) if path else False
-
-    def save_to(self, path: Path) -> bool:
-        self.document.view.update(zoom=round(self.view.zoom(), 4), step=self.player.index, mode=self.mode)
-        try:
-            save(self.document.to_graph_file(), path)
-        except GraphFileError as error:
-            QMessageBox.warning(self, "Cannot save", str(error))
-            return False
-        self.path = path
-        self.undo_stack.setClean()
-        self.recovery.clear()
-        self._remember(path)
-        self._update_title()
-        self.show_message(f"Saved {path}")
-        return True
-
-    def export_image(self) -> None:
-        start = str((self.path or Path.home() / "graph").with_suffix(".png"))
-        path, _ = QFileDialog.getSaveFileName(self, "Export image", start, "PNG image (*.png);;SVG drawing (*.svg)")
-        if path:
-            try:
-                render_scene(self.scene, path)
-                self.show_message(f"Exported {path}")
-            except OSError as error:
-                QMessageBox.warning(self, "Cannot export", str(error))
-
-    def _remember(self, path: Path) -> None:
-        recent = [str(path)] + [p for p in self.settings.value("files/recent", [], list) if p != str(path)]
-        self.settings.setValue("files/recent", recent[:RECENT_LIMIT])
-        self.settings.setValue("files/folder", str(path.parent))
-        self._refresh_recent()
-
-    def _refresh_recent(self) -> None:
-        self.recent_menu.clear()
-        for number, entry in enumerate(self.settings.value("files/recent", [], list)):
-            action = self.recent_menu.addAction(entry)
-            action.setObjectName(f"recentFile{number}")
-            action.triggered.connect(lambda _=False, p=entry: self.open_path(p))
-        self.recent_menu.setEnabled(bool(self.recent_menu.actions()))
-
-    def _maybe_save(self) -> bool:
-        """True when it is fine to drop the current document (saved, discarded, or nothing to lose)."""
-        if self.undo_stack.isClean():
-            return True
-        answer = QMessageBox.question(
-            self, "Unsaved changes", f"Save the changes to {self.path.name if self.path else 'this graph'}?",
-            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel)
-        if answer == QMessageBox.StandardButton.Save:
-            return self.save()
-        return answer == QMessageBox.StandardButton.Discard
-
-    def autosave(self) -> None:
-        """Write unsaved work to the recovery file (nothing to do when the document is saved)."""
-        if not self.undo_stack.isClean():
-            try:
-                self.recovery.write(self.document.to_graph_file(), str(self.path) if self.path else None)
-            except (GraphFileError, OSError) as error:
-                self.show_message(f"Autosave failed: {error}")
-
-    def offer_recovery(self) -> bool:
-        """After a crash: ask to bring back the unsaved work. True if it was restored."""
-        pending = self.recovery.pending()
-        if pending is None:
-            return False
-        graph, source = pending
-        answer = QMessageBox.question(self, "Recover unsaved work",
-                                      f"gradviz closed without saving {source or 'an untitled graph'}. Recover it?")
-        if answer != QMessageBox.StandardButton.Yes:
-            self.recovery.clear()
-            return False
-        self.load_graph(graph, Path(source) if source else None)
-        self.undo_stack.resetClean()  # recovered work is unsaved work
-        self._update_title()
-        return True
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)

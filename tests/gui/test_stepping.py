@@ -189,3 +189,27 @@ def test_offscreen_renders_draw_no_tokens(qapp):
     """Frames for slides and GIFs show the state, not a token caught halfway along a wire."""
     scene = build_scene(read(EXAMPLES / "linear_layer.json"), dark=False)
     assert scene.animate is False
+
+
+def test_training_then_stepping_through_an_iteration(window):
+    window.open_path(EXAMPLES / "linear_layer.json")
+    panel = window.training
+    panel.rate.setValue(0.05)
+    panel.count.setValue(6)
+    panel.train_button.click()
+    losses = [record.loss for record in panel.records]
+    assert len(losses) == 7 and losses[-1] < losses[0]
+    panel.chooser.setValue(3)
+    window.player.end()
+    trace = window.player.playback.trace
+    np.testing.assert_array_equal(trace.value("W"), panel.records[3].parameters["W"])
+    assert trace.output_value == losses[3]
+    original = np.array(window.document.nodes["W"].value)
+    trained = panel.records[3].parameters["W"]
+    assert not np.array_equal(trained, original)
+    panel.apply_button.click()
+    np.testing.assert_array_equal(window.document.nodes["W"].value, trained)
+    assert panel.records == ()  # the graph changed: the records described the old one
+    assert window.player.playback.trace.value("W").tolist() == window.document.nodes["W"].value.tolist()
+    window.undo_stack.undo()  # the whole apply is one step
+    np.testing.assert_array_equal(window.document.nodes["W"].value, original)
