@@ -213,3 +213,10 @@ def test_training_then_stepping_through_an_iteration(window):
     assert window.player.playback.trace.value("W").tolist() == window.document.nodes["W"].value.tolist()
     window.undo_stack.undo()  # the whole apply is one step
     np.testing.assert_array_equal(window.document.nodes["W"].value, original)
+
+
+def test_the_scrubber_claims_no_steps_before_the_graph_has_run(window):
+    window.open_path(EXAMPLES / "linear_layer.json")
+    assert (window.timeline.scrubber.minimum(), window.timeline.scrubber.maximum()) == (-1, -1)
+    window.player.step()
+    assert window.timeline.scrubber.maximum() == window.player.playback.last

@@ -73,6 +73,7 @@ class Timeline(QWidget):
         self.scrubber = QSlider(Qt.Orientation.Horizontal)
         self.scrubber.setObjectName("timelineScrubber")
         self.scrubber.setAccessibleName("Step scrubber")
+        self.scrubber.setRange(-1, -1)  # no steps until the graph has run; Qt's default 0–99 would suggest some
         self.scrubber.valueChanged.connect(player.seek)
         self.position = QLabel()
         self.position.setObjectName("timelinePosition")
