@@ -5,13 +5,17 @@ way round. The rules below say it literally: the image bar of correlate2d is com
 routine that convolve2d's forward uses (the output's bar convolved with the kernel, 'full'), then
 cropped to the image; the image bar of convolve2d is a correlation.
 
-Every op is built from two cores that the kernel-flip view reuses: ``pad_for_mode`` (how each mode
-pads the image) and ``correlate_valid`` (slide a kernel over an already padded image).
+Every op is built from small cores that the kernel-flip view reuses: ``pad_for_mode`` (how each mode
+pads the image), ``correlate_valid`` and ``convolve_valid`` (slide a kernel, as it is or turned 180°,
+over an already padded image) and ``crop`` (cut a padded image's bar back to the image).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+
 import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
 
 from gradviz.engine.attrs import Attr
 from gradviz.engine.errors import ShapeError
@@ -20,18 +24,21 @@ from gradviz.engine.registry import Port, defop
 
 MODE = Attr("mode", "choice", "valid", "valid: no padding; same: output as large as the image; full: every overlap",
             choices=("valid", "same", "full"))
+Shape = tuple[int, ...]
 Pads = tuple[tuple[int, int], tuple[int, int]]
 
-# ----- the two cores ------------------------------------------------------------------------------
+# ----- the cores ----------------------------------------------------------------------------------
 
 
 def pad_for_mode(kernel_shape: tuple[int, int], mode: str, flipped: bool = False) -> Pads:
     """Zeros added ((top, bottom), (left, right)) around the image before a valid correlation.
 
-    valid adds none, full adds k − 1 on every side, same adds k − 1 in all, split as scipy does:
-    (k − 1) // 2 before for correlate2d, k // 2 before for convolve2d (``flipped``); the two differ
-    only for kernels of even size.
+    valid adds none, full adds k − 1 on every side (every overlap), same adds k − 1 in all so that the
+    output is as large as the image. Pass ``flipped`` for convolve2d, whose kernel is turned first.
     """
+    # NOTE: 'same' splits its k − 1 zeros as scipy does (measured against scipy.signal):
+    # correlate2d puts (k − 1) // 2 before and k // 2 after, convolve2d k // 2 before and (k − 1) // 2
+    # after. They agree for odd k (k = 3: 1 and 1) and differ for even k (k = 4: 1, 2 against 2, 1).
     def split(k: int) -> tuple[int, int]:
         if mode == "valid":
             return 0, 0
@@ -46,9 +53,10 @@ def pad_for_mode(kernel_shape: tuple[int, int], mode: str, flipped: bool = False
 def correlate_valid(padded: np.ndarray, kernel: np.ndarray) -> np.ndarray:
     """out[y, x] = Σᵢⱼ padded[y + i, x + j] · kernel[i, j], for every place the kernel fits.
 
-    Loops over the smaller of the kernel's cells and the output's cells, each pass one whole-array
-    numpy operation: a small kernel over a big image is kh·kw multiply-adds of image-sized slices;
-    a big 'kernel' (an output's bar, when computing a kernel's bar) is one dot product per output cell.
+    Loops over the smaller of the kernel and the output, each pass one whole-array numpy operation.
+    A small kernel over a big image (a forward, an image's bar) is kh·kw multiply-adds of output-sized
+    slices. A big 'kernel' with a small output (the output's bar, when computing a kernel's bar) is one
+    contraction per output row, over a sliding-window view of the image: no copies, few Python steps.
     """
     kh, kw = kernel.shape
     out_h, out_w = padded.shape[0] - kh + 1, padded.shape[1] - kw + 1
@@ -60,56 +68,67 @@ def correlate_valid(padded: np.ndarray, kernel: np.ndarray) -> np.ndarray:
                 np.multiply(padded[i:i + out_h, j:j + out_w], kernel[i, j], out=scratch)
                 out += scratch
         return out
-    flat = kernel.ravel()
+    windows = sliding_window_view(padded, kw, axis=1)  # windows[r, x, j] = padded[r, x + j]
     out = np.empty((out_h, out_w))
     for y in range(out_h):
-        for x in range(out_w):
-            out[y, x] = np.dot(padded[y:y + kh, x:x + kw].ravel(), flat)
+        out[y] = np.einsum("ixj,ij->x", windows[y:y + kh], kernel)
     return out
 
 
-def _correlate(image: np.ndarray, kernel: np.ndarray, mode: str, flipped: bool = False) -> np.ndarray:
-    return correlate_valid(np.pad(image, pad_for_mode(kernel.shape, mode, flipped)), kernel)
+def convolve_valid(padded: np.ndarray, kernel: np.ndarray) -> np.ndarray:
+    """out[y, x] = Σᵢⱼ padded[y + i, x + j] · kernel[kh − 1 − i, kw − 1 − j]: the kernel turned 180°.
+
+    Convolution is correlation with the kernel rotated by 180°; this is the whole difference.
+    """
+    return correlate_valid(padded, kernel[::-1, ::-1])
+
+
+def crop(padded_bar: np.ndarray, pads: Pads, shape: tuple[int, ...]) -> np.ndarray:
+    """The part of a padded image's bar that lies on the image: the zeros a mode added get no bar."""
+    (top, _), (left, _) = pads
+    return padded_bar[top:top + shape[0], left:left + shape[1]]
 
 
 def correlate2d(image: np.ndarray, kernel: np.ndarray, mode: str = "valid") -> np.ndarray:
-    """scipy.signal.correlate2d for real 2-D arrays."""
-    return _correlate(image, kernel, mode)
+    """scipy.signal.correlate2d for real 2-D arrays: pad as the mode says, then slide the kernel."""
+    return correlate_valid(np.pad(image, pad_for_mode(kernel.shape, mode)), kernel)
 
 
 def convolve2d(image: np.ndarray, kernel: np.ndarray, mode: str = "valid") -> np.ndarray:
-    """scipy.signal.convolve2d for real 2-D arrays: a correlation with the kernel turned 180°."""
-    return _correlate(image, kernel[::-1, ::-1], mode, flipped=True)
-
-
-def _crop(padded_bar: np.ndarray, pads: Pads, shape: tuple[int, ...]) -> np.ndarray:
-    (top, _), (left, _) = pads
-    return padded_bar[top:top + shape[0], left:left + shape[1]]
+    """scipy.signal.convolve2d for real 2-D arrays: pad as the mode says, then slide the kernel turned 180°."""
+    return convolve_valid(np.pad(image, pad_for_mode(kernel.shape, mode, flipped=True)), kernel)
 
 
 # ----- correlate2d, convolve2d ------------------------------------------------------------------
 
 
-def _plane_shape(op_name: str):  # noqa: ANN202
-    def rule(image: tuple, kernel: tuple, mode: str) -> tuple:
+def _plane_shape(op_name: str) -> Callable[..., Shape]:
+    """The shape rule of correlate2d or convolve2d: both 2-D, and in valid mode the kernel must fit."""
+
+    def rule(image: Shape, kernel: Shape, mode: str) -> Shape:
         for name, shape in (("image", image), ("kernel", kernel)):
             if len(shape) != 2:
                 raise ShapeError(f"{op_name}: {name} must be 2-D, got {show(shape)}")
+        # NOTE: in valid mode scipy swaps the arguments when the kernel is the larger (and raises when
+        # neither fits in the other); we refuse, so that image and kernel keep their roles in the bars.
         if mode == "valid" and (kernel[0] > image[0] or kernel[1] > image[1]):
             raise ShapeError(f"{op_name}: kernel {show(kernel)} is larger than image {show(image)} in valid mode")
         (top, bottom), (left, right) = pad_for_mode(kernel, mode)
         return image[0] + top + bottom - kernel[0] + 1, image[1] + left + right - kernel[1] + 1
+
     return rule
 
 
-def _plane_flops(image: tuple, kernel: tuple, mode: str) -> int:
-    return 2 * size(_plane_shape("conv")(image, kernel, mode)) * size(kernel)
+def _plane_flops(op_name: str) -> Callable[..., int]:
+    """One multiply and one add per kernel cell per output cell (the zeros of the padding counted too)."""
+    rule = _plane_shape(op_name)
+    return lambda image, kernel, mode: 2 * size(rule(image, kernel, mode)) * size(kernel)
 
 
 def _correlate_image_bar(g: np.ndarray, z: np.ndarray, image: np.ndarray, kernel: np.ndarray, mode: str) -> np.ndarray:
     # The point of the lecture: the bar of the padded image is the output's bar CONVOLVED with the
     # kernel in full mode; the padding the mode added is then cut away.
-    return _crop(convolve2d(g, kernel, "full"), pad_for_mode(kernel.shape, mode), image.shape)
+    return crop(convolve2d(g, kernel, "full"), pad_for_mode(kernel.shape, mode), image.shape)
 
 
 def _correlate_kernel_bar(g: np.ndarray, z: np.ndarray, image: np.ndarray, kernel: np.ndarray,
@@ -127,7 +146,7 @@ defop(
     formula="{out} = {image} ⋆ {kernel}",
     bars=["{image:bar} += {out:bar} ∗ {kernel}", "{kernel:bar} += {image} ⋆ {out:bar}"],
     dot="{out:dot} = {image:dot} ⋆ {kernel} + {image} ⋆ {kernel:dot}",
-    flops=_plane_flops, attrs=[MODE],
+    flops=_plane_flops("correlate2d"), attrs=[MODE],
     bar_notes=["the image's bar is the output's bar convolved with the kernel (full mode), cropped to the "
                "image: the backward pass of correlation is a convolution",
                "the kernel's bar is the (padded) image correlated with the output's bar"],
@@ -136,7 +155,7 @@ defop(
 
 def _convolve_image_bar(g: np.ndarray, z: np.ndarray, image: np.ndarray, kernel: np.ndarray, mode: str) -> np.ndarray:
     # And the other way round: the image bar of a convolution is a correlation with the kernel.
-    return _crop(correlate2d(g, kernel, "full"), pad_for_mode(kernel.shape, mode, flipped=True), image.shape)
+    return crop(correlate2d(g, kernel, "full"), pad_for_mode(kernel.shape, mode, flipped=True), image.shape)
 
 
 def _convolve_kernel_bar(g: np.ndarray, z: np.ndarray, image: np.ndarray, kernel: np.ndarray,
@@ -154,13 +173,17 @@ defop(
     formula="{out} = {image} ∗ {kernel}",
     bars=["{image:bar} += {out:bar} ⋆ {kernel}", "{kernel:bar} += rot180({image} ⋆ {out:bar})"],
     dot="{out:dot} = {image:dot} ∗ {kernel} + {image} ∗ {kernel:dot}",
-    flops=_plane_flops, attrs=[MODE],
+    flops=_plane_flops("convolve2d"), attrs=[MODE],
     bar_notes=["the image's bar is the output's bar correlated with the kernel (full mode), cropped to the "
                "image: the backward pass of convolution is a correlation",
                "the kernel's bar is the (padded) image correlated with the output's bar, turned 180°"],
 )
 
-# ----- conv2d (torch.nn.functional.conv2d) ----------------------------------------------------
+# ----- conv2d (torch.nn.functional.conv2d) -------------------------------------------------------
+
+# NOTE: like torch (and every deep-learning library), conv2d slides its filters unflipped: it is a
+# correlation, whatever its name. Rows and columns a stride steps over at the far edge are never read,
+# as in torch; their bar is zero.
 
 
 def _conv2d_shape(x: tuple, w: tuple, b: tuple | None = None, stride: tuple = (1, 1),
@@ -189,7 +212,7 @@ def _out_size(x: np.ndarray, kernel: tuple, stride: tuple, padding: tuple) -> tu
     )
 
 
-def _offsets(kernel: tuple, out: tuple, stride: tuple):  # noqa: ANN202
+def _offsets(kernel: tuple, out: tuple, stride: tuple) -> Iterator[tuple[int, int, slice, slice]]:
     """(i, j, rows, columns): for each kernel cell, the slice of the padded input it meets."""
     for i in range(kernel[0]):
         for j in range(kernel[1]):
