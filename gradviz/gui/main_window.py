@@ -12,10 +12,12 @@ from PySide6.QtWidgets import (
     QDockWidget,
     QMainWindow,
     QMessageBox,
+    QSplitter,
     QVBoxLayout,
     QWidget,
 )
 
+from gradviz.engine.compare import Race
 from gradviz.engine.errors import GradvizError
 from gradviz.engine.forward_mode import ForwardTrace
 from gradviz.engine.gradcheck import gradcheck
@@ -32,6 +34,7 @@ from gradviz.gui.panels.gradcheck_dialog import GradCheckDialog
 from gradviz.gui.panels.inspector import Inspector
 from gradviz.gui.panels.palette import Palette
 from gradviz.gui.panels.quick_add import QuickAdd
+from gradviz.gui.panels.race import RaceCounters, ReverseSide, forward_header
 from gradviz.gui.panels.timeline import MODES, Timeline
 from gradviz.gui.panels.training import TrainingPanel
 from gradviz.gui.playback import Player
@@ -62,7 +65,7 @@ class MainWindow(FileActions, QMainWindow):
         self.scene = GraphScene(self.document, self.undo_stack, theme)
         self.scene.animate = True  # tokens glide along the current step's wires
         self.view = GraphView(self.scene)
-        self.setCentralWidget(self.view)
+        self.setCentralWidget(self._build_canvases(theme))
         self.dock_toggles: list[QAction] = []
         self.palette = Palette()
         self.inspector = Inspector(self.document, self.undo_stack)
@@ -89,6 +92,27 @@ class MainWindow(FileActions, QMainWindow):
         if geometry is not None:
             self.restoreGeometry(geometry)
         self._update_title()
+
+    def _build_canvases(self, theme: object) -> QSplitter:
+        """The canvas, and beside it (comparing modes only) reverse mode on a read-only copy."""
+        self.reverse_side = ReverseSide(GraphScene(self.document, self.undo_stack, theme))
+        self.forward_header = forward_header()
+        self.race_counters = RaceCounters(self.reverse_side, self.forward_header)
+        self._race: Race | None = None
+        main = QWidget()
+        column = QVBoxLayout(main)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.forward_header)
+        column.addWidget(self.view, 1)
+        splitter = self._canvases = QSplitter()
+        splitter.setObjectName("canvasSplitter")
+        splitter.setAccessibleName("Reverse and forward mode canvases")
+        splitter.addWidget(self.reverse_side)
+        splitter.addWidget(main)
+        self.reverse_side.hide()
+        self.forward_header.hide()
+        return splitter
 
     def _build_bottom_docks(self) -> None:
         """Steps (timeline and formula) and Training, tabbed below the canvas."""
@@ -179,7 +203,7 @@ class MainWindow(FileActions, QMainWindow):
         if not self.document.can_run():
             self.player.set_source(None, index)  # the canvas already says which node and why
             return
-        tracer, overrides = ForwardTrace if self.mode == "forward" else run, self._parameters
+        tracer, overrides = run if self.mode == "reverse" else ForwardTrace, self._parameters
         self.player.set_source(lambda: tracer(self.document.program(), overrides), index)  # compiled on first step
 
     def _step_through_parameters(self, parameters: dict | None) -> None:
@@ -189,20 +213,44 @@ class MainWindow(FileActions, QMainWindow):
 
     def restore_mode(self, mode: str) -> None:
         """The mode a file was saved in, shown without starting a retrace of its own."""
-        self.mode = "forward" if mode == "forward" else "reverse"
+        self.mode = mode if mode in MODES.values() else "reverse"
         self.timeline.mode.blockSignals(True)
         self.timeline.mode.setCurrentIndex(list(MODES.values()).index(self.mode))
         self.timeline.mode.blockSignals(False)
+        self._show_sides()
 
     def set_mode(self, mode: str) -> None:
-        """'reverse' or 'forward': which differentiation the steps show; starts over at step -1."""
+        """'reverse', 'forward' or 'both' (side by side): which differentiation the steps show;
+        starts over at step -1."""
         if mode != self.mode:
             self.mode = mode
             self.timeline.mode.setCurrentIndex(list(MODES.values()).index(mode))
+            self._show_sides()
             self._retrace(-1)
+
+    def _show_sides(self) -> None:
+        comparing = self.mode == "both"
+        self.reverse_side.setVisible(comparing)
+        self.forward_header.setVisible(comparing)
+        if comparing:
+            half = max(1, self._canvases.width() // 2)
+            self._canvases.setSizes([half, half])  # two equal halves: the graphs compare at one size
+            self.reverse_side.view.fit()
+            self._fit_soon.start()  # the main canvas is half as wide now
+
+    def race(self) -> Race | None:
+        """Reverse mode beside the forward-mode trace being stepped (comparing only), made once per trace."""
+        playback = self.player.loaded
+        if self.mode != "both" or playback is None:
+            return None
+        if self._race is None or self._race.forward is not playback.trace:
+            self._race = Race(run(playback.trace.program, self._parameters), playback.trace)
+        return self._race
 
     def _show_step(self, index: int) -> None:
         playback = self.player.playback if index >= 0 else None  # before step 0: nothing to run yet
+        if self.mode == "both":
+            self.race_counters.show_tick(self.race(), index)
         if playback is None:
             self.scene.show_step(None, None)
             self.inspector.show_step(None, None)

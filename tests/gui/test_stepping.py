@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QPointF, Qt
-from PySide6.QtWidgets import QLabel, QTableWidget
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QFileDialog, QLabel, QTableWidget
 
 from gradviz.engine.program import NodeSpec
 from gradviz.engine.tracer import run
@@ -151,6 +152,41 @@ def test_forward_mode_takes_one_pass_per_input_number(window, tmp_path):
     assert window.mode == "forward" and window.timeline.mode.currentText() == "forward mode"
 
 
+def test_both_modes_side_by_side_count_passes_and_flops(window, tmp_path):
+    window.open_path(EXAMPLES / "chain_rule.json")
+    assert not window.reverse_side.isVisibleTo(window)
+    window.timeline.mode.setCurrentText("reverse vs forward")
+    assert window.mode == "both" and window.reverse_side.isVisibleTo(window)
+    assert window.forward_header.isVisibleTo(window)
+    forward = window.player.playback.trace
+    reverse = run(window.document.program())
+    assert forward.kind == "forward mode"
+    window.player.step()
+    race = window.race()
+    left = window.reverse_side.scene
+    # one clock: at tick 0 both sides show their own step 0, drawn from their own trace
+    assert left.nodes["x"].look.value is race.reverse.state(0).values["x"]
+    assert "0 of 2 sweeps" in window.reverse_side.header.words.text()
+    assert "0 of 3 sweeps" in window.forward_header.words.text()
+    window.player.seek(len(reverse) - 1)  # reverse mode is done: every bar, all 3 elements of x
+    for node_id, bar in reverse.bars().items():
+        np.testing.assert_array_equal(left.nodes[node_id].look.bar, bar)
+    assert "2 of 2 sweeps · 3 of 3 gradient elements" in window.reverse_side.header.words.text()
+    assert "gradient complete" in window.reverse_side.header.words.text()
+    assert "gradient complete" not in window.forward_header.words.text()
+    window.player.end()
+    total = sum(reverse.flops(i) for i in range(len(reverse)))
+    assert f"{total:,} of {total:,} flops" in window.reverse_side.header.words.text()
+    assert "3 of 3 sweeps" in window.forward_header.words.text()
+    bars = window.reverse_side.header.flops, window.forward_header.flops
+    assert bars[0].maximum() == bars[1].maximum() == bars[1].value() > bars[0].value()  # one scale
+    window.save_to(tmp_path / "both.json")
+    window.timeline.mode.setCurrentText("reverse mode")
+    assert not window.reverse_side.isVisibleTo(window)
+    window.open_path(tmp_path / "both.json")
+    assert window.mode == "both" and window.reverse_side.isVisibleTo(window)
+
+
 def test_the_inspector_shows_value_bar_and_contribution_at_the_step(window):
     window.open_path(EXAMPLES / "linear_layer.json")
     steps = window.player.playback.trace.steps
@@ -220,3 +256,41 @@ def test_the_scrubber_claims_no_steps_before_the_graph_has_run(window):
     assert (window.timeline.scrubber.minimum(), window.timeline.scrubber.maximum()) == (-1, -1)
     window.player.step()
     assert window.timeline.scrubber.maximum() == window.player.playback.last
+
+
+def _colour_count(image: QImage, colour: str) -> int:
+    """Pixels of exactly ``colour`` (the step highlight is drawn in one flat colour)."""
+    wanted = QImage(1, 1, QImage.Format.Format_ARGB32)
+    wanted.fill(colour)
+    target = wanted.pixel(0, 0)
+    image = image.convertToFormat(QImage.Format.Format_ARGB32)
+    return sum(image.pixel(x, y) == target for y in range(0, image.height(), 2) for x in range(0, image.width(), 2))
+
+
+def test_exporting_while_stepping_draws_the_current_frame(window, monkeypatch, tmp_path):
+    window.open_path(EXAMPLES / "linear_layer.json")
+    trace = window.player.playback.trace
+    into_w = next(step for step in trace.steps if step.kind == "backward" and step.parent.id == "W")
+    chosen = []
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *args: (str(chosen[-1]), ""))
+
+    def export(name: str) -> QImage:
+        chosen.append(tmp_path / name)
+        window.export_image()
+        return QImage(str(chosen[-1]))
+
+    before = export("before.png")
+    window.player.seek(into_w.index)
+    during = export("during.png")
+    magenta = "#c2185b"  # the backward highlight: on the frame only while a bar flows along a wire
+    assert _colour_count(before, magenta) == 0 < _colour_count(during, magenta)
+    cost = f">{trace.output_value:.3g}<"[:4]  # the cost's value, as the text of an SVG element
+    chosen.append(tmp_path / "start.svg")
+    window.player.home()
+    window.export_image()
+    assert cost not in chosen[-1].read_text()
+    window.player.seek(trace.seed_index)
+    chosen.append(tmp_path / "seed.svg")
+    window.export_image()
+    assert cost in chosen[-1].read_text()
+    assert window.player.index == trace.seed_index  # exporting does not move the cursor

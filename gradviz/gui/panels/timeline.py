@@ -14,7 +14,7 @@ from gradviz.engine.describe import sentence
 from gradviz.gui.canvas.items import BACKWARD_COLOUR, FORWARD_COLOUR
 from gradviz.gui.playback import SPEEDS, Player
 
-MODES = {"reverse mode": "reverse", "forward mode": "forward"}
+MODES = {"reverse mode": "reverse", "forward mode": "forward", "reverse vs forward": "both"}
 
 
 class PhaseBar(QWidget):
@@ -132,7 +132,8 @@ class Timeline(QWidget):
         self.mode.setAccessibleName("Differentiation mode")
         self.mode.addItems(list(MODES))
         self.mode.setToolTip("Reverse mode: one pass back from the cost gives every bar.\n"
-                             "Forward mode: one pass per input number, each giving one element of the gradient.")
+                             "Forward mode: one pass per input number, each giving one element of the gradient.\n"
+                             "Reverse vs forward: both side by side on one clock, with their passes and flops.")
         controls.addWidget(self.mode)
 
     def show_step(self, index: int) -> None:
