@@ -39,7 +39,7 @@ from gradviz.gui.panels.timeline import MODES, Timeline
 from gradviz.gui.panels.training import TrainingPanel
 from gradviz.gui.playback import Player
 from gradviz.gui.recovery import Recovery
-from gradviz.gui.theme import apply_to_application, current_theme
+from gradviz.gui.theme import Theme, apply_to_application, current_theme
 from gradviz.model.document import GraphDocument
 from gradviz.model.layout import copies, layered_positions
 
@@ -93,9 +93,9 @@ class MainWindow(FileActions, QMainWindow):
             self.restoreGeometry(geometry)
         self._update_title()
 
-    def _build_canvases(self, theme: object) -> QSplitter:
+    def _build_canvases(self, theme: Theme) -> QSplitter:
         """The canvas, and beside it (comparing modes only) reverse mode on a read-only copy."""
-        self.reverse_side = ReverseSide(GraphScene(self.document, self.undo_stack, theme))
+        self.reverse_side = ReverseSide(lambda: GraphScene(self.document, self.undo_stack, theme))
         self.forward_header = forward_header()
         self.race_counters = RaceCounters(self.reverse_side, self.forward_header)
         self._race: Race | None = None
@@ -230,12 +230,11 @@ class MainWindow(FileActions, QMainWindow):
 
     def _show_sides(self) -> None:
         comparing = self.mode == "both"
-        self.reverse_side.setVisible(comparing)
+        self.reverse_side.follow(comparing)
         self.forward_header.setVisible(comparing)
         if comparing:
             half = max(1, self._canvases.width() // 2)
             self._canvases.setSizes([half, half])  # two equal halves: the graphs compare at one size
-            self.reverse_side.view.fit()
             self._fit_soon.start()  # the main canvas is half as wide now
 
     def race(self) -> Race | None:

@@ -154,7 +154,7 @@ def test_forward_mode_takes_one_pass_per_input_number(window, tmp_path):
 
 def test_both_modes_side_by_side_count_passes_and_flops(window, tmp_path):
     window.open_path(EXAMPLES / "chain_rule.json")
-    assert not window.reverse_side.isVisibleTo(window)
+    assert not window.reverse_side.isVisibleTo(window) and window.reverse_side.scene is None  # no cost unseen
     window.timeline.mode.setCurrentText("reverse vs forward")
     assert window.mode == "both" and window.reverse_side.isVisibleTo(window)
     assert window.forward_header.isVisibleTo(window)
@@ -182,7 +182,7 @@ def test_both_modes_side_by_side_count_passes_and_flops(window, tmp_path):
     assert bars[0].maximum() == bars[1].maximum() == bars[1].value() > bars[0].value()  # one scale
     window.save_to(tmp_path / "both.json")
     window.timeline.mode.setCurrentText("reverse mode")
-    assert not window.reverse_side.isVisibleTo(window)
+    assert not window.reverse_side.isVisibleTo(window) and window.reverse_side.scene is None
     window.open_path(tmp_path / "both.json")
     assert window.mode == "both" and window.reverse_side.isVisibleTo(window)
 

@@ -9,6 +9,8 @@ seed's "n passes versus one" is seen rather than told.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtWidgets import QLabel, QProgressBar, QVBoxLayout, QWidget
 
 from gradviz.engine.compare import Progress, Race
@@ -60,15 +62,19 @@ class ModeHeader(QWidget):
 
 
 class ReverseSide(QWidget):
-    """The left half in comparison: reverse mode on a read-only view of the same document."""
+    """The left half in comparison: reverse mode on a read-only view of the same document.
 
-    def __init__(self, scene: GraphScene) -> None:
+    Its scene exists only while comparing: a second scene following every edit of a big graph would
+    double the cost of editing it, for a view nobody sees.
+    """
+
+    def __init__(self, make_scene: Callable[[], GraphScene]) -> None:
         super().__init__()
         self.setObjectName("reverseSide")
         self.setAccessibleName("Reverse mode, side by side")
-        self.scene = scene
-        self.scene.animate = True
-        self.view = GraphView(scene)
+        self._make_scene = make_scene
+        self.scene: GraphScene | None = None
+        self.view = GraphView(None)
         self.view.setObjectName("reverseCanvas")
         self.view.setAccessibleName("Reverse mode canvas (read-only)")
         self.view.setInteractive(False)  # edits happen on the main canvas; this one only follows
@@ -78,6 +84,20 @@ class ReverseSide(QWidget):
         layout.addWidget(self.header)
         layout.addWidget(self.view, 1)
 
+    def follow(self, comparing: bool) -> None:
+        """Show (making the scene) or hide (dropping it) the reverse side."""
+        if comparing and self.scene is None:
+            self.scene = self._make_scene()
+            self.scene.animate = True
+            self.view.setScene(self.scene)
+            self.view.fit()
+        elif not comparing and self.scene is not None:
+            self.view.setScene(None)
+            self.scene.close()
+            self.scene.deleteLater()
+            self.scene = None
+        self.setVisible(comparing)
+
 
 class RaceCounters:
     """Draws one tick of a race on the reverse side and on the forward header."""
@@ -86,8 +106,11 @@ class RaceCounters:
         self.reverse_side, self.forward_header = reverse_side, forward_header
 
     def show_tick(self, race: Race | None, tick: int) -> None:
+        scene = self.reverse_side.scene
+        if scene is None:
+            return
         if race is None or tick < 0:
-            self.reverse_side.scene.show_step(None, None)
+            scene.show_step(None, None)
             self.reverse_side.header.show_progress(None, 1)
             self.forward_header.show_progress(None, 1)
             return
@@ -96,7 +119,7 @@ class RaceCounters:
         self.reverse_side.header.show_progress(reverse, scale)
         self.forward_header.show_progress(forward, scale)
         state = race.reverse.state(reverse.index)
-        self.reverse_side.scene.show_step(state, race.reverse.steps[reverse.index])
+        scene.show_step(state, race.reverse.steps[reverse.index])
 
 
 def forward_header() -> ModeHeader:
