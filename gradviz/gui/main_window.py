@@ -26,9 +26,11 @@ from gradviz.gui.canvas.items import NodeItem
 from gradviz.gui.canvas.scene import GraphScene
 from gradviz.gui.canvas.view import GraphView
 from gradviz.gui.commands import AddNodes, MoveNodes, RemoveNodes, SetOutput
+from gradviz.gui.conv_follow import ConvolutionFollower
 from gradviz.gui.files import FileActions
 from gradviz.gui.help import SHORTCUTS_HTML
 from gradviz.gui.menus import build_menus
+from gradviz.gui.panels.convolution import ConvolutionPanel
 from gradviz.gui.panels.formula import FormulaPanel
 from gradviz.gui.panels.gradcheck_dialog import GradCheckDialog
 from gradviz.gui.panels.inspector import Inspector
@@ -128,10 +130,17 @@ class MainWindow(FileActions, QMainWindow):
         steps_dock = self._dock(steps, "Steps", Qt.DockWidgetArea.BottomDockWidgetArea, "stepsDock")
         self.training = TrainingPanel(self.document, self.undo_stack)
         training_dock = self._dock(self.training, "Training", Qt.DockWidgetArea.BottomDockWidgetArea, "trainingDock")
-        for dock in (steps_dock, training_dock):
+        self.convolution = ConvolutionPanel()
+        conv_dock = self._dock(self.convolution, "Convolution", Qt.DockWidgetArea.BottomDockWidgetArea,
+                               "convolutionDock")
+        for dock in (steps_dock, training_dock, conv_dock):
             dock.setMinimumWidth(0)
+        self.splitDockWidget(conv_dock, steps_dock, Qt.Orientation.Vertical)  # the heatmaps above the timeline
         self.tabifyDockWidget(steps_dock, training_dock)
         steps_dock.raise_()
+        conv_dock.hide()  # shown when a convolution is selected or reached
+        self.conv_follow = ConvolutionFollower(self.convolution, conv_dock, self.player,
+                                               lambda: self.document.can_run())
         self._parameters: dict | None = None  # a training iteration's parameters being stepped through
 
     def _dock(self, widget: object, title: str, area: Qt.DockWidgetArea, name: str) -> QDockWidget:
@@ -185,6 +194,7 @@ class MainWindow(FileActions, QMainWindow):
             return  # the scene clears its selection while it is being destroyed
         selected = self.selected_ids()
         self.inspector.show_node(selected[0] if len(selected) == 1 else None)
+        self.conv_follow.node_selected(selected[0] if len(selected) == 1 else None)
 
     def _update_title(self, *_: object) -> None:
         name = self.path.name if self.path else "untitled"
@@ -248,6 +258,7 @@ class MainWindow(FileActions, QMainWindow):
 
     def _show_step(self, index: int) -> None:
         playback = self.player.playback if index >= 0 else None  # before step 0: nothing to run yet
+        self.conv_follow.step_shown(index)
         if self.mode == "both":
             self.race_counters.show_tick(self.race(), index)
         if playback is None:

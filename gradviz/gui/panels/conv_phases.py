@@ -1,0 +1,87 @@
+"""What each phase of the kernel-flip view draws at each frame: tiles, windows and the sentence.
+
+A phase is the forward pass, the image's bar or the kernel's bar of one convolution plane. Frame f of a
+phase is the f-th cell (row-major) of its result: the sliding window's position, its products and their
+sum. This module decides what goes where; conv_tiles draws it; kernel_flip computed every number.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+from gradviz.engine.formula import render_unicode
+from gradviz.engine.kernel_flip import Frame, Plane
+
+PHASES = {"forward": "forward: slide k over the image",
+          "image": "image bar: slide k turned 180° over the output bar",
+          "kernel": "kernel bar: slide the output bar over the image"}
+
+
+class Names(NamedTuple):
+    """How the view calls the arrays (the graph's labels, so the view and the canvas agree)."""
+
+    image: str = "I"
+    kernel: str = "k"
+    output: str = "O"
+
+
+def barred(name: str) -> str:
+    """A name with its bar, written as the formula panel and the timeline write it (W̄, c̅o̅n̅v̅)."""
+    return render_unicode("{n:bar}", {"n": name})
+
+
+def result_shape(plane: Plane, phase: str) -> tuple[int, int]:
+    """The array a phase fills, one frame per cell."""
+    return {"forward": plane.output_shape, "image": plane.image.shape, "kernel": plane.kernel.shape}[phase]
+
+
+def frame_of(plane: Plane, phase: str, index: int) -> Frame:
+    row, column = divmod(index, result_shape(plane, phase)[1])
+    return {"forward": plane.forward_frame, "image": plane.image_bar_frame,
+            "kernel": plane.kernel_bar_frame}[phase](row, column)
+
+
+def known_up_to(shape: tuple[int, int], index: int) -> np.ndarray:
+    """Cells 0 … index (row-major) of an array: what the sliding window has filled so far."""
+    return (np.arange(shape[0] * shape[1]) <= index).reshape(shape)
+
+
+def _cells(shape: tuple[int, int]) -> str:
+    return f"{shape[0]}×{shape[1]}"
+
+
+def padding_words(plane: Plane, mode: str | None) -> str:
+    (top, bottom), (left, right) = plane.pads
+    if not any((top, bottom, left, right)):
+        pad = "no padding"
+    elif top == bottom == left == right:
+        pad = f"{top} zero{'s' if top > 1 else ''} of padding on each side"
+    else:
+        pad = f"zeros: {top} above, {bottom} below, {left} left, {right} right"
+    words = f"{mode}: {pad}" if mode else pad
+    if plane.stride != (1, 1):
+        words += f", stride {plane.stride[0]}×{plane.stride[1]}"
+    return words
+
+
+def sentence(plane: Plane, phase: str, frame: Frame, names: Names, slice_note: str) -> str:
+    """The current frame in words, with the number it produced."""
+    target = f"[{frame.target[0]}, {frame.target[1]}]"
+    count = frame.products.size
+    if phase == "forward":
+        kernel = f"{names.kernel} turned 180°" if plane.op == "convolve2d" else names.kernel
+        text = (f"{names.output}{target} = Σ of the {count} products of the window of the padded {names.image} "
+                f"with {kernel} = <b>{frame.total:.4g}</b>")
+    elif phase == "image":
+        kernel, why = ((names.kernel, "the forward pass turned it, so the backward pass of convolution is a "
+                        "correlation") if plane.op == "convolve2d" else
+                       (f"{names.kernel} turned 180°", "sliding the turned kernel is convolving with "
+                        f"{names.kernel}: the backward pass of correlation is a convolution"))
+        text = (f"{barred(names.image)}{target} = Σ of the {count} products of the window of the padded "
+                f"{barred(names.output)} with {kernel} = <b>{frame.total:.4g}</b> &nbsp;·&nbsp; {why}")
+    else:
+        text = (f"{barred(names.kernel)}{target} = Σ over the {_cells(frame.products.shape)} output of "
+                f"{barred(names.output)} × the {names.image} pixel this kernel cell met = <b>{frame.total:.4g}</b>")
+    return text + (f"<br><i>{slice_note}</i>" if slice_note else "")

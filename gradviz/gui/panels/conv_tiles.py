@@ -1,0 +1,175 @@
+"""Tiles of the kernel-flip view: one array each, as a heatmap with its window, outline and numbers.
+
+All tiles of the view live in one pyqtgraph layout (one widget, one scene), so that a frame of the
+animation is a handful of cheap item updates: new pixels for the arrays that change, new geometry for
+the window rectangles. Colours come from gradviz's own tables as RGBA, so cells not computed yet can
+be left transparent (the output fills in as the window slides) and nan stays magenta.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QPainterPath, QPen
+
+from gradviz.gui.colormaps import DIVERGING, SEQUENTIAL, limits
+
+NUMBER_CELL_PX = 54  # cells drawn at least this large show their numbers, big enough to read from the back
+GRID_UP_TO = 40  # cells per side: arrays this small have their cell borders drawn, so zero padding shows
+WINDOW_COLOURS = {"forward": QColor("#0288d1"), "backward": QColor("#c2185b")}
+
+
+def rgba(array: np.ndarray, diverging: bool, bounds: tuple[float, float],
+         known: np.ndarray | None = None) -> np.ndarray:
+    """Rows × columns × 4 bytes: the colour map at ``bounds``; cells not ``known`` transparent."""
+    low, high = bounds
+    scaled = np.clip((np.asarray(array, dtype=float) - low) / (high - low), 0.0, 1.0)
+    colours = (DIVERGING if diverging else SEQUENTIAL)[np.nan_to_num(scaled * 255).astype(np.uint8)]
+    alpha = np.full((*scaled.shape, 1), 255, np.uint8)
+    if known is not None:
+        alpha[~known] = 0
+    pixels = np.concatenate([colours, alpha], axis=2)
+    pixels[~np.isfinite(array)] = (255, 0, 255, 255)
+    return pixels
+
+
+def _readable_on(colour: np.ndarray) -> QColor:
+    """Black or white text, whichever contrasts with a cell of ``colour`` (RGB bytes)."""
+    red, green, blue = (int(c) for c in colour[:3])
+    return QColor("black") if 0.299 * red + 0.587 * green + 0.114 * blue > 140 else QColor("white")
+
+
+class Tile:
+    """One heatmap in the layout: an array, a title, an optional outline and window, numbers if small."""
+
+    def __init__(self, layout: object, row: int, column: int, key: str) -> None:
+        import pyqtgraph as pg  # noqa: PLC0415 - the panel is built on first use
+
+        self._pg, self.key = pg, key
+        self.title = layout.addLabel("", row=row, col=column, size="11pt", color="#333333")
+        self.box = layout.addViewBox(row=row + 1, col=column, lockAspect=True, invertY=True, enableMouse=False)
+        self.box.setMenuEnabled(False)
+        self.image = pg.ImageItem(axisOrder="row-major")
+        self.box.addItem(self.image)
+        self.outline = self._rect(QColor("#9e9e9e"), Qt.PenStyle.DashLine, 2.5)  # the image inside its padding
+        self.window = self._rect(WINDOW_COLOURS["forward"], Qt.PenStyle.SolidLine, 3.0)
+        self.target = self._rect(QColor("#ff9800"), Qt.PenStyle.SolidLine, 3.0)
+        self.picked = pg.ImageItem(axisOrder="row-major")  # strided cells of a window, tinted
+        self.box.addItem(self.picked)
+        self.grid = pg.QtWidgets.QGraphicsPathItem()
+        pen = QPen(QColor(128, 128, 128, 110), 1.0)
+        pen.setCosmetic(True)
+        self.grid.setPen(pen)
+        self.grid.setZValue(4)
+        self.box.addItem(self.grid)
+        self._grid_shape: tuple[int, ...] = ()
+        self.array: np.ndarray | None = None  # exactly what is drawn (tests read it)
+        self.diverging = False
+        self.bounds = (-1.0, 1.0)
+        self._texts: list = []
+        self._known: np.ndarray | None = None
+        self._pixels: np.ndarray | None = None
+        self.box.sigResized.connect(lambda *_: self._write_numbers())
+
+    def _rect(self, colour: QColor, style: Qt.PenStyle, width: float) -> object:
+        item = self._pg.QtWidgets.QGraphicsRectItem()
+        pen = QPen(colour, width, style)
+        pen.setCosmetic(True)  # the same thickness at every zoom
+        item.setPen(pen)
+        item.setZValue(10)
+        item.hide()
+        self.box.addItem(item)
+        return item
+
+    def show(self, title: str, array: np.ndarray, diverging: bool, known: np.ndarray | None = None,
+             bounds: tuple[float, float] | None = None) -> None:
+        """Draw ``array`` (cells outside ``known`` left empty), coloured on ``bounds`` (default: its own)."""
+        self.title.setText(title, size="11pt", color="#333333")
+        self.array, self.diverging = np.asarray(array, dtype=float), diverging
+        self.known = np.ones(self.array.shape, bool) if known is None else known
+        self.bounds = bounds or limits(self.array, diverging)
+        pixels = rgba(self.array, diverging, self.bounds, known)
+        self.image.setImage(pixels, autoLevels=False)
+        self.image.setRect(QRectF(0, 0, self.array.shape[1], self.array.shape[0]))
+        self.box.setRange(QRectF(0, 0, self.array.shape[1], self.array.shape[0]), padding=0.04)
+        self._draw_grid()
+        self._pixels, self._known = pixels, known
+        self._write_numbers()
+
+    def _draw_grid(self) -> None:
+        if self.array.shape == self._grid_shape:
+            return
+        self._grid_shape = rows, columns = self.array.shape
+        path = QPainterPath()
+        if max(rows, columns) <= GRID_UP_TO:
+            for row in range(rows + 1):
+                path.moveTo(0, row)
+                path.lineTo(columns, row)
+            for column in range(columns + 1):
+                path.moveTo(column, 0)
+                path.lineTo(column, rows)
+        self.grid.setPath(path)
+
+    def _cell_px(self) -> float:
+        rows, columns = self.array.shape
+        size = self.box.size()
+        return min(size.width() / columns, size.height() / rows)
+
+    def _write_numbers(self) -> None:
+        """Each cell's number in it, when the cells are large enough to hold one legibly."""
+        if self.array is None:
+            return
+        pixels, known = self._pixels, self._known
+        rows, columns = self.array.shape
+        needed = rows * columns if self._cell_px() >= NUMBER_CELL_PX else 0
+        while len(self._texts) < needed:
+            text = self._pg.TextItem(anchor=(0.5, 0.5))
+            text.setFont(QFont("DejaVu Sans", 11))
+            self.box.addItem(text)
+            self._texts.append(text)
+        for index, text in enumerate(self._texts):
+            row, column = divmod(index, columns) if columns else (0, 0)
+            visible = index < needed and (known is None or bool(known[row, column]))
+            text.setVisible(visible)
+            if visible:
+                value = self.array[row, column]
+                text.setText("" if value == 0 and self.diverging else f"{value:.3g}")
+                text.setColor(_readable_on(pixels[row, column]))
+                text.setPos(column + 0.5, row + 0.5)
+
+    def hide_numbers(self) -> None:
+        for text in self._texts:
+            text.hide()
+
+    def mark(self, item: object, rows: slice | None, cols: slice | None, colour: QColor | None = None) -> None:
+        """Put ``item`` (outline, window or target) round rows × cols, or hide it for None."""
+        if rows is None or cols is None:
+            item.hide()
+            return
+        if colour is not None:
+            pen = item.pen()
+            pen.setColor(colour)
+            item.setPen(pen)
+        item.setRect(QRectF(cols.start, rows.start, cols.stop - cols.start, rows.stop - rows.start))
+        item.show()
+
+    def pick(self, rows: slice | None, cols: slice | None, colour: QColor) -> None:
+        """Tint the cells rows × cols (strided slices): a window that skips cells by the stride."""
+        if self.array is None or rows is None or cols is None or (rows.step or 1) == (cols.step or 1) == 1:
+            self.picked.hide()
+            return
+        tint = np.zeros((*self.array.shape, 4), np.uint8)
+        tint[rows, cols] = (colour.red(), colour.green(), colour.blue(), 90)
+        self.picked.setImage(tint, autoLevels=False)
+        self.picked.setRect(QRectF(0, 0, self.array.shape[1], self.array.shape[0]))
+        self.picked.setZValue(5)
+        self.picked.show()
+
+    def cell_at(self, scene_point: object) -> tuple[int, int] | None:
+        """The (row, column) under a point of the layout's scene, if it is on this tile's array."""
+        if self.array is None or not self.box.sceneBoundingRect().contains(scene_point):
+            return None
+        spot = self.box.mapSceneToView(scene_point)
+        row, column = int(np.floor(spot.y())), int(np.floor(spot.x()))
+        inside = 0 <= row < self.array.shape[0] and 0 <= column < self.array.shape[1]
+        return (row, column) if inside else None

@@ -1,0 +1,358 @@
+"""The kernel-flip view: a convolution node's forward pass and both of its bars, one pixel at a time.
+
+Selecting a correlate2d, convolve2d or conv2d node, or reaching one of its steps, shows it here:
+side-by-side heatmaps of what slides, over what, the products under the window and the result
+filling in. The image bar's phase turns the kernel over (an animated 180° flip) and slides it over the
+output's bar padded 'full', which is the lecture's point: the backward pass of correlation is a
+convolution. The impulse demo replays the notes' experiment on the node's kernel.
+
+Every number comes from engine.kernel_flip, which is tested against the engine's trace.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import Qt, QTimer, QVariantAnimation
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSlider,
+    QSpinBox,
+    QStyle,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gradviz.engine.kernel_flip import Plane, impulse_plane, plane_of
+from gradviz.gui.colormaps import limits
+from gradviz.gui.panels.conv_phases import (
+    PHASES,
+    Names,
+    barred,
+    frame_of,
+    known_up_to,
+    padding_words,
+    result_shape,
+    sentence,
+)
+from gradviz.gui.panels.conv_tiles import WINDOW_COLOURS, Tile
+
+NOTES_KERNEL = np.arange(1.0, 10.0).reshape(3, 3)  # the notes' k, when no node is shown
+PACES = {"pixel by pixel": 12.0, "row by row": 4.0}  # frames (or rows) per second
+FLIP_MS = 900
+IDLE = "Select a correlate2d, convolve2d or conv2d node, or press Impulse demo."
+
+
+class ConvolutionPanel(QWidget):
+    """One convolution node at a time; ``show_node`` gives it the numbers, the controls walk the frames."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setObjectName("convolutionPanel")
+        self.setAccessibleName("Kernel-flip view")
+        self._source: tuple | None = None  # (op, attrs, inputs, output bar, names, mode) of the node shown
+        self.plane: Plane | None = None
+        self.names = Names()
+        self.phase = "forward"
+        self.frame = -1
+        self.tiles: dict[str, Tile] = {}
+        self._results: dict[str, np.ndarray] = {}
+        self._canvas = None  # pyqtgraph's layout, made on first show (importing it costs most of a start)
+        self._clock = QTimer(self, timeout=self._tick)
+        self._flip = QVariantAnimation(self, startValue=0.0, endValue=180.0, duration=FLIP_MS)
+        self._flip.valueChanged.connect(self._turn)
+        self._flip.finished.connect(self.finish_flip)
+        self.title = QLabel(IDLE)
+        self.title.setObjectName("convTitle")
+        self.words = QLabel()
+        self.words.setObjectName("convSentence")
+        self.words.setWordWrap(True)
+        font = self.words.font()
+        font.setPointSizeF(font.pointSizeF() * 1.15)
+        self.words.setFont(font)
+        self.readout = QLabel(" ")
+        self.readout.setObjectName("convReadout")
+        self._column = QVBoxLayout(self)
+        self._column.setContentsMargins(6, 4, 6, 4)
+        self._column.addLayout(self._controls())
+        self._column.addWidget(self.title)
+        self._column.addWidget(self.words)
+        self._column.addWidget(self.readout)
+        self._enable()
+
+    # ----- controls ----------------------------------------------------------------------------------
+
+    def _widget(self, widget: QWidget, name: str, accessible: str, row: QHBoxLayout) -> QWidget:
+        widget.setObjectName(name)
+        widget.setAccessibleName(accessible)
+        widget.setToolTip(accessible)
+        row.addWidget(widget)
+        return widget
+
+    def _controls(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        self.phase_box = self._widget(QComboBox(), "convPhase", "What the window builds", row)
+        self.phase_box.addItems(list(PHASES.values()))
+        self.phase_box.currentIndexChanged.connect(lambda i: self.set_phase(list(PHASES)[i]))
+        self.channels = {}
+        for key, words in (("batch", "batch item n"), ("in", "input channel c"), ("out", "output channel o")):
+            label = QLabel(words.split()[-1])
+            row.addWidget(label)
+            box = self._widget(QSpinBox(), f"conv_{key}", words, row)
+            box.valueChanged.connect(self._rebuild)
+            self.channels[key] = (label, box)
+        icons = QStyle.StandardPixmap
+        self.buttons = {}
+        for name, icon, tip, action in (("back", icons.SP_MediaSeekBackward, "Previous pixel", self.back),
+                                        ("play", icons.SP_MediaPlay, "Slide the window", self.toggle),
+                                        ("step", icons.SP_MediaSeekForward, "Next pixel", self.step)):
+            button = self._widget(QToolButton(), f"conv_{name}", tip, row)
+            button.setIcon(self.style().standardIcon(icon))
+            button.clicked.connect(action)
+            self.buttons[name] = button
+        self.scrubber = self._widget(QSlider(Qt.Orientation.Horizontal), "convFrame", "Pixel of the result", row)
+        self.scrubber.valueChanged.connect(self.seek)
+        row.setStretchFactor(self.scrubber, 1)
+        self.pace = self._widget(QComboBox(), "convPace", "Pixel by pixel or a row at a time", row)
+        self.pace.addItems(list(PACES))
+        self.pace.currentTextChanged.connect(lambda _: self._clock.isActive() and self.play())
+        self.impulse = self._widget(QPushButton("Impulse demo"), "convImpulse",
+                                    "The notes' experiment: a one-hot image and a one-hot output bar", row)
+        self.impulse.setCheckable(True)
+        self.impulse.toggled.connect(self._rebuild)
+        return row
+
+    def _enable(self) -> None:
+        conv2d = self._source is not None and self._source[0] == "conv2d" and not self.impulse.isChecked()
+        for label, box in self.channels.values():
+            label.setVisible(conv2d)
+            box.setVisible(conv2d)
+        has_bar = self.plane is not None and self.plane.output_bar is not None
+        model = self.phase_box.model()
+        for row, phase in enumerate(PHASES):
+            model.item(row).setEnabled(phase == "forward" or has_bar)
+        for widget in (*self.buttons.values(), self.scrubber, self.pace):
+            widget.setEnabled(self.plane is not None)
+
+    # ----- what is shown -------------------------------------------------------------------------------
+
+    def show_node(self, op: str, attrs: dict, inputs: list[np.ndarray], output_bar: np.ndarray | None,
+                  names: Names, *, phase: str | None = None, animate: bool = False) -> None:
+        """A convolution node's numbers; ``phase`` to switch (a step was reached), ``animate`` to slide."""
+        self._source = (op, attrs, inputs, output_bar, names)
+        if op == "conv2d":
+            x, w = inputs[0], inputs[1]
+            for key, extent in (("batch", x.shape[0]), ("in", w.shape[1]), ("out", w.shape[0])):
+                box = self.channels[key][1]
+                box.blockSignals(True)
+                box.setRange(0, extent - 1)
+                box.blockSignals(False)
+        self.impulse.blockSignals(True)
+        self.impulse.setChecked(False)
+        self.impulse.blockSignals(False)
+        self._rebuild(phase=phase, animate=animate)
+
+    def clear(self) -> None:
+        """No node to show (another graph was opened); a running impulse demo stays."""
+        self._source = None
+        if not self.impulse.isChecked():
+            self._rebuild()
+
+    def _rebuild(self, *_: object, phase: str | None = None, animate: bool = False) -> None:
+        """Make the plane from the source (or the impulse demo) and redraw from the chosen frame."""
+        if self.impulse.isChecked():
+            kernel = NOTES_KERNEL if self._source is None else self._kernel_of(self._source)
+            self.plane, self.names = impulse_plane(kernel), Names("one-hot I", "k", "O")
+            self.title.setText("Impulse demo: a one-hot image correlated with k draws k turned 180°; a one-hot "
+                               "output bar, sent back through the correlation (a convolution), draws k the right "
+                               "way round: the backward pass undoes the flip.")
+        elif self._source is not None:
+            op, attrs, inputs, output_bar, names = self._source
+            batch, c, o = (self.channels[key][1].value() for key in ("batch", "in", "out"))
+            self.plane = plane_of(op, inputs, attrs, output_bar, batch=batch, in_channel=c, out_channel=o)
+            self.names = names
+            slice_words = f" · batch item {batch}, input channel {c}, output channel {o}" if op == "conv2d" else ""
+            self.title.setText(f"<b>{op}</b> {names.output} from {names.image} and {names.kernel} · "
+                               f"{padding_words(self.plane, attrs.get('mode'))}{slice_words}")
+        else:
+            self._show_nothing()
+            return
+        self._results = {"forward": self.plane.output}
+        if self.plane.output_bar is not None:
+            self._results |= {"image": self.plane.image_bar(), "kernel": self.plane.kernel_bar()}
+        wanted = phase or self.phase
+        self._enable()
+        self.set_phase(wanted if wanted in self._results else "forward", animate=animate, force=True)
+
+    def _show_nothing(self) -> None:
+        self.pause()
+        self._flip.stop()
+        self.plane, self.tiles, self._results = None, {}, {}
+        if self._canvas is not None:
+            self._canvas.clear()
+        self.title.setText(IDLE)
+        self.words.setText("")
+        self._enable()
+
+    @staticmethod
+    def _kernel_of(source: tuple) -> np.ndarray:
+        op, _, inputs = source[:3]
+        kernel = np.asarray(inputs[1], dtype=float)
+        return kernel[0, 0] if op == "conv2d" else kernel
+
+    def set_phase(self, phase: str, animate: bool = False, force: bool = False) -> None:
+        if self.plane is None or phase not in self._results or (phase == self.phase and not force):
+            return
+        self.phase = phase
+        self.phase_box.blockSignals(True)
+        self.phase_box.setCurrentIndex(list(PHASES).index(phase))
+        self.phase_box.blockSignals(False)
+        self._layout_tiles()
+        count = result_shape(self.plane, phase)
+        self.scrubber.blockSignals(True)
+        self.scrubber.setRange(0, count[0] * count[1] - 1)
+        self.scrubber.blockSignals(False)
+        self.frame = -2  # force a draw
+        self.seek(0 if animate else self.scrubber.maximum())
+        if phase == "image":
+            self._start_flip()
+        if animate:
+            self.play()
+
+    # ----- the tiles -------------------------------------------------------------------------------------
+
+    def _layout_tiles(self) -> None:
+        """The tiles of the phase, with what does not change from frame to frame drawn once."""
+        if self._canvas is None:
+            import pyqtgraph as pg  # noqa: PLC0415 - see the module docstring
+
+            self._canvas = pg.GraphicsLayoutWidget()
+            self._canvas.setObjectName("convTiles")
+            self._canvas.setAccessibleName("Kernel-flip heatmaps")
+            self._canvas.setBackground(None)
+            self._canvas.setMinimumHeight(190)
+            self._canvas.scene().sigMouseMoved.connect(self._hover)
+            self._column.insertWidget(2, self._canvas, 1)
+        self._flip.stop()
+        self._canvas.clear()
+        plane, names, phase = self.plane, self.names, self.phase
+        static: list[tuple[str, str, np.ndarray, bool]]
+        if phase == "forward":
+            static = [("slid", f"padded {names.image}", plane.padded, False), ("k", names.kernel, plane.kernel, False)]
+            if plane.op == "convolve2d":
+                static.append(("laid", f"{names.kernel} turned 180° (convolution)", plane.laid, False))
+        elif phase == "image":
+            static = [("slid", f"{barred(names.output)} spread and padded 'full'", plane.spread_bar, True),
+                      ("k", names.kernel, plane.kernel, False),
+                      ("flipped", f"{names.kernel}(−dx, −dy): turned 180°", plane.flipped, False)]
+        else:
+            static = [("slid", f"padded {names.image}", plane.padded, False),
+                      ("bar", barred(names.output), plane.output_bar, True)]
+        keys = [key for key, *_ in static] + ["products", "result"]
+        self.tiles = {key: Tile(self._canvas.ci, 0, column, key) for column, key in enumerate(keys)}
+        for key, title, array, diverging in static:
+            self.tiles[key].show(title, array, diverging)
+        slid = self.tiles["slid"]
+        if phase == "image":
+            (kh, kw), (ho, wo), (sh, sw) = plane.kernel.shape, plane.output_bar.shape, plane.stride
+            rows, cols = slice(kh - 1, kh + (ho - 1) * sh), slice(kw - 1, kw + (wo - 1) * sw)
+            slid.mark(slid.outline, rows, cols)  # where the bar lies; around it, the 'full' zeros
+        else:
+            (top, _), (left, _) = plane.pads
+            h, w = plane.image.shape
+            slid.mark(slid.outline, slice(top, top + h), slice(left, left + w))
+
+    def _start_flip(self) -> None:
+        """Show the kernel as laid, then turn it through 180° to k(−dx, −dy)."""
+        tile = self.tiles["flipped"]
+        tile.show(tile.title.text, self.plane.laid, False)
+        tile.hide_numbers()
+        height, width = self.plane.kernel.shape
+        tile.image.setTransformOriginPoint(width / 2, height / 2)
+        self._flip.start()
+
+    def _turn(self, angle: float) -> None:
+        if "flipped" in self.tiles:
+            self.tiles["flipped"].image.setRotation(angle)
+
+    def finish_flip(self) -> None:
+        """End the turn: the tile holds k turned 180°, drawn upright with its numbers."""
+        self._flip.stop()
+        tile = self.tiles.get("flipped")
+        if tile is not None and self.plane is not None:
+            tile.image.setRotation(0.0)
+            tile.show(tile.title.text, self.plane.flipped, False)
+
+    # ----- frames ------------------------------------------------------------------------------------------
+
+    def seek(self, index: int) -> None:
+        if self.plane is None or index == self.frame:
+            return
+        self.frame = max(0, min(self.scrubber.maximum(), index))
+        self.scrubber.blockSignals(True)
+        self.scrubber.setValue(self.frame)
+        self.scrubber.blockSignals(False)
+        frame = frame_of(self.plane, self.phase, self.frame)
+        colour = WINDOW_COLOURS["forward" if self.phase == "forward" else "backward"]
+        slid = self.tiles["slid"]
+        slid.mark(slid.window, frame.rows, frame.cols, colour)
+        slid.pick(frame.rows, frame.cols, colour)
+        self.tiles["products"].show(f"products: Σ = {frame.total:.4g}", frame.products, True)
+        result = self._results[self.phase]
+        title = {"forward": self.names.output, "image": barred(self.names.image),
+                 "kernel": barred(self.names.kernel)}[self.phase]
+        tile = self.tiles["result"]
+        tile.show(title, result, self.phase != "forward", known_up_to(result.shape, self.frame),
+                  bounds=limits(result, self.phase != "forward"))
+        row, column = frame.target
+        tile.mark(tile.target, slice(row, row + 1), slice(column, column + 1))
+        self.words.setText(sentence(self.plane, self.phase, frame, self.names, self._slice_note()))
+
+    def _slice_note(self) -> str:
+        if self._source is None or self._source[0] != "conv2d" or self.impulse.isChecked():
+            return ""
+        return {"forward": "this is input channel c's share: the node adds every channel's share and the bias",
+                "image": "this is filter o's share: the input's bar adds the shares of all output channels",
+                "kernel": "this is batch item n's share: the filter's bar adds the shares of the whole batch",
+                }[self.phase]
+
+    def step(self) -> None:
+        self.seek(self.frame + 1)
+
+    def back(self) -> None:
+        self.seek(self.frame - 1)
+
+    def toggle(self) -> None:
+        self.pause() if self._clock.isActive() else self.play()
+
+    def play(self) -> None:
+        if self.plane is None:
+            return
+        if self.frame >= self.scrubber.maximum():
+            self.seek(0)
+        self._clock.start(int(1000 / PACES[self.pace.currentText()]))
+        self.buttons["play"].setIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_MediaPause))
+
+    def pause(self) -> None:
+        self._clock.stop()
+        self.buttons["play"].setIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_MediaPlay))
+
+    def _tick(self) -> None:
+        if self.plane is None or self.frame >= self.scrubber.maximum():
+            self.pause()
+            return
+        if self.pace.currentText() == "row by row":
+            width = result_shape(self.plane, self.phase)[1]
+            self.seek(min(self.scrubber.maximum(), (self.frame + 1) // width * width + width - 1))
+        else:
+            self.step()
+
+    def _hover(self, point: object) -> None:
+        for tile in self.tiles.values():
+            cell = tile.cell_at(point)
+            if cell is not None:
+                self.readout.setText(f"{tile.title.text}  [{cell[0]}, {cell[1]}] = {tile.array[cell]:.6g}")
+                return

@@ -1,0 +1,137 @@
+"""The kernel-flip view in the window: what it draws is the engine's trace, frame by frame."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+from gradviz.gui.commands import RemoveNodes, ReplaceNode
+from gradviz.gui.panels.convolution import IDLE
+from gradviz.io.paths import EXAMPLES
+
+K = np.arange(1.0, 10.0).reshape(3, 3)  # the kernel of correlation_impulse.json, as the notes write it
+
+
+def _trace(window):
+    return window.player.playback.trace
+
+
+def test_selecting_a_correlation_shows_each_phase_with_the_engines_numbers(window):
+    window.open_path(EXAMPLES / "correlation_impulse.json")
+    panel = window.convolution
+    assert panel.plane is None
+    window.scene.nodes["I_o"].setSelected(True)
+    trace = _trace(window)
+    assert not panel.parentWidget().isHidden()  # the dock opened
+    np.testing.assert_array_equal(panel.tiles["result"].array, trace.value("I_o"))
+    np.testing.assert_array_equal(panel.tiles["k"].array, K)
+    panel.set_phase("image")
+    np.testing.assert_array_equal(panel.tiles["result"].array, trace.bar("I_i"))
+    panel.set_phase("kernel")
+    np.testing.assert_array_equal(panel.tiles["result"].array, trace.bar("k"))
+    # the notes' result on the shipped example: the impulse draws k turned; its bar draws k upright
+    centre = trace.value("I_o")[1:4, 1:4]
+    np.testing.assert_array_equal(centre, K[::-1, ::-1])
+
+
+def test_the_kernel_turns_over_to_exactly_k_flipped(window, qtbot):
+    window.open_path(EXAMPLES / "correlation_impulse.json")
+    window.scene.nodes["I_o"].setSelected(True)
+    panel = window.convolution
+    panel.set_phase("image")
+    tile = panel.tiles["flipped"]
+    np.testing.assert_array_equal(tile.array, K)  # the turn starts from k as laid on the image
+    qtbot.waitUntil(lambda: np.array_equal(tile.array, K[::-1, ::-1]), timeout=3000)
+    assert tile.image.rotation() == 0.0  # drawn upright once turned: the numbers read the right way up
+
+
+def test_every_frame_shows_its_window_products_and_the_cells_filled_so_far(window):
+    window.open_path(EXAMPLES / "correlation_impulse.json")
+    window.scene.nodes["I_o"].setSelected(True)
+    panel, trace = window.convolution, _trace(window)
+    panel.set_phase("image")
+    panel.finish_flip()
+    out_bar = np.pad(trace.bar("I_o"), 2)  # 'full': k − 1 = 2 zeros on every side
+    image_bar = trace.bar("I_i")
+    for index in range(16):
+        panel.seek(index)
+        u, v = divmod(index, 4)
+        top = u + 1  # 'same' pads the 4×4 image by 1: image row u is padded row u + 1
+        window_ = out_bar[top:top + 3, v + 1:v + 4]
+        np.testing.assert_array_equal(panel.tiles["products"].array, window_ * K[::-1, ::-1])
+        assert panel.tiles["products"].array.sum() == pytest.approx(image_bar[u, v])
+        assert int(panel.tiles["result"].known.sum()) == index + 1
+        rect = panel.tiles["slid"].window.rect()
+        assert (rect.top(), rect.left(), rect.height(), rect.width()) == (top, v + 1, 3, 3)
+    assert f"{image_bar[3, 3]:.4g}" in panel.words.text()
+
+
+def test_stepping_onto_conv2d_follows_its_phase_and_the_slices_add_up_to_the_bars(window, qtbot):
+    window.open_path(EXAMPLES / "tiny_cnn.json")  # x 1×1×5×5, w 2×1×3×3, padding 1
+    trace = _trace(window)
+    panel = window.convolution
+    steps = {(step.kind, getattr(step, "port", None)): step.index for step in trace.steps if step.node.id == "conv"}
+    window.player.seek(steps[("forward", None)])
+    assert panel.phase == "forward" and panel._clock.isActive()  # reaching the step slides the window
+    outputs = []
+    for o in range(2):
+        panel.channels["out"][1].setValue(o)
+        outputs.append(panel.tiles["result"].array + trace.value("b")[o])
+    np.testing.assert_allclose(np.stack(outputs), trace.value("conv")[0], atol=1e-12)  # one input channel
+    window.player.seek(steps[("backward", 0)])
+    assert panel.phase == "image"
+    shares = []
+    for o in range(2):
+        panel.channels["out"][1].setValue(o)
+        shares.append(panel.tiles["result"].array)
+    np.testing.assert_allclose(sum(shares), trace.bar("x")[0, 0], atol=1e-12)
+    window.player.seek(steps[("backward", 1)])
+    assert panel.phase == "kernel"
+    for o in range(2):
+        panel.channels["out"][1].setValue(o)
+        np.testing.assert_allclose(panel.tiles["result"].array, trace.bar("w")[o, 0], atol=1e-12)
+    assert "padding" in panel.title.text() and panel.channels["out"][1].isVisibleTo(panel)
+    panel.pause()
+
+
+def test_the_impulse_demo_draws_the_flip_and_its_undoing(window, qtbot):
+    panel = window.convolution
+    panel.impulse.click()  # works with no node at all: the notes' kernel
+    assert panel.phase == "forward"
+    centre = panel.plane.image.shape[0] // 2
+    around = (slice(centre - 1, centre + 2),) * 2
+    np.testing.assert_array_equal(panel.tiles["result"].array[around], K[::-1, ::-1])
+    panel.set_phase("image")
+    np.testing.assert_array_equal(panel.tiles["result"].array[around], K)
+    assert "undoes the flip" in panel.title.text()
+    panel.impulse.click()  # off again, and no node was chosen: nothing to show
+    assert panel.plane is None and panel.title.text() == IDLE
+
+
+def test_row_by_row_play_reaches_the_end_and_stops(window, qtbot):
+    window.open_path(EXAMPLES / "correlation_impulse.json")
+    window.scene.nodes["I_o"].setSelected(True)
+    panel = window.convolution
+    panel.pace.setCurrentText("row by row")
+    panel.seek(0)
+    panel.play()
+    seen = []
+    qtbot.waitUntil(lambda: seen.append(panel.frame) or not panel._clock.isActive(), timeout=5000)
+    assert panel.frame == 15
+    assert all(frame % 4 == 3 for frame in seen[1:] if frame != seen[0])  # whole rows at a time
+
+
+def test_editing_the_kernel_redraws_the_view_and_removing_the_node_empties_it(window, qtbot):
+    window.open_path(EXAMPLES / "correlation_impulse.json")
+    window.scene.nodes["I_o"].setSelected(True)
+    panel = window.convolution
+    spec = window.document.nodes["k"]
+    window.undo_stack.push(ReplaceNode(window.document, dataclasses.replace(spec, value=(2 * K).tolist()), "k"))
+    qtbot.waitUntil(lambda: np.array_equal(panel.tiles["k"].array, 2 * K), timeout=2000)
+    np.testing.assert_array_equal(panel.tiles["result"].array, _trace(window).value("I_o"))
+    window.scene.clearSelection()
+    window.undo_stack.push(RemoveNodes(window.document, ["I_o"]))
+    qtbot.waitUntil(lambda: panel.plane is None, timeout=2000)  # nothing stale is left on screen
+    assert panel.title.text() == IDLE
