@@ -8,6 +8,9 @@
 3. A 500-node graph fitted in a 1920×1080 view: one repaint while panning (target ≤ 16 ms).
 4. Playing the backward pass of a 500-node graph: one step and its repaint (target ≤ 16 ms, 60 fps).
 5. One step on a 200-node graph of 256×256 tensors, with its repaint (target ≤ 30 ms).
+6. The kernel-flip view on a 64×64 image with a 5×5 kernel: one animation frame (window moved,
+   products and result redrawn, repainted) in each phase (target ≤ 16 ms), beside a bare pyqtgraph
+   ImageItem showing the same 64×64 array and repainting, timed in the same run.
 """
 
 from __future__ import annotations
@@ -28,11 +31,15 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
+import numpy as np  # noqa: E402
 from files_bench import big_graph  # noqa: E402 - after the platform is chosen and the path set
 from PySide6.QtCore import QSettings  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
+from gradviz.engine.ops.conv import correlate2d  # noqa: E402
 from gradviz.gui.main_window import MainWindow  # noqa: E402
+from gradviz.gui.panels.conv_phases import Names  # noqa: E402
+from gradviz.gui.panels.convolution import ConvolutionPanel  # noqa: E402
 from gradviz.gui.recovery import Recovery  # noqa: E402
 from gradviz.io.graph_file import GraphFile, save  # noqa: E402
 from gradviz.model.layout import layered_positions  # noqa: E402
@@ -153,6 +160,51 @@ def step_frame_time(nodes: int, side: int, frames: int, backward: bool) -> float
     return statistics.median(times)
 
 
+def conv_frame_times(frames: int) -> tuple[dict[str, float], float]:
+    """Median time of one kernel-flip frame per phase (64×64 image, 5×5 kernel, 'same'), and of a bare
+    pyqtgraph image update with repaint, the floor any heatmap view pays."""
+    import pyqtgraph as pg  # noqa: PLC0415
+
+    app = QApplication.instance() or QApplication([])
+    rng = np.random.default_rng(0)
+    image, kernel = rng.normal(size=(64, 64)), rng.normal(size=(5, 5))
+    bar = rng.normal(size=correlate2d(image, kernel, "same").shape)
+    panel = ConvolutionPanel()
+    panel.resize(1700, 420)
+    panel.show()
+    panel.show_node("correlate2d", {"mode": "same"}, [image, kernel], bar, Names("I", "k", "O"))
+    times = {}
+    for phase in ("forward", "image", "kernel"):
+        panel.set_phase(phase)
+        panel.finish_flip()
+        app.processEvents()
+        samples = []
+        for frame in range(0, min(frames, panel.scrubber.maximum() + 1)):
+            start = time.perf_counter()
+            panel.seek(frame * 37 % (panel.scrubber.maximum() + 1))  # jumps, not neighbours: no luck
+            panel.repaint()
+            panel.heatmaps.viewport().repaint()  # the heatmaps: a graphics view paints its viewport itself
+            samples.append(time.perf_counter() - start)
+        times[phase] = statistics.median(samples)
+    panel.close()
+    bare = pg.GraphicsLayoutWidget()
+    bare.resize(340, 340)
+    item = pg.ImageItem(image, axisOrder="row-major")
+    box = bare.addViewBox(lockAspect=True)
+    box.addItem(item)
+    bare.show()
+    box.autoRange()
+    app.processEvents()
+    samples = []
+    for frame in range(frames):
+        start = time.perf_counter()
+        item.setImage(image + frame)
+        bare.viewport().repaint()
+        samples.append(time.perf_counter() - start)
+    bare.close()
+    return times, statistics.median(samples)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description="gradviz window speed")
     parser.add_argument("--quick", action="store_true")
@@ -173,6 +225,11 @@ def main() -> None:
     frame = step_frame_time(50 if quick else 200, 64 if quick else 256, 20 if quick else 60, backward=False)
     verdict = "smoke run" if quick else ("PASS" if frame <= 0.030 else "MISS")
     print(f"step 200     {frame * 1000:6.1f} ms per step + repaint, 256×256 tensors  (target ≤ 30 ms)  {verdict}")
+    phases, bare = conv_frame_times(20 if quick else 150)
+    for phase, frame in phases.items():
+        verdict = "smoke run" if quick else ("PASS" if frame <= 0.016 else "MISS")
+        print(f"conv {phase:<7} {frame * 1000:6.1f} ms per frame, 64×64 ⋆ 5×5  (target ≤ 16 ms)  {verdict}   "
+              f"[{frame / bare:.1f}× a bare pyqtgraph 64×64 update + repaint, {bare * 1000:.1f} ms]")
 
 
 if __name__ == "__main__":

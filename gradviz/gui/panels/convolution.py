@@ -60,7 +60,7 @@ class ConvolutionPanel(QWidget):
         self.frame = -1
         self.tiles: dict[str, Tile] = {}
         self._results: dict[str, np.ndarray] = {}
-        self._canvas = None  # pyqtgraph's layout, made on first show (importing it costs most of a start)
+        self.heatmaps = None  # pyqtgraph's layout, made on first show (importing it costs most of a start)
         self._clock = QTimer(self, timeout=self._tick)
         self._flip = QVariantAnimation(self, startValue=0.0, endValue=180.0, duration=FLIP_MS)
         self._flip.valueChanged.connect(self._turn)
@@ -191,8 +191,8 @@ class ConvolutionPanel(QWidget):
         self.pause()
         self._flip.stop()
         self.plane, self.tiles, self._results = None, {}, {}
-        if self._canvas is not None:
-            self._canvas.clear()
+        if self.heatmaps is not None:
+            self.heatmaps.clear()
         self.title.setText(IDLE)
         self.words.setText("")
         self._enable()
@@ -226,18 +226,18 @@ class ConvolutionPanel(QWidget):
 
     def _layout_tiles(self) -> None:
         """The tiles of the phase, with what does not change from frame to frame drawn once."""
-        if self._canvas is None:
+        if self.heatmaps is None:
             import pyqtgraph as pg  # noqa: PLC0415 - see the module docstring
 
-            self._canvas = pg.GraphicsLayoutWidget()
-            self._canvas.setObjectName("convTiles")
-            self._canvas.setAccessibleName("Kernel-flip heatmaps")
-            self._canvas.setBackground(None)
-            self._canvas.setMinimumHeight(190)
-            self._canvas.scene().sigMouseMoved.connect(self._hover)
-            self._column.insertWidget(2, self._canvas, 1)
+            self.heatmaps = pg.GraphicsLayoutWidget()
+            self.heatmaps.setObjectName("convTiles")
+            self.heatmaps.setAccessibleName("Kernel-flip heatmaps")
+            self.heatmaps.setBackground(None)
+            self.heatmaps.setMinimumHeight(190)
+            self.heatmaps.scene().sigMouseMoved.connect(self._hover)
+            self._column.insertWidget(2, self.heatmaps, 1)
         self._flip.stop()
-        self._canvas.clear()
+        self.heatmaps.clear()
         plane, names, phase = self.plane, self.names, self.phase
         static: list[tuple[str, str, np.ndarray, bool]]
         if phase == "forward":
@@ -252,7 +252,7 @@ class ConvolutionPanel(QWidget):
             static = [("slid", f"padded {names.image}", plane.padded, False),
                       ("bar", barred(names.output), plane.output_bar, True)]
         keys = [key for key, *_ in static] + ["products", "result"]
-        self.tiles = {key: Tile(self._canvas.ci, 0, column, key) for column, key in enumerate(keys)}
+        self.tiles = {key: Tile(self.heatmaps.ci, 0, column, key) for column, key in enumerate(keys)}
         for key, title, array, diverging in static:
             self.tiles[key].show(title, array, diverging)
         slid = self.tiles["slid"]
