@@ -72,16 +72,17 @@ def sentence(plane: Plane, phase: str, frame: Frame, names: Names, slice_note: s
     count = frame.products.size
     if phase == "forward":
         kernel = f"{names.kernel} turned 180°" if plane.op == "convolve2d" else names.kernel
-        text = (f"{names.output}{target} = Σ of the {count} products of the window of the padded {names.image} "
-                f"with {kernel} = <b>{frame.total:.4g}</b>")
+        text = (f"{names.output}{target} = <b>{frame.total:.4g}</b>: the sum of the {count} products of the window "
+                f"of the padded {names.image} with {kernel}")
     elif phase == "image":
         kernel, why = ((names.kernel, "the forward pass turned it, so the backward pass of convolution is a "
                         "correlation") if plane.op == "convolve2d" else
                        (f"{names.kernel} turned 180°", "sliding the turned kernel is convolving with "
                         f"{names.kernel}: the backward pass of correlation is a convolution"))
-        text = (f"{barred(names.image)}{target} = Σ of the {count} products of the window of the padded "
-                f"{barred(names.output)} with {kernel} = <b>{frame.total:.4g}</b> &nbsp;·&nbsp; {why}")
+        text = (f"{barred(names.image)}{target} = <b>{frame.total:.4g}</b>: the sum of the {count} products of the "
+                f"window of the padded {barred(names.output)} with {kernel} &nbsp;·&nbsp; {why}")
     else:
-        text = (f"{barred(names.kernel)}{target} = Σ over the {_cells(frame.products.shape)} output of "
-                f"{barred(names.output)} × the {names.image} pixel this kernel cell met = <b>{frame.total:.4g}</b>")
+        text = (f"{barred(names.kernel)}{target} = <b>{frame.total:.4g}</b>: the sum over the "
+                f"{_cells(frame.products.shape)} output of {barred(names.output)} × the {names.image} pixel this "
+                "kernel cell met")
     return text + (f"<br><i>{slice_note}</i>" if slice_note else "")
