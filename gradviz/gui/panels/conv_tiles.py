@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QPainterPath, QPen
+from PySide6.QtGui import QColor, QFont, QPainterPath, QPalette, QPen
+from PySide6.QtWidgets import QApplication
 
 from gradviz.gui.colormaps import DIVERGING, SEQUENTIAL, limits
 
@@ -46,7 +47,8 @@ class Tile:
         import pyqtgraph as pg  # noqa: PLC0415 - the panel is built on first use
 
         self._pg, self.key = pg, key
-        self.title = layout.addLabel("", row=row, col=column, size="11pt", color="#333333")
+        self._ink = QApplication.palette().color(QPalette.ColorRole.WindowText).name()  # titles read in dark mode
+        self.title = layout.addLabel("", row=row, col=column, size="11pt", color=self._ink)
         self.box = layout.addViewBox(row=row + 1, col=column, lockAspect=True, invertY=True, enableMouse=False)
         self.box.setMenuEnabled(False)
         self.image = pg.ImageItem(axisOrder="row-major")
@@ -84,7 +86,7 @@ class Tile:
     def show(self, title: str, array: np.ndarray, diverging: bool, known: np.ndarray | None = None,
              bounds: tuple[float, float] | None = None) -> None:
         """Draw ``array`` (cells outside ``known`` left empty), coloured on ``bounds`` (default: its own)."""
-        self.title.setText(title, size="11pt", color="#333333")
+        self.title.setText(title, size="11pt", color=self._ink)
         self.array, self.diverging = np.asarray(array, dtype=float), diverging
         self.known = np.ones(self.array.shape, bool) if known is None else known
         self.bounds = bounds or limits(self.array, diverging)
