@@ -7,7 +7,9 @@ import dataclasses
 import numpy as np
 import pytest
 
+from gradviz.engine.ops.conv import conv2d
 from gradviz.gui.commands import RemoveNodes, ReplaceNode
+from gradviz.gui.panels.conv_phases import Names
 from gradviz.gui.panels.convolution import IDLE
 from gradviz.io.paths import EXAMPLES
 
@@ -135,3 +137,18 @@ def test_editing_the_kernel_redraws_the_view_and_removing_the_node_empties_it(wi
     window.undo_stack.push(RemoveNodes(window.document, ["I_o"]))
     qtbot.waitUntil(lambda: panel.plane is None, timeout=2000)  # nothing stale is left on screen
     assert panel.title.text() == IDLE
+
+
+def test_a_strided_window_outlines_each_cell_it_reads(window):
+    rng = np.random.default_rng(2)
+    x, w = rng.normal(size=(1, 1, 7, 7)), rng.normal(size=(1, 1, 3, 3))
+    bar = rng.normal(size=conv2d(x, w, None, (2, 2), (1, 1)).shape)  # 4×4 windows over the padded 9×9
+    panel = window.convolution
+    panel.show_node("conv2d", {"stride": (2, 2), "padding": (1, 1)}, [x, w], bar, Names("x", "w", "z"),
+                    phase="kernel")
+    panel.seek(4)  # kernel cell (1, 1) meets padded cells 1, 3, 5, 7 in each direction
+    picked = panel.tiles["slid"].picked
+    assert picked.isVisible() and picked.path().elementCount() == 16 * 5  # 16 outlined cells, 5 points each
+    assert picked.path().boundingRect().adjusted(-0.12, -0.12, 0.12, 0.12).toRect().getRect() == (1, 1, 7, 7)
+    panel.set_phase("forward")
+    assert not panel.tiles["slid"].picked.isVisible()  # a forward window is contiguous: its frame is enough

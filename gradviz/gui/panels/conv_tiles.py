@@ -56,7 +56,8 @@ class Tile:
         self.outline = self._rect(QColor("#9e9e9e"), Qt.PenStyle.DashLine, 2.5)  # the image inside its padding
         self.window = self._rect(WINDOW_COLOURS["forward"], Qt.PenStyle.SolidLine, 3.0)
         self.target = self._rect(QColor("#ff9800"), Qt.PenStyle.SolidLine, 3.0)
-        self.picked = pg.ImageItem(axisOrder="row-major")  # strided cells of a window, tinted
+        self.picked = pg.QtWidgets.QGraphicsPathItem()  # the cells a strided window reads, each outlined
+        self.picked.setZValue(11)
         self.box.addItem(self.picked)
         self.grid = pg.QtWidgets.QGraphicsPathItem()
         pen = QPen(QColor(128, 128, 128, 110), 1.0)
@@ -156,15 +157,18 @@ class Tile:
         item.show()
 
     def pick(self, rows: slice | None, cols: slice | None, colour: QColor) -> None:
-        """Tint the cells rows × cols (strided slices): a window that skips cells by the stride."""
+        """Outline each cell of rows × cols (strided slices): a window that skips cells by the stride."""
         if self.array is None or rows is None or cols is None or (rows.step or 1) == (cols.step or 1) == 1:
             self.picked.hide()
             return
-        tint = np.zeros((*self.array.shape, 4), np.uint8)
-        tint[rows, cols] = (colour.red(), colour.green(), colour.blue(), 90)
-        self.picked.setImage(tint, autoLevels=False)
-        self.picked.setRect(QRectF(0, 0, self.array.shape[1], self.array.shape[0]))
-        self.picked.setZValue(5)
+        path = QPainterPath()
+        for row in range(*rows.indices(self.array.shape[0])):
+            for column in range(*cols.indices(self.array.shape[1])):
+                path.addRect(QRectF(column + 0.12, row + 0.12, 0.76, 0.76))
+        pen = QPen(colour, 2.5)
+        pen.setCosmetic(True)
+        self.picked.setPen(pen)
+        self.picked.setPath(path)
         self.picked.show()
 
     def cell_at(self, scene_point: object) -> tuple[int, int] | None:
