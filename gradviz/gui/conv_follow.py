@@ -1,7 +1,9 @@
 """Which convolution the kernel-flip view shows: the node selected, or the node of the step reached.
 
 Reaching a convolution's forward step shows the forward phase, sliding; its backward step into the
-image shows the image bar (the kernel turns over first), into the kernel the kernel bar. Selecting a
+image shows the image bar (the kernel turns over first), into the kernel the kernel bar. The two share
+one set of controls while playing: the timeline waits at a convolution's step until its window has
+slid over the whole result, then plays on. Selecting a
 convolution node while not stepping shows the finished pass, so every phase can be explored. The
 numbers are always the trace's: the values and the bar known at that step.
 """
@@ -32,10 +34,13 @@ class ConvolutionFollower:
         self.panel, self.dock, self.player, self._can_run = panel, dock, player, can_run
         self.node_id: str | None = None  # the convolution shown
         self._trace: object | None = None  # the trace its numbers came from
+        self._resume = False  # the timeline was paused for a slide, and plays on after it
+        panel.slid.connect(self._slid)
 
     def step_shown(self, index: int) -> None:
         """The timeline moved: if its step belongs to a convolution, show that step's phase, sliding.
         After an edit (a new trace) the node shown is shown again with the new numbers."""
+        self._resume = False  # any move of the timeline ends a wait for a slide
         playback = self.player.loaded
         if self.node_id is not None and (playback is None or playback.trace is not self._trace):
             self.node_selected(self.node_id)
@@ -48,7 +53,15 @@ class ConvolutionFollower:
         phase = "forward" if step.kind == "forward" else PORT_PHASES.get(step.port)
         if phase is None:
             return
+        if self.player.playing:
+            self.player.pause()
+            self._resume = True
         self._show(playback.trace.program, step.node.id, playback.trace.state(index), phase, animate=True)
+
+    def _slid(self) -> None:
+        if self._resume:
+            self._resume = False
+            self.player.play()
 
     def node_selected(self, node_id: str | None) -> None:
         """A node was selected: a convolution is shown at the current step, or finished if not stepping."""

@@ -152,3 +152,19 @@ def test_a_strided_window_outlines_each_cell_it_reads(window):
     assert picked.path().boundingRect().adjusted(-0.12, -0.12, 0.12, 0.12).toRect().getRect() == (1, 1, 7, 7)
     panel.set_phase("forward")
     assert not panel.tiles["slid"].picked.isVisible()  # a forward window is contiguous: its frame is enough
+
+
+def test_playing_waits_at_a_convolution_until_its_window_has_slid(window, qtbot):
+    window.open_path(EXAMPLES / "tiny_cnn.json")
+    trace = _trace(window)
+    conv_forward = next(step.index for step in trace.steps if step.node.id == "conv" and step.kind == "forward")
+    panel = window.convolution
+    panel.pace.setCurrentText("row by row")
+    window.player.set_speed(30.0)
+    window.player.seek(conv_forward - 1)
+    window.player.play()
+    qtbot.waitUntil(lambda: window.player.index == conv_forward, timeout=3000)
+    assert not window.player.playing and panel._clock.isActive()  # the timeline waits for the slide
+    qtbot.waitUntil(lambda: window.player.index > conv_forward, timeout=5000)  # then plays on
+    assert panel.frame == panel.scrubber.maximum()
+    window.player.pause()

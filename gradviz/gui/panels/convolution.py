@@ -12,7 +12,7 @@ Every number comes from engine.kernel_flip, which is tested against the engine's
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import Qt, QTimer, QVariantAnimation
+from PySide6.QtCore import Qt, QTimer, QVariantAnimation, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -47,7 +47,11 @@ IDLE = "Select a correlate2d, convolve2d or conv2d node, or press Impulse demo."
 
 
 class ConvolutionPanel(QWidget):
-    """One convolution node at a time; ``show_node`` gives it the numbers, the controls walk the frames."""
+    """One convolution node at a time; ``show_node`` gives it the numbers, the controls walk the frames.
+
+    ``slid`` is emitted when playing reaches the last frame (the timeline waits for it while playing)."""
+
+    slid = Signal()
 
     def __init__(self) -> None:
         super().__init__()
@@ -343,6 +347,7 @@ class ConvolutionPanel(QWidget):
     def _tick(self) -> None:
         if self.plane is None or self.frame >= self.scrubber.maximum():
             self.pause()
+            self.slid.emit()
             return
         if self.pace.currentText() == "row by row":
             width = result_shape(self.plane, self.phase)[1]
