@@ -13,6 +13,7 @@ needs them before its first tangent pass (its trace starts after them, so they a
 
 from __future__ import annotations
 
+from itertools import accumulate
 from typing import NamedTuple
 
 from gradviz.engine.forward_mode import ForwardTrace
@@ -36,22 +37,14 @@ class Progress(NamedTuple):
         return self.known == self.elements and self.sweeps_done == self.sweeps
 
 
-def _running_sums(numbers: list[int]) -> list[int]:
-    sums, total = [], 0
-    for number in numbers:
-        total += number
-        sums.append(total)
-    return sums
-
-
 class Race:
     """The two traces of one program on one clock; ``at(k)`` is (reverse, forward) progress at tick k."""
 
     def __init__(self, reverse: Trace, forward: ForwardTrace) -> None:
         self.reverse, self.forward = reverse, forward
         self.last = len(forward) - 1
-        self._reverse_flops = _running_sums([reverse.flops(i) for i in range(len(reverse))])
-        self._forward_flops = _running_sums([forward.flops(i) for i in range(len(forward))])
+        self._reverse_flops = list(accumulate(reverse.flops(i) for i in range(len(reverse))))
+        self._forward_flops = list(accumulate(forward.flops(i) for i in range(len(forward))))
         self._values_flops = self._reverse_flops[reverse.seed_index - 1] if reverse.seed_index else 0
         self.elements = sum(node.value.size for node in reverse.program.sources)
         # a source's bar is final after the last addition into it: from then on its elements are known
@@ -61,7 +54,6 @@ class Race:
                 last_write[step.node.id] = step.index
         self._reverse_known = sorted((index, reverse.program.node(node_id).value.size)
                                      for node_id, index in last_write.items())
-        self._pass_ends = _pass_ends(forward)
 
     def reverse_at(self, tick: int) -> Progress:
         trace = self.reverse
@@ -73,7 +65,7 @@ class Race:
 
     def forward_at(self, tick: int) -> Progress:
         index = min(tick, self.last)
-        done = sum(1 for end in self._pass_ends if end <= index)
+        done = sum(1 for end in self.forward.pass_ends if end <= index)
         tangents = self._forward_flops[index] if index >= 0 else 0
         # one element per finished pass: passes are per source element, so these counts are equal
         return Progress("forward mode", index, done, self.forward.passes, self._values_flops + tangents,
@@ -83,9 +75,3 @@ class Race:
     def at(self, tick: int) -> tuple[Progress, Progress]:
         return self.reverse_at(tick), self.forward_at(tick)
 
-
-def _pass_ends(forward: ForwardTrace) -> list[int]:
-    """The last step of each forward-mode pass."""
-    steps = forward.steps
-    return [step.index for i, step in enumerate(steps)
-            if i == len(steps) - 1 or steps[i + 1].pass_index != step.pass_index]

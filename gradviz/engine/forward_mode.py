@@ -119,7 +119,7 @@ class ForwardTrace:
         self.steps, self.passes, self.gradients = result.steps, result.passes, result.gradients
         self.seed_index = 0  # no seed: every step belongs to some pass
         self._pass_start = [i for i, step in enumerate(self.steps) if step.node.id == step.source]
-        self._pass_end = [start - 1 for start in self._pass_start[1:]] + [len(self.steps) - 1]
+        self.pass_ends = [start - 1 for start in self._pass_start[1:]] + [len(self.steps) - 1]  # last step of each
 
     def __len__(self) -> int:
         return len(self.steps)
@@ -140,7 +140,7 @@ class ForwardTrace:
         """∂c/∂s for every source, known only at the elements whose passes have finished by step ``index``
         (nan elsewhere): one pass, one element."""
         partial = {source: np.full(gradient.shape, np.nan) for source, gradient in self.gradients.items()}
-        for start, end in zip(self._pass_start, self._pass_end):
+        for start, end in zip(self._pass_start, self.pass_ends):
             if end <= index:
                 seed = self.steps[start]
                 partial[seed.source][seed.element] = self.gradients[seed.source][seed.element]

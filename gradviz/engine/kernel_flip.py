@@ -23,7 +23,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from gradviz.engine.ops.conv import Pads, correlate_valid, pad_for_mode
+from gradviz.engine.ops.conv import Pads, correlate_valid, crop, pad_for_mode
 
 CONVOLUTIONS = ("correlate2d", "convolve2d", "conv2d")
 
@@ -134,10 +134,7 @@ class Plane:
 
     def image_bar(self) -> np.ndarray:
         """The image's bar from this plane: the flipped kernel correlated over the spread bar, cropped."""
-        (top, _), (left, _) = self.pads
-        padded_bar = correlate_valid(self.spread_bar, self.flipped)
-        h, w = self.image.shape
-        return padded_bar[top:top + h, left:left + w]
+        return crop(correlate_valid(self.spread_bar, self.flipped), self.pads, self.image.shape)
 
     def kernel_bar(self) -> np.ndarray:
         return np.array([[self.kernel_bar_frame(i, j).total for j in range(self.kernel.shape[1])]

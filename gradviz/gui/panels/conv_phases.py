@@ -13,6 +13,7 @@ import numpy as np
 
 from gradviz.engine.formula import render_unicode
 from gradviz.engine.kernel_flip import Frame, Plane
+from gradviz.engine.ops._common import show
 
 PHASES = {"forward": "forward: slide k over the image",
           "image": "image bar: slide k turned 180° over the output bar",
@@ -48,10 +49,6 @@ def known_up_to(shape: tuple[int, int], index: int) -> np.ndarray:
     return (np.arange(shape[0] * shape[1]) <= index).reshape(shape)
 
 
-def _cells(shape: tuple[int, int]) -> str:
-    return f"{shape[0]}×{shape[1]}"
-
-
 def padding_words(plane: Plane, mode: str | None) -> str:
     (top, bottom), (left, right) = plane.pads
     if not any((top, bottom, left, right)):
@@ -83,6 +80,6 @@ def sentence(plane: Plane, phase: str, frame: Frame, names: Names, slice_note: s
                 f"window of the padded {barred(names.output)} with {kernel} &nbsp;·&nbsp; {why}")
     else:
         text = (f"{barred(names.kernel)}{target} = <b>{frame.total:.4g}</b>: the sum over the "
-                f"{_cells(frame.products.shape)} output of {barred(names.output)} × the {names.image} pixel this "
+                f"{show(frame.products.shape)} output of {barred(names.output)} × the {names.image} pixel this "
                 "kernel cell met")
     return text + (f"<br><i>{slice_note}</i>" if slice_note else "")
