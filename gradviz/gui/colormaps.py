@@ -52,13 +52,24 @@ def limits(array: np.ndarray, diverging: bool) -> tuple[float, float]:
     return (low, high) if high > low else (low - 1.0, high + 1.0)
 
 
+def rgba(array: np.ndarray, diverging: bool, bounds: tuple[float, float],
+         known: np.ndarray | None = None) -> np.ndarray:
+    """Rows × columns × 4 bytes: the colour map at ``bounds``; cells not ``known`` transparent (a result
+    still filling in), nan and infinities magenta, unmissable."""
+    low, high = bounds
+    scaled = np.clip((np.asarray(array, dtype=float) - low) / (high - low), 0.0, 1.0)
+    colours = (DIVERGING if diverging else SEQUENTIAL)[np.nan_to_num(scaled * 255).astype(np.uint8)]
+    alpha = np.full((*scaled.shape, 1), 255, np.uint8)
+    if known is not None:
+        alpha[~known] = 0
+    pixels = np.concatenate([colours, alpha], axis=2)
+    pixels[~np.isfinite(array)] = (255, 0, 255, 255)
+    return pixels
+
+
 def heatmap(array: np.ndarray, diverging: bool) -> QImage:
-    """One pixel per entry (scale it when drawing); nan and infinities are drawn magenta, unmissable."""
+    """One pixel per entry (scale it when drawing), coloured on the array's own limits."""
     grid = as_grid(array)
-    low, high = limits(grid, diverging)
-    scaled = np.clip((grid - low) / (high - low), 0.0, 1.0)
-    rgb = (DIVERGING if diverging else SEQUENTIAL)[np.nan_to_num(scaled * 255).astype(np.uint8)]
-    rgb[~np.isfinite(grid)] = (255, 0, 255)
-    pixels = np.ascontiguousarray(np.concatenate([rgb, np.full((*grid.shape, 1), 255, np.uint8)], axis=2))
+    pixels = np.ascontiguousarray(rgba(grid, diverging, limits(grid, diverging)))
     image = QImage(pixels.data, grid.shape[1], grid.shape[0], 4 * grid.shape[1], QImage.Format.Format_RGBA8888)
     return image.copy()  # own the pixels: the numpy buffer goes away

@@ -13,25 +13,11 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QPainterPath, QPalette, QPen
 from PySide6.QtWidgets import QApplication
 
-from gradviz.gui.colormaps import DIVERGING, SEQUENTIAL, limits
+from gradviz.gui.colormaps import limits, rgba
 
 NUMBER_CELL_PX = 54  # cells drawn at least this large show their numbers, big enough to read from the back
 GRID_UP_TO = 40  # cells per side: arrays this small have their cell borders drawn, so zero padding shows
 WINDOW_COLOURS = {"forward": QColor("#0288d1"), "backward": QColor("#c2185b")}
-
-
-def rgba(array: np.ndarray, diverging: bool, bounds: tuple[float, float],
-         known: np.ndarray | None = None) -> np.ndarray:
-    """Rows × columns × 4 bytes: the colour map at ``bounds``; cells not ``known`` transparent."""
-    low, high = bounds
-    scaled = np.clip((np.asarray(array, dtype=float) - low) / (high - low), 0.0, 1.0)
-    colours = (DIVERGING if diverging else SEQUENTIAL)[np.nan_to_num(scaled * 255).astype(np.uint8)]
-    alpha = np.full((*scaled.shape, 1), 255, np.uint8)
-    if known is not None:
-        alpha[~known] = 0
-    pixels = np.concatenate([colours, alpha], axis=2)
-    pixels[~np.isfinite(array)] = (255, 0, 255, 255)
-    return pixels
 
 
 def _readable_on(colour: np.ndarray) -> QColor:
