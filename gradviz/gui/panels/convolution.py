@@ -11,6 +11,8 @@ Every number comes from engine.kernel_flip, which is tested against the engine's
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 from PySide6.QtCore import Qt, QTimer, QVariantAnimation, Signal
 from PySide6.QtWidgets import (
@@ -46,6 +48,22 @@ FLIP_MS = 900
 IDLE = "Select a correlate2d, convolve2d or conv2d node, or press Impulse demo."
 
 
+class ConvNode(NamedTuple):
+    """What the panel was given of the node it shows."""
+
+    op: str
+    attrs: dict
+    inputs: list[np.ndarray]
+    output_bar: np.ndarray | None
+    names: Names
+
+    @property
+    def kernel(self) -> np.ndarray:
+        """The 2-D kernel the impulse demo replays (conv2d: its first filter's first channel)."""
+        kernel = np.asarray(self.inputs[1], dtype=float)
+        return kernel[0, 0] if self.op == "conv2d" else kernel
+
+
 class ConvolutionPanel(QWidget):
     """One convolution node at a time; ``show_node`` gives it the numbers, the controls walk the frames.
 
@@ -57,7 +75,7 @@ class ConvolutionPanel(QWidget):
         super().__init__()
         self.setObjectName("convolutionPanel")
         self.setAccessibleName("Kernel-flip view")
-        self._source: tuple | None = None  # (op, attrs, inputs, output bar, names, mode) of the node shown
+        self._source: ConvNode | None = None  # the node shown
         self.plane: Plane | None = None
         self.names = Names()
         self.phase = "forward"
@@ -130,7 +148,7 @@ class ConvolutionPanel(QWidget):
         return row
 
     def _enable(self) -> None:
-        conv2d = self._source is not None and self._source[0] == "conv2d" and not self.impulse.isChecked()
+        conv2d = self._source is not None and self._source.op == "conv2d" and not self.impulse.isChecked()
         for label, box in self.channels.values():
             label.setVisible(conv2d)
             box.setVisible(conv2d)
@@ -146,7 +164,7 @@ class ConvolutionPanel(QWidget):
     def show_node(self, op: str, attrs: dict, inputs: list[np.ndarray], output_bar: np.ndarray | None,
                   names: Names, *, phase: str | None = None, animate: bool = False) -> None:
         """A convolution node's numbers; ``phase`` to switch (a step was reached), ``animate`` to slide."""
-        self._source = (op, attrs, inputs, output_bar, names)
+        self._source = ConvNode(op, attrs, inputs, output_bar, names)
         if op == "conv2d":
             x, w = inputs[0], inputs[1]
             for key, extent in (("batch", x.shape[0]), ("in", w.shape[1]), ("out", w.shape[0])):
@@ -168,7 +186,7 @@ class ConvolutionPanel(QWidget):
     def _rebuild(self, *_: object, phase: str | None = None, animate: bool = False) -> None:
         """Make the plane from the source (or the impulse demo) and redraw from the chosen frame."""
         if self.impulse.isChecked():
-            kernel = NOTES_KERNEL if self._source is None else self._kernel_of(self._source)
+            kernel = NOTES_KERNEL if self._source is None else self._source.kernel
             self.plane, self.names = impulse_plane(kernel), Names("one-hot I", "k", "O")
             self.title.setText("Impulse demo: a one-hot image correlated with k draws k turned 180°; a one-hot "
                                "output bar, sent back through the correlation (a convolution), draws k the right "
@@ -200,12 +218,6 @@ class ConvolutionPanel(QWidget):
         self.title.setText(IDLE)
         self.words.setText("")
         self._enable()
-
-    @staticmethod
-    def _kernel_of(source: tuple) -> np.ndarray:
-        op, _, inputs = source[:3]
-        kernel = np.asarray(inputs[1], dtype=float)
-        return kernel[0, 0] if op == "conv2d" else kernel
 
     def set_phase(self, phase: str, animate: bool = False, force: bool = False) -> None:
         if self.plane is None or phase not in self._results or (phase == self.phase and not force):
@@ -316,7 +328,7 @@ class ConvolutionPanel(QWidget):
         self.words.setText(sentence(self.plane, self.phase, frame, self.names, self._slice_note()))
 
     def _slice_note(self) -> str:
-        if self._source is None or self._source[0] != "conv2d" or self.impulse.isChecked():
+        if self._source is None or self._source.op != "conv2d" or self.impulse.isChecked():
             return ""
         return {"forward": "this is input channel c's share: the node adds every channel's share and the bias",
                 "image": "this is filter o's share: the input's bar adds the shares of all output channels",
