@@ -6,6 +6,7 @@
     export GRAPH --to numpy|torch [-o FILE]       a standalone script computing the same values and bars
     render GRAPH -o out.png|out.svg [--dark]      the canvas drawn offscreen, for slides
            [--step N | --all-steps DIR | --gif F]  ... at step N, one PNG per step, or an animated GIF
+    install-desktop [--uninstall]                 put gradviz in the Linux applications menu
 
 Exit codes: 0 success, 1 check failed, 2 bad input (file or graph), with one line on stderr. With no
 command the window opens, on the file given alone or on the default example.
@@ -22,6 +23,7 @@ from typing import Any
 import numpy as np
 import orjson
 
+from gradviz import __version__
 from gradviz.engine.describe import line, sentence
 from gradviz.engine.errors import GradvizError, NodeError
 from gradviz.engine.forward_mode import forward_mode
@@ -32,7 +34,7 @@ from gradviz.io.errors import GraphFileError
 from gradviz.io.graph_file import GraphFile, load, read
 
 EXIT_OK, EXIT_CHECK_FAILED, EXIT_BAD_INPUT = 0, 1, 2
-COMMANDS = ("run", "trace", "check", "export", "render")
+COMMANDS = ("run", "trace", "check", "export", "render", "install-desktop")
 
 
 def as_json(array: np.ndarray) -> Any:
@@ -182,6 +184,18 @@ def command_render(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def command_install_desktop(args: argparse.Namespace) -> int:
+    from gradviz import desktop  # noqa: PLC0415 (only this command needs it)
+
+    try:
+        changed = desktop.uninstall() if args.uninstall else desktop.install()
+    except OSError as error:
+        raise GraphFileError(str(desktop.entry_path()), f"cannot write the desktop entry: {error}") from None
+    for path in changed:
+        print(f"{'removed' if args.uninstall else 'wrote'} {path}")
+    return EXIT_OK
+
+
 # ----- parsing ----------------------------------------------------------------------------------
 
 
@@ -194,7 +208,9 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="gradviz", description="Reverse-mode differentiation, step by step.")
+    parser = _Parser(prog="gradviz", description="Reverse-mode differentiation, step by step. With no command, "
+                     "`gradviz` opens the window (on the default example); `gradviz GRAPH.json` opens it on a file.")
+    parser.add_argument("--version", action="version", version=f"gradviz {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     run_parser = commands.add_parser("run", help="forward and backward: values and bars")
@@ -228,6 +244,10 @@ def build_parser() -> argparse.ArgumentParser:
     render_parser.add_argument("--dark", action="store_true", help="the dark palette")
     render_parser.set_defaults(handler=command_render)
     render_parser.epilog = "give -o FILE, or --all-steps DIR"
+
+    desktop_parser = commands.add_parser("install-desktop", help="add gradviz (and its icon) to the applications menu")
+    desktop_parser.add_argument("--uninstall", action="store_true", help="remove them again")
+    desktop_parser.set_defaults(handler=command_install_desktop)
     return parser
 
 
