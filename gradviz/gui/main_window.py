@@ -82,7 +82,10 @@ class MainWindow(FileActions, QMainWindow):
         self._build_bottom_docks()
         # timers owned by the window die with it: a bare singleShot(0, method) could fire after close
         self._retrace_soon = QTimer(self, singleShot=True, interval=0, timeout=self._retrace)
-        self._fit_soon = QTimer(self, singleShot=True, interval=0, timeout=lambda: self.view.fit(readable=True))
+        # a graph opens legible (fit, but not below readable text); a canvas halved for comparing fits whole
+        self._fit_soon = QTimer(self, singleShot=True, interval=0, timeout=self._opened)
+        self._fit_whole_soon = QTimer(self, singleShot=True, interval=0, timeout=self.view.fit)
+        self._refocus_soon = QTimer(self, singleShot=True, interval=0, timeout=self._refocus)
         self._size_docks_soon = QTimer(self, singleShot=True, interval=0, timeout=self._size_docks)
         self.mode = "reverse"
         self.timeline.mode.currentTextChanged.connect(lambda text: self.set_mode(MODES[text]))
@@ -178,6 +181,7 @@ class MainWindow(FileActions, QMainWindow):
 
     def _connect(self) -> None:
         self.undo_stack.cleanChanged.connect(self._update_title)
+        QApplication.instance().focusChanged.connect(self._focus_changed)
         # bound methods, not lambdas: Qt disconnects them when the window is destroyed, and the undo
         # stack still signals while it is torn down
         self.undo_stack.indexChanged.connect(self._update_title)
@@ -217,7 +221,11 @@ class MainWindow(FileActions, QMainWindow):
         if not shiboken6.isValid(self.scene) or not shiboken6.isValid(self.inspector):
             return  # the scene clears its selection while it is being destroyed
         selected = self.selected_ids()
-        self.inspector.show_node(selected[0] if len(selected) == 1 else None)
+        shown = selected[0] if len(selected) == 1 else None
+        if shown != self.inspector.node_id:
+            # not again for the node it shows: a form rebuilt twice before the event loop runs leaves the
+            # first one as a stray top-level window (Qt shows a re-parented child from a queued call)
+            self.inspector.show_node(shown)
         if len(selected) == 1:
             self.inspector_dock.raise_()  # a node was chosen: show what it holds
         self.conv_follow.node_selected(selected[0] if len(selected) == 1 else None)
@@ -271,7 +279,7 @@ class MainWindow(FileActions, QMainWindow):
         if comparing:
             half = max(1, self._canvases.width() // 2)
             self._canvases.setSizes([half, half])  # two equal halves: the graphs compare at one size
-            self._fit_soon.start()  # the main canvas is half as wide now
+            self._fit_whole_soon.start()  # the main canvas is half as wide now
 
     def race(self) -> Race | None:
         """Reverse mode beside the forward-mode trace being stepped (comparing only), made once per trace."""
@@ -341,6 +349,22 @@ class MainWindow(FileActions, QMainWindow):
             self._steps_height()
         self.conv_follow.graph_changed(self.document)  # a remembered Convolution dock, for a graph without one
         self._fit_soon.start()
+
+    def _opened(self) -> None:
+        """A graph is shown: legible, and the keys (F, →, End…) go to the canvas."""
+        self.view.fit(readable=True)
+        if QApplication.focusWidget() is self.hint:
+            self.view.setFocus()
+
+    def _focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
+        if new is None and self.isActiveWindow():
+            self._refocus_soon.start()
+
+    def _refocus(self) -> None:
+        """The focused widget went away (the inspector rebuilds its form when a graph opens): keys would
+        go nowhere, so the window's shortcuts would be dead until a click. Give the focus to the canvas."""
+        if QApplication.focusWidget() is None and self.isActiveWindow():
+            self.view.setFocus()
 
     def set_dark(self, dark: bool) -> None:
         """Light or dark colours, now and at the next launch."""

@@ -75,11 +75,15 @@ class GraphView(QGraphicsView):
         self._panned_with_space = False
         self._fitted = False  # refit on resize until the user zooms or pans by hand
         self._fitted_size = QSize()  # the viewport size of the last fit: refit only when it changes
+        self._fitting = False  # hiding the scroll bars resizes the viewport at once: not a reason to refit
         self._had_nodes = False
         if scene is not None:
             self.setScene(scene)
 
     def setScene(self, scene: GraphScene | None) -> None:
+        old = self.scene()
+        if old is not None:
+            old.changed.disconnect(self._hint_follows_nodes)
         super().setScene(scene)
         if scene is not None:
             self._had_nodes = bool(scene.nodes)
@@ -104,7 +108,12 @@ class GraphView(QGraphicsView):
         return MIN_TEXT_PX / pixels
 
     def _set_fitted(self, fitted: bool) -> None:
-        """A fitted view shows the whole graph and needs no scroll bars (see the module docstring)."""
+        """A fitted view shows the whole graph and needs no scroll bars (see the module docstring); it
+        shows exactly the rectangle fit chose. Unfitted, the view scrolls over the scene's whole rect."""
+        if self._fitted and not fitted:
+            centre = self.mapToScene(self.viewport().rect().center())
+            self.setSceneRect(QRectF())
+            self.centerOn(centre)
         self._fitted = fitted
         policy = Qt.ScrollBarPolicy.ScrollBarAlwaysOff if fitted else Qt.ScrollBarPolicy.ScrollBarAsNeeded
         self.setHorizontalScrollBarPolicy(policy)
@@ -125,6 +134,15 @@ class GraphView(QGraphicsView):
         ``readable`` (how a graph opens): never below the zoom at which node text is legible; a graph too
         big for that is shown at that zoom, centred on the cost, and F fits it whole.
         """
+        if self._fitting:
+            return
+        self._fitting = True
+        try:
+            self._fit(readable)
+        finally:
+            self._fitting = False
+
+    def _fit(self, readable: bool) -> None:
         bounds = self.scene().itemsBoundingRect()
         if bounds.isEmpty() or not all(map(math.isfinite, bounds.getRect())):
             self.resetTransform()
@@ -143,6 +161,11 @@ class GraphView(QGraphicsView):
             self._set_fitted(False)  # the graph does not fit: scroll bars, and no refitting on resize
             cost = self.scene().nodes.get(self.scene().document.output or "")
             centre = cost.sceneBoundingRect().center() if cost is not None else centre
+        if self._fitted:  # the scene may have grown elsewhere (QGraphicsScene never shrinks its rect): the
+            # view shows exactly the viewport's worth around the graph, so the graph is centred whatever the rest
+            visible = QRectF(0, 0, viewport.width() / zoom, viewport.height() / zoom)
+            visible.moveCenter(centre)
+            self.setSceneRect(visible)
         self.setTransform(QTransform.fromScale(zoom, zoom))
         self.centerOn(centre)
         self.zoom_changed.emit(zoom)
@@ -211,7 +234,7 @@ class GraphView(QGraphicsView):
     def _hint_follows_nodes(self) -> None:
         """The empty-graph hint is drawn over the whole viewport: repaint it all when it comes or goes
         (the smart update would only repaint around the new node and leave the rest of the hint)."""
-        has_nodes = bool(self.scene().nodes)
+        has_nodes = self.scene() is not None and bool(self.scene().nodes)
         if has_nodes != self._had_nodes:
             self._had_nodes = has_nodes
             self.viewport().update()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QUndoCommand, QUndoStack
 from PySide6.QtWidgets import QLineEdit
 
@@ -46,6 +47,7 @@ class HintLine(QLineEdit):
         self.setAccessibleName("What to look at")
         self.setPlaceholderText(PLACEHOLDER)
         self.setFrame(False)
+        self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)  # the canvas gets the keys first; a click edits this
         self.setToolTip("What to look at: shown when the file opens. Click to edit.")
         self.document, self.undo_stack = document, undo_stack
         font = self.font()
