@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QFrame, QScrollArea, QWidget
 SIDE_SHARE = 0.18  # the side column's share of the window width, within SIDE_LIMITS
 SIDE_LIMITS = (240, 360)  # at 96 dpi
 STEPS_HEIGHT = 112  # the Steps dock's content at 96 dpi: the controls, the sentence and the formula
-CONV_SHARE = 0.4  # the kernel-flip view takes at most this share of the window height
+CONV_SHARE = 0.3  # the kernel-flip view takes at most this share of the window height
 PREFERRED = QSize(1600, 1000)  # the window on a screen with room to spare, at 96 dpi
 
 

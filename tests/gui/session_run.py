@@ -56,7 +56,7 @@ class Session:
         self.pump(40)
 
     def _qt_message(self, kind: QtMsgType, context: object, text: str) -> None:
-        if kind != QtMsgType.QtDebugMsg and kind != QtMsgType.QtInfoMsg and not IGNORED.search(text):
+        if kind not in (QtMsgType.QtDebugMsg, QtMsgType.QtInfoMsg) and not IGNORED.search(text):
             self.problems.append(f"{self.action}: Qt warning: {text}")
 
     def pump(self, rounds: int = 8) -> None:
@@ -192,7 +192,7 @@ def main() -> int:
     session = Session(arguments.shots)
     try:
         result = session.run(examples)
-    except Exception:  # noqa: BLE001 - reported as a problem, with the action it happened in
+    except Exception:  # reported as a problem, with the action it happened in
         result = {"problems": [*session.problems, f"{session.action}: {traceback.format_exc()}"]}
     print(json.dumps(result))
     return 0

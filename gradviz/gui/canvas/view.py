@@ -143,6 +143,8 @@ class GraphView(QGraphicsView):
             self._fitting = False
 
     def _fit(self, readable: bool) -> None:
+        if self.scene() is None:
+            return  # the comparing side's view between comparisons
         bounds = self.scene().itemsBoundingRect()
         if bounds.isEmpty() or not all(map(math.isfinite, bounds.getRect())):
             self.resetTransform()
@@ -240,7 +242,7 @@ class GraphView(QGraphicsView):
             self.viewport().update()
 
     def drawForeground(self, painter: QPainter, rect: QRectF) -> None:
-        if self.scene().nodes:
+        if self.scene() is None or self.scene().nodes:
             return
         painter.save()
         painter.resetTransform()  # the hint sits in the middle of the window, whatever the zoom
