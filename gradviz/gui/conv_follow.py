@@ -3,9 +3,12 @@
 Reaching a convolution's forward step shows the forward phase, sliding; its backward step into the
 image shows the image bar (the kernel turns over first), into the kernel the kernel bar. The two share
 one set of controls while playing: the timeline waits at a convolution's step until its window has
-slid over the whole result, then plays on. Selecting a
+slid over the whole result, then plays on. At any other step the view shows the phase the timeline
+has reached for that convolution (finished), never one it has not reached yet. Selecting a
 convolution node while not stepping shows the finished pass, so every phase can be explored. The
 numbers are always the trace's: the values and the bar known at that step.
+
+The dock opens only when there is a convolution to show, and closes when the graph has none.
 """
 
 from __future__ import annotations
@@ -17,10 +20,12 @@ from PySide6.QtWidgets import QDockWidget
 
 from gradviz.engine.kernel_flip import CONVOLUTIONS
 from gradviz.engine.program import Program
-from gradviz.engine.trace import State
+from gradviz.engine.trace import State, Trace
+from gradviz.gui import docks
 from gradviz.gui.panels.conv_phases import Names
 from gradviz.gui.panels.convolution import ConvolutionPanel
 from gradviz.gui.playback import Player
+from gradviz.model.document import GraphDocument
 
 DOCK_HEIGHT = 400
 PORT_PHASES = {0: "image", 1: "kernel"}  # conv2d's bias (port 2) has no sliding window to show
@@ -35,6 +40,7 @@ class ConvolutionFollower:
         self.node_id: str | None = None  # the convolution shown
         self._trace: object | None = None  # the trace its numbers came from
         self._resume = False  # the timeline was paused for a slide, and plays on after it
+        self._drawn: tuple | None = None  # what _follow drew last, so a step elsewhere does not redraw it
         panel.slid.connect(self._slid)
 
     def step_shown(self, index: int) -> None:
@@ -48,15 +54,39 @@ class ConvolutionFollower:
         if playback is None or index < 0 or playback.trace.kind != "reverse mode":
             return
         step = playback.trace.steps[index]
-        if step.node.op.name not in CONVOLUTIONS or step.kind not in ("forward", "backward"):
-            return
-        phase = "forward" if step.kind == "forward" else PORT_PHASES.get(step.port)
-        if phase is None:
+        phase = _phase_of(step)
+        if step.node.op.name not in CONVOLUTIONS or phase is None:
+            self._follow(playback.trace, index)
             return
         if self.player.playing:
             self.player.pause()
             self._resume = True
         self._show(playback.trace.program, step.node.id, playback.trace.state(index), phase, animate=True)
+
+    def _follow(self, trace: Trace, index: int) -> None:
+        """A step of another node: the convolution shown stays, at the phase the timeline has reached."""
+        if self.node_id is None or self.node_id not in trace.program.index or self.dock.isHidden():
+            return
+        own = [step for step in trace.steps[:index + 1] if step.node.id == self.node_id]
+        reached = [phase for phase in map(_phase_of, own) if phase is not None]
+        touching = [step.index for step in trace.steps[:index + 1] if step.node.id == self.node_id
+                    or getattr(getattr(step, "parent", None), "id", None) == self.node_id]  # its bar grows
+        if not reached:
+            self.panel.clear()  # not computed yet at this step
+            self._drawn = None
+            return
+        drawn = (id(trace), self.node_id, reached[-1], touching[-1])  # its numbers change only at these steps
+        if drawn != self._drawn:
+            self._show(trace.program, self.node_id, trace.state(index), reached[-1], animate=False)
+            self._drawn = drawn
+
+    def graph_changed(self, document: GraphDocument) -> None:
+        """The graph was edited or another opened: with no convolution left, the dock closes."""
+        if not any(spec.op in CONVOLUTIONS for spec in document.nodes.values()):
+            if self.node_id is not None:
+                self.node_id = None
+                self.panel.clear()
+            self.dock.hide()
 
     def _slid(self) -> None:
         if self._resume:
@@ -85,13 +115,21 @@ class ConvolutionFollower:
         self._show(program, node_id, state, None, animate=False)
 
     def _show(self, program: Program, node_id: str, state: State, phase: str | None, animate: bool) -> None:
-        self.node_id, self._trace = node_id, self.player.loaded.trace
+        self.node_id, self._trace, self._drawn = node_id, self.player.loaded.trace, None
         node = program.node(node_id)
         inputs = [state.values[parent] for parent in node.inputs[:2]]
         names = Names(program.node(node.inputs[0]).name, program.node(node.inputs[1]).name, node.name)
         if self.dock.isHidden():
             self.dock.show()
             window = self.dock.parentWidget()
-            window.resizeDocks([self.dock], [DOCK_HEIGHT], Qt.Orientation.Vertical)  # room for the heatmaps
+            height = docks.conv_height(window.height(), docks.dpi_scale(window), DOCK_HEIGHT)
+            window.resizeDocks([self.dock], [height], Qt.Orientation.Vertical)  # room for the heatmaps
         self.panel.show_node(node.op.name, dict(node.attrs), inputs, state.bars.get(node_id), names,
                              phase=phase, animate=animate)
+
+
+def _phase_of(step: object) -> str | None:
+    """The kernel-flip phase a convolution's step builds (None for a step that builds none)."""
+    if step.kind == "forward":
+        return "forward"
+    return PORT_PHASES.get(step.port) if step.kind == "backward" else None

@@ -1,20 +1,54 @@
-"""The help page: every shortcut, in one table."""
+"""The help page: every key the window answers to, in one table.
 
-SHORTCUTS = [
-    ("Ctrl+N / Ctrl+O / Ctrl+S / Ctrl+Shift+S", "new, open, save, save as"),
-    ("Ctrl+Z / Ctrl+Shift+Z", "undo, redo (every edit)"),
-    ("Ctrl+C / Ctrl+V / Ctrl+D", "copy, paste, duplicate the selected nodes"),
-    ("Delete", "delete the selected nodes"),
-    ("Tab, or double-click the canvas", "quick add: type an op's name, Enter"),
-    ("drag output port → input port", "connect (dropping on a used port replaces its wire)"),
-    ("drag from a connected input port", "pick up that wire; drop it on empty canvas to disconnect"),
-    ("F", "fit the graph in the window"),
-    ("wheel, + / −, pinch", "zoom"),
-    ("middle drag, or Space + drag", "pan"),
-    ("Ctrl+L", "auto layout, left to right (selected nodes keep their place)"),
-    ("Ctrl+Shift+C", "use the selected node as the cost c"),
-    ("Ctrl+E", "export the canvas as PNG or SVG"),
-]
+It is generated, never written by hand: the menus' actions with their shortcuts (in menu order), then
+the keys and gestures of the canvas from the view's own table, so a new or changed shortcut shows here
+by itself and the help cannot drift from what the keys do.
+"""
 
-SHORTCUTS_HTML = "<table cellpadding='4'>" + "".join(
-    f"<tr><td><b>{keys}</b></td><td>{what}</td></tr>" for keys, what in SHORTCUTS) + "</table>"
+from __future__ import annotations
+
+from html import escape
+
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QMainWindow, QMenu
+
+from gradviz.gui.canvas.view import VIEW_GESTURES, VIEW_KEYS
+
+ARROWS = {"Right": "→", "Left": "←", "Up": "↑", "Down": "↓"}
+
+
+def key_text(sequence: QKeySequence) -> str:
+    """A shortcut as it is printed on keys: Ctrl+Shift+Z, →."""
+    text = sequence.toString(QKeySequence.SequenceFormat.NativeText)
+    return ARROWS.get(text, text)
+
+
+def _menu_rows(menu: QMenu, path: str) -> list[tuple[str, str]]:
+    rows = []
+    for action in menu.actions():
+        if action.menu() is not None:
+            rows += _menu_rows(action.menu(), f"{path} ▸ {action.menu().title().replace('&', '')}")
+        elif action.shortcuts() and not action.isSeparator():
+            keys = " / ".join(key_text(sequence) for sequence in action.shortcuts())
+            rows.append((keys, f"{action.text().replace('&', '').rstrip('…')} ({path})"))
+    return rows
+
+
+def shortcut_rows(window: QMainWindow) -> list[tuple[str, str]]:
+    """(keys, what they do) for every action in the window's menus, then the canvas's keys and gestures."""
+    rows = []
+    for action in window.menuBar().actions():
+        if action.menu() is not None:
+            rows += _menu_rows(action.menu(), action.menu().title().replace("&", ""))
+    canvas_keys: dict[str, list[str]] = {}
+    for label, what, _ in VIEW_KEYS.values():
+        canvas_keys.setdefault(what, []).append(label)
+    rows += [(" / ".join(labels), f"{what} (canvas)") for what, labels in canvas_keys.items()]
+    rows += [(keys, f"{what} (canvas)") for keys, what in VIEW_GESTURES]
+    return rows
+
+
+def shortcuts_html(window: QMainWindow) -> str:
+    return "<table cellpadding='3'>" + "".join(
+        f"<tr><td><b>{escape(keys)}</b></td><td>{escape(what)}</td></tr>" for keys, what in shortcut_rows(window)
+    ) + "</table>"

@@ -6,10 +6,11 @@ from pathlib import Path
 
 import shiboken6
 from PySide6.QtCore import QPointF, QSettings, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QShowEvent, QUndoStack
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QGuiApplication, QShowEvent, QUndoStack
 from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
+    QHBoxLayout,
     QMainWindow,
     QMessageBox,
     QSplitter,
@@ -22,17 +23,19 @@ from gradviz.engine.errors import GradvizError
 from gradviz.engine.forward_mode import ForwardTrace
 from gradviz.engine.gradcheck import gradcheck
 from gradviz.engine.tracer import run
+from gradviz.gui import docks
 from gradviz.gui.canvas.items import NodeItem
 from gradviz.gui.canvas.scene import GraphScene
 from gradviz.gui.canvas.view import GraphView
 from gradviz.gui.commands import AddNodes, MoveNodes, RemoveNodes, SetOutput
 from gradviz.gui.conv_follow import ConvolutionFollower
 from gradviz.gui.files import FileActions
-from gradviz.gui.help import SHORTCUTS_HTML
+from gradviz.gui.help import shortcuts_html
 from gradviz.gui.menus import build_menus
 from gradviz.gui.panels.convolution import ConvolutionPanel
 from gradviz.gui.panels.formula import FormulaPanel
 from gradviz.gui.panels.gradcheck_dialog import GradCheckDialog
+from gradviz.gui.panels.hint import HintLine
 from gradviz.gui.panels.inspector import Inspector
 from gradviz.gui.panels.palette import Palette
 from gradviz.gui.panels.quick_add import QuickAdd
@@ -41,7 +44,7 @@ from gradviz.gui.panels.timeline import MODES, Timeline
 from gradviz.gui.panels.training import TrainingPanel
 from gradviz.gui.playback import Player
 from gradviz.gui.recovery import Recovery
-from gradviz.gui.theme import Theme, apply_to_application, current_theme
+from gradviz.gui.theme import apply_to_application, current_theme
 from gradviz.model.document import GraphDocument
 from gradviz.model.layout import copies, layered_positions
 
@@ -62,23 +65,27 @@ class MainWindow(FileActions, QMainWindow):
         self.path: Path | None = None
         self.document = GraphDocument()
         self.undo_stack = QUndoStack(self)
+        remembered = settings.value("view/dark")
+        dark = dark if dark is not None else None if remembered is None else str(remembered).lower() == "true"
         theme = current_theme(dark)
         apply_to_application(theme)
         self.scene = GraphScene(self.document, self.undo_stack, theme)
         self.scene.animate = True  # tokens glide along the current step's wires
         self.view = GraphView(self.scene)
-        self.setCentralWidget(self._build_canvases(theme))
+        self.hint = HintLine(self.document, self.undo_stack)
+        self.setCentralWidget(self._build_canvases())
         self.dock_toggles: list[QAction] = []
         self.palette = Palette()
         self.inspector = Inspector(self.document, self.undo_stack)
-        self._docks = [self._dock(self.palette, "Ops", Qt.DockWidgetArea.LeftDockWidgetArea, "paletteDock"),
-                       self._dock(self.inspector, "Inspector", Qt.DockWidgetArea.RightDockWidgetArea,
-                                  "inspectorDock")]
+        self._build_side_docks()
         self._sized = False
         self._build_bottom_docks()
         # timers owned by the window die with it: a bare singleShot(0, method) could fire after close
         self._retrace_soon = QTimer(self, singleShot=True, interval=0, timeout=self._retrace)
-        self._fit_soon = QTimer(self, singleShot=True, interval=0, timeout=self.view.fit)
+        # a graph opens legible (fit, but not below readable text); a canvas halved for comparing fits whole
+        self._fit_soon = QTimer(self, singleShot=True, interval=0, timeout=self._opened)
+        self._fit_whole_soon = QTimer(self, singleShot=True, interval=0, timeout=self.view.fit)
+        self._refocus_soon = QTimer(self, singleShot=True, interval=0, timeout=self._refocus)
         self._size_docks_soon = QTimer(self, singleShot=True, interval=0, timeout=self._size_docks)
         self.mode = "reverse"
         self.timeline.mode.currentTextChanged.connect(lambda text: self.set_mode(MODES[text]))
@@ -89,15 +96,17 @@ class MainWindow(FileActions, QMainWindow):
         self.autosave_timer = QTimer(self, interval=AUTOSAVE_MS, timeout=self.autosave)
         self.autosave_timer.start()
         self.setAcceptDrops(True)
-        self.resize(1400, 860)
+        screen = QGuiApplication.primaryScreen()
+        self.resize(docks.window_size(screen.availableGeometry(), docks.dpi_scale(self)) if screen else
+                    docks.PREFERRED)
         geometry = settings.value("window/geometry")
         if geometry is not None:
             self.restoreGeometry(geometry)
         self._update_title()
 
-    def _build_canvases(self, theme: Theme) -> QSplitter:
-        """The canvas, and beside it (comparing modes only) reverse mode on a read-only copy."""
-        self.reverse_side = ReverseSide(lambda: GraphScene(self.document, self.undo_stack, theme))
+    def _build_canvases(self) -> QSplitter:
+        """The canvas under its hint line, and beside it (comparing modes only) reverse mode on a read-only copy."""
+        self.reverse_side = ReverseSide(lambda: GraphScene(self.document, self.undo_stack, self.scene.theme))
         self.forward_header = forward_header()
         self.race_counters = RaceCounters(self.reverse_side, self.forward_header)
         self._race: Race | None = None
@@ -105,6 +114,7 @@ class MainWindow(FileActions, QMainWindow):
         column = QVBoxLayout(main)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(0)
+        column.addWidget(self.hint)
         column.addWidget(self.forward_header)
         column.addWidget(self.view, 1)
         splitter = self._canvases = QSplitter()
@@ -116,46 +126,62 @@ class MainWindow(FileActions, QMainWindow):
         self.forward_header.hide()
         return splitter
 
+    def _build_side_docks(self) -> None:
+        """Ops and Inspector, one column of tabs on the right: the canvas keeps the width. Selecting a
+        node brings the inspector forward."""
+        right = Qt.DockWidgetArea.RightDockWidgetArea
+        self.palette_dock = self._dock(self.palette, "Ops", right, "paletteDock")
+        self.inspector_dock = self._dock(self.inspector, "Inspector", right, "inspectorDock")
+        self.tabifyDockWidget(self.palette_dock, self.inspector_dock)
+        self.palette_dock.raise_()
+
     def _build_bottom_docks(self) -> None:
-        """Steps (timeline and formula) and Training, tabbed below the canvas."""
+        """Steps (timeline beside the formula) below the canvas; Training a tab beside Ops and Inspector."""
         self.player = Player()
         self.timeline = Timeline(self.player)
         self.formula_panel = FormulaPanel()
         steps = QWidget()
         steps.setObjectName("stepsPanel")
-        column = QVBoxLayout(steps)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.addWidget(self.timeline)
-        column.addWidget(self.formula_panel)
-        steps_dock = self._dock(steps, "Steps", Qt.DockWidgetArea.BottomDockWidgetArea, "stepsDock")
+        steps.setAccessibleName("Steps")
+        row = QHBoxLayout(steps)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.timeline, 3)
+        row.addWidget(self.formula_panel, 2)
+        self.steps_dock = self._dock(steps, "Steps", Qt.DockWidgetArea.BottomDockWidgetArea, "stepsDock")
         self.training = TrainingPanel(self.document, self.undo_stack)
-        training_dock = self._dock(self.training, "Training", Qt.DockWidgetArea.BottomDockWidgetArea, "trainingDock")
+        training_dock = self._dock(self.training, "Training", Qt.DockWidgetArea.RightDockWidgetArea, "trainingDock")
+        self.tabifyDockWidget(self.inspector_dock, training_dock)
+        self.palette_dock.raise_()
         self.convolution = ConvolutionPanel()
         conv_dock = self._dock(self.convolution, "Convolution", Qt.DockWidgetArea.BottomDockWidgetArea,
                                "convolutionDock")
-        for dock in (steps_dock, training_dock, conv_dock):
-            dock.setMinimumWidth(0)
-        self.splitDockWidget(conv_dock, steps_dock, Qt.Orientation.Vertical)  # the heatmaps above the timeline
-        self.tabifyDockWidget(steps_dock, training_dock)
-        steps_dock.raise_()
+        self.splitDockWidget(conv_dock, self.steps_dock, Qt.Orientation.Vertical)  # the heatmaps above the timeline
         conv_dock.hide()  # shown when a convolution is selected or reached
+        conv_dock.visibilityChanged.connect(lambda visible: visible or self._steps_height())
         self.conv_follow = ConvolutionFollower(self.convolution, conv_dock, self.player,
                                                lambda: self.document.can_run())
         self._parameters: dict | None = None  # a training iteration's parameters being stepped through
 
-    def _dock(self, widget: object, title: str, area: Qt.DockWidgetArea, name: str) -> QDockWidget:
+    def _dock(self, widget: QWidget, title: str, area: Qt.DockWidgetArea, name: str) -> QDockWidget:
+        """A dock holding ``widget`` in a scroll area: a growing panel scrolls, the window never grows."""
         dock = QDockWidget(title, self)
         dock.setObjectName(name)
         dock.setAccessibleName(title)
-        dock.setWidget(widget)
+        dock.setWidget(docks.scrolled(widget))
         dock.toggleViewAction().setObjectName(f"{name}Toggle")
         self.dock_toggles.append(dock.toggleViewAction())
-        dock.setMinimumWidth(250 if area == Qt.DockWidgetArea.LeftDockWidgetArea else 320)
         self.addDockWidget(area, dock)
         return dock
 
+    def _steps_height(self) -> None:
+        """The Steps dock back to its own height: space the kernel-flip view gives up goes to the canvas."""
+        if shiboken6.isValid(self.steps_dock):
+            self.resizeDocks([self.steps_dock], [int(docks.STEPS_HEIGHT * docks.dpi_scale(self))],
+                             Qt.Orientation.Vertical)
+
     def _connect(self) -> None:
         self.undo_stack.cleanChanged.connect(self._update_title)
+        QApplication.instance().focusChanged.connect(self._focus_changed)
         # bound methods, not lambdas: Qt disconnects them when the window is destroyed, and the undo
         # stack still signals while it is torn down
         self.undo_stack.indexChanged.connect(self._update_title)
@@ -171,6 +197,8 @@ class MainWindow(FileActions, QMainWindow):
         self.view.play_toggle_requested.connect(self.player.toggle)
         self.player.moved.connect(self._show_step)
         self.document.subscribe(lambda change: change.kind != "moved" and self._schedule_retrace())
+        self.document.subscribe(lambda change: change.kind != "moved" and self.conv_follow.graph_changed(
+            self.document))
 
     # ----- small helpers ------------------------------------------------------------------------------
 
@@ -193,7 +221,13 @@ class MainWindow(FileActions, QMainWindow):
         if not shiboken6.isValid(self.scene) or not shiboken6.isValid(self.inspector):
             return  # the scene clears its selection while it is being destroyed
         selected = self.selected_ids()
-        self.inspector.show_node(selected[0] if len(selected) == 1 else None)
+        shown = selected[0] if len(selected) == 1 else None
+        if shown != self.inspector.node_id:
+            # not again for the node it shows: a form rebuilt twice before the event loop runs leaves the
+            # first one as a stray top-level window (Qt shows a re-parented child from a queued call)
+            self.inspector.show_node(shown)
+        if len(selected) == 1:
+            self.inspector_dock.raise_()  # a node was chosen: show what it holds
         self.conv_follow.node_selected(selected[0] if len(selected) == 1 else None)
 
     def _update_title(self, *_: object) -> None:
@@ -245,7 +279,7 @@ class MainWindow(FileActions, QMainWindow):
         if comparing:
             half = max(1, self._canvases.width() // 2)
             self._canvases.setSizes([half, half])  # two equal halves: the graphs compare at one size
-            self._fit_soon.start()  # the main canvas is half as wide now
+            self._fit_whole_soon.start()  # the main canvas is half as wide now
 
     def race(self) -> Race | None:
         """Reverse mode beside the forward-mode trace being stepped (comparing only), made once per trace."""
@@ -301,10 +335,46 @@ class MainWindow(FileActions, QMainWindow):
             self._size_docks_soon.start()  # after the first layout pass, which would undo it
 
     def _size_docks(self) -> None:
-        """The docks as the user left them; on a first run, narrow, so the canvas gets the room."""
+        """The docks as the user left them; on a first run, narrow, so the canvas gets the room. A
+        window remembered from a bigger screen is brought back onto this one."""
+        screen = self.screen()
+        if screen is not None:
+            fitted = docks.clamp_to(self.geometry(), self.frameGeometry(), screen.availableGeometry())
+            if fitted is not None:
+                self.setGeometry(fitted)
         state = self.settings.value("window/state")
         if state is None or not self.restoreState(state):
-            self.resizeDocks(self._docks, [230, 340], Qt.Orientation.Horizontal)
+            scale = docks.dpi_scale(self)
+            self.resizeDocks([self.palette_dock], [docks.side_width(self.width(), scale)], Qt.Orientation.Horizontal)
+            self._steps_height()
+        self.conv_follow.graph_changed(self.document)  # a remembered Convolution dock, for a graph without one
+        self._fit_soon.start()
+
+    def _opened(self) -> None:
+        """A graph is shown: legible, and the keys (F, →, End…) go to the canvas."""
+        self.view.fit(readable=True)
+        if QApplication.focusWidget() is self.hint:
+            self.view.setFocus()
+
+    def _focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
+        if new is None and self.isActiveWindow():
+            self._refocus_soon.start()
+
+    def _refocus(self) -> None:
+        """The focused widget went away (the inspector rebuilds its form when a graph opens): keys would
+        go nowhere, so the window's shortcuts would be dead until a click. Give the focus to the canvas."""
+        if QApplication.focusWidget() is None and self.isActiveWindow():
+            self.view.setFocus()
+
+    def set_dark(self, dark: bool) -> None:
+        """Light or dark colours, now and at the next launch."""
+        self.settings.setValue("view/dark", dark)
+        theme = current_theme(dark)
+        apply_to_application(theme)
+        self.scene.set_theme(theme)
+        if self.reverse_side.scene is not None:
+            self.reverse_side.scene.set_theme(theme)
+        self.view.viewport().update()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if not self._maybe_save():
@@ -375,5 +445,5 @@ class MainWindow(FileActions, QMainWindow):
         box.setObjectName("shortcutsHelp")
         box.setWindowTitle("gradviz shortcuts")
         box.setTextFormat(Qt.TextFormat.RichText)
-        box.setText(SHORTCUTS_HTML)
+        box.setText(shortcuts_html(self))
         box.exec()

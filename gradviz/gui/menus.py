@@ -27,6 +27,7 @@ def _action(window: QMainWindow, menu: QMenu, text: str, slot: object, shortcut:
     menu.addAction(action)
     return action
 
+
 def build_menus(window: MainWindow) -> None:
     """File, Edit, View, Step and Help, every action named and with its standard shortcut."""
     keys = QKeySequence.StandardKey
@@ -46,11 +47,14 @@ def build_menus(window: MainWindow) -> None:
     _action(window, file, "Export Image…", window.export_image, "Ctrl+E")
     file.addSeparator()
     _action(window, file, "Quit", window.close, keys.Quit)
+    window._refresh_recent()
     edit = window.menuBar().addMenu("&Edit")
     undo = window.undo_stack.createUndoAction(window, "Undo")
     undo.setShortcut(keys.Undo)
     redo = window.undo_stack.createRedoAction(window, "Redo")
-    redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence(keys.Redo)])
+    # both common redo keys, each once (QKeySequence.Redo is Ctrl+Shift+Z on Linux: listing it as well made
+    # the shortcut ambiguous, and then neither key redid anything)
+    redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
     undo.setObjectName("actionUndo")
     redo.setObjectName("actionRedo")
     edit.addActions([undo, redo])
@@ -61,11 +65,20 @@ def build_menus(window: MainWindow) -> None:
     _action(window, edit, "Delete", window.delete_selected, keys.Delete)
     _action(window, edit, "Select All", window.select_all, keys.SelectAll)
     _action(window, edit, "Use as Cost", window.use_selected_as_cost, "Ctrl+Shift+C")
+    _view_step_help_menus(window)
+
+
+def _view_step_help_menus(window: MainWindow) -> None:
+    """View, Step and Help."""
+    keys = QKeySequence.StandardKey
     view = window.menuBar().addMenu("&View")
     _action(window, view, "Fit to View", window.view.fit, "F")
     _action(window, view, "Zoom In", lambda: window.view.set_zoom(window.view.zoom() * 1.2), keys.ZoomIn)
     _action(window, view, "Zoom Out", lambda: window.view.set_zoom(window.view.zoom() / 1.2), keys.ZoomOut)
     _action(window, view, "Auto Layout", window.auto_layout, "Ctrl+L")
+    view.addSeparator()
+    _action(window, view, "Dark Mode", window.set_dark, "Ctrl+Shift+D").setCheckable(True)
+    window.findChild(QAction, "actionDarkMode").setChecked(window.scene.theme.dark)
     view.addSeparator()
     view.addActions(window.dock_toggles)
     steps = window.menuBar().addMenu("&Step")
@@ -78,4 +91,3 @@ def build_menus(window: MainWindow) -> None:
     _action(window, steps, "Check Gradients…", window.check_gradients, "Ctrl+G")
     help_menu = window.menuBar().addMenu("&Help")
     _action(window, help_menu, "Shortcuts", window.show_shortcuts, keys.HelpContents)
-    window._refresh_recent()

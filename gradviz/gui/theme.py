@@ -68,14 +68,22 @@ DARK_WIDGETS = {
 def apply_to_application(theme: Theme) -> None:
     """Give the panels and menus the canvas's light or dark look, so the window reads as one.
 
-    Where the desktop already asked for dark, Qt's own palette follows it; forcing dark (a setting,
-    or a desktop that cannot say) needs a palette of our own on the Fusion style.
+    Where the desktop already shows the colours asked for, Qt's own palette follows it; anything else (the
+    View ▸ Dark Mode setting against the desktop) needs a palette of our own on the Fusion style, and
+    switching back to the desktop's colours gives Qt's palette back.
     """
     app = QApplication.instance()
-    if app is None or not theme.dark or system_prefers_dark():
+    if app is None or theme.dark == system_prefers_dark():
+        if app is not None and app.property("gradvizPalette"):  # switched back to what the desktop shows
+            app.setPalette(app.style().standardPalette())
+            app.setProperty("gradvizPalette", False)
         return
     app.setStyle("Fusion")
-    palette = QPalette()
-    for role, colour in DARK_WIDGETS.items():
-        palette.setColor(getattr(QPalette.ColorRole, role), QColor(colour))
+    if theme.dark:
+        palette = QPalette()
+        for role, colour in DARK_WIDGETS.items():
+            palette.setColor(getattr(QPalette.ColorRole, role), QColor(colour))
+    else:  # light asked for on a dark desktop
+        palette = app.style().standardPalette()
     app.setPalette(palette)
+    app.setProperty("gradvizPalette", True)

@@ -34,7 +34,7 @@ from gradviz.model.compile import compile_graph
 
 FORMAT = "gradviz-graph"
 
-VIEW_KEYS = ("zoom", "center", "step", "mode")
+VIEW_KEYS = ("zoom", "center", "step", "mode", "hint")
 
 
 @dataclass(frozen=True)

@@ -8,11 +8,12 @@ import numpy as np
 import pytest
 from PIL import Image
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
-from PySide6.QtGui import QAction, QDropEvent
+from PySide6.QtGui import QAction, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
     QAbstractSpinBox,
+    QApplication,
     QComboBox,
     QGraphicsView,
     QLineEdit,
@@ -291,3 +292,110 @@ def test_render_the_whole_pass_as_a_gif(tmp_path, qapp):
     assert main(["render", str(EXAMPLES / "linear_layer.json"), "--gif", str(out)]) == 0
     with Image.open(out) as gif:
         assert gif.format == "GIF" and gif.n_frames == 12  # one frame per step of the trace
+
+
+# ----- issue 11: the window's stability --------------------------------------------------------------------
+
+def _open_example(window, qtbot, name: str) -> None:
+    window.show()
+    qtbot.waitExposed(window)
+    window.open_path(EXAMPLES / f"{name}.json")
+    qtbot.wait(30)
+
+
+def test_a_plain_click_on_a_node_moves_nothing_and_records_nothing(window, qtbot):
+    _open_example(window, qtbot, "linear_layer")
+    node_id, item = next(iter(window.scene.nodes.items()))
+    before = item.pos()
+    point = window.view.mapFromScene(item.mapToScene(item.boundingRect().center().x(), 30.0))
+    qtbot.mouseClick(window.view.viewport(), Qt.MouseButton.LeftButton, pos=point)
+    qtbot.wait(30)
+    assert window.selected_ids() == [node_id]
+    assert item.pos() == before
+    assert window.undo_stack.count() == 0 and not window.isWindowModified()
+
+
+def test_fit_recovers_from_a_viewport_squeezed_to_nothing(window, qtbot):
+    _open_example(window, qtbot, "correlation_impulse")
+    window.view.setFixedHeight(2)  # a dock took all the height for a moment
+    qtbot.wait(30)
+    window.view.fit()
+    window.view.setMinimumHeight(0)
+    window.view.setMaximumHeight(16777215)
+    qtbot.wait(30)
+    qtbot.keyClick(window.view.viewport(), Qt.Key.Key_F)
+    zoom = window.view.transform().m11()
+    assert zoom > 0.05 and np.isfinite(zoom)
+    shown = window.view.mapFromScene(window.scene.itemsBoundingRect()).boundingRect()
+    assert window.view.viewport().rect().adjusted(-1, -1, 1, 1).contains(shown)
+
+
+def test_no_two_actions_share_a_key_and_both_redo_keys_redo(window, qtbot):
+    seen: dict[str, str] = {}
+    for action in window.findChildren(QAction):
+        for sequence in action.shortcuts():
+            key = sequence.toString()
+            assert key not in seen, f"{key} is both {seen[key]} and {action.objectName()}"
+            seen[key] = action.objectName()
+    _open_example(window, qtbot, "linear_layer")
+    window.select_all()
+    window.delete_selected()
+    for redo_key in ("Ctrl+Y", "Ctrl+Shift+Z"):
+        qtbot.keyClick(window.view.viewport(), Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+        assert window.document.nodes
+        sequence = QKeySequence(redo_key)[0]
+        qtbot.keyClick(window.view.viewport(), sequence.key(), sequence.keyboardModifiers())
+        assert not window.document.nodes, redo_key
+
+
+def test_the_shortcuts_help_lists_every_action_shortcut(window):
+    from gradviz.gui.help import key_text, shortcuts_html  # noqa: PLC0415
+
+    page = shortcuts_html(window)
+    for action in window.findChildren(QAction):
+        for sequence in action.shortcuts():
+            assert key_text(sequence) in page, action.objectName()
+    assert "→" in page and "End" in page and "Space" in page
+
+
+def test_resizing_in_reverse_vs_forward_mode_settles_at_every_width(window, qtbot):
+    """The fit-on-resize livelock: a grown scene rect, two canvases, width by width."""
+    from PySide6.QtCore import QRectF  # noqa: PLC0415
+
+    _open_example(window, qtbot, "mlp_cross_entropy")
+    window.timeline.mode.setCurrentIndex(2)
+    qtbot.wait(30)
+    window.view.fit()
+    window.scene.setSceneRect(QRectF(-1275.2, -322.1, 3456.2, 1794.8))
+    toggles = []
+    for width in range(1024, 1264, 3):
+        window.resize(width, 760)
+        states = set()
+        for _ in range(30):
+            QApplication.processEvents()
+            states.add((window.view.horizontalScrollBar().isVisible(), window.view.verticalScrollBar().isVisible()))
+        toggles.append(len(states))
+    assert max(toggles) <= 2
+
+
+def test_the_empty_graph_hint_goes_when_a_node_comes(window, qtbot):
+    window.show()
+    qtbot.waitExposed(window)
+    assert window.view._had_nodes is False
+    window.scene.add_op("input", QPointF(0, 0))
+    qtbot.wait(30)
+    assert window.view._had_nodes is True
+
+
+def test_each_example_opens_with_its_hint_which_is_one_undoable_saved_edit(window, qtbot, tmp_path):
+    for path in sorted(EXAMPLES.glob("*.json")):
+        window.open_path(path)
+        assert window.hint.text() == read(path).view["hint"] != ""
+    qtbot.mouseClick(window.hint, Qt.MouseButton.LeftButton)
+    window.hint.setText("Look at the seed.")
+    window.hint.editingFinished.emit()
+    assert window.isWindowModified() and window.undo_stack.count() == 1
+    window.save_to(tmp_path / "hinted.json")
+    assert read(tmp_path / "hinted.json").view["hint"] == "Look at the seed."
+    window.undo_stack.undo()
+    assert window.hint.text() == read(sorted(EXAMPLES.glob("*.json"))[-1]).view["hint"]

@@ -8,9 +8,9 @@ palette becomes an AddNodes.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, Signal
+from PySide6.QtCore import QPointF, Qt, Signal
 from PySide6.QtGui import QPen, QTransform, QUndoStack
-from PySide6.QtWidgets import QGraphicsScene, QGraphicsSceneDragDropEvent, QGraphicsSceneMouseEvent
+from PySide6.QtWidgets import QApplication, QGraphicsScene, QGraphicsSceneDragDropEvent, QGraphicsSceneMouseEvent
 
 from gradviz.engine.ops._common import show
 from gradviz.engine.registry import find_op
@@ -50,6 +50,16 @@ class GraphScene(QGraphicsScene):
 
     def close(self) -> None:
         self._unsubscribe()
+
+    def set_theme(self, theme: Theme) -> None:
+        """Repaint every item in ``theme`` (dark mode switched), keeping the selection and the step shown."""
+        selected = [item.node_id for item in self.selectedItems() if isinstance(item, NodeItem)]
+        self.theme = theme
+        self.setBackgroundBrush(theme.background)
+        self._rebuild()
+        for node_id in selected:
+            if node_id in self.nodes:
+                self.nodes[node_id].setSelected(True)
 
     # ----- following the document ------------------------------------------------------------------
 
@@ -230,10 +240,18 @@ class GraphScene(QGraphicsScene):
             self._finish_wire(self._port_under(event.scenePos()))
             return
         super().mouseReleaseEvent(event)
+        pressed, self._press_positions = self._press_positions, {}
+        pressed = {node_id: old for node_id, old in pressed.items() if node_id in self.nodes}
+        travelled = event.screenPos() - event.buttonDownScreenPos(Qt.MouseButton.LeftButton)
+        if travelled.manhattanLength() < QApplication.startDragDistance():
+            # a click, not a drag: the view may have scrolled under a still mouse (Qt replays the press as a
+            # move then), so put the nodes back where they were and record nothing
+            for node_id, old in pressed.items():
+                if self.nodes[node_id].pos() != old:
+                    self.nodes[node_id].setPos(old)
+            return
         moves = {node_id: ((old.x(), old.y()), (self.nodes[node_id].x(), self.nodes[node_id].y()))
-                 for node_id, old in self._press_positions.items()
-                 if node_id in self.nodes and self.nodes[node_id].pos() != old}
-        self._press_positions = {}
+                 for node_id, old in pressed.items() if self.nodes[node_id].pos() != old}
         if moves:
             self.undo_stack.push(MoveNodes(self.document, moves))
 

@@ -1,18 +1,57 @@
-"""The view: zoom (wheel, keys, pinch), pan (middle drag, space + drag), fit, and the quick-add gesture."""
+"""The view: zoom (wheel, keys, pinch), pan (middle drag, space + drag), fit, and the quick-add gesture.
+
+Fit is absolute (it sets the transform, never scales the current one), so a degenerate moment (a
+viewport squeezed to nothing, a bounding box that is not finite) can never leave the canvas at zoom 0.
+A fitted view hides its scroll bars: the graph is wholly in view, and a scroll bar appearing would
+shrink the viewport, refit, hide the bar, grow the viewport, refit... forever at some widths.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QKeyEvent, QMouseEvent, QNativeGestureEvent, QPainter, QResizeEvent, QWheelEvent
+import math
+from collections.abc import Callable
+
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import (
+    QKeyEvent,
+    QMouseEvent,
+    QNativeGestureEvent,
+    QPainter,
+    QResizeEvent,
+    QTransform,
+    QWheelEvent,
+)
 from PySide6.QtWidgets import QGraphicsView
 
 from gradviz.gui.canvas.scene import GraphScene
 
 MIN_ZOOM, MAX_ZOOM = 0.1, 4.0
 FIT_LIMIT = 1.5
+FIT_MARGIN = 40.0
+MIN_TEXT_PX = 10.0  # the smallest node text, on screen, at the zoom a graph opens at
+SMALLEST_NODE_POINTS = 9.5  # items.py draws op names and port names at 9.5 pt, the smallest node text
 EMPTY_HINT = ("An empty graph.\n\nDrag an op from the palette, double-click here or press Tab to add one;\n"
               "drag from an output port to an input port to connect them.\nFile ▸ Examples has the lecture notes.")
 GRID = 40
+
+# The keys the canvas itself answers to (besides the window's actions): one table, read by keyPressEvent
+# and by Help ▸ Shortcuts, so the help cannot drift from what the keys do.
+ViewKey = tuple[str, str, Callable[["GraphView"], None]]
+VIEW_KEYS: dict[Qt.Key, ViewKey] = {
+    Qt.Key.Key_Plus: ("+", "zoom in", lambda view: view.set_zoom(view.zoom() * 1.2)),
+    Qt.Key.Key_Equal: ("=", "zoom in", lambda view: view.set_zoom(view.zoom() * 1.2)),
+    Qt.Key.Key_Minus: ("−", "zoom out", lambda view: view.set_zoom(view.zoom() / 1.2)),
+    Qt.Key.Key_Tab: ("Tab", "quick add: type an op's name, Enter",
+                     lambda view: view.quick_add_requested.emit(view.mapToScene(view.viewport().rect().center()))),
+}
+VIEW_GESTURES = [
+    ("Space (tap)", "play or pause the steps"),
+    ("Space + drag, or middle drag", "pan"),
+    ("wheel, pinch", "zoom"),
+    ("double-click the canvas", "quick add"),
+    ("drag output port → input port", "connect (dropping on a used port replaces its wire)"),
+    ("drag from a connected input port", "pick up that wire; drop it on empty canvas to disconnect"),
+]
 
 
 class GraphView(QGraphicsView):
@@ -22,8 +61,8 @@ class GraphView(QGraphicsView):
     play_toggle_requested = Signal()
     zoom_changed = Signal(float)
 
-    def __init__(self, scene: GraphScene) -> None:
-        super().__init__(scene)
+    def __init__(self, scene: GraphScene | None) -> None:
+        super().__init__()
         self.setObjectName("canvas")
         self.setAccessibleName("Graph canvas")
         self.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
@@ -35,6 +74,20 @@ class GraphView(QGraphicsView):
         self._space_down = False
         self._panned_with_space = False
         self._fitted = False  # refit on resize until the user zooms or pans by hand
+        self._fitted_size = QSize()  # the viewport size of the last fit: refit only when it changes
+        self._fitting = False  # hiding the scroll bars resizes the viewport at once: not a reason to refit
+        self._had_nodes = False
+        if scene is not None:
+            self.setScene(scene)
+
+    def setScene(self, scene: GraphScene | None) -> None:
+        old = self.scene()
+        if old is not None:
+            old.changed.disconnect(self._hint_follows_nodes)
+        super().setScene(scene)
+        if scene is not None:
+            self._had_nodes = bool(scene.nodes)
+            scene.changed.connect(self._hint_follows_nodes)
 
     # ----- zoom ------------------------------------------------------------------------------------
 
@@ -42,10 +95,29 @@ class GraphView(QGraphicsView):
         return self.transform().m11()
 
     def set_zoom(self, factor: float) -> None:
-        self._fitted = False
+        self._set_fitted(False)
         factor = min(MAX_ZOOM, max(MIN_ZOOM, factor))
+        if not math.isfinite(self.zoom()) or self.zoom() <= 0:
+            self.resetTransform()
         self.scale(factor / self.zoom(), factor / self.zoom())
         self.zoom_changed.emit(factor)
+
+    def readable_zoom(self) -> float:
+        """The least zoom at which the smallest node text is MIN_TEXT_PX tall on this screen (its DPI)."""
+        pixels = SMALLEST_NODE_POINTS * self.viewport().logicalDpiY() / 72.0
+        return MIN_TEXT_PX / pixels
+
+    def _set_fitted(self, fitted: bool) -> None:
+        """A fitted view shows the whole graph and needs no scroll bars (see the module docstring); it
+        shows exactly the rectangle fit chose. Unfitted, the view scrolls over the scene's whole rect."""
+        if self._fitted and not fitted:
+            centre = self.mapToScene(self.viewport().rect().center())
+            self.setSceneRect(QRectF())
+            self.centerOn(centre)
+        self._fitted = fitted
+        policy = Qt.ScrollBarPolicy.ScrollBarAlwaysOff if fitted else Qt.ScrollBarPolicy.ScrollBarAsNeeded
+        self.setHorizontalScrollBarPolicy(policy)
+        self.setVerticalScrollBarPolicy(policy)
 
     def wheelEvent(self, event: QWheelEvent) -> None:
         self.set_zoom(self.zoom() * (1.0015 ** event.angleDelta().y()))
@@ -56,22 +128,53 @@ class GraphView(QGraphicsView):
             return True
         return super().event(event)
 
-    def fit(self) -> None:
-        """Everything in view, with a margin, enlarged up to 1.5× (small graphs read better from the back row)."""
-        bounds = self.scene().itemsBoundingRect()
-        if bounds.isEmpty():
-            self.resetTransform()
+    def fit(self, readable: bool = False) -> None:
+        """Everything in view, with a margin, enlarged up to 1.5× (small graphs read better from the back row).
+
+        ``readable`` (how a graph opens): never below the zoom at which node text is legible; a graph too
+        big for that is shown at that zoom, centred on the cost, and F fits it whole.
+        """
+        if self._fitting:
             return
-        self.fitInView(bounds.adjusted(-40, -40, 40, 40), Qt.AspectRatioMode.KeepAspectRatio)
-        if self.zoom() > FIT_LIMIT:
-            self.set_zoom(FIT_LIMIT)
-            self.centerOn(bounds.center())
-        self._fitted = True
-        self.zoom_changed.emit(self.zoom())
+        self._fitting = True
+        try:
+            self._fit(readable)
+        finally:
+            self._fitting = False
+
+    def _fit(self, readable: bool) -> None:
+        if self.scene() is None:
+            return  # the comparing side's view between comparisons
+        bounds = self.scene().itemsBoundingRect()
+        if bounds.isEmpty() or not all(map(math.isfinite, bounds.getRect())):
+            self.resetTransform()
+            self._set_fitted(False)
+            return
+        self._set_fitted(True)  # scroll bars off first: the viewport fitted into is the one that stays
+        viewport = self.viewport().size()
+        self._fitted_size = viewport
+        if viewport.width() < 8 or viewport.height() < 8:
+            return  # squeezed to nothing for a moment: fit again when it has a size (resizeEvent)
+        framed = bounds.adjusted(-FIT_MARGIN, -FIT_MARGIN, FIT_MARGIN, FIT_MARGIN)
+        zoom = min(viewport.width() / framed.width(), viewport.height() / framed.height(), FIT_LIMIT)
+        centre = bounds.center()
+        if readable and zoom < self.readable_zoom():
+            zoom = self.readable_zoom()
+            self._set_fitted(False)  # the graph does not fit: scroll bars, and no refitting on resize
+            cost = self.scene().nodes.get(self.scene().document.output or "")
+            centre = cost.sceneBoundingRect().center() if cost is not None else centre
+        if self._fitted:  # the scene may have grown elsewhere (QGraphicsScene never shrinks its rect): the
+            # view shows exactly the viewport's worth around the graph, so the graph is centred whatever the rest
+            visible = QRectF(0, 0, viewport.width() / zoom, viewport.height() / zoom)
+            visible.moveCenter(centre)
+            self.setSceneRect(visible)
+        self.setTransform(QTransform.fromScale(zoom, zoom))
+        self.centerOn(centre)
+        self.zoom_changed.emit(zoom)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        if self._fitted:
+        if self._fitted and self.viewport().size() != self._fitted_size:
             self.fit()
 
     # ----- pan and keys -----------------------------------------------------------------------------
@@ -81,14 +184,8 @@ class GraphView(QGraphicsView):
         if key == Qt.Key.Key_Space and not event.isAutoRepeat():
             self._space_down, self._panned_with_space = True, False
             self.viewport().setCursor(Qt.CursorShape.OpenHandCursor)
-        elif key in (Qt.Key.Key_Plus, Qt.Key.Key_Equal):
-            self.set_zoom(self.zoom() * 1.2)
-        elif key == Qt.Key.Key_Minus:
-            self.set_zoom(self.zoom() / 1.2)
-        elif key == Qt.Key.Key_F and not event.modifiers():
-            self.fit()
-        elif key == Qt.Key.Key_Tab:
-            self.quick_add_requested.emit(self.mapToScene(self.viewport().rect().center()))
+        elif key in VIEW_KEYS and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
+            VIEW_KEYS[key][2](self)
         else:
             super().keyPressEvent(event)
 
@@ -107,7 +204,7 @@ class GraphView(QGraphicsView):
         if event.button() == Qt.MouseButton.MiddleButton or (self._space_down and event.button() ==
                                                               Qt.MouseButton.LeftButton):
             self._pan_from = event.position()
-            self._fitted = False
+            self._set_fitted(False)
             self._panned_with_space = self._space_down
             self.viewport().setCursor(Qt.CursorShape.ClosedHandCursor)
             return
@@ -136,8 +233,16 @@ class GraphView(QGraphicsView):
             return
         super().mouseDoubleClickEvent(event)
 
+    def _hint_follows_nodes(self) -> None:
+        """The empty-graph hint is drawn over the whole viewport: repaint it all when it comes or goes
+        (the smart update would only repaint around the new node and leave the rest of the hint)."""
+        has_nodes = self.scene() is not None and bool(self.scene().nodes)
+        if has_nodes != self._had_nodes:
+            self._had_nodes = has_nodes
+            self.viewport().update()
+
     def drawForeground(self, painter: QPainter, rect: QRectF) -> None:
-        if self.scene().nodes:
+        if self.scene() is None or self.scene().nodes:
             return
         painter.save()
         painter.resetTransform()  # the hint sits in the middle of the window, whatever the zoom

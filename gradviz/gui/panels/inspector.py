@@ -100,6 +100,7 @@ class Inspector(QWidget):
         self.node_id = node_id
         if self._content is not None:
             self._layout.removeWidget(self._content)
+            self._content.hide()  # hidden by hand: Qt would still show a child it was about to show, as a window
             self._content.setParent(None)  # off screen now, not at the next event loop
             self._content.deleteLater()
         self._content = QWidget()

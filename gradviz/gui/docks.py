@@ -1,0 +1,65 @@
+"""How the window's panels are placed and sized, so that no panel can push the window off the screen.
+
+Every dock holds its panel inside a scroll area: a panel that grows (an inspector showing three
+heatmaps, a long formula) then scrolls inside its dock instead of raising the window's minimum size,
+which Qt would meet by growing the window past the bottom of the screen. Sizes are in device-independent
+pixels scaled by the screen's DPI, and bounded by the screen the window is on.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QRect, QSize
+from PySide6.QtWidgets import QFrame, QScrollArea, QWidget
+
+SIDE_SHARE = 0.18  # the side column's share of the window width, within SIDE_LIMITS
+SIDE_LIMITS = (240, 360)  # at 96 dpi
+STEPS_HEIGHT = 112  # the Steps dock's content at 96 dpi: the controls, the sentence and the formula
+CONV_SHARE = 0.3  # the kernel-flip view takes at most this share of the window height
+PREFERRED = QSize(1600, 1000)  # the window on a screen with room to spare, at 96 dpi
+
+
+def dpi_scale(widget: QWidget) -> float:
+    """Device-independent pixels per pixel at 96 dpi, for the screen ``widget`` is on."""
+    return max(1.0, widget.logicalDpiX() / 96.0)
+
+
+def scrolled(panel: QWidget) -> QScrollArea:
+    """``panel`` in a frameless scroll area that gives it all the room there is and scrolls the rest."""
+    area = QScrollArea()
+    area.setObjectName(f"{panel.objectName()}Scroll")
+    area.setAccessibleName(f"{panel.accessibleName()} (scrolls)")
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setWidget(panel)
+    return area
+
+
+def window_size(available: QRect, scale: float) -> QSize:
+    """The size a new window opens at: the preferred size, or the screen's available room if less."""
+    return QSize(min(int(PREFERRED.width() * scale), available.width()),
+                 min(int(PREFERRED.height() * scale), available.height()))
+
+
+def side_width(window_width: int, scale: float) -> int:
+    low, high = (int(limit * scale) for limit in SIDE_LIMITS)
+    return max(low, min(high, int(window_width * SIDE_SHARE)))
+
+
+def conv_height(window_height: int, scale: float, wanted: int) -> int:
+    """The kernel-flip view's height: what it wants, but never most of the window."""
+    return max(int(120 * scale), min(wanted, int(window_height * CONV_SHARE)))
+
+
+def clamp_to(geometry: QRect, frame: QRect, available: QRect) -> QRect | None:
+    """A geometry whose frame fits ``available`` (None if ``frame`` already fits)."""
+    if available.contains(frame) or available.isEmpty():
+        return None
+    extra_w, extra_h = frame.width() - geometry.width(), frame.height() - geometry.height()
+    size = QSize(min(geometry.width(), available.width() - extra_w),
+                 min(geometry.height(), available.height() - extra_h))
+    left = max(available.left(), min(frame.left(), available.right() - size.width() - extra_w + 1))
+    top = max(available.top(), min(frame.top(), available.bottom() - size.height() - extra_h + 1))
+    return QRect(left + (geometry.left() - frame.left()), top + (geometry.top() - frame.top()), size.width(),
+                 size.height())
+
+

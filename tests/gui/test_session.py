@@ -1,0 +1,34 @@
+"""A whole session in the real window at two screen sizes (offscreen, screen size fixed): see session_run.py.
+
+Each size runs in its own process, because the offscreen screen's size is fixed when Qt starts.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.parametrize("width,height", [(1280, 720), (1920, 1080)])
+def test_a_session_keeps_the_window_on_screen_legible_and_quiet(tmp_path, width, height):
+    screen = tmp_path / "screen.json"
+    screen.write_text(json.dumps({"synchronousWindowSystemEvents": False, "windowFrameMargins": False,
+                                  "screens": [{"name": "s", "x": 0, "y": 0, "width": width, "height": height,
+                                               "logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1}]}))
+    env = dict(os.environ, QT_QPA_PLATFORM=f"offscreen:configfile={screen}", HOME=str(tmp_path),
+               XDG_CONFIG_HOME=str(tmp_path))
+    done = subprocess.run([sys.executable, "-m", "tests.gui.session_run"], cwd=ROOT, env=env, check=False,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result["problems"] == []
+    assert result["actions"] > 300  # the session really ran: every example, node, step and mode
+    assert result["canvas_share"] >= 0.6  # the canvas is the largest thing in the window
+    assert min(result["text_px"].values()) >= 10 - 1e-6  # node text legible at the zoom each example opens at
