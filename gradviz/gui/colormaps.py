@@ -73,3 +73,22 @@ def heatmap(array: np.ndarray, diverging: bool) -> QImage:
     pixels = np.ascontiguousarray(rgba(grid, diverging, limits(grid, diverging)))
     image = QImage(pixels.data, grid.shape[1], grid.shape[0], 4 * grid.shape[1], QImage.Format.Format_RGBA8888)
     return image.copy()  # own the pixels: the numpy buffer goes away
+
+
+def readable_on(colours: np.ndarray) -> np.ndarray:
+    """For cells of ``colours`` (… × 3 or 4 bytes), True where black text reads better than white: the
+    cell's luma (Rec. 601 weights) is above the middle."""
+    rgb = np.asarray(colours, dtype=float)[..., :3]
+    return rgb @ np.array([0.299, 0.587, 0.114]) > 140
+
+
+def cell_text(number: float) -> str:
+    """A number short enough for a small cell: three significant digits, no '+' or leading zeros in
+    the exponent (1.5e-05 → 1.5e-5), −0 shown as 0."""
+    if not np.isfinite(number):
+        return str(number)
+    text = f"{number + 0.0:.3g}"
+    if "e" in text:
+        mantissa, exponent = text.split("e")
+        text = f"{mantissa}e{int(exponent)}"
+    return text.replace("-", "−")
