@@ -82,12 +82,12 @@ def readable_on(colours: np.ndarray) -> np.ndarray:
     return rgb @ np.array([0.299, 0.587, 0.114]) > 140
 
 
-def cell_text(number: float) -> str:
-    """A number short enough for a small cell: three significant digits, no '+' or leading zeros in
-    the exponent (1.5e-05 → 1.5e-5), −0 shown as 0."""
+def cell_text(number: float, digits: int = 3) -> str:
+    """A number short enough for a small cell: ``digits`` significant digits, no '+' or leading zeros
+    in the exponent (1.5e-05 → 1.5e−5), −0 shown as 0."""
     if not np.isfinite(number):
         return str(number)
-    text = f"{number + 0.0:.3g}"
+    text = f"{number + 0.0:.{digits}g}"
     if "e" in text:
         mantissa, exponent = text.split("e")
         text = f"{mantissa}e{int(exponent)}"

@@ -42,6 +42,7 @@ BADGE = 66.0
 MESSAGE_LINES = 3
 NUMBERS_UP_TO = 16  # arrays this small show their numbers when the cells are large enough on screen
 NUMBER_CELL_PX = 14
+NUMBER_FONT_PX = (10, 13)  # on screen: numbers smaller than 10 px are not drawn; 13 px at zoom 1 is enough
 SINGLE_LINE = Qt.TextFlag.TextSingleLine  # a newline in a name is drawn as a space, not a second line
 
 
@@ -90,22 +91,24 @@ def _font(points: float, bold: bool = False) -> QFont:
 @dataclass(frozen=True)
 class Badge:
     """One array of the badge row, prepared once per step: its heatmap (one pixel per element), and for
-    a small array each cell's number and whether black ink reads on its colour."""
+    a small array each cell's number (with three, then two significant digits, the first that fits) and
+    whether black ink reads on its colour."""
 
     array: np.ndarray
     image: QImage
-    numbers: tuple[str, ...] | None
+    numbers: tuple[tuple[str, ...], ...]
     dark_ink: np.ndarray | None
 
     @classmethod
     def of(cls, array: np.ndarray, diverging: bool) -> Badge:
         image = heatmap(array, diverging)
         if np.size(array) > NUMBERS_UP_TO:
-            return cls(array, image, None, None)
+            return cls(array, image, (), None)
         grid = as_grid(array)
         pixels = np.array([[image.pixelColor(column, row).getRgb()[:3] for column in range(grid.shape[1])]
                            for row in range(grid.shape[0])], dtype=np.uint8)
-        return cls(array, image, tuple(cell_text(number) for number in grid.ravel()), readable_on(pixels))
+        numbers = tuple(tuple(cell_text(number, digits) for number in grid.ravel()) for digits in (3, 2))
+        return cls(array, image, numbers, readable_on(pixels))
 
 
 def draw_barred(painter: QPainter, rect: QRectF, text: str, flags: Qt.AlignmentFlag) -> None:
@@ -140,6 +143,8 @@ class NodeItem(QGraphicsItem):
         self.look = EMPTY
         self._badges: tuple[Badge | None, Badge | None] = (None, None)  # the value's and the bar's
         self._tooltip = ""
+        self._scale = 1.0  # the view's scale at the last paint
+        self._number_fonts: dict[tuple[int, float], tuple[int, tuple[str, ...]] | None] = {}
         self.setFlags(QGraphicsItem.GraphicsItemFlag.ItemIsMovable | QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
                       | QGraphicsItem.GraphicsItemFlag.ItemSendsGeometryChanges)
         self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
@@ -158,6 +163,7 @@ class NodeItem(QGraphicsItem):
             self._badges = tuple(None if array is None or np.size(array) <= 1 else Badge.of(array, diverging)
                                  for array, diverging in ((look.value, False), (look.bar, True)))
         self.look = look
+        self._number_fonts.clear()
         where = f"{look.op_name} {look.name}"
         self._tooltip = rich_tooltip(plain(f"{where}: {look.error}" if look.error else f"{where}  {look.shape_text}"))
         self.setToolTip(self._tooltip)
@@ -262,10 +268,10 @@ class NodeItem(QGraphicsItem):
         top = self.ports_bottom()
         return QRectF(column * half + 8, top + 4 + 15, half - 16, BADGE - 8 - 15)
 
-    def _grid_rect(self, column: int, numbers: bool) -> QRectF:
-        """The array's rectangle in a badge: the whole body for numbers, square cells for a heatmap."""
+    def _array_rect(self, column: int) -> QRectF:
+        """Where badge ``column``'s array is drawn: the whole body for numbers, square cells for a heatmap."""
         body, badge = self._badge_body(column), self._badges[column]
-        if numbers:
+        if self._number_font(column, self._scale) is not None:
             return body
         image = badge.image
         cell = min(body.width() / image.width(), body.height() / image.height())
@@ -273,14 +279,34 @@ class NodeItem(QGraphicsItem):
         target.moveCenter(body.center())
         return target
 
-    def _shows_numbers(self, column: int, scale: float) -> bool:
-        """A small array shows its numbers when every cell is at least NUMBER_CELL_PX on screen."""
+    def _number_font(self, column: int, scale: float) -> tuple[int, tuple[str, ...]] | None:
+        """The font size (screen pixels) and texts of badge ``column``'s numbers at view ``scale``, or None
+        when it draws a heatmap: too many elements, cells under NUMBER_CELL_PX, or numbers that would
+        need a font under NUMBER_FONT_PX[0] to fit their cells. Cached per look and scale."""
+        key = (column, round(scale, 3))
+        if key not in self._number_fonts:
+            self._number_fonts[key] = self._fit_numbers(column, scale)
+        return self._number_fonts[key]
+
+    def _fit_numbers(self, column: int, scale: float) -> tuple[int, tuple[str, ...]] | None:
         badge = self._badges[column]
-        if badge is None or badge.numbers is None:
-            return False
+        if badge is None or not badge.numbers:
+            return None
         body = self._badge_body(column)
-        rows, columns = badge.image.height(), badge.image.width()
-        return min(body.width() / columns, body.height() / rows) * scale >= NUMBER_CELL_PX
+        width = body.width() / badge.image.width() * scale
+        height = body.height() / badge.image.height() * scale
+        if min(width, height) < NUMBER_CELL_PX:
+            return None
+        smallest, largest = NUMBER_FONT_PX
+        fitted = []
+        for texts in badge.numbers:  # three significant digits, then two
+            size = min(height * 0.62, largest * scale)
+            font = _font(7.0)
+            font.setPixelSize(max(1, round(size)))
+            widest = max(QFontMetricsF(font).horizontalAdvance(text) for text in texts)
+            fitted.append((min(size, size * (width - 4) / widest) if widest else size, texts))
+        size, texts = fitted[0] if fitted[0][0] >= 0.85 * fitted[1][0] else fitted[1]  # a larger font wins
+        return (round(size), texts) if size >= smallest else None
 
     def _draw_caption(self, painter: QPainter, column: int) -> None:
         body = self._badge_body(column)
@@ -300,7 +326,7 @@ class NodeItem(QGraphicsItem):
         top = self.ports_bottom()
         painter.setPen(QPen(self.theme.node_border, 0.8))
         painter.drawLine(QPointF(0, top), QPointF(WIDTH, top))
-        scale = painter.worldTransform().m11()
+        scale = self._scale = painter.worldTransform().m11()  # hovering reads what was drawn last
         for column, array in enumerate((self.look.value, self.look.bar)):
             self._draw_caption(painter, column)
             body = self._badge_body(column)
@@ -311,36 +337,39 @@ class NodeItem(QGraphicsItem):
                 painter.setPen(self.theme.text)
                 painter.setFont(_font(11, bold=True))
                 painter.drawText(body, Qt.AlignmentFlag.AlignCenter, cell_text(float(np.ravel(array)[0])))
-            elif self._shows_numbers(column, scale):
-                self._draw_numbers(painter, column)
+            elif self._number_font(column, scale) is not None:
+                self._draw_numbers(painter, column, scale)
             else:
-                target = self._grid_rect(column, numbers=False)
+                target = self._array_rect(column)
                 painter.drawImage(target, self._badges[column].image)
                 painter.setPen(QPen(self.theme.node_border, 0.6))
                 painter.setBrush(Qt.BrushStyle.NoBrush)
                 painter.drawRect(target)
 
-    def _draw_numbers(self, painter: QPainter, column: int) -> None:
-        """Each cell tinted by the colour map with its number in black or white, whichever reads."""
+    def _draw_numbers(self, painter: QPainter, column: int, scale: float) -> None:
+        """Each cell tinted by the colour map with its number in black or white, whichever reads; the text
+        is laid out in screen pixels so its size is what the student sees."""
         badge = self._badges[column]
-        target = self._grid_rect(column, numbers=True)
+        pixels, texts = self._number_font(column, scale)
+        target = self._badge_body(column)
         painter.drawImage(target, badge.image)  # one pixel per cell, scaled: the tints
-        rows, columns = badge.image.height(), badge.image.width()
-        width, height = target.width() / columns, target.height() / rows
-        size = min(height * 0.55, 11.0)
-        font = _font(7.0)
-        font.setPixelSize(max(6, round(size)))
-        painter.setFont(font)
-        metrics = QFontMetricsF(font)
-        for index, text in enumerate(badge.numbers):
-            row, col = divmod(index, columns)
-            cell = QRectF(target.left() + col * width, target.top() + row * height, width, height)
-            painter.setPen(QColor("black") if badge.dark_ink[row, col] else QColor("white"))
-            shown = metrics.elidedText(text, Qt.TextElideMode.ElideRight, width - 2)
-            painter.drawText(cell, Qt.AlignmentFlag.AlignCenter | SINGLE_LINE, shown)
         painter.setPen(QPen(self.theme.node_border, 0.6))
         painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.drawRect(target)
+        rows, columns = badge.image.height(), badge.image.width()
+        width, height = target.width() / columns * scale, target.height() / rows * scale
+        font = _font(7.0)
+        font.setPixelSize(pixels)
+        painter.save()
+        painter.scale(1 / scale, 1 / scale)
+        painter.setFont(font)
+        left, top = target.left() * scale, target.top() * scale
+        for index, text in enumerate(texts):
+            row, col = divmod(index, columns)
+            painter.setPen(QColor("black") if badge.dark_ink[row, col] else QColor("white"))
+            painter.drawText(QRectF(left + col * width, top + row * height, width, height),
+                             Qt.AlignmentFlag.AlignCenter | SINGLE_LINE, text)
+        painter.restore()
 
     def element_at(self, point: QPointF) -> str | None:
         """'x̄[1, 0] = 0.25' for the heatmap element under ``point`` (item coordinates), else None."""
@@ -349,7 +378,7 @@ class NodeItem(QGraphicsItem):
         for column, badge in enumerate(self._badges):
             if badge is None:
                 continue
-            rect = self._grid_rect(column, numbers=False)
+            rect = self._array_rect(column)
             if not rect.contains(point):
                 continue
             grid = as_grid(badge.array)
