@@ -16,9 +16,9 @@ OVERLINE = '<span style="text-decoration: overline">{}</span>'
 
 
 def _clusters(text: str) -> list[str]:
-    """``text`` cut before every character that is not a combining mark: a base letter and its marks."""
+    """``text`` (NFC) cut before every character that is not a combining mark: a letter and its marks."""
     clusters: list[str] = []
-    for char in unicodedata.normalize("NFD", text):
+    for char in unicodedata.normalize("NFC", text):
         if clusters and unicodedata.combining(char):
             clusters[-1] += char
         else:
@@ -27,17 +27,18 @@ def _clusters(text: str) -> list[str]:
 
 
 def rich(text: str) -> str:
-    """``text`` as escaped rich text, each run of barred characters under one overline."""
+    """``text`` as escaped rich text, each run of barred characters under one overline (a letter that
+    carries a macron of its own, such as Ē in a label, is drawn the same way: a line over the letter)."""
     out, run = [], []
     for cluster in _clusters(text):
-        barred = any(mark in cluster[1:] for mark in BAR_MARKS)
-        if barred:
-            run.append(unicodedata.normalize("NFC", "".join(c for c in cluster if c not in BAR_MARKS)))
+        marks = unicodedata.normalize("NFD", cluster)
+        if any(mark in marks[1:] for mark in BAR_MARKS):
+            run.append(unicodedata.normalize("NFC", "".join(c for c in marks if c not in BAR_MARKS)))
             continue
         if run:
             out.append(OVERLINE.format(html.escape("".join(run))))
             run = []
-        out.append(html.escape(unicodedata.normalize("NFC", cluster)))
+        out.append(html.escape(cluster))
     if run:
         out.append(OVERLINE.format(html.escape("".join(run))))
     return "".join(out).replace("\n", "<br>")
