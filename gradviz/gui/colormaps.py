@@ -76,10 +76,11 @@ def heatmap(array: np.ndarray, diverging: bool) -> QImage:
 
 
 def readable_on(colours: np.ndarray) -> np.ndarray:
-    """For cells of ``colours`` (… × 3 or 4 bytes), True where black text reads better than white: the
-    cell's luma (Rec. 601 weights) is above the middle."""
-    rgb = np.asarray(colours, dtype=float)[..., :3]
-    return rgb @ np.array([0.299, 0.587, 0.114]) > 140
+    """For cells of ``colours`` (… × 3 or 4 bytes), True where black text contrasts more than white:
+    the WCAG 2 relative luminance is above 0.179, where both contrast ratios are equal (about 4.6:1)."""
+    channels = np.asarray(colours, dtype=float)[..., :3] / 255.0
+    linear = np.where(channels <= 0.03928, channels / 12.92, ((channels + 0.055) / 1.055) ** 2.4)
+    return linear @ np.array([0.2126, 0.7152, 0.0722]) > 0.179
 
 
 def cell_text(number: float, digits: int = 3) -> str:

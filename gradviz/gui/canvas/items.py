@@ -300,7 +300,7 @@ class NodeItem(QGraphicsItem):
         smallest, largest = NUMBER_FONT_PX
         fitted = []
         for texts in badge.numbers:  # three significant digits, then two
-            size = min(height * 0.62, largest * scale)
+            size = min(height * 0.72, max(largest * scale, smallest))  # 14 px cells: 10 px numbers
             font = _font(7.0)
             font.setPixelSize(max(1, round(size)))
             widest = max(QFontMetricsF(font).horizontalAdvance(text) for text in texts)
