@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from gradviz.engine.formula import render_shapes
+from gradviz.engine.formula import render_shapes, render_unicode
 from gradviz.engine.ops._common import show
 from gradviz.engine.trace import Step, Trace
 
@@ -58,11 +58,17 @@ def _accumulate(trace: Trace, step: Step) -> str:
     return f"{step.node.name}'s bar adds contribution {step.count}, from {source}"
 
 
+def _dotted(name: str) -> str:
+    """The tangent's symbol, as the formulas write it (ẋ, never dx)."""
+    return render_unicode("{x:dot}", {"x": name})
+
+
 def _tangent(trace: Trace, step: Step) -> str:
     if step.node.op.is_source:
-        return (f"forward-mode pass {step.pass_index + 1}: the tangent of {step.node.name} is 1 at element "
-                f"{list(step.element)} and 0 elsewhere")
-    return f"the tangent flows forward into {step.node.name} through {step.node.op.name}"
+        return (f"forward-mode pass {step.pass_index + 1}: the tangent {_dotted(step.node.name)} of {step.node.name} "
+                f"is 1 at element {list(step.element)} and 0 elsewhere")
+    return (f"the tangent flows forward into {step.node.name} through {step.node.op.name}, giving "
+            f"{_dotted(step.node.name)}")
 
 
 SENTENCES = {"forward": _forward, "seed": _seed, "backward": _backward, "accumulate": _accumulate,

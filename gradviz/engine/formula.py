@@ -75,33 +75,76 @@ def _is_simple(name: str) -> bool:
     return all(char.isalnum() or char == "_" for char in name)
 
 
+def _letter_and_index(name: str) -> bool:
+    """x1, W₂, α3: one letter and a numeric index, written x₁; a dot goes on the letter, not the index."""
+    return len(name) > 1 and name[0].isalpha() and all(char.isdecimal() or char in "₀₁₂₃₄₅₆₇₈₉" for char in name[1:])
+
+
 def _unicode_name(name: str, decoration: str) -> str:
+    """The name as terminal text: a macron over one letter (W̄), an overline under every character of a
+    longer name so the line joins over all of it (c̅o̅n̅v̅), a dot over the letter (ẋ, ẋ1, cȯnv)."""
+    name = unicodedata.normalize("NFC", name)
     if not _is_simple(name):
-        return f"({name})" + {"": "", "bar": COMBINING_MACRON, "dot": COMBINING_DOT}[decoration]
-    if decoration == "":
-        return name
+        name = f"({name})"
+    if decoration == "bar":
+        return name + COMBINING_MACRON if len(name) == 1 else "".join(char + COMBINING_OVERLINE for char in name)
     if decoration == "dot":
-        return name + COMBINING_DOT if len(name) == 1 else f"d{name}"
-    if len(name) == 1:
-        return name + COMBINING_MACRON
-    return "".join(char + COMBINING_OVERLINE for char in name)
+        # NOTE: Unicode cannot centre one dot over a word; it goes on the middle letter (or the letter of x1)
+        # and over the closing bracket of a bracketed one: (a b)̇
+        if name.startswith("(") or len(name) == 1:
+            return name + COMBINING_DOT
+        middle = 0 if _letter_and_index(name) else (len(name) - 1) // 2
+        return name[:middle + 1] + COMBINING_DOT + name[middle + 1:]
+    return name
+
+
+# Characters mathtext reads as commands or groups, written so that they print as themselves.
+_LATEX_ESCAPES = {
+    "\\": r"{\backslash}", "{": r"{\{}", "}": r"{\}}", "$": r"{\$}", "#": r"{\#}", "%": r"{\%}", "_": r"{\_}",
+    "^": r"{\textasciicircum}", "~": r"{\textasciitilde}", "&": r"\text{&}", '"': r'\text{"}', "`": r"\text{`}",
+    " ": r"\ ",
+}
+# Greek letters with a TeX name (α → \\alpha); ο and capitals such as Α look like Latin letters and have none.
+_GREEK_NAMES = ("alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa", "lambda", "mu",
+                "nu", "xi", None, "pi", "rho", "varsigma", "sigma", "tau", "upsilon", "phi", "chi", "psi", "omega")
+_GREEK = {chr(0x3B1 + offset): "\\" + tex for offset, tex in enumerate(_GREEK_NAMES) if tex}
+_GREEK |= {char: "\\" + tex for char, tex in zip("ΓΔΘΛΞΠΣΥΦΨΩ", ("Gamma", "Delta", "Theta", "Lambda", "Xi", "Pi",
+                                                                  "Sigma", "Upsilon", "Phi", "Psi", "Omega"))}
+
+
+def _latex_text(name: str) -> str:
+    """A user's name as mathtext that prints it literally: specials escaped, Greek as TeX letters, the
+    superscripts and subscripts of ``LATEX_SYMBOLS`` raised and lowered, anything else as itself (the
+    window falls back to plain text when its fonts lack a character)."""
+    out = []
+    for char in name:
+        if char in _LATEX_ESCAPES:
+            out.append(_LATEX_ESCAPES[char])
+        elif char in _GREEK:
+            out.append(_GREEK[char] + " ")
+        elif char in LATEX_SYMBOLS and LATEX_SYMBOLS[char] and char != "|":
+            out.append("{" + LATEX_SYMBOLS[char] + "}")
+        else:
+            out.append(char)
+    return "".join(out)
 
 
 def _latex_name(name: str, decoration: str) -> str:
+    name = unicodedata.normalize("NFC", name)
+    index = ""
     if len(name) == 1:
-        body = name
-    elif name[1:].isascii() and name[1:].isdigit() and name[0].isalpha():
-        body = f"{name[0]}_{{{name[1:]}}}"  # i1 → i₁, as the notes write it
-    elif _is_simple(name) and name.isascii():
-        body = r"\mathrm{" + name.replace("_", r"\_") + "}"
+        body = _latex_text(name)
+    elif _letter_and_index(name):  # i1 → i₁, as the notes write it
+        body, index = _latex_text(name[0]), "_{" + "".join(str(unicodedata.digit(char)) for char in name[1:]) + "}"
     else:
-        body = _latex_literal(name)
+        body = r"\mathrm{" + _latex_text(name) + "}"
+    if decoration == "dot":
+        return rf"\dot{{{body}}}{index}"  # the dot over the letter, not over its index
+    body += index
     if not _is_simple(name) and decoration == "":
         return rf"\left({body}\right)"
     if decoration == "bar":
         return rf"\bar{{{body}}}" if len(name) == 1 else rf"\overline{{{body}}}"
-    if decoration == "dot":
-        return rf"\dot{{{body}}}"
     return body
 
 

@@ -73,3 +73,23 @@ def heatmap(array: np.ndarray, diverging: bool) -> QImage:
     pixels = np.ascontiguousarray(rgba(grid, diverging, limits(grid, diverging)))
     image = QImage(pixels.data, grid.shape[1], grid.shape[0], 4 * grid.shape[1], QImage.Format.Format_RGBA8888)
     return image.copy()  # own the pixels: the numpy buffer goes away
+
+
+def readable_on(colours: np.ndarray) -> np.ndarray:
+    """For cells of ``colours`` (… × 3 or 4 bytes), True where black text contrasts more than white:
+    the WCAG 2 relative luminance is above 0.179, where both contrast ratios are equal (about 4.6:1)."""
+    channels = np.asarray(colours, dtype=float)[..., :3] / 255.0
+    linear = np.where(channels <= 0.03928, channels / 12.92, ((channels + 0.055) / 1.055) ** 2.4)
+    return linear @ np.array([0.2126, 0.7152, 0.0722]) > 0.179
+
+
+def cell_text(number: float, digits: int = 3) -> str:
+    """A number short enough for a small cell: ``digits`` significant digits, no '+' or leading zeros
+    in the exponent (1.5e-05 → 1.5e−5), −0 shown as 0."""
+    if not np.isfinite(number):
+        return str(number)
+    text = f"{number + 0.0:.{digits}g}"
+    if "e" in text:
+        mantissa, exponent = text.split("e")
+        text = f"{mantissa}e{int(exponent)}"
+    return text.replace("-", "−")

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QFileDialog, QLabel, QTableWidget
 
 from gradviz.engine.program import NodeSpec
 from gradviz.engine.tracer import run
+from gradviz.gui.notation import OVERLINE
 from gradviz.gui.snapshot import build_scene
 from gradviz.io.graph_file import GraphFile, read, save
 from gradviz.io.paths import EXAMPLES
@@ -40,9 +41,10 @@ def test_the_current_step_is_marked_on_its_nodes_and_wire(window, qtbot):
     assert window.scene.nodes["a"].look.highlight == "backward"
     assert window.scene.nodes["L"].look.highlight is None
     assert window.scene.edges[("a", 0)].pen().widthF() > window.scene.edges[("a", 1)].pen().widthF()
-    assert "W̄ += ā xᵀ" in window.timeline.words.text()
+    rule = f"{OVERLINE.format('W')} += {OVERLINE.format('a')} xᵀ"  # W̄ += ā xᵀ, each bar a line over the name
+    assert rule in window.timeline.words.text()
     assert "(3×2) += (3×1) (2×1)ᵀ" in window.formula_panel.details.text()
-    assert window.formula_panel.formula.text() == "W̄ += ā xᵀ"  # at once, in Unicode
+    assert window.formula_panel.formula.text() == rule  # at once, as text
     qtbot.waitUntil(lambda: not window.formula_panel.formula.pixmap().isNull(), timeout=3000)  # then typeset
 
 

@@ -4,6 +4,12 @@ Items only draw what the scene gives them and report where their ports are; they
 document. A node is a box: a header coloured by category with the op's name, the node's name in large
 type with its output shape beside it, one row per named input port on the left, the output port on
 the right. A node that cannot compute gets a red border and its reason underneath.
+
+While stepping, a badge row shows the node's value and its bar (or tangent). A small array (at most
+``NUMBERS_UP_TO`` elements) whose cells are at least ``NUMBER_CELL_PX`` on screen is a grid of its
+numbers tinted by the colour map; a larger one is a heatmap whose tooltip reads the element under the
+mouse. A bar is drawn as a line over the whole name. Names are user text: drawn as plain text, never
+markup.
 """
 
 from __future__ import annotations
@@ -12,17 +18,19 @@ from dataclasses import dataclass
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QImage, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import (
     QGraphicsItem,
     QGraphicsPathItem,
+    QGraphicsSceneHoverEvent,
     QGraphicsSimpleTextItem,
     QStyleOptionGraphicsItem,
     QWidget,
 )
 
 from gradviz.engine.formula import render_unicode
-from gradviz.gui.colormaps import heatmap
+from gradviz.gui.colormaps import as_grid, cell_text, heatmap, readable_on
+from gradviz.gui.notation import plain, rich
 from gradviz.gui.theme import Theme
 
 WIDTH = 184.0
@@ -32,6 +40,10 @@ ROW = 22.0
 PORT_RADIUS = 6.0
 BADGE = 66.0
 MESSAGE_LINES = 3
+NUMBERS_UP_TO = 16  # arrays this small show their numbers when the cells are large enough on screen
+NUMBER_CELL_PX = 14
+NUMBER_FONT_PX = (10, 13)  # on screen: numbers smaller than 10 px are not drawn; 13 px at zoom 1 is enough
+SINGLE_LINE = Qt.TextFlag.TextSingleLine  # a newline in a name is drawn as a space, not a second line
 
 
 @dataclass(frozen=True, eq=False)
@@ -76,6 +88,50 @@ def _font(points: float, bold: bool = False) -> QFont:
     return font
 
 
+@dataclass(frozen=True)
+class Badge:
+    """One array of the badge row, prepared once per step: its heatmap (one pixel per element), and for
+    a small array each cell's number (with three, then two significant digits, the first that fits) and
+    whether black ink reads on its colour."""
+
+    array: np.ndarray
+    image: QImage
+    numbers: tuple[tuple[str, ...], ...]
+    dark_ink: np.ndarray | None
+
+    @classmethod
+    def of(cls, array: np.ndarray, diverging: bool) -> Badge:
+        image = heatmap(array, diverging)
+        if np.size(array) > NUMBERS_UP_TO:
+            return cls(array, image, (), None)
+        grid = as_grid(array)
+        pixels = np.array([[image.pixelColor(column, row).getRgb()[:3] for column in range(grid.shape[1])]
+                           for row in range(grid.shape[0])], dtype=np.uint8)
+        numbers = tuple(tuple(cell_text(number, digits) for number in grid.ravel()) for digits in (3, 2))
+        return cls(array, image, numbers, readable_on(pixels))
+
+
+def draw_barred(painter: QPainter, rect: QRectF, text: str, flags: Qt.AlignmentFlag) -> None:
+    """``text`` in ``rect`` with one line over all of it: the bar of a name, as in W̄ or the bar of conv."""
+    metrics = QFontMetricsF(painter.font())
+    text = metrics.elidedText(text, Qt.TextElideMode.ElideRight, rect.width())
+    drawn = painter.boundingRect(rect, flags | SINGLE_LINE, text)
+    painter.drawText(rect, flags | SINGLE_LINE, text)
+    baseline = drawn.top() + metrics.ascent()
+    top = baseline + min(metrics.tightBoundingRect(text).top(), -metrics.capHeight()) - 1.5
+    pen = QPen(painter.pen().color(), max(1.0, metrics.lineWidth()))
+    painter.save()
+    painter.setPen(pen)
+    painter.drawLine(QPointF(drawn.left() + 0.5, top), QPointF(drawn.left() + metrics.horizontalAdvance(text), top))
+    painter.restore()
+
+
+def rich_tooltip(text: str) -> str:
+    """A tooltip that is always rich text with the user's text escaped: Qt guesses a tooltip's format,
+    so a label such as <b>x</b> shown as plain words would otherwise be read as markup."""
+    return f"<p style='white-space:pre'>{text}</p>"
+
+
 class NodeItem(QGraphicsItem):
     """One node: movable, selectable, with named ports the scene asks about for connections."""
 
@@ -85,11 +141,15 @@ class NodeItem(QGraphicsItem):
         self.theme = theme
         self._on_moved = on_moved
         self.look = EMPTY
-        self._images: tuple = (None, None)  # the value's and the bar's heatmaps for the current look
+        self._badges: tuple[Badge | None, Badge | None] = (None, None)  # the value's and the bar's
+        self._tooltip = ""
+        self._scale = 1.0  # the view's scale at the last paint
+        self._number_fonts: dict[tuple[int, float], tuple[int, tuple[str, ...]] | None] = {}
         self.setFlags(QGraphicsItem.GraphicsItemFlag.ItemIsMovable | QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
                       | QGraphicsItem.GraphicsItemFlag.ItemSendsGeometryChanges)
         self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.setZValue(1)
+        self.setAcceptHoverEvents(True)  # the tooltip reads the heatmap element under the mouse
 
     # ----- content ---------------------------------------------------------------------------------
 
@@ -100,11 +160,13 @@ class NodeItem(QGraphicsItem):
         self.prepareGeometryChange()
         if look.value is not self.look.value or look.bar is not self.look.bar:
             # colour the arrays once per change, not on every paint (256×256 tensors, many repaints)
-            self._images = tuple(None if array is None or np.size(array) == 1 else heatmap(array, diverging)
+            self._badges = tuple(None if array is None or np.size(array) <= 1 else Badge.of(array, diverging)
                                  for array, diverging in ((look.value, False), (look.bar, True)))
         self.look = look
+        self._number_fonts.clear()
         where = f"{look.op_name} {look.name}"
-        self.setToolTip(f"{where}: {look.error}" if look.error else f"{where}  {look.shape_text}")
+        self._tooltip = rich_tooltip(plain(f"{where}: {look.error}" if look.error else f"{where}  {look.shape_text}"))
+        self.setToolTip(self._tooltip)
         self.update()
 
     def ports_bottom(self) -> float:
@@ -166,7 +228,7 @@ class NodeItem(QGraphicsItem):
         painter.restore()
         painter.setPen(QColor("white"))
         painter.setFont(_font(9.5, bold=True))
-        painter.drawText(QRectF(10, 0, WIDTH - 20, HEADER), Qt.AlignmentFlag.AlignVCenter, look.op_name)
+        painter.drawText(QRectF(10, 0, WIDTH - 20, HEADER), Qt.AlignmentFlag.AlignVCenter | SINGLE_LINE, look.op_name)
         if look.is_output:
             painter.drawText(QRectF(10, 0, WIDTH - 20, HEADER),
                              Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight, "cost c")
@@ -180,7 +242,7 @@ class NodeItem(QGraphicsItem):
         painter.setFont(_font(13, bold=True))
         name = QFontMetricsF(painter.font()).elidedText(look.name, Qt.TextElideMode.ElideRight,
                                                         title.width() - shape_width - 6)
-        painter.drawText(title, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, name)
+        painter.drawText(title, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft | SINGLE_LINE, name)
 
         painter.setFont(_font(9.5))
         for port, port_name in enumerate(look.port_names):
@@ -200,35 +262,138 @@ class NodeItem(QGraphicsItem):
             painter.setFont(_font(9.5))
             painter.drawText(self._message_rect(), Qt.TextFlag.TextWordWrap | Qt.AlignmentFlag.AlignTop, look.error)
 
+    def _badge_body(self, column: int) -> QRectF:
+        """Where badge ``column`` (0 value, 1 bar) draws its array, under its caption."""
+        half = WIDTH / 2
+        top = self.ports_bottom()
+        return QRectF(column * half + 8, top + 4 + 15, half - 16, BADGE - 8 - 15)
+
+    def _array_rect(self, column: int) -> QRectF:
+        """Where badge ``column``'s array is drawn: the whole body for numbers, square cells for a heatmap."""
+        body, badge = self._badge_body(column), self._badges[column]
+        if self._number_font(column, self._scale) is not None:
+            return body
+        image = badge.image
+        cell = min(body.width() / image.width(), body.height() / image.height())
+        target = QRectF(0, 0, image.width() * cell, image.height() * cell)
+        target.moveCenter(body.center())
+        return target
+
+    def _number_font(self, column: int, scale: float) -> tuple[int, tuple[str, ...]] | None:
+        """The font size (screen pixels) and texts of badge ``column``'s numbers at view ``scale``, or None
+        when it draws a heatmap: too many elements, cells under NUMBER_CELL_PX, or numbers that would
+        need a font under NUMBER_FONT_PX[0] to fit their cells. Cached per look and scale."""
+        key = (column, round(scale, 3))
+        if key not in self._number_fonts:
+            self._number_fonts[key] = self._fit_numbers(column, scale)
+        return self._number_fonts[key]
+
+    def _fit_numbers(self, column: int, scale: float) -> tuple[int, tuple[str, ...]] | None:
+        badge = self._badges[column]
+        if badge is None or not badge.numbers:
+            return None
+        body = self._badge_body(column)
+        width = body.width() / badge.image.width() * scale
+        height = body.height() / badge.image.height() * scale
+        if min(width, height) < NUMBER_CELL_PX:
+            return None
+        smallest, largest = NUMBER_FONT_PX
+        fitted = []
+        for texts in badge.numbers:  # three significant digits, then two
+            size = min(height * 0.72, max(largest * scale, smallest))  # 14 px cells: 10 px numbers
+            font = _font(7.0)
+            font.setPixelSize(max(1, round(size)))
+            widest = max(QFontMetricsF(font).horizontalAdvance(text) for text in texts)
+            fitted.append((min(size, size * (width - 4) / widest) if widest else size, texts))
+        size, texts = fitted[0] if fitted[0][0] >= 0.85 * fitted[1][0] else fitted[1]  # a larger font wins
+        return (round(size), texts) if size >= smallest else None
+
+    def _draw_caption(self, painter: QPainter, column: int) -> None:
+        body = self._badge_body(column)
+        rect = QRectF(body.left(), body.top() - 15, body.width(), 14)
+        painter.setPen(self.theme.muted_text)
+        painter.setFont(_font(8.5))
+        flags = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom
+        if column == 1 and not self.look.tangents:
+            draw_barred(painter, rect, self.look.name, flags)
+            return
+        caption = render_unicode("{x:dot}", {"x": self.look.name}) if column == 1 else self.look.name
+        text = QFontMetricsF(painter.font()).elidedText(caption, Qt.TextElideMode.ElideRight, rect.width())
+        painter.drawText(rect, flags | SINGLE_LINE, text)
+
     def _draw_badges(self, painter: QPainter) -> None:
         """The value (sequential colours) and the bar (diverging, white at zero) at the current step."""
         top = self.ports_bottom()
         painter.setPen(QPen(self.theme.node_border, 0.8))
         painter.drawLine(QPointF(0, top), QPointF(WIDTH, top))
-        half = WIDTH / 2
-        decoration = "{x:dot}" if self.look.tangents else "{x:bar}"
-        captions = (self.look.name, render_unicode(decoration, {"x": self.look.name}))
-        for column, (array, caption) in enumerate(((self.look.value, captions[0]), (self.look.bar, captions[1]))):
-            area = QRectF(column * half + 8, top + 4, half - 16, BADGE - 8)
-            painter.setPen(self.theme.muted_text)
-            painter.setFont(_font(8.5))
-            painter.drawText(QRectF(area.left(), area.top(), area.width(), 14), Qt.AlignmentFlag.AlignLeft, caption)
-            body = QRectF(area.left(), area.top() + 15, area.width(), area.height() - 15)
+        scale = self._scale = painter.worldTransform().m11()  # hovering reads what was drawn last
+        for column, array in enumerate((self.look.value, self.look.bar)):
+            self._draw_caption(painter, column)
+            body = self._badge_body(column)
             if array is None:
+                painter.setPen(self.theme.muted_text)
                 painter.drawText(body, Qt.AlignmentFlag.AlignCenter, "·")
-            elif np.ndim(array) == 0 or np.size(array) == 1:
+            elif np.size(array) == 1:
                 painter.setPen(self.theme.text)
                 painter.setFont(_font(11, bold=True))
-                painter.drawText(body, Qt.AlignmentFlag.AlignCenter, f"{float(np.ravel(array)[0]):.4g}")
+                painter.drawText(body, Qt.AlignmentFlag.AlignCenter, cell_text(float(np.ravel(array)[0])))
+            elif self._number_font(column, scale) is not None:
+                self._draw_numbers(painter, column, scale)
             else:
-                image = self._images[column]
-                cell = min(body.width() / image.width(), body.height() / image.height())
-                target = QRectF(0, 0, image.width() * cell, image.height() * cell)
-                target.moveCenter(body.center())
-                painter.drawImage(target, image)
+                target = self._array_rect(column)
+                painter.drawImage(target, self._badges[column].image)
                 painter.setPen(QPen(self.theme.node_border, 0.6))
                 painter.setBrush(Qt.BrushStyle.NoBrush)
                 painter.drawRect(target)
+
+    def _draw_numbers(self, painter: QPainter, column: int, scale: float) -> None:
+        """Each cell tinted by the colour map with its number in black or white, whichever reads; the text
+        is laid out in screen pixels so its size is what the student sees."""
+        badge = self._badges[column]
+        pixels, texts = self._number_font(column, scale)
+        target = self._badge_body(column)
+        painter.drawImage(target, badge.image)  # one pixel per cell, scaled: the tints
+        painter.setPen(QPen(self.theme.node_border, 0.6))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawRect(target)
+        rows, columns = badge.image.height(), badge.image.width()
+        width, height = target.width() / columns * scale, target.height() / rows * scale
+        font = _font(7.0)
+        font.setPixelSize(pixels)
+        painter.save()
+        painter.scale(1 / scale, 1 / scale)
+        painter.setFont(font)
+        left, top = target.left() * scale, target.top() * scale
+        for index, text in enumerate(texts):
+            row, col = divmod(index, columns)
+            painter.setPen(QColor("black") if badge.dark_ink[row, col] else QColor("white"))
+            painter.drawText(QRectF(left + col * width, top + row * height, width, height),
+                             Qt.AlignmentFlag.AlignCenter | SINGLE_LINE, text)
+        painter.restore()
+
+    def element_at(self, point: QPointF) -> str | None:
+        """'x̄[1, 0] = 0.25' for the heatmap element under ``point`` (item coordinates), else None."""
+        if not self.look.stepping:
+            return None
+        for column, badge in enumerate(self._badges):
+            if badge is None:
+                continue
+            rect = self._array_rect(column)
+            if not rect.contains(point):
+                continue
+            grid = as_grid(badge.array)
+            row = min(int((point.y() - rect.top()) / rect.height() * grid.shape[0]), grid.shape[0] - 1)
+            col = min(int((point.x() - rect.left()) / rect.width() * grid.shape[1]), grid.shape[1] - 1)
+            index = np.unravel_index(row * grid.shape[1] + col, np.shape(badge.array))
+            symbol = render_unicode("{x:dot}" if self.look.tangents else "{x:bar}", {"x": self.look.name}) \
+                if column == 1 else self.look.name
+            return f"{symbol}[{', '.join(map(str, index))}] = {grid[row, col]:.6g}"
+        return None
+
+    def hoverMoveEvent(self, event: QGraphicsSceneHoverEvent) -> None:
+        element = self.element_at(event.pos())
+        self.setToolTip(rich_tooltip(rich(element)) if element else self._tooltip)
+        super().hoverMoveEvent(event)
 
     def _draw_port(self, painter: QPainter, centre: QPointF) -> None:
         painter.setPen(QPen(self.theme.node_border, 1.5))

@@ -1,16 +1,31 @@
 """Arrays in the inspector: a heatmap with a colour bar and a hover readout, or bars for a vector.
 
 Values use the sequential map; bars, contributions and tangents the diverging map, with limits
-symmetric about zero so white always means zero. pyqtgraph is imported when the first array is shown:
-it is most of a cold start, and a student who only edits graphs never pays for it.
+symmetric about zero so white always means zero. Axes count elements: cell (row, column) is centred
+on the integers row and column, with ticks at integers only. An array of at most ``NUMBERS_UP_TO``
+elements also shows its numbers, in black or white on each cell, whichever reads. pyqtgraph is
+imported when the first array is shown: it is most of a cold start, and a student who only edits
+graphs never pays for it.
 """
 
 from __future__ import annotations
 
 import numpy as np
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from gradviz.gui.colormaps import DIVERGING, SEQUENTIAL, as_grid, limits
+from gradviz.gui.colormaps import DIVERGING, SEQUENTIAL, as_grid, cell_text, limits, readable_on, rgba
+
+NUMBERS_UP_TO = 16
+MAX_TICKS = 8
+
+
+def integer_ticks(count: int) -> list[tuple[float, str]]:
+    """Ticks at indices 0 … count−1, every 1, 2, 5, 10, 20, 50 … so that at most MAX_TICKS show."""
+    steps = (size * decade for decade in (1, 10, 100, 1000, 10_000, 100_000) for size in (1, 2, 5))
+    step = next(size for size in steps if (count - 1) // size + 1 <= MAX_TICKS)
+    return [(float(index), str(index)) for index in range(0, count, step)]
 
 
 class ArrayView(QWidget):
@@ -24,7 +39,9 @@ class ArrayView(QWidget):
         self.setObjectName(name)
         self.setAccessibleName(title)
         self.title = QLabel(title)
+        self.title.setTextFormat(Qt.TextFormat.RichText)  # callers escape names (gui.notation)
         self.readout = QLabel(" ")
+        self.readout.setTextFormat(Qt.TextFormat.PlainText)
         self.readout.setObjectName(f"{name}Readout")
         self.canvas = pg.GraphicsLayoutWidget()
         self.canvas.setObjectName(f"{name}Plot")
@@ -37,6 +54,7 @@ class ArrayView(QWidget):
         self.image = pg.ImageItem(axisOrder="row-major")
         self.colour_bar: object | None = None
         self.array: np.ndarray | None = None
+        self.numbers: list = []  # the TextItems of a small array's numbers (tests read them)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.title)
@@ -44,40 +62,68 @@ class ArrayView(QWidget):
         layout.addWidget(self.readout)
         self.canvas.scene().sigMouseMoved.connect(self._hover)
 
+    def _is_vector(self) -> bool:
+        return self.array.ndim <= 1 and self.array.size > 1
+
     def show_array(self, array: np.ndarray, diverging: bool) -> None:
         pg = self._pg
         self.array = np.asarray(array, dtype=float)
         self.plot.clear()
+        self.numbers = []
         if self.colour_bar is not None:
             self.canvas.removeItem(self.colour_bar)
             self.colour_bar = None
         low, high = limits(self.array, diverging)
         colours = pg.ColorMap(np.linspace(0.0, 1.0, 256), DIVERGING if diverging else SEQUENTIAL)
-        if self.array.ndim <= 1 and self.array.size > 1:
+        grid = as_grid(self.array)
+        tints = rgba(grid, diverging, (low, high))
+        if self._is_vector():
             values = self.array.ravel()
-            brushes = [pg.mkBrush(colours.map((v - low) / (high - low), mode="qcolor")) for v in values]
+            brushes = [pg.mkBrush(QColor(*(int(c) for c in tints[0, index]))) for index in range(values.size)]
             self.plot.addItem(pg.BarGraphItem(x=np.arange(values.size), height=values, width=0.8, brushes=brushes))
             self.plot.invertY(False)
             self.plot.setAspectLocked(False)
+            self._set_ticks(bottom=values.size, left=None)
+            if values.size <= NUMBERS_UP_TO:  # above a bar, or below one that points down
+                for index, value in enumerate(values):
+                    self._number(value, index, value, (0.5, 1.0 if value >= 0 else 0.0), None)
             return
-        grid = as_grid(self.array)
         self.image = pg.ImageItem(grid, axisOrder="row-major")
         self.image.setColorMap(colours)
         self.image.setLevels((low, high))
+        self.image.setRect(QRectF(-0.5, -0.5, grid.shape[1], grid.shape[0]))  # cell (r, c) centred on (c, r)
         self.plot.addItem(self.image)
         self.plot.invertY(True)
         self.plot.setAspectLocked(True)
-        self.plot.setRange(xRange=(0, grid.shape[1]), yRange=(0, grid.shape[0]), padding=0.02)  # the array, not air
+        self.plot.setRange(xRange=(-0.5, grid.shape[1] - 0.5), yRange=(-0.5, grid.shape[0] - 0.5), padding=0.02)
+        self._set_ticks(bottom=grid.shape[1], left=grid.shape[0])
+        if grid.size <= NUMBERS_UP_TO:
+            dark = readable_on(tints)
+            for (row, column), value in np.ndenumerate(grid):
+                self._number(value, column, row, (0.5, 0.5), "black" if dark[row, column] else "white")
         self.colour_bar = pg.ColorBarItem(values=(low, high), colorMap=colours, interactive=False, width=12)
         self.canvas.addItem(self.colour_bar)
+
+    def _number(self, value: float, x: float, y: float, anchor: tuple[float, float], ink: str | None) -> None:
+        text = self._pg.TextItem(cell_text(value), anchor=anchor, color=ink or self.palette().windowText().color())
+        text.setPos(x, y)
+        self.plot.addItem(text)
+        self.numbers.append(text)
+
+    def _set_ticks(self, bottom: int, left: int | None) -> None:
+        """Integer ticks only: an index axis has no 0.5."""
+        self.plot.getAxis("bottom").setTicks([integer_ticks(bottom), []])
+        self.plot.getAxis("left").setTicks(None if left is None else [integer_ticks(left), []])
+        self.plot.setLabel("bottom", "index" if left is None else "column")
+        self.plot.setLabel("left", "" if left is None else "row")
 
     def _hover(self, point: object) -> None:
         if self.array is None:
             return
         spot = self.plot.vb.mapSceneToView(point)
-        row, column = int(np.floor(spot.y())), int(np.floor(spot.x()))
-        if self.array.ndim <= 1 and self.array.size > 1:
-            row, column = 0, round(spot.x())
+        row, column = round(spot.y()), round(spot.x())
+        if self._is_vector():
+            row = 0
         grid = as_grid(self.array)
         if 0 <= row < grid.shape[0] and 0 <= column < grid.shape[1]:
             index = np.unravel_index(row * grid.shape[1] + column, self.array.shape) if self.array.ndim else ()

@@ -3,6 +3,7 @@
 A phase is the forward pass, the image's bar or the kernel's bar of one convolution plane. Frame f of a
 phase is the f-th cell (row-major) of its result: the sliding window's position, its products and their
 sum. This module decides what goes where; conv_tiles draws it; kernel_flip computed every number.
+Everything it writes is rich text with the graph's names escaped (they are user text).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import numpy as np
 from gradviz.engine.formula import render_unicode
 from gradviz.engine.kernel_flip import Frame, Plane
 from gradviz.engine.ops._common import show
+from gradviz.gui.notation import plain, rich
 
 PHASES = {"forward": "forward: slide k over the image",
           "image": "image bar: slide k turned 180° over the output bar",
@@ -29,8 +31,9 @@ class Names(NamedTuple):
 
 
 def barred(name: str) -> str:
-    """A name with its bar, written as the formula panel and the timeline write it (W̄, c̅o̅n̅v̅)."""
-    return render_unicode("{n:bar}", {"n": name})
+    """A name with its bar as rich text, one line over the whole name, as the timeline and the formula
+    panel draw it."""
+    return rich(render_unicode("{n:bar}", {"n": name}))
 
 
 def result_shape(plane: Plane, phase: str) -> tuple[int, int]:
@@ -66,20 +69,21 @@ def padding_words(plane: Plane, mode: str | None) -> str:
 def sentence(plane: Plane, phase: str, frame: Frame, names: Names, slice_note: str) -> str:
     """The current frame in words, with the number it produced."""
     target = f"[{frame.target[0]}, {frame.target[1]}]"
+    image, kernel_name, output = plain(names.image), plain(names.kernel), plain(names.output)
     count = frame.products.size
     if phase == "forward":
-        kernel = f"{names.kernel} turned 180°" if plane.op == "convolve2d" else names.kernel
-        text = (f"{names.output}{target} = <b>{frame.total:.4g}</b>: the sum of the {count} products of the window "
-                f"of the padded {names.image} with {kernel}")
+        kernel = f"{kernel_name} turned 180°" if plane.op == "convolve2d" else kernel_name
+        text = (f"{output}{target} = <b>{frame.total:.4g}</b>: the sum of the {count} products of the window "
+                f"of the padded {image} with {kernel}")
     elif phase == "image":
-        kernel, why = ((names.kernel, "the forward pass turned it, so the backward pass of convolution is a "
+        kernel, why = ((kernel_name, "the forward pass turned it, so the backward pass of convolution is a "
                         "correlation") if plane.op == "convolve2d" else
-                       (f"{names.kernel} turned 180°", "sliding the turned kernel is convolving with "
-                        f"{names.kernel}: the backward pass of correlation is a convolution"))
+                       (f"{kernel_name} turned 180°", "sliding the turned kernel is convolving with "
+                        f"{kernel_name}: the backward pass of correlation is a convolution"))
         text = (f"{barred(names.image)}{target} = <b>{frame.total:.4g}</b>: the sum of the {count} products of the "
                 f"window of the padded {barred(names.output)} with {kernel} &nbsp;·&nbsp; {why}")
     else:
         text = (f"{barred(names.kernel)}{target} = <b>{frame.total:.4g}</b>: the sum over the "
-                f"{show(frame.products.shape)} output of {barred(names.output)} × the {names.image} pixel this "
+                f"{show(frame.products.shape)} output of {barred(names.output)} × the {image} pixel this "
                 "kernel cell met")
-    return text + (f"<br><i>{slice_note}</i>" if slice_note else "")
+    return text + (f"<br><i>{plain(slice_note)}</i>" if slice_note else "")

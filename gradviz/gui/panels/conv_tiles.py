@@ -13,17 +13,11 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QPainterPath, QPalette, QPen
 from PySide6.QtWidgets import QApplication
 
-from gradviz.gui.colormaps import limits, rgba
+from gradviz.gui.colormaps import limits, readable_on, rgba
 
 NUMBER_CELL_PX = 54  # cells drawn at least this large show their numbers, big enough to read from the back
 GRID_UP_TO = 40  # cells per side: arrays this small have their cell borders drawn, so zero padding shows
 WINDOW_COLOURS = {"forward": QColor("#0288d1"), "backward": QColor("#c2185b")}
-
-
-def _readable_on(colour: np.ndarray) -> QColor:
-    """Black or white text, whichever contrasts with a cell of ``colour`` (RGB bytes)."""
-    red, green, blue = (int(c) for c in colour[:3])
-    return QColor("black") if 0.299 * red + 0.587 * green + 0.114 * blue > 140 else QColor("white")
 
 
 class Tile:
@@ -123,7 +117,7 @@ class Tile:
             if visible:
                 value = self.array[row, column]
                 text.setText("" if value == 0 and self.diverging else f"{value:.3g}")
-                text.setColor(_readable_on(pixels[row, column]))
+                text.setColor(QColor("black") if readable_on(pixels[row, column]) else QColor("white"))
                 text.setPos(column + 0.5, row + 0.5)
 
     def hide_numbers(self) -> None:

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from gradviz.engine.kernel_flip import Plane, impulse_plane, plane_of
 from gradviz.gui.colormaps import limits
+from gradviz.gui.notation import plain
 from gradviz.gui.panels.conv_phases import (
     PHASES,
     Names,
@@ -89,14 +90,17 @@ class ConvolutionPanel(QWidget):
         self._flip.finished.connect(self.finish_flip)
         self.title = QLabel(IDLE)
         self.title.setObjectName("convTitle")
+        self.title.setTextFormat(Qt.TextFormat.RichText)  # names escaped by notation.plain
         self.words = QLabel()
         self.words.setObjectName("convSentence")
+        self.words.setTextFormat(Qt.TextFormat.RichText)
         self.words.setWordWrap(True)
         font = self.words.font()
         font.setPointSizeF(font.pointSizeF() * 1.15)
         self.words.setFont(font)
         self.readout = QLabel(" ")
         self.readout.setObjectName("convReadout")
+        self.readout.setTextFormat(Qt.TextFormat.RichText)  # a tile's title, already escaped
         self._column = QVBoxLayout(self)
         self._column.setContentsMargins(6, 4, 6, 4)
         self._column.addLayout(self._controls())
@@ -197,7 +201,8 @@ class ConvolutionPanel(QWidget):
             self.plane = plane_of(op, inputs, attrs, output_bar, batch=batch, in_channel=c, out_channel=o)
             self.names = names
             slice_words = f" · batch item {batch}, input channel {c}, output channel {o}" if op == "conv2d" else ""
-            self.title.setText(f"<b>{op}</b> {names.output} from {names.image} and {names.kernel} · "
+            self.title.setText(f"<b>{op}</b> {plain(names.output)} from {plain(names.image)} and "
+                               f"{plain(names.kernel)} · "
                                f"{padding_words(self.plane, attrs.get('mode'))}{slice_words}")
         else:
             self._show_nothing()
@@ -254,7 +259,8 @@ class ConvolutionPanel(QWidget):
             self._column.insertWidget(2, self.heatmaps, 1)
         self._flip.stop()
         self.heatmaps.clear()
-        plane, names, phase = self.plane, self.names, self.phase
+        plane, phase = self.plane, self.phase
+        names = self.names._replace(image=plain(self.names.image), kernel=plain(self.names.kernel))  # tile titles
         static: list[tuple[str, str, np.ndarray, bool]]
         if phase == "forward":
             static = [("slid", f"padded {names.image}", plane.padded, False), ("k", names.kernel, plane.kernel, False)]
@@ -318,7 +324,7 @@ class ConvolutionPanel(QWidget):
         slid.pick(frame.rows, frame.cols, colour)
         self.tiles["products"].show(f"products: Σ = {frame.total:.4g}", frame.products, True)
         result = self._results[self.phase]
-        title = {"forward": self.names.output, "image": barred(self.names.image),
+        title = {"forward": plain(self.names.output), "image": barred(self.names.image),
                  "kernel": barred(self.names.kernel)}[self.phase]
         tile = self.tiles["result"]
         tile.show(title, result, self.phase != "forward", known_up_to(result.shape, self.frame),

@@ -3,12 +3,14 @@
 Typesetting uses matplotlib's mathtext (real overbars and superscripts, no TeX installation), imported
 the first time a formula is shown so that starting the window does not pay for it. Typesetting one
 rule takes about 50 ms, so while steps go by faster than that (playing), the panel shows the rule in
-Unicode at once and typesets it when the steps pause.
+Unicode at once and typesets it when the steps pause. A rule mathtext cannot typeset (a name with a
+character its fonts lack, or anything it cannot parse) stays in Unicode: the panel never raises.
 """
 
 from __future__ import annotations
 
 import io
+import logging
 from functools import lru_cache
 
 import numpy as np
@@ -18,21 +20,44 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from gradviz.engine.describe import rule_shapes
 from gradviz.engine.trace import Trace
+from gradviz.gui.notation import plain, rich
 
 TYPESET_DELAY_MS = 120
 
 
+class _MissingGlyphs(logging.Filter):
+    """Catches mathtext's "Font … does not have a glyph" notes, which would otherwise print a box."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.missing = False
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        self.missing = True
+        return False  # the panel shows the rule in Unicode instead; nothing goes to stderr
+
+
 @lru_cache(maxsize=512)
-def typeset(latex: str, points: float, colour: str) -> bytes:
-    """PNG bytes of ``latex`` (math mode), drawn at 2× for sharp text on high-density screens."""
+def typeset(latex: str, points: float, colour: str) -> bytes | None:
+    """PNG bytes of ``latex`` (math mode), drawn at 2× for sharp text on high-density screens; None when
+    mathtext cannot parse it or its fonts lack a character (remembered, so it is tried once)."""
     from matplotlib import rc_context  # noqa: PLC0415 - first use only
     from matplotlib.font_manager import FontProperties  # noqa: PLC0415
     from matplotlib.mathtext import math_to_image  # noqa: PLC0415
 
     buffer = io.BytesIO()
-    with rc_context({"savefig.transparent": True}):  # no white box on a dark panel
-        math_to_image(f"${latex}$", buffer, prop=FontProperties(size=points), dpi=200, format="png", color=colour)
-    return buffer.getvalue()
+    missing = _MissingGlyphs()
+    log = logging.getLogger("matplotlib.mathtext")
+    log.addFilter(missing)
+    try:
+        with rc_context({"savefig.transparent": True}):  # no white box on a dark panel
+            math_to_image(f"${latex}$", buffer, prop=FontProperties(size=points), dpi=200, format="png",
+                          color=colour)
+    except (ValueError, RuntimeError, MemoryError):  # mathtext's parse errors are ValueErrors
+        return None
+    finally:
+        log.removeFilter(missing)
+    return None if missing.missing else buffer.getvalue()
 
 
 class FormulaPanel(QWidget):
@@ -46,6 +71,8 @@ class FormulaPanel(QWidget):
         self.formula.setObjectName("formulaImage")
         self.formula.setMinimumHeight(80)
         self.formula.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        self.formula.setTextFormat(Qt.TextFormat.RichText)  # always through rich(): names are escaped
+        self.formula.setWordWrap(True)
         self.details = QLabel()
         self.details.setObjectName("formulaDetails")
         self.details.setWordWrap(True)
@@ -71,29 +98,32 @@ class FormulaPanel(QWidget):
         if self._pending is None:
             return
         colour = self.palette().color(self.foregroundRole()).name()
+        image = typeset(self._pending, 24.0, colour)
+        self._pending = None
+        if image is None:
+            return  # the Unicode rule already shown stays
         pixmap = QPixmap()
-        pixmap.loadFromData(typeset(self._pending, 24.0, colour))
+        pixmap.loadFromData(image)
         pixmap.setDevicePixelRatio(2.0)
         self.formula.setPixmap(pixmap)
-        self._pending = None
 
     def show_step(self, trace: Trace, index: int) -> None:
         step = trace.steps[index]
-        self.formula.setText(trace.formula(index))  # Unicode now; typeset once the steps pause
+        self.formula.setText(rich(trace.formula(index)))  # Unicode now; typeset once the steps pause
         self._pending = trace.formula(index, latex=True)
         self._typeset_later.start()
         lines = []
         if step.kind == "backward":
-            lines.append(f"<b>shapes</b> &nbsp; {rule_shapes(trace, index)}")
+            lines.append(f"<b>shapes</b> &nbsp; {plain(rule_shapes(trace, index))}")
             if step.summed_axes:
                 lines.append(f"broadcasting undone: Σ over axis {', '.join(map(str, step.summed_axes))}")
             if step.note:
-                lines.append(f"<i>{step.note}</i>")
+                lines.append(f"<i>{plain(step.note)}</i>")
         if step.kind == "tangent":
             known = trace.gradient_at(index)
             found = sum(int((~np.isnan(gradient)).sum()) for gradient in known.values())
             total = sum(gradient.size for gradient in known.values())
-            lines.append(f"<b>{trace.phase(index)}</b> &nbsp; after the finished passes, {found} of {total} "
+            lines.append(f"<b>{plain(trace.phase(index))}</b> &nbsp; after the finished passes, {found} of {total} "
                          "gradient elements are known; reverse mode finds all of them in one pass")
         flops = trace.flops(index)
         if flops:

@@ -35,7 +35,9 @@ class GradCheckDialog(QDialog):
         for column, title in enumerate(("source", "shape", "largest relative error", "", "bar − numeric")):
             grid.addWidget(QLabel(f"<b>{title}</b>"), 0, column)
         for row, check in enumerate(result.sources.values(), start=1):
-            grid.addWidget(QLabel(check.source), row, 0)
+            source = QLabel(check.source)
+            source.setTextFormat(Qt.TextFormat.PlainText)  # a node's id is user text, never markup
+            grid.addWidget(source, row, 0)
             grid.addWidget(QLabel(show(check.bar.shape)), row, 1)
             grid.addWidget(QLabel(f"{check.max_error:.2e}"), row, 2)
             ok = check.max_error <= result.tolerance

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import math
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QSize, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -36,6 +37,7 @@ from gradviz.engine.ops._common import show
 from gradviz.engine.registry import find_op
 from gradviz.engine.trace import State, Step
 from gradviz.gui.commands import ReplaceNode, SetOutput
+from gradviz.gui.notation import plain, rich
 from gradviz.gui.panels.arrays import ArrayView
 from gradviz.model.document import Change, GraphDocument
 
@@ -90,14 +92,17 @@ class Inspector(QWidget):
     def _on_change(self, change: Change) -> None:
         if change.kind == "moved":
             return
-        if self.node_id is not None and self.node_id not in self.document.nodes:
-            self.node_id = None
+        if change.kind == "reset" or self.node_id not in self.document.nodes:
+            self.node_id = None  # another graph: whatever was selected is gone, even if an id repeats
         self.show_node(self.node_id)
 
     # ----- building the form -------------------------------------------------------------------------
 
     def show_node(self, node_id: str | None) -> None:
-        self.node_id = node_id
+        """Show ``node_id``; nothing for None or for an id the document no longer holds (the scene may
+        report a selection from items that are being removed while another graph loads)."""
+        self.node_id = node_id if node_id in self.document.nodes else None
+        node_id = self.node_id
         if self._content is not None:
             self._layout.removeWidget(self._content)
             self._content.hide()  # hidden by hand: Qt would still show a child it was about to show, as a window
@@ -111,8 +116,9 @@ class Inspector(QWidget):
         self._layout.insertWidget(0, self._content)
         self._show_arrays()
 
-        def text(words: str, name: str = "") -> QLabel:  # wrapped prose above the form, not inside it
+        def text(words: str, name: str = "", markup: bool = False) -> QLabel:  # wrapped prose above the form
             label = QLabel(words)
+            label.setTextFormat(Qt.TextFormat.RichText if markup else Qt.TextFormat.PlainText)
             label.setWordWrap(True)
             label.setObjectName(name)
             column.addWidget(label)
@@ -124,7 +130,8 @@ class Inspector(QWidget):
         spec = self.document.nodes[node_id]
         op = find_op(spec.op)
         status = self.document.status(node_id)
-        text(f"<b>{spec.op}</b> &nbsp; {render_unicode(op.formula, {'out': spec.label or spec.id})}")
+        text(f"<b>{plain(spec.op)}</b> &nbsp; {rich(render_unicode(op.formula, {'out': spec.label or spec.id}))}",
+             "inspectorFormula", markup=True)
         text(op.doc)
         text(f"shape {show(status.shape)}" if status.shape is not None else f"⚠ {status.error}", "inspectorStatus")
         column.addLayout(form)
@@ -223,20 +230,19 @@ class Inspector(QWidget):
     def _show_arrays(self) -> None:
         wanted: list[tuple[str, str, object, bool]] = []
         if self._state is not None and self.node_id is not None:
-            name = (self.document.nodes[self.node_id].label or self.node_id) if self.node_id in self.document.nodes \
-                else self.node_id
+            name = self.document.nodes[self.node_id].label or self.node_id
             value = self._state.values.get(self.node_id)
             bar = self._state.bars.get(self.node_id)
             tangent = self._step is not None and self._step.kind == "tangent"
             if value is not None:
-                wanted.append(("value", f"<b>{name}</b> at this step", value, False))
+                wanted.append(("value", f"<b>{plain(name)}</b> at this step", value, False))
             if bar is not None:
                 caption = render_unicode("{x:dot}" if tangent else "{x:bar}", {"x": name})
-                wanted.append(("bar", f"<b>{caption}</b> {'tangent' if tangent else 'bar, accumulated so far'}",
+                wanted.append(("bar", f"<b>{rich(caption)}</b> {'tangent' if tangent else 'bar, accumulated so far'}",
                                bar, True))
             step = self._step
             if step is not None and step.kind == "backward" and step.parent.id == self.node_id:
-                wanted.append(("contribution", f"<b>this step's contribution</b> from {step.node.name}",
+                wanted.append(("contribution", f"<b>this step's contribution</b> from {plain(step.node.name)}",
                                step.contribution, True))
         for key, title, array, diverging in wanted:
             view = self._view(key, title)
@@ -274,12 +280,22 @@ class Inspector(QWidget):
             self.message.emit(f"{attr.name}: write a number, a list such as [0, 1], or null")
 
     def _cell_edited(self, table: QTableWidget, row: int, column: int, value: np.ndarray) -> None:
-        try:
-            number = float(table.item(row, column).text())
-        except ValueError:
-            self.message.emit(f"'{table.item(row, column).text()}' is not a number")
-            return
+        """A typed number becomes one edit; anything else (abc, 1e999, inf, nan) is refused with the reason
+        and the cell shows its number again: a graph holds finite numbers only, so it can always be saved."""
         grid = value.reshape(value.shape[0] if value.ndim else 1, -1).copy() if value.ndim else value.reshape(1, 1)
+        typed = table.item(row, column).text().strip()
+        try:
+            number = float(typed)
+        except ValueError:
+            number = None
+        if number is None or not math.isfinite(number):
+            why = "is not a number" if number is None else "is not a finite number (values must be finite)"
+            kept = f"{grid[row, column]:.6g}"
+            self.message.emit(f"{self.node_id}[{row}, {column}]: '{typed}' {why}; the cell keeps {kept}")
+            table.blockSignals(True)
+            table.item(row, column).setText(kept)
+            table.blockSignals(False)
+            return
         grid[row, column] = number
         self._replace(f"edit {self.node_id}[{row}, {column}]", value=grid.reshape(value.shape))
 

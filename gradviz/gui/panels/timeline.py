@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSlider, QStyle, Q
 
 from gradviz.engine.describe import sentence
 from gradviz.gui.canvas.items import BACKWARD_COLOUR, FORWARD_COLOUR
+from gradviz.gui.notation import rich
 from gradviz.gui.playback import SPEEDS, Player
 
 MODES = {"reverse mode": "reverse", "forward mode": "forward", "reverse vs forward": "both"}
@@ -77,6 +78,7 @@ class Timeline(QWidget):
         self.scrubber.valueChanged.connect(player.seek)
         self.position = QLabel()
         self.position.setObjectName("timelinePosition")
+        self.position.setTextFormat(Qt.TextFormat.PlainText)
         self.position.setMinimumWidth(170)
         scrub = QVBoxLayout()
         scrub.addWidget(self.scrubber)
@@ -87,6 +89,7 @@ class Timeline(QWidget):
         self.words = QLabel()
         self.words.setObjectName("timelineSentence")
         self.words.setWordWrap(True)
+        self.words.setTextFormat(Qt.TextFormat.RichText)  # names escaped by rich(), bars drawn as overlines
         font = self.words.font()
         font.setPointSizeF(font.pointSizeF() * 1.25)
         self.words.setFont(font)
@@ -159,5 +162,5 @@ class Timeline(QWidget):
         self.scrubber.blockSignals(False)
         phase = playback.trace.phase(index)
         self.position.setText(f"step {index} of {playback.last}  ·  {phase}")
-        self.words.setText(f"{playback.trace.formula(index)}:  {sentence(playback.trace, index)}")
+        self.words.setText(f"{rich(playback.trace.formula(index))}: &nbsp;{rich(sentence(playback.trace, index))}")
         self.phases.update()
