@@ -70,8 +70,9 @@ class _Reader:
         self.assigned_on: dict[str, int] = {}  # variable → the line assigning it
         self.cost: tuple[str | None, ast.AST] | None = None
         self.last: tuple[str, ast.AST] | None = None
-        # names the text uses anywhere, so a made-up id never takes one a later line will need
-        self.taken = {node.id for node in ast.walk(self.module) if isinstance(node, ast.Name)}
+        # names the text assigns or gives as ids, so a made-up id never takes one a later line will need
+        self.taken = {target.id for node in ast.walk(self.module) if isinstance(node, ast.Assign)
+                      for target in node.targets if isinstance(target, ast.Name)}
         self.taken |= {kw.value.value for node in ast.walk(self.module) if isinstance(node, ast.Call)
                        for kw in node.keywords if kw.arg == "id" and isinstance(kw.value, ast.Constant)
                        and isinstance(kw.value.value, str)}
@@ -181,6 +182,8 @@ class _Reader:
             later = self.later_line(expr.id)
             raise self.error(expr, f"{expr.id} is used before it is assigned (on line {later})" if later
                              else f"{expr.id} is not defined")
+        if isinstance(expr, ast.Constant) and expr.value is None:
+            raise self.error(expr, "this input is not connected (None): give a node here")
         if _is_literal(expr) or _helper_name(expr):
             value = self.value(expr)
             stem = "const_" + _token(value.item()) if value.ndim == 0 else "const"
