@@ -13,7 +13,8 @@ SHORTCUTS = [
     ("middle drag, or Space + drag", "pan"),
     ("Ctrl+L", "auto layout, left to right (selected nodes keep their place)"),
     ("Ctrl+Shift+C", "use the selected node as the cost c"),
-    ("Ctrl+E", "export the canvas as PNG or SVG"),
+    ("Ctrl+E", "the graph as numpy-like code: edit it, Apply (Ctrl+Enter) is one undoable edit"),
+    ("Ctrl+Shift+E", "export the canvas as PNG or SVG"),
 ]
 
 SHORTCUTS_HTML = "<table cellpadding='4'>" + "".join(
