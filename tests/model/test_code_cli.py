@@ -75,3 +75,14 @@ def test_unreadable_inputs_exit_2(tmp_path, capsys):
     assert main(["code", str(tmp_path / "not_a_graph.json")]) == 2
     lines = capsys.readouterr().err.splitlines()
     assert len(lines) == 3 and "not UTF-8" in lines[0] and "missing.py" in lines[1] and "not JSON" in lines[2]
+
+
+def test_the_readmes_code_block_makes_a_graph_that_runs(tmp_path):
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Type the graph\n", 1)[1]
+    code = section.split("```python\n", 1)[1].split("```", 1)[0]
+    (tmp_path / "loss.py").write_text(code, encoding="utf-8")
+    assert main(["new", str(tmp_path / "loss.json"), "--from", str(tmp_path / "loss.py")]) == 0
+    graph, program = load(tmp_path / "loss.json")
+    assert graph.title == "Linear layer" and graph.output == "c"
+    assert run(program).output_value == pytest.approx(2.21)
