@@ -293,3 +293,13 @@ def test_applying_bad_text_raises_before_anything_changes():
     previous = apply_code(ISSUE_EXAMPLE)
     with pytest.raises(CodeError):
         apply_code(ISSUE_EXAMPLE + "d = W @ W @ W.T @ y\n", previous)
+
+
+def test_the_code_form_never_loads_qt():
+    import subprocess  # noqa: PLC0415
+    import sys  # noqa: PLC0415
+
+    code = ("import sys, gradviz.model.code, gradviz.model.code_parse, gradviz.model.code_print\n"
+            "print(','.join(sorted(m for m in sys.modules if m.split('.')[0] in ('PySide6', 'pyqtgraph'))))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == ""
