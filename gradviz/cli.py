@@ -7,6 +7,8 @@
     render GRAPH -o out.png|out.svg [--dark]      the canvas drawn offscreen, for slides
            [--step N | --all-steps DIR | --gif F]  ... at step N, one PNG per step, or an animated GIF
     install-desktop [--uninstall]                 put gradviz in the Linux applications menu
+    new FILE.json --from FILE.py [--force]        a graph file from numpy-like lines (Edit ▸ Graph as Code)
+    code GRAPH                                    the graph as those lines
 
 Exit codes: 0 success, 1 check failed, 2 bad input (file or graph), with one line on stderr. With no
 command the window opens, on the file given alone or on the default example.
@@ -34,7 +36,7 @@ from gradviz.io.errors import GraphFileError
 from gradviz.io.graph_file import GraphFile, load, read
 
 EXIT_OK, EXIT_CHECK_FAILED, EXIT_BAD_INPUT = 0, 1, 2
-COMMANDS = ("run", "trace", "check", "export", "render", "install-desktop")
+COMMANDS = ("run", "trace", "check", "export", "render", "install-desktop", "new", "code")
 
 
 def as_json(array: np.ndarray) -> Any:
@@ -196,6 +198,36 @@ def command_install_desktop(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def command_new(args: argparse.Namespace) -> int:
+    """A graph file, laid out, from the lines of Edit ▸ Graph as Code (read with ast, never run)."""
+    from gradviz.io.graph_file import save  # noqa: PLC0415 - only this command writes a graph
+    from gradviz.model.code import CodeError, apply_code  # noqa: PLC0415
+
+    if Path(args.file).exists() and not args.force:
+        raise GraphFileError(args.file, "already exists (give --force to overwrite it)")
+    try:
+        text = Path(args.source).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        reason = getattr(error, "strerror", None) or "it is not UTF-8 text"
+        raise GraphFileError(args.source, f"cannot read the file: {reason}") from None
+    try:
+        graph = apply_code(text)
+    except CodeError as error:
+        raise GraphFileError(args.source, str(error)) from None
+    if not graph.nodes:
+        raise GraphFileError(args.source, "the text makes no nodes")
+    save(graph, args.file)
+    return EXIT_OK
+
+
+def command_code(args: argparse.Namespace) -> int:
+    """The graph as the numpy-like lines ``new`` reads back to the same graph."""
+    from gradviz.model.code_print import code_of  # noqa: PLC0415 - only this command needs it
+
+    sys.stdout.write(code_of(read(args.graph)))
+    return EXIT_OK
+
+
 # ----- parsing ----------------------------------------------------------------------------------
 
 
@@ -248,6 +280,16 @@ def build_parser() -> argparse.ArgumentParser:
     desktop_parser = commands.add_parser("install-desktop", help="add gradviz (and its icon) to the applications menu")
     desktop_parser.add_argument("--uninstall", action="store_true", help="remove them again")
     desktop_parser.set_defaults(handler=command_install_desktop)
+
+    new_parser = commands.add_parser("new", help="a graph file from numpy-like lines (the text of Graph as Code)")
+    new_parser.add_argument("file", help="the graph file to write")
+    new_parser.add_argument("--from", dest="source", required=True, metavar="FILE.py", help="the lines to read")
+    new_parser.add_argument("--force", action="store_true", help="overwrite the file if it exists")
+    new_parser.set_defaults(handler=command_new)
+
+    code_parser = commands.add_parser("code", help="print the graph as numpy-like lines")
+    code_parser.add_argument("graph")
+    code_parser.set_defaults(handler=command_code)
     return parser
 
 

@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenu
 
+from gradviz.gui.panels.code_editor import open_code_editor
 from gradviz.io.paths import EXAMPLES
 
 if TYPE_CHECKING:
@@ -44,7 +45,7 @@ def build_menus(window: MainWindow) -> None:
     file.addSeparator()
     _action(window, file, "Save", window.save, keys.Save)
     _action(window, file, "Save As…", window.save_as, keys.SaveAs)
-    _action(window, file, "Export Image…", window.export_image, "Ctrl+E")
+    _action(window, file, "Export Image…", window.export_image, "Ctrl+Shift+E")  # Ctrl+E: Graph as Code
     file.addSeparator()
     _action(window, file, "Quit", window.close, keys.Quit)
     window._refresh_recent()
@@ -65,6 +66,7 @@ def build_menus(window: MainWindow) -> None:
     _action(window, edit, "Delete", window.delete_selected, keys.Delete)
     _action(window, edit, "Select All", window.select_all, keys.SelectAll)
     _action(window, edit, "Use as Cost", window.use_selected_as_cost, "Ctrl+Shift+C")
+    _action(window, edit, "Graph as Code…", lambda: open_code_editor(window), "Ctrl+E")
     _view_step_help_menus(window)
 
 
