@@ -26,7 +26,8 @@ def test_every_edit_emits_one_change():
     document.set_output(spec.id)
     document.remove_node(spec.id)
     assert [change.kind for change in seen] == ["added", "moved", "changed", "output", "removed"]
-    assert document.output is None  # removing the cost clears it
+    assert document.chosen_output is None  # removing the cost clears the choice
+    assert document.output == "L"  # and the only scalar no node reads is the cost again
     unsubscribe()
     document.move_node("W", (0.0, 0.0))
     assert len(seen) == 5
