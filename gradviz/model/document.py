@@ -113,8 +113,8 @@ class GraphDocument:
         Change the views hear of describes a whole graph."""
         placed = sorted((entry for entry in entries if entry[2] is not None), key=lambda entry: entry[2])
         pending = []
-        for spec, position, index in [*placed, *(entry for entry in entries if entry[2] is None)]:
-            spec = _normalised(spec)
+        for given, position, index in [*placed, *(entry for entry in entries if entry[2] is None)]:
+            spec = _normalised(given)
             absent = {parent for parent in spec.inputs if parent is not None and parent not in self.nodes}
             items = list(self.nodes.items())
             items.insert(len(items) if index is None else index, (spec.id, self.without(spec, absent)))
@@ -297,7 +297,7 @@ def _diagnose_one(spec: NodeSpec, known: dict[str, NodeStatus], integer: bool) -
             return NodeStatus(None, f"input {', '.join(missing)} not connected")
         absent = [parent for parent in spec.inputs if parent not in known]
         if absent:
-            return NodeStatus(None, f"input names {absent[0]!r}, which is no node")
+            raise GraphError(f"input names {absent[0]!r}, which is no node")
         waiting = [parent for parent in spec.inputs if known[parent].shape is None]
         if waiting:
             return NodeStatus(None, f"waits for {', '.join(waiting)}")
