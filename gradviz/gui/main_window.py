@@ -45,7 +45,6 @@ from gradviz.gui.theme import Theme, apply_to_application, current_theme
 from gradviz.model.document import GraphDocument
 from gradviz.model.layout import copies, layered_positions
 
-AUTOSAVE_MS = 30_000
 GRADCHECK_WARN = 20_000  # more source numbers than this: ask before running 2 passes for each
 RECENT_LIMIT = 10
 FILTER = "gradviz graphs (*.json);;All files (*)"
@@ -86,8 +85,7 @@ class MainWindow(FileActions, QMainWindow):
         self._clipboard: list = []
         build_menus(self)
         self._connect()
-        self.autosave_timer = QTimer(self, interval=AUTOSAVE_MS, timeout=self.autosave)
-        self.autosave_timer.start()
+        self.start_autosave()
         self.setAcceptDrops(True)
         self.resize(1400, 860)
         geometry = settings.value("window/geometry")
@@ -310,7 +308,7 @@ class MainWindow(FileActions, QMainWindow):
         if not self._maybe_save():
             event.ignore()
             return
-        self.recovery.clear()
+        self.recovery.close()
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/state", self.saveState())
         event.accept()
