@@ -190,7 +190,8 @@ class MainWindow(FileActions, QMainWindow):
     def _selection_changed(self) -> None:
         if not shiboken6.isValid(self.scene) or not shiboken6.isValid(self.inspector):
             return  # the scene clears its selection while it is being destroyed
-        selected = self.selected_ids()
+        # the canvas drops items one by one when it is rebuilt: follow only nodes the document still has
+        selected = [node_id for node_id in self.selected_ids() if node_id in self.document.nodes]
         self.inspector.show_node(selected[0] if len(selected) == 1 else None)
         self.conv_follow.node_selected(selected[0] if len(selected) == 1 else None)
 
@@ -327,6 +328,7 @@ class MainWindow(FileActions, QMainWindow):
     def delete_selected(self) -> None:
         ids = self.selected_ids()
         if ids:
+            self.scene.clearSelection()  # one signal now, rather than one per item as they go
             self.undo_stack.push(RemoveNodes(self.document, ids))
 
     def copy(self) -> None:

@@ -42,8 +42,8 @@ class NodeStatus:
 class GraphDocument:
     """An editable graph with positions and a chosen output, emitting a Change for every edit.
 
-    Whenever views hear of a change, every input names a node of the document, so edits that touch
-    several nodes (a delete of a node and its parent) go in steps that each keep it so.
+    Whenever views hear of a change, every input names a node of the document: edits that touch
+    several nodes (a delete of a node and its parent) are made whole before they are announced.
     """
 
     def __init__(self, graph: GraphFile | None = None) -> None:
@@ -108,39 +108,38 @@ class GraphDocument:
         """Add nodes together (a paste, an undone delete), each at its index in the node order (None: at
         the end); indices are those of the order after the insertion, as a delete recorded them.
 
-        Nodes may read each other in any order (even in a cycle, from a hand-edited file), so each comes
-        in first without the inputs that name a node not there yet, and gets them once all are in: every
-        Change the views hear of describes a whole graph."""
+        Nodes may read each other in any order, so views hear of several only once all are in, as one
+        reset: told of one at a time, a view would meet a node whose parent it has not heard of yet."""
+        items = list(self.nodes.items())
         placed = sorted((entry for entry in entries if entry[2] is not None), key=lambda entry: entry[2])
-        pending = []
-        for given, position, index in [*placed, *(entry for entry in entries if entry[2] is None)]:
-            spec = _normalised(given)
-            absent = {parent for parent in spec.inputs if parent is not None and parent not in self.nodes}
-            items = list(self.nodes.items())
-            items.insert(len(items) if index is None else index, (spec.id, self.without(spec, absent)))
-            self.nodes = dict(items)
+        for spec, position, index in [*placed, *(entry for entry in entries if entry[2] is None)]:
+            items.insert(len(items) if index is None else index, (spec.id, _normalised(spec)))
             self.positions[spec.id] = position
-            self._emit(Change("added", spec.id))
-            if absent:
-                pending.append(spec)
-        for spec in pending:
-            self.replace_node(spec)
+        self.nodes = dict(items)
+        self._emit(Change("added", entries[0][0].id) if len(entries) == 1 else Change("reset"))
 
     def remove_node(self, node_id: str) -> None:
         self.remove_nodes([node_id])
 
     def remove_nodes(self, node_ids: Iterable[str]) -> None:
-        """Delete nodes together: first every input that reads one is left unconnected, then they go,
-        so no node ever reads a node that is not there; the chosen cost is cleared if it goes."""
-        gone = list(dict.fromkeys(node_id for node_id in node_ids if node_id in self.nodes))
-        for spec in [spec for spec in self.nodes.values() if not set(gone).isdisjoint(spec.inputs)]:
-            self.replace_node(self.without(spec, set(gone)))
+        """Delete nodes together: inputs of other nodes that read them are left unconnected, and the
+        chosen cost is cleared if it goes. Views hear of it once the graph is whole again (several nodes
+        as one reset, one redraw rather than one per node)."""
+        gone = set(node_ids) & self.nodes.keys()
+        rewired = [node_id for node_id, spec in self.nodes.items()
+                   if node_id not in gone and not gone.isdisjoint(spec.inputs)]
+        self.nodes = {node_id: self.without(spec, gone) if node_id in rewired else spec
+                      for node_id, spec in self.nodes.items() if node_id not in gone}
         for node_id in gone:
-            del self.nodes[node_id]
             self.positions.pop(node_id, None)
-            if self.chosen_output == node_id:
-                self.chosen_output = None
-            self._emit(Change("removed", node_id))
+        if self.chosen_output in gone:
+            self.chosen_output = None
+        if len(gone) > 1:
+            self._emit(Change("reset"))
+        elif gone:
+            for node_id in rewired:
+                self._emit(Change("changed", node_id))
+            self._emit(Change("removed", next(iter(gone))))
 
     def replace_node(self, spec: NodeSpec) -> None:
         """Put ``spec`` in place of the node with the same id (new inputs, attributes, value or label)."""
