@@ -18,15 +18,22 @@ def state_folder() -> Path:
     return Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation))
 
 
+def start(path: str | None, settings: QSettings, recovery: Recovery) -> MainWindow:
+    """The window, shown: after a crash it offers the lost work first, else it opens ``path`` (or the
+    default example). A file it cannot open is a dialog over an empty window, never an exit."""
+    window = MainWindow(settings, recovery)
+    window.show()
+    if not window.offer_recovery():
+        window.open_path(path or DEFAULT_EXAMPLE)
+    return window
+
+
 def run(path: str | None = None) -> int:
-    """Open the window on ``path``, or on the default example; after a crash, offer recovery first."""
+    """Run the window until it is closed; the exit status is the event loop's (0)."""
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("gradviz")
     app.setOrganizationName("gradviz")
     app.setWindowIcon(QIcon(str(ICON)))
     app.setDesktopFileName("gradviz")  # Wayland and the task bar match the window to gradviz.desktop
-    window = MainWindow(QSettings(), Recovery(state_folder()))
-    window.show()
-    if not window.offer_recovery():
-        window.open_path(path or DEFAULT_EXAMPLE)
+    window = start(path, QSettings(), Recovery(state_folder() / "recovery"))  # noqa: F841 - kept alive
     return app.exec()

@@ -21,38 +21,34 @@ class AddNodes(QUndoCommand):
         self.document, self.nodes = document, nodes
 
     def redo(self) -> None:
-        for spec, position in self.nodes:
-            self.document.add_node(spec, position)
+        self.document.insert_nodes([(spec, position, None) for spec, position in self.nodes])
 
     def undo(self) -> None:
-        for spec, _ in reversed(self.nodes):
-            self.document.remove_node(spec.id)
+        self.document.remove_nodes(spec.id for spec, _ in self.nodes)
 
 
 class RemoveNodes(QUndoCommand):
-    """Delete nodes; inputs elsewhere that read them are left unconnected (and come back on undo)."""
+    """Delete nodes; inputs elsewhere that read them are left unconnected (and come back on undo).
+
+    The nodes go and come back together, in one document edit each way: one at a time, a node would
+    for a moment read a parent that is not there (whichever order, some graph has it backwards)."""
 
     def __init__(self, document: GraphDocument, node_ids: list[str]) -> None:
+        node_ids = list(dict.fromkeys(node_ids))
         super().__init__(f"delete {', '.join(node_ids)}" if len(node_ids) <= 3 else f"delete {len(node_ids)} nodes")
         self.document = document
-        order = list(document.nodes)
-        self.removed = sorted(((order.index(i), document.nodes[i], document.positions.get(i, (0.0, 0.0)))
-                               for i in node_ids), key=lambda entry: entry[0])
+        order = {node_id: index for index, node_id in enumerate(document.nodes)}
+        self.removed = [(document.nodes[i], document.positions.get(i, (0.0, 0.0)), order[i]) for i in node_ids]
         gone = set(node_ids)
-        self.rewired = [document.nodes[child] for child in dict.fromkeys(
-            child for node_id in node_ids for child, _ in document.consumers(node_id) if child not in gone)]
-        self.output = document.output
+        self.rewired = [spec for spec in document.nodes.values()
+                        if spec.id not in gone and not gone.isdisjoint(spec.inputs)]
+        self.output = document.chosen_output
 
     def redo(self) -> None:
-        gone = {spec.id for _, spec, _ in self.removed}
-        for spec in self.rewired:
-            self.document.replace_node(self.document.without(spec, gone))
-        for _, spec, _ in reversed(self.removed):
-            self.document.remove_node(spec.id)
+        self.document.remove_nodes(spec.id for spec, _, _ in self.removed)
 
     def undo(self) -> None:
-        for index, spec, position in self.removed:
-            self.document.add_node(spec, position, index)
+        self.document.insert_nodes(self.removed)
         for spec in self.rewired:
             self.document.replace_node(spec)
         self.document.set_output(self.output)
@@ -93,7 +89,7 @@ class SetOutput(QUndoCommand):
 
     def __init__(self, document: GraphDocument, node_id: str | None) -> None:
         super().__init__(f"make {node_id} the cost" if node_id else "clear the cost")
-        self.document, self.new, self.old = document, node_id, document.output
+        self.document, self.new, self.old = document, node_id, document.chosen_output
 
     def redo(self) -> None:
         self.document.set_output(self.new)

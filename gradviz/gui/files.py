@@ -7,16 +7,22 @@ nothing.
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
+from gradviz.engine.errors import GradvizError, NodeError
 from gradviz.gui.render import render_scene
 from gradviz.io.errors import GraphFileError
 from gradviz.io.graph_file import GraphFile, read, save
 from gradviz.io.paths import EXAMPLES
+from gradviz.model.document import GraphDocument, check_references
 from gradviz.model.layout import layered_positions
 
+AUTOSAVE_MS = 30_000
+AUTOSAVE_AFTER_EDIT_MS = 2_000
 RECENT_LIMIT = 10
 FILTER = "gradviz graphs (*.json);;All files (*)"
 
@@ -24,34 +30,58 @@ FILTER = "gradviz graphs (*.json);;All files (*)"
 class FileActions:
     """File menu behaviour for MainWindow."""
 
+    def prepare_graph(self, graph: GraphFile, where: str | Path | None) -> GraphFile:
+        """``graph`` made ready to show, before anything on screen changes: every node placed (a layered
+        position for those the file leaves out), checked whole. GraphFileError (one line naming the file
+        ``where``, the node and the field) if the window cannot hold it. A graph that can be held but
+        cannot run (a shape that does not fit, a singular matrix) is fine: it opens, marked where it fails.
+        """
+        try:
+            check_references(graph)
+        except NodeError as error:
+            raise GraphFileError(where, error.reason, node=error.node_id, field=error.field) from None
+        except GradvizError as error:
+            raise GraphFileError(where, str(error), field="output") from None
+        if any(spec.id not in graph.layout for spec in graph.nodes):
+            graph = dataclasses.replace(graph, layout=layered_positions(graph.nodes, graph.layout))
+        try:
+            GraphDocument(graph).statuses()  # a trial run of what every view asks first, off screen
+        except Exception as error:  # whatever the model trips on: the file is refused, never half-shown
+            raise GraphFileError(where, f"cannot show this graph ({type(error).__name__}: {error})") from None
+        return graph
+
     def load_graph(self, graph: GraphFile, path: Path | None) -> None:
-        """Show ``graph``; nodes the file gives no position get a layered one."""
-        missing = [spec.id for spec in graph.nodes if spec.id not in graph.layout]
-        if missing:
-            layout = layered_positions(graph.nodes, graph.layout)
-            graph = GraphFile(graph.nodes, graph.output, layout, graph.view, graph.title, graph.description)
+        """Replace the document with ``graph`` (from ``prepare_graph``): graph, path, undo history, mode
+        and step change together. Until the swap is complete the window has no path, so nothing a failure
+        half-way could leave on screen is ever saved over another file."""
+        self.path = None
+        self.scene.clearSelection()  # the canvas is rebuilt: nothing may stay selected from the old graph
+        self.player.set_source(None)  # stepping the old graph ends here, not on the new one's first run
         self.undo_stack.clear()
         self.document.load(graph)
         self.restore_mode(graph.view.get("mode", "reverse"))
-        self._retrace(int(graph.view.get("step", -1)))  # a lesson file opens at the step it was saved at
+        try:
+            self._retrace(int(graph.view.get("step", -1)))  # a lesson file opens at the step it was saved at
+        except GradvizError as error:  # it was saved at a step its run cannot reach now: it opens unrun
+            self.player.set_source(None, -1)
+            self.show_message(f"The graph opened but cannot run: {error}")
         self.path = path
         self.undo_stack.setClean()
         self._update_title()
         self._fit_soon.start()
 
     def open_path(self, path: str | Path) -> bool:
-        if not self._maybe_save():
-            return False
+        """Open the graph file at ``path``: all of it, or (with a one-line dialog) nothing changes."""
         try:
-            graph = read(path)
+            graph = self.prepare_graph(read(path), path)
         except GraphFileError as error:
             QMessageBox.warning(self, "Cannot open", str(error))
             return False
-        self.load_graph(graph, Path(path) if Path(path).parent != EXAMPLES else None)
-        if Path(path).parent == EXAMPLES:
-            self.path = None  # an example opens as a new, untitled copy: the original stays pristine
-            self._update_title()
-        else:
+        if not self._maybe_save():
+            return False
+        example = Path(path).parent == EXAMPLES
+        self.load_graph(graph, None if example else Path(path))  # an example opens as an untitled copy
+        if not example:
             self._remember(Path(path))
         self.show_message(f"Opened {Path(path).name}: {graph.title}" if graph.title else f"Opened {path}")
         return True
@@ -66,6 +96,12 @@ class FileActions:
         if self._maybe_save():
             self.load_graph(GraphFile((), None), None)
 
+    def current_file(self) -> GraphFile:
+        """The document as a file, with the view as it is now (zoom, and the timeline's mode and step)."""
+        graph = self.document.to_graph_file()
+        return dataclasses.replace(graph, view={**graph.view, "zoom": round(self.view.zoom(), 4),
+                                                "step": self.player.index, "mode": self.mode})
+
     def save(self) -> bool:
         return self.save_to(self.path) if self.path else self.save_as()
 
@@ -75,7 +111,7 @@ class FileActions:
         return self.save_to(Path(path)) if path else False
 
     def save_to(self, path: Path) -> bool:
-        self.document.view.update(zoom=round(self.view.zoom(), 4), step=self.player.index, mode=self.mode)
+        self.document.view.update(self.current_file().view)  # the document is what the file holds now
         try:
             save(self.document.to_graph_file(), path)
         except GraphFileError as error:
@@ -124,26 +160,54 @@ class FileActions:
             return self.save()
         return answer == QMessageBox.StandardButton.Discard
 
+    def start_autosave(self) -> None:
+        """Unsaved work reaches the recovery file a moment after the last edit (a burst of edits is one
+        write) and every 30 s besides (the timeline's mode and step change without an edit); undoing
+        back to the saved state removes it at once."""
+        self.autosave_timer = QTimer(self, interval=AUTOSAVE_MS, timeout=self.autosave)
+        self.autosave_timer.start()
+        self.autosave_soon = QTimer(self, singleShot=True, interval=AUTOSAVE_AFTER_EDIT_MS, timeout=self.autosave)
+        # bound methods, not lambdas: Qt disconnects them when the window is destroyed
+        self.undo_stack.indexChanged.connect(self._edited)
+        self.undo_stack.cleanChanged.connect(self._clean_changed)
+
+    def _edited(self, _index: int) -> None:
+        self.autosave_soon.start()  # restarting the pending one coalesces a burst of edits
+
+    def _clean_changed(self, clean: bool) -> None:
+        if clean:
+            self.recovery.clear()
+
     def autosave(self) -> None:
-        """Write unsaved work to the recovery file (nothing to do when the document is saved)."""
-        if not self.undo_stack.isClean():
-            try:
-                self.recovery.write(self.document.to_graph_file(), str(self.path) if self.path else None)
-            except (GraphFileError, OSError) as error:
-                self.show_message(f"Autosave failed: {error}")
+        """Write unsaved work to the recovery file; a saved document has none."""
+        if self.undo_stack.isClean():
+            self.recovery.clear()
+            return
+        try:
+            self.recovery.write(self.current_file(), str(self.path) if self.path else None)
+        except (GraphFileError, OSError) as error:
+            self.show_message(f"Autosave failed: {error}")
 
     def offer_recovery(self) -> bool:
-        """After a crash: ask to bring back the unsaved work. True if it was restored."""
-        pending = self.recovery.pending()
-        if pending is None:
+        """After a crash: ask to bring back the unsaved work of a window that did not close cleanly (never
+        the work of a window still running). True if it was restored, unsaved, under its own path."""
+        orphan = self.recovery.claim_orphan()
+        if orphan is None:
             return False
-        graph, source = pending
-        answer = QMessageBox.question(self, "Recover unsaved work",
-                                      f"gradviz closed without saving {source or 'an untitled graph'}. Recover it?")
+        answer = QMessageBox.question(self, "Recover unsaved work", "gradviz closed without saving "
+                                      f"{orphan.source or 'an untitled graph'}. Recover it?")
         if answer != QMessageBox.StandardButton.Yes:
-            self.recovery.clear()
+            orphan.discard()
             return False
-        self.load_graph(graph, Path(source) if source else None)
+        try:
+            graph = self.prepare_graph(orphan.graph, orphan.source)
+        except GraphFileError as error:
+            orphan.release()  # kept: a later gradviz may read it
+            QMessageBox.warning(self, "Cannot recover", str(error))
+            return False
+        self.load_graph(graph, Path(orphan.source) if orphan.source else None)
         self.undo_stack.resetClean()  # recovered work is unsaved work
         self._update_title()
+        self.autosave()  # this window's recovery file holds it now, before the orphan goes
+        orphan.discard()
         return True

@@ -48,7 +48,6 @@ from gradviz.gui.theme import apply_to_application, current_theme
 from gradviz.model.document import GraphDocument
 from gradviz.model.layout import copies, layered_positions
 
-AUTOSAVE_MS = 30_000
 GRADCHECK_WARN = 20_000  # more source numbers than this: ask before running 2 passes for each
 RECENT_LIMIT = 10
 FILTER = "gradviz graphs (*.json);;All files (*)"
@@ -93,8 +92,7 @@ class MainWindow(FileActions, QMainWindow):
         self._clipboard: list = []
         build_menus(self)
         self._connect()
-        self.autosave_timer = QTimer(self, interval=AUTOSAVE_MS, timeout=self.autosave)
-        self.autosave_timer.start()
+        self.start_autosave()
         self.setAcceptDrops(True)
         screen = QGuiApplication.primaryScreen()
         self.resize(docks.window_size(screen.availableGeometry(), docks.dpi_scale(self)) if screen else
@@ -220,7 +218,8 @@ class MainWindow(FileActions, QMainWindow):
     def _selection_changed(self) -> None:
         if not shiboken6.isValid(self.scene) or not shiboken6.isValid(self.inspector):
             return  # the scene clears its selection while it is being destroyed
-        selected = self.selected_ids()
+        # the canvas drops items one by one when it is rebuilt: follow only nodes the document still has
+        selected = [node_id for node_id in self.selected_ids() if node_id in self.document.nodes]
         shown = selected[0] if len(selected) == 1 else None
         if shown != self.inspector.node_id:
             # not again for the node it shows: a form rebuilt twice before the event loop runs leaves the
@@ -380,7 +379,7 @@ class MainWindow(FileActions, QMainWindow):
         if not self._maybe_save():
             event.ignore()
             return
-        self.recovery.clear()
+        self.recovery.close()
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/state", self.saveState())
         event.accept()
@@ -399,6 +398,7 @@ class MainWindow(FileActions, QMainWindow):
     def delete_selected(self) -> None:
         ids = self.selected_ids()
         if ids:
+            self.scene.clearSelection()  # one signal now, rather than one per item as they go
             self.undo_stack.push(RemoveNodes(self.document, ids))
 
     def copy(self) -> None:

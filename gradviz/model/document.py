@@ -9,12 +9,12 @@ each node: its shape if it can compute, else the reason, which the canvas shows 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from graphlib import CycleError, TopologicalSorter
 from typing import Any
 
-from gradviz.engine.errors import GradvizError
+from gradviz.engine.errors import GradvizError, GraphError, NodeError
 from gradviz.engine.program import NodeSpec, Program, label_sources, source_array
 from gradviz.engine.registry import find_op
 from gradviz.io.graph_file import GraphFile
@@ -40,11 +40,16 @@ class NodeStatus:
 
 
 class GraphDocument:
-    """An editable graph with positions and a chosen output, emitting a Change for every edit."""
+    """An editable graph with positions and a chosen output, emitting a Change for every edit.
+
+    Whenever views hear of a change, every input names a node of the document: edits that touch
+    several nodes (a delete of a node and its parent) are made whole before they are announced.
+    """
 
     def __init__(self, graph: GraphFile | None = None) -> None:
         self._listeners: list[Callable[[Change], None]] = []
         self._statuses: dict[str, NodeStatus] | None = None
+        self._auto_output: tuple[str | None] | None = None
         self.load(graph or GraphFile((), None))
 
     # ----- whole-document ------------------------------------------------------------------------
@@ -52,15 +57,30 @@ class GraphDocument:
     def load(self, graph: GraphFile) -> None:
         self.nodes: dict[str, NodeSpec] = {spec.id: _normalised(spec) for spec in graph.nodes}
         self.positions: dict[str, Position] = {key: tuple(pos) for key, pos in graph.layout.items()}
-        self.output: str | None = graph.output
+        self.chosen_output: str | None = graph.output
         self.title, self.description = graph.title, graph.description
         self.view: dict[str, Any] = dict(graph.view)
         self._emit(Change("reset"))
 
     def to_graph_file(self) -> GraphFile:
+        """The document as a file; the output written is the cost in use, chosen or automatic, so the
+        command line runs a saved file exactly as the window did."""
         layout = {node_id: self.positions[node_id] for node_id in self.nodes if node_id in self.positions}
         return GraphFile(tuple(self.nodes.values()), self.output, layout, dict(self.view), self.title,
                          self.description)
+
+    @property
+    def output(self) -> str | None:
+        """The node whose value is the cost c: the one the user (or the file) chose, else, automatically,
+        the only scalar that no node reads (a graph has one obvious cost while a student builds it).
+
+        The automatic choice is derived, never stored, so it follows every edit and undo stays exact.
+        """
+        if self.chosen_output is not None:
+            return self.chosen_output
+        if self._auto_output is None:
+            self._auto_output = (self._sole_scalar_sink(),)
+        return self._auto_output[0]
 
     def program(self) -> Program:
         """The compiled program; a GradvizError if the graph cannot compute yet."""
@@ -74,7 +94,7 @@ class GraphDocument:
         return lambda: self._listeners.remove(listener)
 
     def _emit(self, change: Change) -> None:
-        self._statuses = None
+        self._statuses, self._auto_output = None, None
         for listener in list(self._listeners):
             listener(change)
 
@@ -82,19 +102,44 @@ class GraphDocument:
 
     def add_node(self, spec: NodeSpec, position: Position, index: int | None = None) -> None:
         """Add ``spec`` at ``position``; ``index`` puts it back where it was in the node order (undo)."""
+        self.insert_nodes([(spec, position, index)])
+
+    def insert_nodes(self, entries: Sequence[tuple[NodeSpec, Position, int | None]]) -> None:
+        """Add nodes together (a paste, an undone delete), each at its index in the node order (None: at
+        the end); indices are those of the order after the insertion, as a delete recorded them.
+
+        Nodes may read each other in any order, so views hear of several only once all are in, as one
+        reset: told of one at a time, a view would meet a node whose parent it has not heard of yet."""
         items = list(self.nodes.items())
-        items.insert(len(items) if index is None else index, (spec.id, _normalised(spec)))
+        placed = sorted((entry for entry in entries if entry[2] is not None), key=lambda entry: entry[2])
+        for spec, position, index in [*placed, *(entry for entry in entries if entry[2] is None)]:
+            items.insert(len(items) if index is None else index, (spec.id, _normalised(spec)))
+            self.positions[spec.id] = position
         self.nodes = dict(items)
-        self.positions[spec.id] = position
-        self._emit(Change("added", spec.id))
+        self._emit(Change("added", entries[0][0].id) if len(entries) == 1 else Change("reset"))
 
     def remove_node(self, node_id: str) -> None:
-        """Remove a node no other node reads (commands disconnect the consumers first)."""
-        del self.nodes[node_id]
-        self.positions.pop(node_id, None)
-        if self.output == node_id:
-            self.output = None
-        self._emit(Change("removed", node_id))
+        self.remove_nodes([node_id])
+
+    def remove_nodes(self, node_ids: Iterable[str]) -> None:
+        """Delete nodes together: inputs of other nodes that read them are left unconnected, and the
+        chosen cost is cleared if it goes. Views hear of it once the graph is whole again (several nodes
+        as one reset, one redraw rather than one per node)."""
+        gone = set(node_ids) & self.nodes.keys()
+        rewired = [node_id for node_id, spec in self.nodes.items()
+                   if node_id not in gone and not gone.isdisjoint(spec.inputs)]
+        self.nodes = {node_id: self.without(spec, gone) if node_id in rewired else spec
+                      for node_id, spec in self.nodes.items() if node_id not in gone}
+        for node_id in gone:
+            self.positions.pop(node_id, None)
+        if self.chosen_output in gone:
+            self.chosen_output = None
+        if len(gone) > 1:
+            self._emit(Change("reset"))
+        elif gone:
+            for node_id in rewired:
+                self._emit(Change("changed", node_id))
+            self._emit(Change("removed", next(iter(gone))))
 
     def replace_node(self, spec: NodeSpec) -> None:
         """Put ``spec`` in place of the node with the same id (new inputs, attributes, value or label)."""
@@ -106,7 +151,8 @@ class GraphDocument:
         self._emit(Change("moved", node_id))
 
     def set_output(self, node_id: str | None) -> None:
-        self.output = node_id
+        """Choose the cost (None: let the document pick the only scalar no node reads, if there is one)."""
+        self.chosen_output = node_id
         self._emit(Change("output", node_id))
 
     # ----- questions -----------------------------------------------------------------------------
@@ -167,6 +213,12 @@ class GraphDocument:
         return self.output in statuses and statuses[self.output].shape == () and all(
             status.shape is not None for status in statuses.values())
 
+    def _sole_scalar_sink(self) -> str | None:
+        read = {parent for spec in self.nodes.values() for parent in spec.inputs}
+        scalars = [node_id for node_id, status in self.statuses().items()
+                   if status.shape == () and node_id not in read]
+        return scalars[0] if len(scalars) == 1 else None
+
     def _ancestors(self, node_id: str) -> set[str]:
         """``node_id`` and every node it depends on."""
         seen, stack = set(), [node_id]
@@ -198,6 +250,23 @@ class GraphDocument:
         return statuses
 
 
+def check_references(graph: GraphFile) -> None:
+    """What a document needs of a file before it can hold it: distinct ids, and every input and the
+    output naming a node. Raises a NodeError (with the field) or a GraphError saying which. Everything
+    else (shapes, attributes, cycles) the document diagnoses node by node, showing the graph."""
+    ids: set[str] = set()
+    for spec in graph.nodes:
+        if spec.id in ids:
+            raise NodeError(spec.id, "this id is used by two nodes", "id")
+        ids.add(spec.id)
+    for spec in graph.nodes:
+        for port, parent in enumerate(spec.inputs):
+            if parent is not None and parent not in ids:
+                raise NodeError(spec.id, f"input {port + 1} names {parent!r}, which is no node", "inputs")
+    if graph.output is not None and graph.output not in ids:
+        raise GraphError(f"the output names {graph.output!r}, which is no node")
+
+
 def _with_inputs(spec: NodeSpec, inputs: list[str | None]) -> NodeSpec:
     op = find_op(spec.op)
     while inputs and inputs[-1] is None and op is not None and len(inputs) > op.min_inputs:
@@ -219,10 +288,15 @@ def _diagnose_one(spec: NodeSpec, known: dict[str, NodeStatus], integer: bool) -
         if op.is_source:
             value = source_array(spec.value, "int" if integer else "float", spec.id)
             return NodeStatus(tuple(op.shape(value.shape, **attrs)))
+        if len(spec.inputs) > len(op.ports):
+            op.check_arity(len(spec.inputs))  # a hand-edited file with too many inputs: says how many fit
         missing = [port.name for port, parent in zip(op.ports, spec.inputs) if parent is None]
         missing += [port.name for port in op.ports[len(spec.inputs):] if not port.optional]
         if missing:
             return NodeStatus(None, f"input {', '.join(missing)} not connected")
+        absent = [parent for parent in spec.inputs if parent not in known]
+        if absent:
+            raise GraphError(f"input names {absent[0]!r}, which is no node")
         waiting = [parent for parent in spec.inputs if known[parent].shape is None]
         if waiting:
             return NodeStatus(None, f"waits for {', '.join(waiting)}")

@@ -146,21 +146,6 @@ def test_every_interactive_widget_is_named(window):
     assert actions and all(action.objectName() for action in actions)
 
 
-def test_autosave_and_recovery(make_window, monkeypatch):
-    first = make_window()
-    first.open_path(EXAMPLES / "matmul.json")
-    first.scene.add_op("tanh", QPointF(100, 400))
-    first.autosave()
-    assert first.recovery.pending() is not None
-    text = dumps(first.document.to_graph_file())
-
-    monkeypatch.setattr(QMessageBox, "question", lambda *args, **kwargs: QMessageBox.StandardButton.Yes)
-    second = make_window()
-    assert second.offer_recovery()
-    assert dumps(second.document.to_graph_file()) == text
-    assert second.isWindowModified()
-
-
 def test_save_errors_are_shown_and_lose_nothing(window, monkeypatch, tmp_path):
     shown = []
     monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: shown.append(text))

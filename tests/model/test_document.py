@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from itertools import pairwise
 
+import pytest
+
+from gradviz.engine.errors import GraphError, NodeError
 from gradviz.engine.program import NodeSpec
-from gradviz.io.graph_file import read
+from gradviz.io.graph_file import GraphFile, read
 from gradviz.io.paths import EXAMPLES
-from gradviz.model.document import Change, GraphDocument, new_node
+from gradviz.model.document import Change, GraphDocument, check_references, new_node
 from gradviz.model.layout import copies, layered_positions
 
 
@@ -26,7 +29,8 @@ def test_every_edit_emits_one_change():
     document.set_output(spec.id)
     document.remove_node(spec.id)
     assert [change.kind for change in seen] == ["added", "moved", "changed", "output", "removed"]
-    assert document.output is None  # removing the cost clears it
+    assert document.chosen_output is None  # removing the cost clears the choice
+    assert document.output == "L"  # and the only scalar no node reads is the cost again
     unsubscribe()
     document.move_node("W", (0.0, 0.0))
     assert len(seen) == 5
@@ -105,3 +109,50 @@ def test_can_run_agrees_with_compiling():
     assert document.can_run() and document.program().output == "L"
     document.set_output("a")  # a 3×1 output is no scalar cost
     assert not document.can_run()
+
+
+def test_the_only_scalar_no_node_reads_is_the_cost_until_the_user_chooses():
+    document = GraphDocument()
+    document.add_node(NodeSpec("x", "input", value=[[1.0], [2.0]]), (0.0, 0.0))
+    assert document.output is None  # a 2×1 value is no cost
+    document.add_node(NodeSpec("s", "sum", ("x",)), (0.0, 0.0))
+    assert document.output == "s" and document.chosen_output is None and document.can_run()
+    assert document.to_graph_file().output == "s"  # saved as it runs: `gradviz run` agrees with the window
+    document.add_node(NodeSpec("t", "tanh", ("s",)), (0.0, 0.0))
+    assert document.output == "t"  # s is read now: the cost moves to the end of the chain
+    document.add_node(NodeSpec("m", "mean", ("x",)), (0.0, 0.0))
+    assert document.output is None and not document.can_run()  # two candidates: no guess
+    document.set_output("s")
+    assert document.output == "s"  # an explicit choice wins, even of a node that others read
+    document.set_output(None)
+    assert document.output is None  # and clearing it goes back to the automatic rule
+    document.remove_node("m")
+    assert document.output == "t"
+
+
+def test_a_file_naming_no_output_runs_its_one_scalar_and_a_named_one_is_kept():
+    unnamed = GraphFile((NodeSpec("x", "input", value=[3.0]), NodeSpec("c", "sum", ("x",)),
+                         NodeSpec("y", "neg", ("x",))), None)
+    document = GraphDocument(unnamed)
+    assert document.output == "c" and document.program().output == "c"
+    named = GraphDocument(GraphFile(unnamed.nodes, "x"))  # a file's choice is the user's choice
+    assert named.output == "x"
+
+
+def test_files_a_document_cannot_hold_are_refused_with_node_and_field():
+    x = NodeSpec("x", "input", value=[1.0])
+    with pytest.raises(NodeError, match="used by two nodes") as twice:
+        check_references(GraphFile((x, x), None))
+    assert (twice.value.node_id, twice.value.field) == ("x", "id")
+    with pytest.raises(NodeError, match="input 1 names 'X', which is no node") as typo:
+        check_references(GraphFile((x, NodeSpec("c", "sum", ("X",))), "c"))
+    assert (typo.value.node_id, typo.value.field) == ("c", "inputs")
+    with pytest.raises(GraphError, match="output names 'C'"):
+        check_references(GraphFile((x,), "C"))
+    check_references(GraphFile((x, NodeSpec("c", "sum", (None,))), None))  # an open port is fine
+
+
+def test_too_many_inputs_from_a_file_is_a_red_node_not_a_crash():
+    document = GraphDocument(GraphFile((NodeSpec("x", "input", value=[[1.0]]),
+                                        NodeSpec("a", "matmul", ("x", "x", "x"))), None))
+    assert document.status("a").error == "matmul takes 2 inputs (a, b), not 3"
