@@ -309,7 +309,7 @@ def trace(fn: Callable[..., Any], params: Iterable[str] = (), constants: Iterabl
         raise TraceError(f"{name} returned a value of shape {show(result.shape)}; the graph's output must be a "
                          "scalar cost (end with gnp.sum, gnp.mean or a loss)")
     names = _readable_names(recorder, local_names, result, name, set(arrays))
-    specs = _renamed(_reaching(recorder.specs, result.node, set(arrays)), names)
+    specs = _renamed(reaching(recorder.specs, result.node, set(arrays)), names)
     doc = (inspect.getdoc(fn) or "").strip().split("\n")[0]
     return Graph(GraphFile(tuple(specs), names.get(result.node, result.node), title=name, description=doc))
 
@@ -397,7 +397,7 @@ def _readable_names(recorder: Recorder, local_names: Mapping[str, Any], result: 
     return renamed
 
 
-def _reaching(specs: list[NodeSpec], output: str, keep: set[str]) -> list[NodeSpec]:
+def reaching(specs: list[NodeSpec], output: str, keep: set[str]) -> list[NodeSpec]:
     """The specs on a path to ``output``, and the arguments ``keep`` whatever they lead to."""
     needed = {output}
     for spec in reversed(specs):

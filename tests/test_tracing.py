@@ -9,8 +9,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from PySide6.QtCore import QSettings
 
 import gradviz
+import gradviz.gui.show as show_module
 from gradviz import gnp
 from gradviz.engine.registry import all_ops
 from gradviz.engine.tracer import run
@@ -326,9 +328,6 @@ def test_the_notebook_is_valid_and_its_cells_run(qapp, tmp_path, monkeypatch):
 
 
 def test_show_opens_the_window_on_the_traced_graph(qtbot, tmp_path, monkeypatch):
-    import gradviz.gui.show as show_module
-    from PySide6.QtCore import QSettings
-
     ini = str(tmp_path / "settings.ini")
     monkeypatch.setattr(show_module, "QSettings", lambda *_: QSettings(ini, QSettings.Format.IniFormat))
     monkeypatch.setattr(show_module, "state_folder", lambda: tmp_path / "state")
