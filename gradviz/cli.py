@@ -36,7 +36,7 @@ from gradviz.io.errors import GraphFileError
 from gradviz.io.graph_file import GraphFile, load, read
 
 EXIT_OK, EXIT_CHECK_FAILED, EXIT_BAD_INPUT = 0, 1, 2
-COMMANDS = ("run", "trace", "check", "export", "render", "install-desktop", "new", "code")
+COMMANDS = ("run", "trace", "check", "export", "render", "install-desktop", "new", "code", "import-torch")
 
 
 def as_json(array: np.ndarray) -> Any:
@@ -228,6 +228,20 @@ def command_code(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def command_import_torch(args: argparse.Namespace) -> int:
+    """A PyTorch model to a graph file; runs the user's model file (torch is loaded only here)."""
+    from gradviz.torch_import import TorchImportError, import_file  # noqa: PLC0415 - torch is optional
+
+    try:
+        graph = import_file(args.model, args.input_shape, args.loss, args.seed)
+    except TorchImportError as error:  # one line that starts with the model's file
+        sys.stderr.write(f"gradviz: {error}\n")
+        return EXIT_BAD_INPUT
+    graph.save(args.output)
+    print(f"wrote {args.output}: {len(graph.file.nodes)} nodes, cost {graph.file.output}")
+    return EXIT_OK
+
+
 # ----- parsing ----------------------------------------------------------------------------------
 
 
@@ -276,6 +290,19 @@ def build_parser() -> argparse.ArgumentParser:
     render_parser.add_argument("--dark", action="store_true", help="the dark palette")
     render_parser.set_defaults(handler=command_render)
     render_parser.epilog = "give -o FILE, or --all-steps DIR"
+
+    torch_parser = commands.add_parser(
+        "import-torch", help="a PyTorch nn.Module to a graph file (torch.fx; needs gradviz[torch])",
+        description="Import FILE.py:ClassName: this RUNS FILE.py (your own code: import only files you trust), "
+                    "builds ClassName() and traces it with torch.fx on a seeded random input.")
+    torch_parser.add_argument("model", metavar="FILE.py:ClassName")
+    torch_parser.add_argument("--input-shape", required=True, metavar="N,C,H,W",
+                              help="the example input's shape, comma-separated (1,3,8,8)")
+    torch_parser.add_argument("--loss", choices=("mse", "cross_entropy"),
+                              help="add this loss (against a seeded random target) if the model ends before a cost")
+    torch_parser.add_argument("--seed", type=int, default=0, help="seeds the weights' init, the input and target")
+    torch_parser.add_argument("-o", "--output", required=True, help="the graph file to write")
+    torch_parser.set_defaults(handler=command_import_torch)
 
     desktop_parser = commands.add_parser("install-desktop", help="add gradviz (and its icon) to the applications menu")
     desktop_parser.add_argument("--uninstall", action="store_true", help="remove them again")
