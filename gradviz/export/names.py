@@ -40,14 +40,17 @@ def check_ids(node_ids: Iterable[str]) -> None:
 
 
 def slug(node_id: str) -> str:
-    """An ASCII identifier that reads like ``node_id``: compatibility forms folded (ｘ → x, é → e), every
-    run of other characters one ``_``, ``v_`` before a leading digit or ``v`` before ``__``, and ``_``
-    after a keyword or a reserved name (``class_``, ``np_``), as PEP 8 suggests."""
+    """An ASCII identifier that reads like ``node_id``: compatibility forms and accents folded (ｘ → x,
+    é → e), other characters dropped at the ends and each run of them one ``_`` inside (``W 2`` → W_2),
+    ``v_`` before a leading digit, ``v`` before a dunder, and ``_`` after a keyword or a reserved name
+    (``class_``, ``np_``), as PEP 8 suggests."""
     folded = "".join(c for c in unicodedata.normalize("NFKD", node_id) if not unicodedata.combining(c))
-    name = re.sub(r"[^0-9A-Za-z_]+", "_", folded) or "v"  # "v" when nothing was left (a lone accent)
-    if name[:1].isdigit():
+    name = re.sub(r"[^0-9A-Za-z_]+", "_", re.sub(r"^[^0-9A-Za-z_]+|[^0-9A-Za-z_]+$", "", folded))
+    if not name:  # nothing was left ("+", a lone accent)
+        name = "node"
+    elif name[0].isdigit():
         name = "v_" + name
-    elif name.startswith("__"):
+    elif name.startswith("__") and name.endswith("__"):  # __builtins__, __name__: the module's own
         name = "v" + name
     if keyword.iskeyword(name) or name in RESERVED:
         name += "_"
