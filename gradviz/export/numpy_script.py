@@ -16,15 +16,8 @@ from gradviz.engine.formula import render_unicode
 from gradviz.engine.ops.conv import pad_for_mode
 from gradviz.engine.program import Node, Program
 from gradviz.engine.tracer import run
-from gradviz.export._common import (
-    header,
-    linear_forward,
-    literal,
-    printing,
-    python_names,
-    script_name,
-    template_context,
-)
+from gradviz.export._common import comment, header, linear_forward, literal, printing, script_name, template_context
+from gradviz.export.names import check_ids, python_names
 from gradviz.io.graph_file import GraphFile
 
 Template = str | Callable[[dict[str, Any]], str]
@@ -221,7 +214,8 @@ def _fill(template: Template, context: dict[str, Any]) -> str:
 
 def numpy_script(graph: GraphFile, program: Program, graph_path: str | None = None) -> str:
     """The numpy script of ``graph``: values, forward, reverse with every rule written out, printing."""
-    names = python_names(program)
+    check_ids(node.id for node in program.nodes)
+    names = python_names(node.id for node in program.nodes)
     trace = run(program)  # only to know which edges numpy broadcast (the engine's raw contribution shapes)
     broadcast = {(step.node.id, step.port): step.raw_shape != step.parent.shape
                  for step in trace.steps if step.kind == "backward"}
@@ -236,13 +230,13 @@ def numpy_script(graph: GraphFile, program: Program, graph_path: str | None = No
     lines += [HELPERS[name].strip("\n") + "\n\n" for name in sorted(helpers)]
     lines.append("# ----- values ------------------------------------------------------------------")
     for node in program.sources_and_constants:
-        lines.append(f"{names[node.id]} = {literal(node.value)}  # {node.op.name} {node.name}")
+        lines.append(f"{names[node.id]} = {literal(node.value)}  {comment(f'{node.op.name} {node.name}')}")
     lines.append("\n# ----- forward pass --------------------------------------------------------------")
     for node in program.nodes:
         if not node.op.is_source:
             formula = render_unicode(node.op.formula, _display_names(node, program))
             lines.append(f"{names[node.id]} = {_fill(FORWARD[node.op.name], _context(node, program, names))}"
-                         f"  # {formula}")
+                         f"  {comment(formula)}")
     lines.append("\n# ----- reverse pass: bars, starting from the cost's bar = 1 ---------------------")
     bar_ids = list(trace.bars())
     for node_id in bar_ids:
@@ -255,7 +249,7 @@ def numpy_script(graph: GraphFile, program: Program, graph_path: str | None = No
             if broadcast.get((node.id, port)):
                 expression = f"unbroadcast({expression}, {parent.shape})"
             rule = render_unicode(node.op.bar_formulas[port], _display_names(node, program))
-            lines.append(f"{names[parent.id]}_bar = {names[parent.id]}_bar + {expression}  # {rule}")
+            lines.append(f"{names[parent.id]}_bar = {names[parent.id]}_bar + {expression}  {comment(rule)}")
     lines.append(printing(program, names, bar_ids, "np.asarray(array)"))
     return "\n".join(lines)
 

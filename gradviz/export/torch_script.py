@@ -12,7 +12,8 @@ from typing import Any
 from gradviz.engine.formula import render_unicode
 from gradviz.engine.program import Program
 from gradviz.engine.tracer import run
-from gradviz.export._common import header, linear_forward, printing, python_names, script_name, template_context
+from gradviz.export._common import comment, header, linear_forward, printing, script_name, template_context
+from gradviz.export.names import check_ids, python_names
 from gradviz.io.graph_file import GraphFile
 
 Template = str | Callable[[dict[str, Any]], str]
@@ -62,7 +63,8 @@ def _fill(template: Template, context: dict[str, Any]) -> str:
 
 def torch_script(graph: GraphFile, program: Program, graph_path: str | None = None) -> str:
     """The PyTorch script of ``graph``: tensors, forward in torch ops, ``backward()``, printing."""
-    names = python_names(program)
+    check_ids(node.id for node in program.nodes)
+    names = python_names(node.id for node in program.nodes)
     bar_ids = list(run(program).bars())
     lines = [header(graph, "PyTorch autograd", script_name(graph_path)), "", "import json", "import sys", "",
              "import torch", "import torch.nn.functional as F", "",
@@ -71,14 +73,14 @@ def torch_script(graph: GraphFile, program: Program, graph_path: str | None = No
         dtype = "torch.int64" if node.value.dtype.kind in "iu" else "torch.float64"
         grad = ", requires_grad=True" if node.op.has_bar else ""
         lines.append(f"{names[node.id]} = torch.tensor({node.value.tolist()!r}, dtype={dtype}{grad})"
-                     f"  # {node.op.name} {node.name}")
+                     f"  {comment(f'{node.op.name} {node.name}')}")
     lines.append("\n# ----- forward pass --------------------------------------------------------------")
     for node in program.nodes:
         if node.op.is_source:
             continue
         shown = {port.name: program.node(p).name for port, p in zip(node.op.ports, node.inputs)} | {"out": node.name}
         lines.append(f"{names[node.id]} = {_fill(FORWARD[node.op.name], template_context(node, program, names))}"
-                     f"  # {render_unicode(node.op.formula, shown)}")
+                     f"  {comment(render_unicode(node.op.formula, shown))}")
         if node.id in bar_ids:
             lines.append(f"{names[node.id]}.retain_grad()")
     lines.append("\n# ----- reverse pass: autograd, from the cost -------------------------------------")
