@@ -132,7 +132,8 @@ def test_edits_reach_the_recovery_file_soon_after_the_last_one_in_one_write(wind
         window.scene.add_op("exp", QPointF(0, 500 + 100 * number))
         last_edit = time.monotonic()
     qtbot.waitUntil(lambda: len(writes) == 1, timeout=AUTOSAVE_AFTER_EDIT_MS + 2000)
-    assert writes[0] - last_edit >= AUTOSAVE_AFTER_EDIT_MS / 1000 - 0.05  # after the last edit, not before
+    # after the last edit, not before (Qt's default coarse timers may fire up to 5% early)
+    assert writes[0] - last_edit >= 0.95 * AUTOSAVE_AFTER_EDIT_MS / 1000 - 0.05
     qtbot.wait(300)
     assert len(writes) == 1
     assert sum(spec.op == "exp" for spec in read(window.recovery.graph_path).nodes) == 5
