@@ -53,6 +53,11 @@ class Session:
         self.window = MainWindow(QSettings(str(folder / "settings.ini"), QSettings.Format.IniFormat),
                                  Recovery(folder / "state"), dark=False)
         self.window.show()
+        # Shortcuts (F, End, ...) answer only in the active window; on a bare X server with no window manager
+        # nothing activates a window on its own, so the session asks as a window manager would.
+        self.window.activateWindow()
+        if not QTest.qWaitForWindowActive(self.window, 3000):
+            self.problems.append("start: the window never became active, so its shortcuts cannot answer")
         self.pump(40)
 
     def _qt_message(self, kind: QtMsgType, context: object, text: str) -> None:
