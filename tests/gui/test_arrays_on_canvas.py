@@ -123,3 +123,13 @@ def test_the_inspector_shows_a_small_arrays_numbers(qapp):
     assert view.plot.getAxis("bottom")._tickLevels[0] == [(0.0, "0"), (1.0, "1"), (2.0, "2")]
     view.show_array(np.arange(40.0).reshape(5, 8), diverging=False)
     assert view.numbers == []
+
+
+def test_the_inspector_shows_a_scalar_as_its_number_not_a_one_cell_plot(qapp):
+    view = ArrayView("loss", "array_test")
+    view.show_array(np.array(-2.5183), diverging=False)
+    assert view.scalar.isVisibleTo(view) and not view.canvas.isVisibleTo(view)
+    assert view.scalar.text() == "−2.5183"
+    view.show_array(np.array([[1.0, 2.0], [3.0, 4.0]]), diverging=False)  # an array again: the plot is back
+    assert view.canvas.isVisibleTo(view) and not view.scalar.isVisibleTo(view)
+    assert len(view.numbers) == 4

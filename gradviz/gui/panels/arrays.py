@@ -1,4 +1,5 @@
-"""Arrays in the inspector: a heatmap with a colour bar and a hover readout, or bars for a vector.
+"""Arrays in the inspector: a heatmap with a colour bar and a hover readout, bars for a vector, and a
+scalar as its number (a one-cell heatmap with a colour bar says nothing a number does not say better).
 
 Values use the sequential map; bars, contributions and tangents the diverging map, with limits
 symmetric about zero so white always means zero. Axes count elements: cell (row, column) is centred
@@ -43,6 +44,14 @@ class ArrayView(QWidget):
         self.readout = QLabel(" ")
         self.readout.setTextFormat(Qt.TextFormat.PlainText)
         self.readout.setObjectName(f"{name}Readout")
+        self.scalar = QLabel()
+        self.scalar.setObjectName(f"{name}Scalar")
+        self.scalar.setAccessibleName(f"{title} value")
+        self.scalar.setTextFormat(Qt.TextFormat.PlainText)
+        self.scalar.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        scalar_font = self.scalar.font()
+        scalar_font.setPointSizeF(scalar_font.pointSizeF() * 1.6)
+        self.scalar.setFont(scalar_font)
         self.canvas = pg.GraphicsLayoutWidget()
         self.canvas.setObjectName(f"{name}Plot")
         self.canvas.setAccessibleName(f"{title} plot")
@@ -58,6 +67,7 @@ class ArrayView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.title)
+        layout.addWidget(self.scalar)
         layout.addWidget(self.canvas)
         layout.addWidget(self.readout)
         self.canvas.scene().sigMouseMoved.connect(self._hover)
@@ -68,6 +78,13 @@ class ArrayView(QWidget):
     def show_array(self, array: np.ndarray, diverging: bool) -> None:
         pg = self._pg
         self.array = np.asarray(array, dtype=float)
+        scalar = self.array.size == 1
+        self.scalar.setVisible(scalar)
+        self.canvas.setVisible(not scalar)
+        self.readout.setVisible(not scalar)
+        if scalar:
+            self.scalar.setText(cell_text(self.array.item(), digits=6))
+            return
         self.plot.clear()
         self.numbers = []
         if self.colour_bar is not None:
