@@ -57,16 +57,18 @@ def print_json(document: dict[str, Any]) -> None:
 
 
 def write_stdout(data: bytes) -> None:
-    """``data`` on stdout, CHUNK bytes at a time, so output of any size is written whole or fails loudly
-    (an OSError); one write of it all would be cut at 2 GiB without an error."""
+    """``data`` on stdout, at most CHUNK bytes a call, so output of any size is written whole or fails
+    loudly (an OSError). A single write can be short (at 2 GiB, or into a pipe, when stdout is unbuffered
+    as with PYTHONUNBUFFERED): what a call did not take is written by the next one."""
     sys.stdout.flush()
     stream = getattr(sys.stdout, "buffer", None)
     if stream is None:  # a text stream standing in for stdout (a test's capture)
         sys.stdout.write(data.decode())
         return
     view = memoryview(data)
-    for start in range(0, len(view), CHUNK):
-        stream.write(view[start:start + CHUNK])
+    while view:
+        written = stream.write(view[:CHUNK])
+        view = view[written if written is not None else 0:]
     stream.flush()
 
 
