@@ -34,6 +34,7 @@ from gradviz.engine.forward_mode import forward_mode
 from gradviz.engine.gradcheck import TOLERANCE, gradcheck
 from gradviz.engine.trace import Trace
 from gradviz.engine.tracer import run
+from gradviz.io.atomic import write_atomic
 from gradviz.io.errors import GraphFileError
 from gradviz.io.file_bytes import read_text
 from gradviz.io.graph_file import GraphFile, load, read
@@ -181,9 +182,9 @@ def command_export(args: argparse.Namespace) -> int:
     script = (numpy_script if args.to == "numpy" else torch_script)(graph, program)
     if args.output:
         try:
-            Path(args.output).write_text(script, encoding="utf-8")
+            write_atomic(args.output, script)  # as a graph is saved: through links, never over a read-only file
         except OSError as error:
-            raise GraphFileError(args.output, f"cannot write the script: {error.strerror or error}") from None
+            raise GraphFileError(args.output, f"cannot write the script: {error}") from None
     else:
         sys.stdout.write(script)
     return EXIT_OK

@@ -292,3 +292,15 @@ def test_render_shrinks_a_graph_wider_than_8192_px_and_says_so(tmp_path, capsys,
     assert "more than 8192 a side: drawn at" in out
     image = QImage(str(tmp_path / "wide.png"))
     assert max(image.width(), image.height()) <= 8192 and min(image.width(), image.height()) > 0
+
+
+def test_export_writes_through_a_symlink_and_refuses_a_read_only_script(tmp_path, capsys):
+    real = tmp_path / "real.py"
+    real.write_text("old")
+    (tmp_path / "link.py").symlink_to(real)
+    code, _, err = call(["export", EXAMPLES / "linear_layer.json", "--to", "numpy", "-o", tmp_path / "link.py"], capsys)
+    assert (code, err) == (0, []) and (tmp_path / "link.py").is_symlink() and "import numpy" in real.read_text()
+    real.chmod(0o444)
+    code, _, err = call(["export", EXAMPLES / "linear_layer.json", "--to", "numpy", "-o", real], capsys)
+    assert code == 2 and err == [f"gradviz: {real}: cannot write the script: the file is read-only (save under "
+                                 "another name, or make it writable first)"]
