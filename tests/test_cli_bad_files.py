@@ -304,3 +304,53 @@ def test_export_writes_through_a_symlink_and_refuses_a_read_only_script(tmp_path
     code, _, err = call(["export", EXAMPLES / "linear_layer.json", "--to", "numpy", "-o", real], capsys)
     assert code == 2 and err == [f"gradviz: {real}: cannot write the script: the file is read-only (save under "
                                  "another name, or make it writable first)"]
+
+
+def one_op(op: str, values: list, attrs: dict | None = None, then_sum: bool = True) -> str:
+    """A graph of sources holding ``values`` feeding one ``op`` (summed to a scalar cost)."""
+    nodes = [{"id": f"s{i}", "op": "input", "value": value} for i, value in enumerate(values)]
+    node = {"id": "y", "op": op, "inputs": [f"s{i}" for i in range(len(values))], **({"attrs": attrs} if attrs else {})}
+    nodes += [node, {"id": "c", "op": "sum", "inputs": ["y"]}] if then_sum else [{**node, "id": "c"}]
+    return json.dumps({"format": "gradviz-graph", "version": 1, "output": "c", "nodes": nodes})
+
+
+IMAGE = [[[[1.0, 2.0], [3.0, 4.0]]]]
+MORE_REFUSALS = {
+    "conv2d 1×0 kernel": (one_op("conv2d", [IMAGE, [[[[]]]]]), "y", "inputs", "conv2d: kernel is 1×0"),
+    "conv2d stride 2⁶⁴−1": (one_op("conv2d", [IMAGE, [[[[1.0]]]]], {"stride": 2**64 - 1}), "y", "attrs",
+                           "conv2d: stride 18446744073709551615 is too large"),
+    "conv2d padding past 2³¹ numbers": (one_op("conv2d", [IMAGE, [[[[1.0]]]]], {"padding": 30000}), "y", "inputs",
+                                       "conv2d: the padded input would be 1×1×60002×60002"),
+    "convolve2d 0×0 kernel": (one_op("convolve2d", [[[1.0]], [[]]], {"mode": "full"}), "y", "inputs",
+                              "convolve2d: kernel is 1×0"),
+    "log_softmax of 2×0": (one_op("log_softmax", [[[], []]]), "y", "inputs", "log_softmax: axis 1 of the input"),
+    "mean over an empty axis": (one_op("mean", [[[], []]], {"axis": 1}), "y", "inputs",
+                                "mean: axis 1 of the input (shape 2×0) has length 0"),
+    "cross_entropy of no classes": (one_op("cross_entropy", [[[]], [0]], then_sum=False), "c", "inputs",
+                                    "cross_entropy: logits 1×0 have no classes"),
+    "reshape to 10¹² × 0": (one_op("reshape", [[]], {"shape": [10**12, 0]}), "y", "attrs",
+                            "reshape: size 1000000000000 is too large"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(MORE_REFUSALS))
+def test_more_shapes_and_attributes_refused_where_the_op_is_declared(case, tmp_path, capsys):
+    text, node, field, words = MORE_REFUSALS[case]
+    path = tmp_path / "g.json"
+    path.write_text(text)
+    for command in COMMANDS:
+        code, _, err = call([command, path], capsys)
+        assert code == 2 and len(err) == 1, err
+        assert err[0].startswith(f"gradviz: {path}, node '{node}', field '{field}': ") and words in err[0], err[0]
+
+
+def test_cross_entropy_with_no_rows_is_refused(tmp_path, capsys):
+    path = tmp_path / "g.json"
+    nodes = [{"id": "z", "op": "input", "value": []},
+             {"id": "r", "op": "reshape", "inputs": ["z"], "attrs": {"shape": [0, 2]}},  # 0 rows of 2 classes
+             {"id": "t", "op": "constant", "value": []},
+             {"id": "c", "op": "cross_entropy", "inputs": ["r", "t"]}]
+    path.write_text(json.dumps({"format": "gradviz-graph", "version": 1, "output": "c", "nodes": nodes}))
+    code, _, err = call(["run", path], capsys)
+    assert code == 2 and err == [f"gradviz: {path}, node 'c', field 'inputs': cross_entropy: logits 0×2 have no rows "
+                                 "(N = 0); the mean of no losses is undefined"]
