@@ -10,13 +10,15 @@
     new FILE.json --from FILE.py [--force]        a graph file from numpy-like lines (Edit ▸ Graph as Code)
     code GRAPH                                    the graph as those lines
 
-Exit codes: 0 success, 1 check failed, 2 bad input (file or graph), with one line on stderr. With no
-command the window opens, on the file given alone or on the default example.
+Exit codes: 0 success, 1 check failed or the output could not be written (a full disk, a JSON reader
+that closed the pipe), 2 bad input (file or graph), each with one line on stderr. With no command the
+window opens, on the file given alone or on the default example.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -27,15 +29,19 @@ import orjson
 
 from gradviz import __version__
 from gradviz.engine.describe import line, sentence
-from gradviz.engine.errors import GradvizError, NodeError
+from gradviz.engine.errors import GradvizError, GraphError, NodeError
 from gradviz.engine.forward_mode import forward_mode
 from gradviz.engine.gradcheck import TOLERANCE, gradcheck
 from gradviz.engine.trace import Trace
 from gradviz.engine.tracer import run
+from gradviz.io.atomic import write_atomic
 from gradviz.io.errors import GraphFileError
+from gradviz.io.file_bytes import read_text
 from gradviz.io.graph_file import GraphFile, load, read
 
 EXIT_OK, EXIT_CHECK_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+EXIT_OUTPUT_FAILED = 1
+CHUNK = 2**20  # bytes per write: Linux writes at most 2,147,479,552 bytes in one call, and says so quietly
 COMMANDS = ("run", "trace", "check", "export", "render", "install-desktop", "new", "code", "import-torch")
 
 
@@ -45,10 +51,37 @@ def as_json(array: np.ndarray) -> Any:
     return array.item() if array.ndim == 0 else np.ascontiguousarray(array)
 
 
-def dump_json(document: dict[str, Any]) -> str:
-    """``document`` as one line of JSON. orjson writes numpy arrays ~10× faster than json, and writes
-    nan and infinities, which JSON cannot hold, as null."""
-    return orjson.dumps(document, option=orjson.OPT_SERIALIZE_NUMPY).decode()
+def print_json(document: dict[str, Any]) -> None:
+    """``document`` as one line of JSON on stdout. orjson writes numpy arrays ~10× faster than json, and
+    writes nan and infinities, which JSON cannot hold, as null."""
+    write_stdout(orjson.dumps(document, option=orjson.OPT_SERIALIZE_NUMPY | orjson.OPT_APPEND_NEWLINE))
+
+
+def write_stdout(data: bytes) -> None:
+    """``data`` on stdout, at most CHUNK bytes a call, so output of any size is written whole or fails
+    loudly (an OSError). A single write can be short (at 2 GiB, or into a pipe, when stdout is unbuffered
+    as with PYTHONUNBUFFERED): what a call did not take is written by the next one."""
+    sys.stdout.flush()
+    stream = getattr(sys.stdout, "buffer", None)
+    if stream is None:  # a text stream standing in for stdout (a test's capture)
+        sys.stdout.write(data.decode())
+        return
+    view = memoryview(data)
+    while view:
+        written = stream.write(view[:CHUNK])
+        view = view[written if written is not None else 0:]
+    stream.flush()
+
+
+def _drop_stdout() -> None:
+    """Point stdout at /dev/null after a write to it failed: what is still buffered would fail again
+    when Python exits, and print a second error (and a traceback) on stderr."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):  # no real stdout (a test's capture): nothing is left to fail
+        pass
 
 
 def _traced(graph_path: str) -> tuple[GraphFile, Trace]:
@@ -72,12 +105,12 @@ def command_run(args: argparse.Namespace) -> int:
     else:
         bars, passes = trace.bars(), 1
     if args.json:
-        print(dump_json({
+        print_json({
             "output": program.output,
             "values": {key: as_json(value) for key, value in values.items()},
             "bars": {key: as_json(bar) for key, bar in bars.items()},
             "passes": passes,
-        }))
+        })
         return EXIT_OK
     print(f"{graph.title or Path(args.graph).name}: c = {program.output} = {trace.output_value:.6g}")
     print(f"{args.mode} mode, {passes} pass{'es' if passes != 1 else ''}")
@@ -111,25 +144,32 @@ def command_trace(args: argparse.Namespace) -> int:
     _, trace = _traced(args.graph)
     if args.json:
         steps = [_step_json(trace, index) for index in range(len(trace))]
-        print(dump_json({"output": trace.program.output, "seed_index": trace.seed_index, "steps": steps}))
+        print_json({"output": trace.program.output, "seed_index": trace.seed_index, "steps": steps})
         return EXIT_OK
     for index in range(len(trace)):
         print(line(trace, index))
+    _say_nonfinite(trace)
+    return EXIT_OK
+
+
+def _say_nonfinite(trace: Trace) -> None:
+    """Where NaN or ±inf first appear: numpy's warnings about them are the trace's to report, on stdout."""
     flagged = trace.nonfinite_steps
     if flagged:
         print(f"non-finite numbers first appear at step {flagged[0]}: {sentence(trace, flagged[0])}")
-    return EXIT_OK
 
 
 def command_check(args: argparse.Namespace) -> int:
     _, program = load(args.graph)
     try:
         result = gradcheck(program, tolerance=args.tolerance)
+        trace = run(program)
     except NodeError as error:
         raise GraphFileError(args.graph, error.reason, node=error.node_id, field=error.field) from None
     for source, check in result.sources.items():
         verdict = "ok" if check.max_error <= args.tolerance else "FAILED"
         print(f"{source:<16} largest relative error {check.max_error:.2e}   {verdict}")
+    _say_nonfinite(trace)
     print(f"{'passed' if result.passed else 'failed'}: tolerance {args.tolerance:.0e}, "
           f"central differences in float64")
     return EXIT_OK if result.passed else EXIT_CHECK_FAILED
@@ -142,9 +182,9 @@ def command_export(args: argparse.Namespace) -> int:
     script = (numpy_script if args.to == "numpy" else torch_script)(graph, program)
     if args.output:
         try:
-            Path(args.output).write_text(script, encoding="utf-8")
+            write_atomic(args.output, script)  # as a graph is saved: through links, never over a read-only file
         except OSError as error:
-            raise GraphFileError(args.output, f"cannot write the script: {error.strerror or error}") from None
+            raise GraphFileError(args.output, f"cannot write the script: {error}") from None
     else:
         sys.stdout.write(script)
     return EXIT_OK
@@ -164,10 +204,13 @@ def command_render(args: argparse.Namespace) -> int:
     if not (args.output or args.all_steps or args.gif):
         raise GraphFileError(args.graph, "render needs -o FILE, --all-steps DIR or --gif FILE")
     ensure_platform()
-    from gradviz.gui.snapshot import render_file, render_gif, render_steps  # noqa: PLC0415
+    from gradviz.gui.render import render_scene, shrink_note  # noqa: PLC0415
+    from gradviz.gui.snapshot import build_scene, render_gif, render_steps  # noqa: PLC0415
+    from gradviz.model.document import check_references  # noqa: PLC0415
 
     graph = read(args.graph)
     try:
+        check_references(graph)  # what the window's Open refuses too: a graph it cannot hold at all
         if args.gif:
             render_gif(graph, args.gif, dark=args.dark)
         elif args.all_steps:
@@ -176,11 +219,17 @@ def command_render(args: argparse.Namespace) -> int:
         elif args.step is not None:
             render_steps(graph, [args.step], args.output, dark=args.dark)
         else:
-            render_file(graph, args.output, dark=args.dark)
+            scene = build_scene(graph, dark=args.dark)
+            render_scene(scene, args.output)
+            note = None if args.output.lower().endswith(".svg") else shrink_note(scene)
+            if note:
+                print(f"note: {note}")
     except IndexError as error:
         raise GraphFileError(args.graph, str(error), field="step") from None
     except NodeError as error:
         raise GraphFileError(args.graph, error.reason, node=error.node_id, field=error.field) from None
+    except GraphError as error:  # the output names no node
+        raise GraphFileError(args.graph, str(error), field="output") from None
     except OSError as error:
         raise GraphFileError(args.output or args.all_steps or args.gif, f"cannot write the image: {error}") from None
     return EXIT_OK
@@ -205,11 +254,7 @@ def command_new(args: argparse.Namespace) -> int:
 
     if Path(args.file).exists() and not args.force:
         raise GraphFileError(args.file, "already exists (give --force to overwrite it)")
-    try:
-        text = Path(args.source).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        reason = getattr(error, "strerror", None) or "it is not UTF-8 text"
-        raise GraphFileError(args.source, f"cannot read the file: {reason}") from None
+    text = read_text(args.source)
     try:
         graph = apply_code(text)
     except CodeError as error:
@@ -333,15 +378,33 @@ def main(argv: Sequence[str] | None = None) -> int:
             return int(stop.code or 0)
         handler = args.handler
     try:
-        return handler(args)
-    except GraphFileError as error:
+        code = handler(args)
+        sys.stdout.flush()  # a full disk shows here, while it can still be said
+    except (GraphFileError, GradvizError, MemoryError, OSError) as error:
+        return _failure(error, args)
+    return code
+
+
+def _failure(error: Exception, args: argparse.Namespace) -> int:
+    """One line on stderr for what stopped a command, and its exit code."""
+    graph = getattr(args, "graph", "")
+    if isinstance(error, GraphFileError):
         sys.stderr.write(f"gradviz: {error}\n")
         return EXIT_BAD_INPUT
-    except GradvizError as error:
-        sys.stderr.write(f"gradviz: {getattr(args, 'graph', '')}: {error}\n")
+    if isinstance(error, GradvizError):
+        sys.stderr.write(f"gradviz: {graph}: {error}\n")
         return EXIT_BAD_INPUT
-    except BrokenPipeError:  # `gradviz trace big.json | head` is fine
-        return EXIT_OK
+    if isinstance(error, MemoryError):  # a last resort: shape rules refuse the absurd, not all a machine lacks
+        sys.stderr.write(f"gradviz: {graph}: out of memory: the graph's values are too large for this machine\n")
+        return EXIT_BAD_INPUT
+    _drop_stdout()  # an OSError here is writing stdout: the commands say their own files' errors
+    if isinstance(error, BrokenPipeError):
+        if not getattr(args, "json", False):
+            return EXIT_OK  # `gradviz trace big.json | head` is fine: text is read as far as wanted
+        sys.stderr.write("gradviz: the JSON output was cut short: its reader closed the pipe\n")
+        return EXIT_OUTPUT_FAILED
+    sys.stderr.write(f"gradviz: cannot write the output: {error.strerror or error}\n")
+    return EXIT_OUTPUT_FAILED
 
 
 if __name__ == "__main__":

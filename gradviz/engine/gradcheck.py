@@ -78,10 +78,14 @@ def relative_error(bar: np.ndarray, numeric: np.ndarray) -> float:
     """The largest elementwise error, relative where the derivative is not near zero."""
     if bar.size == 0:
         return 0.0
-    largest = max(1.0, float(np.nanmax(np.abs(bar))), float(np.nanmax(np.abs(numeric))))
-    scale = np.maximum(np.maximum(np.abs(bar), np.abs(numeric)), FLOOR * largest)
-    errors = np.abs(bar - numeric) / scale
-    return float(np.nanmax(np.where(np.isnan(errors), np.inf, errors)))
+    # fmax skips NaN silently (np.nanmax warns on an all-NaN bar, as log of a negative gives); a NaN
+    # anywhere is then an infinite error, so the check fails and says where the trace flags it
+    largest = max(1.0, float(np.fmax.reduce(np.abs(bar), axis=None, initial=0.0)),
+                  float(np.fmax.reduce(np.abs(numeric), axis=None, initial=0.0)))
+    with np.errstate(all="ignore"):
+        scale = np.maximum(np.maximum(np.abs(bar), np.abs(numeric)), FLOOR * largest)
+        errors = np.abs(bar - numeric) / scale
+    return float(np.max(np.where(np.isnan(errors), np.inf, errors)))
 
 
 def gradcheck(program: Program, overrides: Mapping[str, object] | None = None,

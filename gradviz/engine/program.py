@@ -15,11 +15,12 @@ from typing import Any
 
 import numpy as np
 
-from gradviz.engine.errors import GradvizError, GraphError, NodeError
+from gradviz.engine.errors import AttrError, GradvizError, GraphError, NodeError
 from gradviz.engine.ops._common import show
 from gradviz.engine.registry import Op, find_op, get_op
 
 Shape = tuple[int, ...]
+LARGEST_LABEL = 2**31 - 1  # more classes than any value could hold logits for
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,10 @@ def source_array(value: Any, dtype: str, node_id: str) -> np.ndarray:
     if dtype == "int":
         if not np.all(np.isfinite(array)) or not np.array_equal(array, np.round(array)):
             raise NodeError(node_id, "labels must be whole numbers", "value")
+        too_large = array[np.abs(array) > LARGEST_LABEL]
+        if too_large.size:  # cast, 1e300 would become −2⁶³ (and a RuntimeWarning)
+            raise NodeError(node_id, f"label {too_large[0]:g} is out of range (a class label is at most "
+                            f"{LARGEST_LABEL:,})", "value")
         array = array.astype(np.int64)
     array.setflags(write=False)
     return array
@@ -180,8 +185,8 @@ class Program:
             shapes = tuple(done[parent].shape for parent in spec.inputs)
         try:
             shape = tuple(op.shape(*shapes, **attrs))
-        except GradvizError as error:
-            raise NodeError(spec.id, str(error), "inputs") from None
+        except GradvizError as error:  # an attribute out of range (a padding of 10¹²) or shapes that do not fit
+            raise NodeError(spec.id, str(error), "attrs" if isinstance(error, AttrError) else "inputs") from None
         return Node(spec.id, op, tuple(spec.inputs), MappingProxyType(attrs), value, spec.label, shape)
 
     def _needs_bar(self) -> dict[str, bool]:

@@ -13,12 +13,32 @@ from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene
 
 MARGIN = 30.0
+MAX_SIDE = 8192  # pixels: a PNG this wide is 256 MB in memory; a graph spread wider is drawn smaller
+
+
+def fitted_scale(scene: QGraphicsScene, scale: float) -> float:
+    """``scale``, or less if the drawing would be wider or taller than MAX_SIDE pixels at it."""
+    source = _source_rect(scene)
+    longest = max(source.width(), source.height()) * scale
+    return scale if longest <= MAX_SIDE else scale * MAX_SIDE / longest
+
+
+def shrink_note(scene: QGraphicsScene, scale: float = 2.0) -> str | None:
+    """What drawing ``scene`` at ``scale`` gives up to the size cap, in a sentence; None if nothing."""
+    fitted = fitted_scale(scene, scale)
+    if fitted == scale:
+        return None
+    source = _source_rect(scene)
+    return (f"the graph is {source.width() * scale:,.0f}×{source.height() * scale:,.0f} px at {scale:g}×, more than "
+            f"{MAX_SIDE} a side: drawn at {fitted:.3g}×")
 
 
 def scene_image(scene: QGraphicsScene, scale: float = 1.0) -> QImage:
-    """The whole scene drawn to an image at ``scale``, vectors only (see render_scene)."""
+    """The whole scene drawn to an image at ``scale`` (less if it would pass MAX_SIDE), vectors only."""
     source = _source_rect(scene)
-    image = QImage(int(source.width() * scale), int(source.height() * scale), QImage.Format.Format_ARGB32)
+    scale = fitted_scale(scene, scale)
+    image = QImage(max(1, int(source.width() * scale)), max(1, int(source.height() * scale)),
+                   QImage.Format.Format_ARGB32)
     with _as_picture(scene):
         image.fill(scene.backgroundBrush().color() if scene.backgroundBrush().style() else QColor("white"))
         painter = QPainter(image)
@@ -53,13 +73,15 @@ def _as_picture(scene: QGraphicsScene) -> Iterator[None]:
 
 
 def render_scene(scene: QGraphicsScene, path: str | Path, scale: float = 2.0) -> Path:
-    """Write ``scene`` to ``path``: SVG for a .svg name, else PNG at ``scale`` (2× reads well on slides)."""
+    """Write ``scene`` to ``path``: SVG for a .svg name, else PNG at ``scale`` (2× reads well on slides),
+    less if the PNG would pass MAX_SIDE pixels a side (``shrink_note`` says so)."""
     path = Path(path)
     source = _source_rect(scene)
     if path.suffix.lower() == ".svg":
+        size = fitted_scale(scene, 1.0)  # its nominal size in pixels, capped like a PNG's
         generator = QSvgGenerator()
         generator.setFileName(str(path))
-        generator.setSize(QSize(int(source.width()), int(source.height())))
+        generator.setSize(QSize(max(1, int(source.width() * size)), max(1, int(source.height() * size))))
         generator.setViewBox(QRectF(0, 0, source.width(), source.height()))
         generator.setTitle(path.stem)
         with _as_picture(scene):

@@ -12,9 +12,7 @@ the old file as it was.
 from __future__ import annotations
 
 import json
-import os
 import re
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
@@ -27,7 +25,9 @@ import orjson
 
 from gradviz.engine.errors import GradvizError, NodeError
 from gradviz.engine.program import NodeSpec, Program, label_sources
+from gradviz.io.atomic import write_atomic
 from gradviz.io.errors import GraphFileError
+from gradviz.io.file_bytes import read_bytes, utf8
 from gradviz.io.migrations import CURRENT_VERSION, VersionError, migrate
 from gradviz.io.paths import SCHEMA
 from gradviz.model.compile import compile_graph
@@ -35,6 +35,7 @@ from gradviz.model.compile import compile_graph
 FORMAT = "gradviz-graph"
 
 VIEW_KEYS = ("zoom", "center", "step", "mode", "hint")
+LAYOUT_LIMIT = 1e9  # the schema's bound on a canvas coordinate: far past any canvas, and safe to draw
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,8 @@ def _validator() -> Any:
 
 
 def _document(data: str | bytes, path: str | Path | None) -> dict[str, Any]:
+    if isinstance(data, bytes):
+        data = utf8(data, path)  # a byte-order mark dropped, UTF-16 and UTF-32 named
     if isinstance(data, bytes) and b"\x00" in data[:1024]:
         raise GraphFileError(path, "not a text file (binary data)")
     try:
@@ -97,6 +100,10 @@ def _schema_error(error: fastjsonschema.JsonSchemaValueException, document: dict
     if missing:
         first = missing.group(1).split(",")[0].strip(" '")
         steps, message = [*steps, first], "missing"
+    if len(steps) >= 2 and steps[0] == "layout":  # layout.a.0 → node 'a', field 'layout'
+        if "bigger" in message or "smaller" in message:
+            message = f"a coordinate must be within ±{LAYOUT_LIMIT:.0e}"
+        return GraphFileError(path, message, node=steps[1], field="layout")
     if len(steps) >= 2 and steps[0] == "nodes" and steps[1].isdigit():
         node = document["nodes"][int(steps[1])]
         named = isinstance(node, dict) and isinstance(node.get("id"), str)
@@ -144,12 +151,8 @@ def parse(data: str | bytes, path: str | Path | None = None) -> GraphFile:
 
 
 def read(path: str | Path) -> GraphFile:
-    """Parse the graph file at ``path``."""
-    try:
-        data = Path(path).read_bytes()
-    except OSError as error:
-        raise GraphFileError(path, f"cannot read the file: {error.strerror or error}") from None
-    return parse(data, path)
+    """Parse the graph file at ``path`` (a regular file of at most 256 MB: see file_bytes)."""
+    return parse(read_bytes(path), path)
 
 
 def compile_file(graph: GraphFile, path: str | Path | None = None) -> Program:
@@ -214,46 +217,9 @@ def dumps(graph: GraphFile) -> str:
 
 
 def save(graph: GraphFile, path: str | Path) -> None:
-    """Write ``graph`` to ``path`` atomically: a temporary file beside it, fsynced, then renamed over it.
-
-    If anything fails, the old file is untouched and the temporary file is removed.
-    """
-    path = Path(path)
+    """Write ``graph`` to ``path`` atomically (see gradviz.io.atomic: through symlinks, never over a
+    read-only file). If anything fails, the old file is untouched."""
     try:
-        text = dumps(graph)
-        mode = path.stat().st_mode & 0o777 if path.exists() else _default_mode()
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    except (OSError, ValueError, TypeError) as error:
-        raise GraphFileError(path, f"cannot save: {getattr(error, 'strerror', None) or error}") from None
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temporary, mode)
-        os.replace(temporary, path)
-        _fsync_directory(path.parent)
-    except OSError as error:
-        Path(temporary).unlink(missing_ok=True)
-        raise GraphFileError(path, f"cannot save: {error.strerror or error}") from None
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
-def _default_mode() -> int:
-    umask = os.umask(0)
-    os.umask(umask)
-    return 0o666 & ~umask
-
-
-def _fsync_directory(directory: Path) -> None:
-    """Make the rename itself durable (POSIX); a no-op where directories cannot be opened."""
-    try:
-        descriptor = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
+        write_atomic(path, dumps(graph))
+    except (OSError, ValueError, TypeError) as error:  # ValueError: a value JSON cannot hold (inf)
+        raise GraphFileError(path, f"cannot save: {error}") from None

@@ -30,6 +30,8 @@ def layered_positions(specs: Iterable[NodeSpec], kept: Mapping[str, tuple[float,
     graph = nx.DiGraph()
     graph.add_nodes_from(spec.id for spec in specs)
     graph.add_edges_from((parent, spec.id) for spec in specs for parent in spec.inputs if parent in graph)
+    while not nx.is_directed_acyclic_graph(graph):  # a hand-edited cycle (shown red): lay it out as if cut
+        graph.remove_edge(*nx.find_cycle(graph)[-1][:2])
     by_id = {spec.id: spec for spec in specs}
     column = {node_id: depth for depth, layer in enumerate(nx.topological_generations(graph)) for node_id in layer}
     sources = {node_id for node_id in graph if graph.in_degree(node_id) == 0 and graph.out_degree(node_id) > 0}

@@ -1,16 +1,15 @@
-"""Graph files: round trips, migrations, atomic saving, and one readable error for every bad file."""
+"""Graph files: round trips, migrations, and one readable error for every bad file (saving: test_atomic)."""
 
 from __future__ import annotations
 
 import json
-import os
 
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gradviz.io import graph_file, migrations
+from gradviz.io import migrations
 from gradviz.io.errors import GraphFileError
 from gradviz.io.graph_file import GraphFile, compile_file, dumps, parse, read, save
 from gradviz.io.paths import EXAMPLES, SCHEMA
@@ -125,48 +124,6 @@ def test_a_broken_migration_is_caught(monkeypatch):
     monkeypatch.setitem(migrations.MIGRATIONS, 0, lambda document: document)
     with pytest.raises(GraphFileError, match="did not produce version 1"):
         parse(json.dumps(_version_zero()))
-
-
-# ----- atomic saving ------------------------------------------------------------------------------
-
-
-def test_save_is_atomic_and_durable(tmp_path, monkeypatch):
-    target = tmp_path / "g.json"
-    target.write_text("old contents")
-    synced = []
-    real_fsync = os.fsync
-    monkeypatch.setattr(graph_file.os, "fsync", lambda fd: (synced.append(fd), real_fsync(fd)))
-    save(parse(json.dumps(VALID)), target)
-    assert len(synced) >= 1
-    assert read(target).output == "c"
-    assert [p.name for p in tmp_path.iterdir()] == ["g.json"]
-
-
-def test_a_failed_save_leaves_the_old_file_intact(tmp_path, monkeypatch):
-    target = tmp_path / "g.json"
-    target.write_text("old contents")
-
-    def refuse(*_):
-        raise OSError(28, "No space left on device")
-
-    monkeypatch.setattr(graph_file.os, "replace", refuse)
-    with pytest.raises(GraphFileError, match="cannot save: No space left on device"):
-        save(parse(json.dumps(VALID)), target)
-    assert target.read_text() == "old contents"
-    assert [p.name for p in tmp_path.iterdir()] == ["g.json"], "the temporary file is removed"
-
-
-def test_saving_into_a_missing_folder_is_one_error(tmp_path):
-    with pytest.raises(GraphFileError, match="cannot save"):
-        save(parse(json.dumps(VALID)), tmp_path / "no" / "such" / "g.json")
-
-
-def test_save_keeps_the_file_mode(tmp_path):
-    target = tmp_path / "g.json"
-    target.write_text("{}")
-    target.chmod(0o640)
-    save(parse(json.dumps(VALID)), target)
-    assert target.stat().st_mode & 0o777 == 0o640
 
 
 # ----- fuzzing: nothing but GraphFileError ----------------------------------------------------------

@@ -6,9 +6,15 @@ import math
 from collections.abc import Callable
 
 from gradviz.engine.broadcast import broadcast_shapes
-from gradviz.engine.errors import ShapeError
+from gradviz.engine.errors import AttrError, ShapeError
 
 Shape = tuple[int, ...]
+
+# NOTE: the largest size of one axis, and the most numbers in one value, that a graph may ask an op for
+# through an attribute (a reshape's sizes, conv2d's padding). 2³¹ float64 numbers are 16 GiB: anything
+# larger is a typo or a hostile file, refused by the shape rule before numpy is asked to allocate it.
+MAX_EXTENT = 2**31 - 1
+MAX_NUMBERS = 2**31
 
 
 def show(shape: Shape) -> str:
@@ -18,6 +24,26 @@ def show(shape: Shape) -> str:
 
 def size(shape: Shape) -> int:
     return math.prod(shape)
+
+
+def check_extent(op_name: str, what: str, value: int) -> None:
+    """AttrError unless ``value`` (an attribute's size, padding or stride) is at most MAX_EXTENT."""
+    if value > MAX_EXTENT:
+        raise AttrError(f"{op_name}: {what} {value} is too large (at most {MAX_EXTENT:,})")
+
+
+def check_numbers(op_name: str, what: str, shape: Shape) -> None:
+    """ShapeError if a value of ``shape`` would hold more than MAX_NUMBERS numbers."""
+    if size(shape) > MAX_NUMBERS:
+        raise ShapeError(f"{op_name}: {what} would be {show(shape)}, {size(shape):.3g} numbers "
+                         f"(at most {MAX_NUMBERS:.3g})")
+
+
+def check_not_empty_along(op_name: str, shape: Shape, axes: tuple[int, ...], why: str) -> None:
+    """ShapeError if an axis in ``axes`` has length 0: ``why`` says what needs at least one number."""
+    for axis in axes:
+        if shape[axis] == 0:
+            raise ShapeError(f"{op_name}: axis {axis} of the input (shape {show(shape)}) has length 0; {why}")
 
 
 def same_shape(shape: Shape, **_: object) -> Shape:

@@ -19,7 +19,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 
 from gradviz.engine.attrs import Attr
 from gradviz.engine.errors import ShapeError
-from gradviz.engine.ops._common import show, size
+from gradviz.engine.ops._common import check_extent, check_numbers, show, size
 from gradviz.engine.registry import Port, defop
 
 MODE = Attr("mode", "choice", "valid", "valid: no padding; same: output as large as the image; full: every overlap",
@@ -109,6 +109,8 @@ def _plane_shape(op_name: str) -> Callable[..., Shape]:
         for name, shape in (("image", image), ("kernel", kernel)):
             if len(shape) != 2:
                 raise ShapeError(f"{op_name}: {name} must be 2-D, got {show(shape)}")
+        if 0 in kernel:
+            raise ShapeError(f"{op_name}: kernel is {show(kernel)}; it needs at least one row and one column")
         # NOTE: in valid mode scipy swaps the arguments when the kernel is the larger (and raises when
         # neither fits in the other); we refuse, so that image and kernel keep their roles in the bars.
         if mode == "valid" and (kernel[0] > image[0] or kernel[1] > image[1]):
@@ -196,10 +198,18 @@ def _conv2d_shape(x: tuple, w: tuple, b: tuple | None = None, stride: tuple = (1
         raise ShapeError(f"conv2d: x has {x[1]} channels but w expects {w[1]}")
     if b is not None and b != (w[0],):
         raise ShapeError(f"conv2d: b must have shape {w[0]} (one per output channel), got {show(b)}")
+    if 0 in w[2:]:
+        raise ShapeError(f"conv2d: kernel is {w[2]}×{w[3]}; it needs at least one row and one column")
+    for what, pair in (("stride", stride), ("padding", padding)):
+        for item in pair:
+            check_extent("conv2d", what, item)
     padded = (x[2] + 2 * padding[0], x[3] + 2 * padding[1])
+    check_numbers("conv2d", "the padded input", (*x[:2], *padded))
     if w[2] > padded[0] or w[3] > padded[1]:
         raise ShapeError(f"conv2d: kernel {w[2]}×{w[3]} is larger than the padded input {padded[0]}×{padded[1]}")
-    return x[0], w[0], (padded[0] - w[2]) // stride[0] + 1, (padded[1] - w[3]) // stride[1] + 1
+    out = (padded[0] - w[2]) // stride[0] + 1, (padded[1] - w[3]) // stride[1] + 1
+    check_numbers("conv2d", "the windows it multiplies (im2col)", (*w[1:], x[0], *out))
+    return x[0], w[0], *out
 
 
 def _padded(x: np.ndarray, padding: tuple) -> np.ndarray:

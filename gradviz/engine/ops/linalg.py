@@ -141,13 +141,31 @@ defop(
     flops=lambda a: 2 * a[0] ** 3,
 )
 
+def adjugate(a: np.ndarray) -> np.ndarray:
+    """adj(A), the transposed cofactor matrix: det(A) A⁻¹ when A is invertible, and defined when it is not.
+
+    From the SVD A = U S Vᵀ: adj(A) = det(U) det(V) · V diag(∏ⱼ≠ᵢ sⱼ) Uᵀ. The products of all singular
+    values but one are built from running products, never by dividing det by sᵢ, so a zero sᵢ is exact.
+    """
+    if a.size == 0:
+        return np.zeros_like(a, dtype=np.float64)
+    u, s, vt = np.linalg.svd(a)
+    before = np.concatenate(([1.0], np.cumprod(s[:-1])))
+    after = np.concatenate((np.cumprod(s[:0:-1])[::-1], [1.0]))
+    return np.linalg.det(u) * np.linalg.det(vt) * (vt.T * (before * after)) @ u.T
+
+
+# NOTE: det is a polynomial in A's entries, so it is differentiable everywhere, singular A included:
+# its bar is c̄ adj(A)ᵀ, which equals the notes' c̄ c A⁻ᵀ whenever A⁻¹ exists. Computing it from the
+# adjugate keeps that result and does not refuse a singular matrix, whose det (0) is fine to compute.
 defop(
     "det", "linear algebra", "Determinant C = det A.",
     ports=[Port("A", domain="invertible")], forward=np.linalg.det, shape=_square("det"),
-    vjp=[lambda g, c, a: g * c * _checked(np.linalg.inv)(a).T],
-    jvp=[lambda t, c, a: c * np.trace(_checked(np.linalg.solve)(a, t))],
+    vjp=[lambda g, c, a: g * adjugate(a).T],
+    jvp=[lambda t, c, a: np.trace(adjugate(a) @ t)],
     formula="{out} = det {A}", bars=["{A:bar} += {out:bar} {out} {A}⁻ᵀ"], dot="{out:dot} = {out} tr({A}⁻¹ {A:dot})",
     flops=lambda a: 2 * a[0] ** 3 // 3,
+    bar_notes=["c A⁻ᵀ is the adjugate adj(A)ᵀ, computed as such: it is also the bar when A is singular"],
 )
 
 defop(

@@ -76,6 +76,11 @@ def _one_hot(labels: np.ndarray, logits: np.ndarray) -> np.ndarray:
 def _cross_entropy_shape(logits: tuple, labels: tuple) -> tuple:
     if len(logits) != 2:
         raise ShapeError(f"cross_entropy: logits must be N×C (N rows of C class scores), got {show(logits)}")
+    if logits[1] == 0:
+        raise ShapeError(f"cross_entropy: logits {show(logits)} have no classes (C = 0); a label needs one to name")
+    if logits[0] == 0:
+        raise ShapeError(f"cross_entropy: logits {show(logits)} have no rows (N = 0); "
+                         "the mean of no losses is undefined")
     if labels != logits[:1]:
         raise ShapeError(f"cross_entropy: target must hold {logits[0]} labels (one per row), got {show(labels)}")
     return ()

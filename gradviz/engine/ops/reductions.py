@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from gradviz.engine.attrs import Attr
-from gradviz.engine.ops._common import normalise_axes, size
+from gradviz.engine.ops._common import check_not_empty_along, normalise_axes, size
 from gradviz.engine.registry import defop
 
 AXIS = Attr("axis", "axis", None, "the axis or axes to reduce; null for all")
@@ -52,10 +52,15 @@ defop(
     flops=lambda x, **_: size(x), attrs=[AXIS, KEEPDIMS],
 )
 
+def _mean_shape(x: tuple, axis: object = None, keepdims: bool = False) -> tuple:
+    check_not_empty_along("mean", x, normalise_axes(axis, len(x), "mean"), "the mean of no numbers is undefined")
+    return _reduced_shape("mean")(x, axis, keepdims)
+
+
 defop(
     "mean", "reduction", "Mean over an axis, several axes, or everything (np.mean).",
     ports=["x"], forward=lambda x, axis, keepdims: np.mean(x, axis=axis, keepdims=keepdims),
-    shape=_reduced_shape("mean"),
+    shape=_mean_shape,
     vjp=[lambda g, z, x, axis, keepdims: _spread(g, x, axis, keepdims) / _count(x.shape, axis)],
     jvp=[lambda t, z, x, axis, keepdims: _sum(t, axis, keepdims) / _count(t.shape, axis)],
     formula="{out} = mean {x}", bars=["{x:bar} += {out:bar} / n spread over the averaged axes"],
@@ -67,7 +72,7 @@ defop(
 
 
 def _one_axis(x: tuple, axis: int, op_name: str) -> tuple:
-    normalise_axes(axis, len(x), op_name)
+    check_not_empty_along(op_name, x, normalise_axes(axis, len(x), op_name), "there is nothing to take it over")
     return x
 
 
@@ -114,7 +119,8 @@ defop(
 defop(
     "logsumexp", "reduction", "log Σ exp(x) along an axis (a smooth maximum), computed stably.",
     ports=["x"], forward=logsumexp,
-    shape=lambda x, axis: tuple(n for i, n in enumerate(x) if i != normalise_axes(axis, len(x), "logsumexp")[0]),
+    shape=lambda x, axis: tuple(n for i, n in enumerate(_one_axis(x, axis, "logsumexp"))
+                                if i != normalise_axes(axis, len(x), "logsumexp")[0]),
     vjp=[lambda g, z, x, axis: np.expand_dims(g, axis) * softmax(x, axis)],
     jvp=[lambda t, z, x, axis: np.sum(softmax(x, axis) * t, axis=axis)],
     formula="{out} = log Σ exp({x})", bars=["{x:bar} += {out:bar} softmax({x})"],

@@ -9,7 +9,7 @@ import numpy as np
 
 from gradviz.engine.attrs import Attr
 from gradviz.engine.errors import ShapeError
-from gradviz.engine.ops._common import show, size
+from gradviz.engine.ops._common import check_extent, show, size
 from gradviz.engine.registry import defop
 
 
@@ -38,6 +38,8 @@ defop(
 
 
 def _reshape_shape(x: tuple[int, ...], shape: tuple[int, ...]) -> tuple[int, ...]:
+    for item in shape:  # a size next to a 0 would pass the count below: [2⁶⁴ − 1, 0] holds 0 numbers
+        check_extent("reshape", "size", item)
     known = size(tuple(s for s in shape if s != -1))
     if -1 in shape:
         if known == 0 or size(x) % known:
