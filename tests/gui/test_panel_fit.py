@@ -82,6 +82,11 @@ def test_a_small_arrays_plot_is_as_tall_as_its_rows_and_its_numbers_show_only_wh
     qtbot.waitUntil(lambda: not any(text.isVisible() for text in view.numbers))
 
 
+def test_the_training_panel_fits_the_narrowest_side_dock(qapp):
+    panel = TrainingPanel(GraphDocument(), None)
+    assert panel.minimumSizeHint().width() <= docks.side_width(1024, 1.0) - 20
+
+
 def test_the_loss_curve_goes_below_the_form_in_a_tall_dock_and_beside_it_in_a_wide_one(qtbot):
     panel = TrainingPanel(GraphDocument(), None)
     qtbot.addWidget(panel)

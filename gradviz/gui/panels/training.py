@@ -60,6 +60,7 @@ class TrainingPanel(QWidget):
         self._plot = None
         self._marker = None
         form = QFormLayout()
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)  # a field under its label in a narrow dock
         form.addRow("learning rate η", self.rate)
         form.addRow("iterations", self.count)
         form.addRow(self.train_button)
