@@ -41,6 +41,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # this checkout's gradviz, not an installed one
 
+import numpy as np  # noqa: E402
 from PIL import Image  # noqa: E402 - a gradviz dependency (render --gif)
 from PySide6.QtCore import QPoint, QSettings, Qt, QtMsgType, qInstallMessageHandler  # noqa: E402
 from PySide6.QtGui import QAction, QImage  # noqa: E402
@@ -337,10 +338,10 @@ def reverse_vs_forward(student: Student) -> None:
 
 @recipe("kernel-flip-forward")
 def kernel_flip_forward(student: Student) -> None:
-    """The impulse's correlate2d selected: the forward phase, finished: the impulse draws k turned 180°."""
+    """The impulse stepped to its correlation: the forward phase: the impulse draws k turned 180°."""
     student.open_example("correlation_impulse")
-    student.click_node("I_o")
-    conv_phase(student, "forward")
+    student.step_until(forward_of("I_o"), "the correlation's forward step")
+    finish_slide(student)
 
 
 @recipe("kernel-flip-image-bar")
@@ -353,14 +354,10 @@ def kernel_flip_image_bar(student: Student) -> None:
 
 @recipe("kernel-flip-tiny-cnn")
 def kernel_flip_tiny_cnn(student: Student) -> None:
-    """The tiny CNN stepped to conv2d's input bar, the window halfway over the output's bar."""
+    """The tiny CNN stepped to conv2d's input bar, the window where the bar is largest."""
     student.open_example("tiny_cnn")
     student.step_until(backward_into("conv", 0), "the bar of conv flowing into x")
-    panel = student.window.convolution
-    panel.pause()
-    panel.finish_flip()
-    panel.seek(12)  # x̄[2, 2]: the window over the middle of the padded bar
-    student.wait(100)
+    finish_slide(student)
 
 
 @recipe("window", readme=False)
@@ -383,13 +380,16 @@ def conv_phase(student: Student, phase: str) -> None:
 
 
 def finish_slide(student: Student) -> None:
-    """The Convolution panel at its last frame: the whole result, the kernel turned if it turns."""
+    """The Convolution panel stopped with its window over the result's largest pixel (the products then
+    show what the picture is about: at the last pixel they are all zero), the kernel turned if it turns."""
     panel = student.window.convolution
     if not panel.isVisible():
         raise RecipeError("the Convolution panel did not open")
     panel.pause()
     panel.finish_flip()
-    panel.seek(panel.scrubber.maximum())
+    panel.seek(panel.scrubber.maximum())  # the whole result, to find its largest pixel in
+    result = panel.tiles["result"].array
+    panel.seek(int(np.argmax(np.abs(result))))
     student.wait(100)
 
 
