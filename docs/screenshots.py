@@ -169,10 +169,14 @@ class Student:
 
 
 def backward_into(child: str, port: int) -> Callable[[object, int], bool]:
-    """The backward step through ``child``'s port ``port`` (its bar flowing into that input)."""
+    """The backward step through ``child``'s port ``port`` (its bar flowing into that input), or the step
+    adding it into the input's bar: whichever the timeline stops at first, should it show them as one."""
+    def through_port(step: object) -> bool:
+        return step.kind == "backward" and step.node.id == child and step.port == port
+
     def wanted(trace: object, index: int) -> bool:
         step = trace.steps[index]
-        return step.kind == "backward" and step.node.id == child and step.port == port
+        return through_port(step) or (step.kind == "accumulate" and through_port(trace.steps[step.source]))
     return wanted
 
 
@@ -464,6 +468,9 @@ def take_all(size: str, theme: str, out: Path, every: bool, only: list[str] | No
                         if student.window.scene.theme.dark != dark:
                             raise RecipeError("Ctrl+Shift+D did not switch the theme")
                     widget = entry.take(student) or student.window
+                    # the status bar's passing messages ("zoom 150%" for 1.5 s) come and go with the run's
+                    # timing: without them, two runs give the same picture
+                    student.window.statusBar().clearMessage()
                     student.wait(100)
                     path = out / file_name(entry.name, size, theme)
                     save(widget.grab().toImage(), path)
