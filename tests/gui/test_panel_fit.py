@@ -67,6 +67,12 @@ def test_a_source_nodes_inspector_fits_the_narrowest_side_dock(qapp):
     assert inspector.minimumSizeHint().width() <= narrowest
 
 
+def test_an_array_views_long_title_wraps_rather_than_widening_the_inspector(qapp):
+    view = ArrayView("<b>this step's contribution</b> from a_long_node_name", "array_test")
+    view.show_array(np.ones((2, 2)), diverging=True)
+    assert view.minimumSizeHint().width() <= docks.side_width(1024, 1.0) - 40
+
+
 def test_a_small_arrays_plot_is_as_tall_as_its_rows_and_its_numbers_show_only_where_they_fit(qtbot):
     view = ArrayView("W", "array_test")
     qtbot.addWidget(view)

@@ -44,6 +44,7 @@ class ArrayView(QWidget):
         self.setAccessibleName(title)
         self.title = QLabel(title)
         self.title.setTextFormat(Qt.TextFormat.RichText)  # callers escape names (gui.notation)
+        self.title.setWordWrap(True)  # "this step's contribution from a1" made a 240 px dock scroll sideways
         self.readout = QLabel(" ")
         self.readout.setTextFormat(Qt.TextFormat.PlainText)
         self.readout.setObjectName(f"{name}Readout")

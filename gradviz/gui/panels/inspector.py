@@ -190,6 +190,9 @@ class Inspector(QWidget):
             table = _named(QTableWidget(*grid.shape), "valueTable", "Value table")
             _named(table.horizontalHeader(), "valueTableColumns", "Value columns")
             _named(table.verticalHeader(), "valueTableRows", "Value rows")
+            # rows one line of text tall (the style's default is 30 px): a 5×3 value no longer pushes its
+            # heatmaps below the fold on a 720 px screen
+            table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 8)
             for (row, column), number in np.ndenumerate(grid):
                 table.setItem(row, column, QTableWidgetItem(f"{number:.6g}"))
             table.resizeColumnsToContents()
