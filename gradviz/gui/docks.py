@@ -2,13 +2,16 @@
 
 Every dock holds its panel inside a scroll area: a panel that grows (an inspector showing three
 heatmaps, a long formula) then scrolls inside its dock instead of raising the window's minimum size,
-which Qt would meet by growing the window past the bottom of the screen. Sizes are in device-independent
-pixels scaled by the screen's DPI, and bounded by the screen the window is on.
+which Qt would meet by growing the window past the bottom of the screen. The scroll area gives the panel
+all of the dock whenever the panel's minimum fits, and scrolls only when it does not: Qt's own resizable
+scroll area sizes a panel holding wrapped text at its preferred height for the width, so a kernel-flip
+view that fits its dock at 290 px was drawn 580 px tall and cut off at the bottom. Sizes are in
+device-independent pixels scaled by the screen's DPI, and bounded by the screen the window is on.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRect, QSize
+from PySide6.QtCore import QEvent, QObject, QRect, QSize
 from PySide6.QtWidgets import QFrame, QScrollArea, QWidget
 
 SIDE_SHARE = 0.18  # the side column's share of the window width, within SIDE_LIMITS
@@ -23,14 +26,57 @@ def dpi_scale(widget: QWidget) -> float:
     return max(1.0, widget.logicalDpiX() / 96.0)
 
 
+class FittingScroll(QScrollArea):
+    """A scroll area that sizes its panel to the room there is, down to the panel's minimum for that width.
+
+    The panel is at least as big as the viewport; it is bigger (and scrolls) only where its minimum
+    size, with wrapped text at its height for the width, is bigger than the viewport.
+    """
+
+    def __init__(self, panel: QWidget) -> None:
+        super().__init__()
+        self._fitting = False
+        self.setWidgetResizable(False)  # sized here, see the class docstring
+        self.setWidget(panel)
+        panel.installEventFilter(self)
+        self.viewport().installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in (QEvent.Type.LayoutRequest, QEvent.Type.Resize) and (
+                watched is self.viewport() or event.type() == QEvent.Type.LayoutRequest):
+            self.fit()
+        return super().eventFilter(watched, event)
+
+    def resizeEvent(self, event: object) -> None:
+        super().resizeEvent(event)
+        self.fit()
+
+    def fit(self) -> None:
+        panel = self.widget()
+        if panel is None or self._fitting:
+            return
+        self._fitting = True  # resizing the panel shows or hides a scroll bar, which resizes the viewport
+        try:
+            room = self.viewport().size()
+            minimum = panel.minimumSizeHint().expandedTo(panel.minimumSize())
+            width = max(room.width(), minimum.width())
+            layout = panel.layout()
+            height = minimum.height()
+            if layout is not None and layout.hasHeightForWidth():
+                height = max(height, layout.totalMinimumHeightForWidth(width))
+            size = QSize(width, max(room.height(), height))
+            if panel.size() != size:
+                panel.resize(size)
+        finally:
+            self._fitting = False
+
+
 def scrolled(panel: QWidget) -> QScrollArea:
     """``panel`` in a frameless scroll area that gives it all the room there is and scrolls the rest."""
-    area = QScrollArea()
+    area = FittingScroll(panel)
     area.setObjectName(f"{panel.objectName()}Scroll")
     area.setAccessibleName(f"{panel.accessibleName()} (scrolls)")
-    area.setWidgetResizable(True)
     area.setFrameShape(QFrame.Shape.NoFrame)
-    area.setWidget(panel)
     return area
 
 

@@ -20,6 +20,9 @@ from gradviz.gui.colormaps import DIVERGING, SEQUENTIAL, as_grid, cell_text, lim
 
 NUMBERS_UP_TO = 16
 MAX_TICKS = 8
+ROW_LINES = 3.0  # a heatmap row is this many text lines tall at most: room for its number, no more
+AXES_LINES = 4.5  # the column axis, its label and the margins, in text lines
+TALLEST_LINES = 24  # no plot taller than this: a long array scrolls the panel less than it squeezes the rest
 
 
 def integer_ticks(count: int) -> list[tuple[float, str]]:
@@ -41,6 +44,7 @@ class ArrayView(QWidget):
         self.setAccessibleName(title)
         self.title = QLabel(title)
         self.title.setTextFormat(Qt.TextFormat.RichText)  # callers escape names (gui.notation)
+        self.title.setWordWrap(True)  # "this step's contribution from a1" made a 240 px dock scroll sideways
         self.readout = QLabel(" ")
         self.readout.setTextFormat(Qt.TextFormat.PlainText)
         self.readout.setObjectName(f"{name}Readout")
@@ -71,6 +75,7 @@ class ArrayView(QWidget):
         layout.addWidget(self.canvas)
         layout.addWidget(self.readout)
         self.canvas.scene().sigMouseMoved.connect(self._hover)
+        self.plot.vb.sigResized.connect(self._show_numbers_that_fit)
 
     def _is_vector(self) -> bool:
         return self.array.ndim <= 1 and self.array.size > 1
@@ -85,6 +90,7 @@ class ArrayView(QWidget):
         if scalar:
             self.scalar.setText(cell_text(self.array.item(), digits=6))
             return
+        self._fit_height(1 if self._is_vector() else as_grid(self.array).shape[0])
         self.plot.clear()
         self.numbers = []
         if self.colour_bar is not None:
@@ -104,6 +110,7 @@ class ArrayView(QWidget):
             if values.size <= NUMBERS_UP_TO:  # above a bar, or below one that points down
                 for index, value in enumerate(values):
                     self._number(value, index, value, (0.5, 1.0 if value >= 0 else 0.0), None)
+            self._show_numbers_that_fit()
             return
         self.image = pg.ImageItem(grid, axisOrder="row-major")
         self.image.setColorMap(colours)
@@ -120,6 +127,25 @@ class ArrayView(QWidget):
                 self._number(value, column, row, (0.5, 0.5), "black" if dark[row, column] else "white")
         self.colour_bar = pg.ColorBarItem(values=(low, high), colorMap=colours, interactive=False, width=12)
         self.canvas.addItem(self.colour_bar)
+        self._show_numbers_that_fit()
+
+    def _show_numbers_that_fit(self, *_: object) -> None:
+        """The numbers only while each fits its cell: in a short dock a 5×3 array's cells are 28 px wide, and
+        "−0.72" overprinted its neighbours. The colour bar and the hover readout still give every value."""
+        if not self.numbers:
+            return
+        cell = 1.0 / max(self.plot.vb.viewPixelSize()[0], 1e-9)  # one index step, in pixels on screen
+        metrics = self.fontMetrics()
+        widest = max(metrics.horizontalAdvance(text.textItem.toPlainText()) for text in self.numbers)
+        fits = widest + 4 <= cell
+        for text in self.numbers:
+            text.setVisible(fits)
+
+    def _fit_height(self, rows: int) -> None:
+        """At most as tall as the rows need: a 3×2 array drawn 480 px tall pushed the bar below it out of sight."""
+        line = self.fontMetrics().height()
+        wanted = int(line * min(TALLEST_LINES, AXES_LINES + ROW_LINES * max(rows, 2)))
+        self.canvas.setMaximumHeight(max(self.canvas.minimumHeight(), wanted))
 
     def _number(self, value: float, x: float, y: float, anchor: tuple[float, float], ink: str | None) -> None:
         text = self._pg.TextItem(cell_text(value), anchor=anchor, color=ink or self.palette().windowText().color())

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QSpinBox,
     QTableWidget,
     QTableWidgetItem,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -189,6 +190,9 @@ class Inspector(QWidget):
             table = _named(QTableWidget(*grid.shape), "valueTable", "Value table")
             _named(table.horizontalHeader(), "valueTableColumns", "Value columns")
             _named(table.verticalHeader(), "valueTableRows", "Value rows")
+            # rows one line of text tall (the style's default is 30 px): a 5×3 value no longer pushes its
+            # heatmaps below the fold on a 720 px screen
+            table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 8)
             for (row, column), number in np.ndenumerate(grid):
                 table.setItem(row, column, QTableWidgetItem(f"{number:.6g}"))
             table.resizeColumnsToContents()
@@ -198,19 +202,22 @@ class Inspector(QWidget):
             form.addRow(table)
         else:
             form.addRow(QLabel(f"{value.size} numbers: set them by shape and fill."))
+        # Buttons as wide as their text and the seed on its own row: four push buttons (80 px each at the
+        # least) beside the seed made the panel 540 px wide, clipped in a 340 px dock
         fills = QWidget()
         fills.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         row = QHBoxLayout(fills)
         row.setContentsMargins(0, 0, 0, 0)
         seed = _named(QSpinBox(), "seedSpin", "Random seed")
         seed.setRange(0, 2**31 - 1)
-        seed.setPrefix("seed ")
         for text, fill in (("0", np.zeros), ("1", np.ones), ("I", None), ("random", "random")):
-            button = _named(QPushButton(text), f"fill_{text}", f"Fill with {text}")
+            button = _named(QToolButton(text=text), f"fill_{text}", f"Fill with {text}")
+            button.setToolTip("the identity" if text == "I" else f"Fill with {text}")
             button.clicked.connect(lambda _=False, f=fill: self._fill(f, value.shape, seed.value()))
             row.addWidget(button)
-        row.addWidget(seed)
+        row.addStretch()
         form.addRow("Fill", fills)
+        form.addRow("Seed", seed)
 
     # ----- the arrays at the current step -------------------------------------------------------------
 

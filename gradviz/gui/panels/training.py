@@ -9,11 +9,11 @@ from __future__ import annotations
 import dataclasses
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QUndoStack
+from PySide6.QtGui import QResizeEvent, QUndoStack
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QDoubleSpinBox,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
     QPushButton,
     QSpinBox,
@@ -60,24 +60,36 @@ class TrainingPanel(QWidget):
         self._plot = None
         self._marker = None
         form = QFormLayout()
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)  # a field under its label in a narrow dock
         form.addRow("learning rate η", self.rate)
         form.addRow("iterations", self.count)
         form.addRow(self.train_button)
         form.addRow("step through", self.chooser)
         form.addRow(self.apply_button)
         self._curve_box = QVBoxLayout()
-        layout = QHBoxLayout(self)
-        column = QVBoxLayout()
-        column.addLayout(form)
-        column.addWidget(self.summary)
-        column.addStretch()
-        layout.addLayout(column, 1)
-        layout.addLayout(self._curve_box, 3)
+        self._layout = QBoxLayout(QBoxLayout.Direction.LeftToRight, self)
+        self._column = QVBoxLayout()
+        self._column.addLayout(form)
+        self._column.addWidget(self.summary)
+        self._column.addStretch()
+        self._layout.addLayout(self._column, 1)
+        self._layout.addLayout(self._curve_box, 3)
         self.train_button.clicked.connect(self.train)
         self.chooser.valueChanged.connect(self._chosen)
         self.apply_button.clicked.connect(self.apply)
         document.subscribe(lambda change: change.kind != "moved" and self.records and self.clear())
         self.clear()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """The curve beside the form in a wide dock, below it in a tall one (the default, a tab on the right):
+        side by side in a 340 px column the curve was 60 px wide."""
+        super().resizeEvent(event)
+        wide = event.size().width() >= 2 * event.size().height()
+        direction = QBoxLayout.Direction.LeftToRight if wide else QBoxLayout.Direction.TopToBottom
+        if self._layout.direction() != direction:
+            self._layout.setDirection(direction)
+            self._layout.setStretchFactor(self._column, 1 if wide else 0)
+            self._column.setStretch(self._column.count() - 1, 1 if wide else 0)  # the form's spare room
 
     def train(self) -> None:
         """Gradient descent from the graph's parameters, at the chosen rate, for the chosen iterations."""
@@ -124,6 +136,7 @@ class TrainingPanel(QWidget):
             self._plot = _named(pg.PlotWidget(background=None), "lossCurve", "Loss curve")  # the panel's colours
             self._plot.setLabel("bottom", "iteration")
             self._plot.setLabel("left", "cost c")
+            self._plot.setMinimumHeight(200)
             self._curve_box.addWidget(self._plot)
         self._plot.clear()
         losses = [record.loss for record in records]
