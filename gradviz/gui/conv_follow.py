@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDockWidget
 
 from gradviz.engine.kernel_flip import CONVOLUTIONS
@@ -123,7 +122,7 @@ class ConvolutionFollower:
             self.dock.show()
             window = self.dock.parentWidget()
             height = docks.conv_height(window.height(), docks.dpi_scale(window), DOCK_HEIGHT)
-            window.resizeDocks([self.dock], [height], Qt.Orientation.Vertical)  # room for the heatmaps
+            docks.size_bottom_docks(window, window.findChild(QDockWidget, "stepsDock"), self.dock, height)
         self.panel.show_node(node.op.name, dict(node.attrs), inputs, state.bars.get(node_id), names,
                              phase=phase, animate=animate)
 

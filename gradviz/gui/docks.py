@@ -11,8 +11,8 @@ device-independent pixels scaled by the screen's DPI, and bounded by the screen 
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QRect, QSize
-from PySide6.QtWidgets import QFrame, QScrollArea, QWidget
+from PySide6.QtCore import QEvent, QObject, QRect, QSize, Qt
+from PySide6.QtWidgets import QDockWidget, QFrame, QMainWindow, QScrollArea, QWidget
 
 SIDE_SHARE = 0.18  # the side column's share of the window width, within SIDE_LIMITS
 SIDE_LIMITS = (240, 360)  # at 96 dpi
@@ -94,6 +94,16 @@ def side_width(window_width: int, scale: float) -> int:
 def conv_height(window_height: int, scale: float, wanted: int) -> int:
     """The kernel-flip view's height: what it wants, but never most of the window."""
     return max(int(120 * scale), min(wanted, int(window_height * CONV_SHARE)))
+
+
+def size_bottom_docks(window: QMainWindow, steps: QDockWidget, above: QDockWidget | None = None,
+                      height: int = 0) -> None:
+    """The Steps dock at its own height and ``above`` it (the kernel-flip view) at ``height``: given both,
+    resizeDocks takes the room from the canvas. Given only the dock above, Qt took it from the Steps dock
+    beside it in the split, and squeezed the timeline's sentence to its 84 px minimum."""
+    wanted = [int(STEPS_HEIGHT * dpi_scale(window))]
+    shown = [steps] if above is None else [above, steps]
+    window.resizeDocks(shown, [height, *wanted] if above is not None else wanted, Qt.Orientation.Vertical)
 
 
 def clamp_to(geometry: QRect, frame: QRect, available: QRect) -> QRect | None:

@@ -155,7 +155,7 @@ class MainWindow(FileActions, QMainWindow):
                                "convolutionDock")
         self.splitDockWidget(conv_dock, self.steps_dock, Qt.Orientation.Vertical)  # the heatmaps above the timeline
         conv_dock.hide()  # shown when a convolution is selected or reached
-        conv_dock.visibilityChanged.connect(lambda visible: visible or self._steps_height())
+        conv_dock.visibilityChanged.connect(self._conv_visibility)
         self.conv_follow = ConvolutionFollower(self.convolution, conv_dock, self.player,
                                                lambda: self.document.can_run())
         self._parameters: dict | None = None  # a training iteration's parameters being stepped through
@@ -171,11 +171,16 @@ class MainWindow(FileActions, QMainWindow):
         self.addDockWidget(area, dock)
         return dock
 
+    def _conv_visibility(self, visible: bool) -> None:
+        """A bound method, not a lambda: Qt drops the connection when the window is destroyed (a lambda
+        outlived it and raised 'Internal C++ object already deleted' at interpreter exit)."""
+        if not visible:
+            self._steps_height()
+
     def _steps_height(self) -> None:
         """The Steps dock back to its own height: space the kernel-flip view gives up goes to the canvas."""
         if shiboken6.isValid(self.steps_dock):
-            self.resizeDocks([self.steps_dock], [int(docks.STEPS_HEIGHT * docks.dpi_scale(self))],
-                             Qt.Orientation.Vertical)
+            docks.size_bottom_docks(self, self.steps_dock)
 
     def _connect(self) -> None:
         self.undo_stack.cleanChanged.connect(self._update_title)
