@@ -18,9 +18,9 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from gradviz.engine.describe import rule_shapes
 from gradviz.engine.trace import Trace
 from gradviz.gui.notation import plain, rich
+from gradviz.model.story import story_of
 
 TYPESET_DELAY_MS = 120
 
@@ -108,13 +108,17 @@ class FormulaPanel(QWidget):
         self.formula.setPixmap(pixmap)
 
     def show_step(self, trace: Trace, index: int) -> None:
-        step = trace.steps[index]
-        self.formula.setText(rich(trace.formula(index)))  # Unicode now; typeset once the steps pause
-        self._pending = trace.formula(index, latex=True)
+        """The rule of the step the timeline tells at exact step ``index`` (an edge: "x̄ = Wᵀ ā" for a bar's
+        first contribution, "+=" only where it sums several), with its shapes and cost."""
+        story = story_of(trace)
+        position = story.position(index)
+        step = story.shown_step(index)
+        self.formula.setText(rich(story.formula(position)))  # Unicode now; typeset once the steps pause
+        self._pending = story.formula(position, latex=True)
         self._typeset_later.start()
         lines = []
         if step.kind == "backward":
-            lines.append(f"<b>shapes</b> &nbsp; {plain(rule_shapes(trace, index))}")
+            lines.append(f"<b>shapes</b> &nbsp; {plain(story.shapes(position))}")
             if step.summed_axes:
                 lines.append(f"broadcasting undone: Σ over axis {', '.join(map(str, step.summed_axes))}")
             if step.note:
@@ -125,14 +129,14 @@ class FormulaPanel(QWidget):
             total = sum(gradient.size for gradient in known.values())
             lines.append(f"<b>{plain(trace.phase(index))}</b> &nbsp; after the finished passes, {found} of {total} "
                          "gradient elements are known; reverse mode finds all of them in one pass")
-        flops = trace.flops(index)
+        flops = sum(trace.flops(exact) for exact in story.told[position].steps)
         if flops:
             cost = f"<b>cost</b> &nbsp; {flops:,} floating-point operations"
-            naive = trace.naive_flops(index)
+            naive = trace.naive_flops(step.index)
             if naive:
                 cost += (f"; summing every partial derivative one entry at a time would take {naive:,} "
                          f"({naive / flops:.0f}×): O(n⁴) against O(n³)")
             lines.append(cost)
-        if step.nonfinite:
+        if any(trace.steps[exact].nonfinite for exact in story.told[position].steps):
             lines.append("<b style='color:#d64541'>this step produced nan or infinity</b>")
         self.details.setText("<br>".join(lines))
