@@ -1,4 +1,9 @@
-"""Drawing a scene to PNG or SVG, for the window's export and `gradviz render` (slides, tests)."""
+"""Drawing a scene to PNG or SVG, for the window's export and `gradviz render` (slides, tests).
+
+Frames of a pass (``--all-steps``, the GIF) carry the step told in words as a caption band under the
+picture: typeset by Qt's rich text from the same ``rich()`` markup the timeline uses, so a bar is a real
+line over the whole name, at a size a projected slide can be read from.
+"""
 
 from __future__ import annotations
 
@@ -8,11 +13,13 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from PySide6.QtCore import QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QImage, QPainter
+from PySide6.QtGui import QColor, QFont, QImage, QPainter, QTextDocument
 from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene
 
 MARGIN = 30.0
+CAPTION_PX = 18  # the caption's text height in pixels at scale 1 (the GIF's size): readable when projected
+CAPTION_MIN_WIDTH = 720  # a narrow graph's frame is widened so that its sentence wraps into few lines
 
 
 def scene_image(scene: QGraphicsScene, scale: float = 1.0) -> QImage:
@@ -75,3 +82,39 @@ def ensure_platform() -> None:
     """Render with no display: Qt's offscreen platform, unless a display is there."""
     if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+def caption(html: str, colour: QColor, width: float, scale: float = 1.0) -> QTextDocument:
+    """``html`` (made with ``rich()``) laid out as a caption ``width`` pixels wide, at ``CAPTION_PX`` × scale."""
+    document = QTextDocument()
+    font = QFont()
+    font.setPixelSize(round(CAPTION_PX * scale))
+    document.setDefaultFont(font)
+    document.setDocumentMargin(14 * scale)
+    document.setHtml(f'<div style="color: {colour.name()}">{html}</div>')
+    document.setTextWidth(width)
+    return document
+
+
+def caption_width(image: QImage, scale: float = 1.0) -> int:
+    """The width of a captioned frame: the picture's, or wider for a narrow graph."""
+    return max(image.width(), round(CAPTION_MIN_WIDTH * scale))
+
+
+def with_caption(image: QImage, document: QTextDocument, size: tuple[int, int], band: int, *, background: QColor,
+                 rule: QColor) -> QImage:
+    """``image`` centred in a picture area of ``size`` (width, height) above a band ``band`` pixels tall
+    holding ``document``; a thin rule separates picture and words. All frames of a pass get the same
+    size and band, so they align as slides and as a GIF."""
+    width, height = size
+    framed = QImage(width, height + band, QImage.Format.Format_ARGB32)
+    framed.fill(background)
+    painter = QPainter(framed)
+    painter.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
+    painter.drawImage((width - image.width()) // 2, (height - image.height()) // 2, image)
+    painter.setPen(rule)
+    painter.drawLine(0, height, width, height)
+    painter.translate(0, height)
+    document.drawContents(painter)
+    painter.end()
+    return framed
