@@ -34,6 +34,7 @@ from gradviz.engine.trace import Trace
 from gradviz.engine.tracer import run
 from gradviz.io.errors import GraphFileError
 from gradviz.io.graph_file import GraphFile, load, read
+from gradviz.model.story import story_of
 
 EXIT_OK, EXIT_CHECK_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 COMMANDS = ("run", "trace", "check", "export", "render", "install-desktop", "new", "code", "import-torch")
@@ -109,12 +110,21 @@ def _step_json(trace: Trace, index: int) -> dict[str, Any]:
 
 def command_trace(args: argparse.Namespace) -> int:
     _, trace = _traced(args.graph)
+    story = story_of(trace)
     if args.json:
         steps = [_step_json(trace, index) for index in range(len(trace))]
-        print(dump_json({"output": trace.program.output, "seed_index": trace.seed_index, "steps": steps}))
+        told = [{"steps": list(entry.steps), "formula": story.formula(position), "sentence": story.sentence(position)}
+                for position, entry in enumerate(story.told)]
+        print(dump_json({"output": trace.program.output, "seed_index": trace.seed_index, "steps": steps,
+                         "story": told}))
         return EXIT_OK
-    for index in range(len(trace)):
-        print(line(trace, index))
+    if args.story:
+        for position, entry in enumerate(story.told):
+            exact = "–".join(map(str, (entry.steps[0], entry.steps[-1]) if len(entry.steps) > 1 else entry.steps))
+            print(f"{position + 1:>4}  (step {exact:<7}) {story.formula(position)}   {story.sentence(position)}")
+    else:
+        for index in range(len(trace)):
+            print(line(trace, index))
     flagged = trace.nonfinite_steps
     if flagged:
         print(f"non-finite numbers first appear at step {flagged[0]}: {sentence(trace, flagged[0])}")
@@ -268,6 +278,8 @@ def build_parser() -> argparse.ArgumentParser:
     trace_parser = commands.add_parser("trace", help="the steps, one per line")
     trace_parser.add_argument("graph")
     trace_parser.add_argument("--json", action="store_true")
+    trace_parser.add_argument("--story", action="store_true",
+                              help="the steps as the window tells them: one per edge, += only where a bar sums")
     trace_parser.set_defaults(handler=command_trace)
 
     check_parser = commands.add_parser("check", help="finite differences against every bar")
