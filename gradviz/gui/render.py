@@ -25,7 +25,7 @@ CAPTION_MIN_WIDTH = 720  # a narrow graph's frame is widened so that its sentenc
 def scene_image(scene: QGraphicsScene, scale: float = 1.0) -> QImage:
     """The whole scene drawn to an image at ``scale``, vectors only (see render_scene)."""
     source = _source_rect(scene)
-    image = QImage(int(source.width() * scale), int(source.height() * scale), QImage.Format.Format_ARGB32)
+    image = QImage(picture_size(scene, scale), QImage.Format.Format_ARGB32)
     with _as_picture(scene):
         image.fill(scene.backgroundBrush().color() if scene.backgroundBrush().style() else QColor("white"))
         painter = QPainter(image)
@@ -96,9 +96,15 @@ def caption(html: str, colour: QColor, width: float, scale: float = 1.0) -> QTex
     return document
 
 
-def caption_width(image: QImage, scale: float = 1.0) -> int:
-    """The width of a captioned frame: the picture's, or wider for a narrow graph."""
-    return max(image.width(), round(CAPTION_MIN_WIDTH * scale))
+def caption_width(scale: float = 1.0) -> int:
+    """The least width of a captioned frame: a narrow graph's frame is widened to it."""
+    return round(CAPTION_MIN_WIDTH * scale)
+
+
+def picture_size(scene: QGraphicsScene, scale: float = 1.0) -> QSize:
+    """The size ``scene_image(scene, scale)`` would have, without drawing it."""
+    source = _source_rect(scene)
+    return QSize(int(source.width() * scale), int(source.height() * scale))
 
 
 def with_caption(image: QImage, document: QTextDocument, size: tuple[int, int], band: int, *, background: QColor,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from math import ceil
 from pathlib import Path
 
@@ -11,7 +12,7 @@ from PySide6.QtWidgets import QApplication
 from gradviz.engine.tracer import run
 from gradviz.gui.canvas.scene import GraphScene
 from gradviz.gui.notation import rich
-from gradviz.gui.render import caption, caption_width, render_scene, scene_image, with_caption
+from gradviz.gui.render import caption, caption_width, picture_size, render_scene, scene_image, with_caption
 from gradviz.gui.theme import current_theme
 from gradviz.io.graph_file import GraphFile
 from gradviz.model.document import GraphDocument
@@ -42,9 +43,10 @@ def _caption_html(story: Story, index: int, muted: str) -> str:
 
 
 def captioned_frames(graph: GraphFile, steps: list[int] | None, dark: bool = False,
-                     scale: float = 2.0) -> list[tuple[int, QImage]]:
+                     scale: float = 2.0) -> Iterator[tuple[int, QImage]]:
     """The canvas at each exact step of ``steps`` (None: at every step the timeline tells), each with its
-    caption, all the same size: (exact step, frame) pairs.
+    caption, all the same size: (exact step, frame) pairs, made one at a time so that a long pass is
+    never held in memory whole. A first pass measures every picture and caption (no drawing).
 
     Raises IndexError for a step outside the trace and GradvizError if the graph cannot run.
     """
@@ -52,21 +54,22 @@ def captioned_frames(graph: GraphFile, steps: list[int] | None, dark: bool = Fal
     trace = run(scene.document.program())
     story = story_of(trace)
     indices = [told.index for told in story.told] if steps is None else steps
-    pictures = []
     for index in indices:
         if not 0 <= index < len(trace):
             raise IndexError(f"step {index} is outside 0..{len(trace) - 1}")
+    sizes = []
+    for index in indices:
         scene.show_step(trace.state(index), story.shown_step(index))
-        pictures.append(scene_image(scene, scale))
+        sizes.append(picture_size(scene, scale))
     theme = scene.theme
-    width = max(caption_width(picture, scale) for picture in pictures)
-    height = max(picture.height() for picture in pictures)
-    documents = [caption(_caption_html(story, index, theme.muted_text.name()), theme.text, width, scale)
-                 for index in indices]
-    band = max(ceil(document.size().height()) for document in documents)
-    return [(index, with_caption(picture, document, (width, height), band, background=theme.background,
-                                 rule=theme.grid))
-            for index, picture, document in zip(indices, pictures, documents)]
+    width = max([size.width() for size in sizes] + [caption_width(scale)])
+    height = max(size.height() for size in sizes)
+    captions = [_caption_html(story, index, theme.muted_text.name()) for index in indices]
+    band = max(ceil(caption(html, theme.text, width, scale).size().height()) for html in captions)
+    for index, html in zip(indices, captions):
+        scene.show_step(trace.state(index), story.shown_step(index))
+        yield index, with_caption(scene_image(scene, scale), caption(html, theme.text, width, scale),
+                                  (width, height), band, background=theme.background, rule=theme.grid)
 
 
 def render_steps(graph: GraphFile, steps: list[int] | None, output: str | Path, dark: bool = False) -> list[Path]:

@@ -33,7 +33,7 @@ def _ink_runs(band: np.ndarray, background: np.ndarray) -> list[int]:
 
 def test_every_frame_has_a_legible_caption_band_that_follows_the_sentence(qapp):
     graph = read(EXAMPLES / "linear_layer.json")
-    frames = captioned_frames(graph, None, scale=1.0)
+    frames = list(captioned_frames(graph, None, scale=1.0))
     trace = run(build_scene(graph, False).document.program())
     story = story_of(trace)
     assert [index for index, _ in frames] == [told.index for told in story.told]
