@@ -112,3 +112,23 @@ def test_dark_mode_is_remembered_across_a_restart(qtbot, tmp_path):
     second.close()
     third = launch()
     assert not third.scene.theme.dark and not third.findChild(QAction, "actionDarkMode").isChecked()
+
+
+def test_a_long_typeset_rule_never_pushes_the_timelines_words_out_of_the_steps_dock(window, qtbot):
+    # the cross-entropy edge has the longest rule of the examples; typeset, it is wider than the formula's
+    # share of a 1280 px window, which used to widen the Steps dock into a sideways scroll
+    _stepping_window(window, qtbot, "mlp_cross_entropy")
+    window.resize(1280, 720)
+    into_logits = next(step.index + 1 for step in window.player.playback.trace.steps
+                       if step.kind == "backward" and step.parent.id == "logits")
+    window.player.seek(into_logits)
+    qtbot.waitUntil(lambda: not window.formula_panel.formula.pixmap().isNull(), timeout=5000)
+    qtbot.wait(50)
+    scroll = window.steps_dock.widget()
+    assert not scroll.horizontalScrollBar().isVisible()
+    pixmap = window.formula_panel.formula.pixmap()
+    assert pixmap.width() / pixmap.devicePixelRatio() <= window.formula_panel.formula.width()
+    words = window.timeline.words
+    top_left = words.mapTo(scroll.viewport(), words.rect().topLeft())
+    assert scroll.viewport().rect().contains(top_left)  # the sentence starts inside the dock, not scrolled away
+    assert window.timeline.scrubber.width() >= 100
