@@ -132,3 +132,16 @@ def test_a_long_typeset_rule_never_pushes_the_timelines_words_out_of_the_steps_d
     top_left = words.mapTo(scroll.viewport(), words.rect().topLeft())
     assert scroll.viewport().rect().contains(top_left)  # the sentence starts inside the dock, not scrolled away
     assert window.timeline.scrubber.width() >= 100
+
+
+def test_the_step_buttons_stay_visible_on_the_dark_theme(window, qtbot):
+    def ink(name: str) -> float:
+        """The lightness of the icon's drawn pixels (0 black … 1 white)."""
+        image = window.timeline.buttons[name].icon().pixmap(16, 16).toImage()
+        colours = [image.pixelColor(x, y) for x in range(16) for y in range(16)]
+        return max(colour.lightnessF() for colour in colours if colour.alpha() > 128)
+
+    window.set_dark(True)  # the palette reaches the widgets by events
+    qtbot.waitUntil(lambda: all(ink(name) > 0.7 for name in window.timeline.buttons))  # light on dark buttons
+    window.set_dark(False)
+    qtbot.waitUntil(lambda: all(ink(name) < 0.3 for name in window.timeline.buttons))

@@ -10,8 +10,8 @@ exact step, so the canvas shows the trace's own numbers.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QMouseEvent, QPainter, QPaintEvent
+from PySide6.QtCore import QEvent, QRectF, Qt
+from PySide6.QtGui import QIcon, QMouseEvent, QPainter, QPaintEvent, QPalette, QPixmap
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSlider, QStyle, QToolButton, QVBoxLayout, QWidget
 
 from gradviz.gui.canvas.items import BACKWARD_COLOUR, FORWARD_COLOUR
@@ -102,13 +102,13 @@ class Timeline(QWidget):
         layout.addLayout(controls)
         layout.addWidget(self.words)
         player.moved.connect(self.show_step)
-        player.playing_changed.connect(lambda playing: self.buttons["play"].setIcon(self.style().standardIcon(
-            QStyle.StandardPixmap.SP_MediaPause if playing else QStyle.StandardPixmap.SP_MediaPlay)))
+        player.playing_changed.connect(lambda _playing: self._tint_icons())
         self.show_step(-1)
 
     def _add_buttons(self, controls: QHBoxLayout) -> None:
         player = self.player
         self.buttons: dict[str, QToolButton] = {}
+        self._icons: dict[str, QStyle.StandardPixmap] = {}
         icons = QStyle.StandardPixmap
         for name, icon, tip, action in (
             ("home", icons.SP_MediaSkipBackward, "Start (Home)", player.home),
@@ -118,12 +118,46 @@ class Timeline(QWidget):
             ("end", icons.SP_MediaSkipForward, "End (End)", player.end),
         ):
             button = QToolButton(toolTip=tip)
-            button.setIcon(self.style().standardIcon(icon))
+            self._icons[name] = icon
             button.setObjectName(f"timeline_{name}")
             button.setAccessibleName(tip)
             button.clicked.connect(action)
             controls.addWidget(button)
             self.buttons[name] = button
+        self._tint_icons()
+
+    def _tint_icons(self) -> None:
+        """The style's media icons in the palette's button-text colour: Fusion draws them dark grey,
+        which all but vanishes on the dark theme's buttons."""
+        colour = self.palette().color(QPalette.ColorRole.ButtonText)
+        for name, button in self.buttons.items():
+            icon = self._icons[name]
+            if name == "play" and self.player.playing:
+                icon = QStyle.StandardPixmap.SP_MediaPause
+            tinted = QIcon()
+            for size in (16, 32):
+                pixmap = self.style().standardIcon(icon).pixmap(size, size)
+                painter = QPainter(pixmap)
+                painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_SourceIn)
+                painter.fillRect(pixmap.rect(), colour)
+                painter.end()
+                tinted.addPixmap(pixmap)
+            tinted.addPixmap(self._disabled(tinted.pixmap(16, 16)), QIcon.Mode.Disabled)
+            button.setIcon(tinted)
+
+    def _disabled(self, pixmap: QPixmap) -> QPixmap:
+        faded = QPixmap(pixmap.size())
+        faded.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(faded)
+        painter.setOpacity(0.35)
+        painter.drawPixmap(0, 0, pixmap)
+        painter.end()
+        return faded
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.StyleChange) and hasattr(self, "buttons"):
+            self._tint_icons()
 
     def _add_selectors(self, controls: QHBoxLayout) -> None:
         player = self.player
