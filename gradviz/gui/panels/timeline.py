@@ -202,6 +202,9 @@ class Timeline(QWidget):
         self.scrubber.blockSignals(False)
         phase = playback.trace.phase(index)
         self.position.setText(f"step {position + 1} of {len(story)}  ·  {phase}")
+        exact = story.told[position].steps
+        self.position.setToolTip(f"the trace's step{'s' if len(exact) > 1 else ''} "
+                                 f"{' and '.join(map(str, exact))}, as `gradviz trace` numbers them")
         self.words.setText(f"{rich(story.formula(position))}: &nbsp;{rich(story.sentence(position))}")
         self.phases.update()
 
