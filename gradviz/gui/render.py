@@ -18,14 +18,12 @@ from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene
 
 MARGIN = 30.0
-CAPTION_PX = 18  # the caption's text height in pixels at scale 1 (the GIF's size): readable when projected
-CAPTION_MIN_WIDTH = 720  # a narrow graph's frame is widened so that its sentence wraps into few lines
 
 
 def scene_image(scene: QGraphicsScene, scale: float = 1.0) -> QImage:
     """The whole scene drawn to an image at ``scale``, vectors only (see render_scene)."""
     source = _source_rect(scene)
-    image = QImage(picture_size(scene, scale), QImage.Format.Format_ARGB32)
+    image = QImage(int(source.width() * scale), int(source.height() * scale), QImage.Format.Format_ARGB32)
     with _as_picture(scene):
         image.fill(scene.backgroundBrush().color() if scene.backgroundBrush().style() else QColor("white"))
         painter = QPainter(image)
@@ -84,6 +82,12 @@ def ensure_platform() -> None:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
+# ----- captions for the frames of a pass ----------------------------------------------------------------
+
+CAPTION_PX = 18  # the caption's text height in pixels at scale 1 (the GIF's size): readable when projected
+CAPTION_MIN_WIDTH = 720  # a narrow graph's frame is widened so that its sentence wraps into few lines
+
+
 def caption(html: str, colour: QColor, width: float, scale: float = 1.0) -> QTextDocument:
     """``html`` (made with ``rich()``) laid out as a caption ``width`` pixels wide, at ``CAPTION_PX`` × scale."""
     document = QTextDocument()
@@ -102,7 +106,7 @@ def caption_width(scale: float = 1.0) -> int:
 
 
 def picture_size(scene: QGraphicsScene, scale: float = 1.0) -> QSize:
-    """The size ``scene_image(scene, scale)`` would have, without drawing it."""
+    """The size ``scene_image(scene, scale)`` would have, without drawing it (keep the two in step)."""
     source = _source_rect(scene)
     return QSize(int(source.width() * scale), int(source.height() * scale))
 
