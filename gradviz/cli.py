@@ -38,6 +38,7 @@ from gradviz.io.atomic import write_atomic
 from gradviz.io.errors import GraphFileError
 from gradviz.io.file_bytes import read_text
 from gradviz.io.graph_file import GraphFile, load, read
+from gradviz.model.story import story_of
 
 EXIT_OK, EXIT_CHECK_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 EXIT_OUTPUT_FAILED = 1
@@ -142,12 +143,21 @@ def _step_json(trace: Trace, index: int) -> dict[str, Any]:
 
 def command_trace(args: argparse.Namespace) -> int:
     _, trace = _traced(args.graph)
+    story = story_of(trace)
     if args.json:
         steps = [_step_json(trace, index) for index in range(len(trace))]
-        print_json({"output": trace.program.output, "seed_index": trace.seed_index, "steps": steps})
+        told = [{"steps": list(entry.steps), "formula": story.formula(position), "sentence": story.sentence(position)}
+                for position, entry in enumerate(story.told)]
+        print_json({"output": trace.program.output, "seed_index": trace.seed_index, "steps": steps,
+                    "story": told})
         return EXIT_OK
-    for index in range(len(trace)):
-        print(line(trace, index))
+    if args.story:
+        for position, entry in enumerate(story.told):
+            exact = "–".join(map(str, (entry.steps[0], entry.steps[-1]) if len(entry.steps) > 1 else entry.steps))
+            print(f"{position + 1:>4}  (step {exact:<7}) {story.formula(position)}   {story.sentence(position)}")
+    else:
+        for index in range(len(trace)):
+            print(line(trace, index))
     _say_nonfinite(trace)
     return EXIT_OK
 
@@ -313,6 +323,8 @@ def build_parser() -> argparse.ArgumentParser:
     trace_parser = commands.add_parser("trace", help="the steps, one per line")
     trace_parser.add_argument("graph")
     trace_parser.add_argument("--json", action="store_true")
+    trace_parser.add_argument("--story", action="store_true",
+                              help="the steps as the window tells them: one per edge, += only where a bar sums")
     trace_parser.set_defaults(handler=command_trace)
 
     check_parser = commands.add_parser("check", help="finite differences against every bar")

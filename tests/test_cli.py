@@ -123,6 +123,17 @@ def test_trace_json_has_every_step(capsys):
     assert {(s["node"], s["parent"]) for s in backward} == {("L", "a"), ("a", "W"), ("a", "x")}
 
 
+def test_trace_story_tells_one_step_per_edge(capsys):
+    # linear_layer: 5 nodes, the seed, 3 edges back (L→a, a→W, a→x); no node feeds two, so no "+="
+    assert main(["trace", str(EXAMPLES / "linear_layer.json"), "--story"]) == 0
+    lines = unicodedata.normalize("NFC", capsys.readouterr().out).splitlines()
+    assert len(lines) == 5 + 1 + 3
+    assert "W̄ = ā xᵀ" in lines[7] and "+=" not in "".join(lines)
+    assert main(["trace", str(EXAMPLES / "linear_layer.json"), "--json"]) == 0
+    told = json.loads(capsys.readouterr().out)["story"]
+    assert [entry["steps"] for entry in told[-3:]] == [[6, 7], [8, 9], [10, 11]]  # each edge: its two steps
+
+
 def test_check_fails_with_exit_1_when_a_bar_is_wrong(capsys):
     matmul = get_op("matmul")
     original = matmul.vjp

@@ -38,8 +38,9 @@ def _forward(trace: Trace, step: Step) -> str:
     node = step.node
     if node.op.is_source:
         return f"{node.name} is {_article(node.op.name)} {node.op.name} of shape {show(node.shape)}"
-    names = ", ".join(trace.program.node(parent).name for parent in node.inputs)
-    return f"{node.op.name} computes {node.name} from {names}"
+    names = [trace.program.node(parent).name for parent in node.inputs]
+    listed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+    return f"{node.op.name} computes {node.name} from {listed}"
 
 
 def _seed(trace: Trace, step: Step) -> str:

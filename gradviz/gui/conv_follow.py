@@ -52,7 +52,7 @@ class ConvolutionFollower:
             playback = self.player.loaded
         if playback is None or index < 0 or playback.trace.kind != "reverse mode":
             return
-        step = playback.trace.steps[index]
+        step = playback.story.shown_step(index)  # an edge's addition belongs to its contribution's phase
         phase = _phase_of(step)
         if step.node.op.name not in CONVOLUTIONS or phase is None:
             self._follow(playback.trace, index)

@@ -304,7 +304,8 @@ class MainWindow(FileActions, QMainWindow):
             self.inspector.show_step(None, None)
             self.formula_panel.clear()
             return
-        state, step = playback.trace.state(index), playback.trace.steps[index]
+        # the state is the exact step's; the step marked is the one the timeline tells (an edge, not its "+=")
+        state, step = playback.trace.state(index), playback.story.shown_step(index)
         self.scene.show_step(state, step)
         self.inspector.show_step(state, step)
         self.formula_panel.show_step(playback.trace, index)

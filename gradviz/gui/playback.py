@@ -83,10 +83,15 @@ class Player(QObject):
             self.moved.emit(playback.index)
 
     def step(self) -> None:
-        self.seek(self.index + 1)
+        """To the next step as the timeline tells it (see gradviz.model.story), never half an edge."""
+        playback = self.playback
+        if playback is not None:
+            self.seek(playback.story.after(playback.index))
 
     def back(self) -> None:
-        self.seek(self.index - 1)
+        playback = self.playback
+        if playback is not None:
+            self.seek(playback.story.before(playback.index))
 
     def home(self) -> None:
         self.seek(-1)

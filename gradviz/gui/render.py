@@ -1,4 +1,9 @@
-"""Drawing a scene to PNG or SVG, for the window's export and `gradviz render` (slides, tests)."""
+"""Drawing a scene to PNG or SVG, for the window's export and `gradviz render` (slides, tests).
+
+Frames of a pass (``--all-steps``, the GIF) carry the step told in words as a caption band under the
+picture: typeset by Qt's rich text from the same ``rich()`` markup the timeline uses, so a bar is a real
+line over the whole name, at a size a projected slide can be read from.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from PySide6.QtCore import QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QImage, QPainter
+from PySide6.QtGui import QColor, QFont, QImage, QPainter, QTextDocument
 from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene
 
@@ -97,3 +102,52 @@ def ensure_platform() -> None:
     """Render with no display: Qt's offscreen platform, unless a display is there."""
     if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+# ----- captions for the frames of a pass ----------------------------------------------------------------
+
+CAPTION_PX = 18  # the caption's text height in pixels at scale 1 (the GIF's size): readable when projected
+CAPTION_MIN_WIDTH = 720  # a narrow graph's frame is widened so that its sentence wraps into few lines
+
+
+def caption(html: str, colour: QColor, width: float, scale: float = 1.0) -> QTextDocument:
+    """``html`` (made with ``rich()``) laid out as a caption ``width`` pixels wide, at ``CAPTION_PX`` × scale."""
+    document = QTextDocument()
+    font = QFont()
+    font.setPixelSize(round(CAPTION_PX * scale))
+    document.setDefaultFont(font)
+    document.setDocumentMargin(14 * scale)
+    document.setHtml(f'<div style="color: {colour.name()}">{html}</div>')
+    document.setTextWidth(width)
+    return document
+
+
+def caption_width(scale: float = 1.0) -> int:
+    """The least width of a captioned frame: a narrow graph's frame is widened to it."""
+    return round(CAPTION_MIN_WIDTH * scale)
+
+
+def picture_size(scene: QGraphicsScene, scale: float = 1.0) -> QSize:
+    """The size ``scene_image(scene, scale)`` would have, without drawing it (keep the two in step)."""
+    source = _source_rect(scene)
+    scale = fitted_scale(scene, scale)
+    return QSize(max(1, int(source.width() * scale)), max(1, int(source.height() * scale)))
+
+
+def with_caption(image: QImage, document: QTextDocument, size: tuple[int, int], band: int, *, background: QColor,
+                 rule: QColor) -> QImage:
+    """``image`` centred in a picture area of ``size`` (width, height) above a band ``band`` pixels tall
+    holding ``document``; a thin rule separates picture and words. All frames of a pass get the same
+    size and band, so they align as slides and as a GIF."""
+    width, height = size
+    framed = QImage(width, height + band, QImage.Format.Format_ARGB32)
+    framed.fill(background)
+    painter = QPainter(framed)
+    painter.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
+    painter.drawImage((width - image.width()) // 2, (height - image.height()) // 2, image)
+    painter.setPen(rule)
+    painter.drawLine(0, height, width, height)
+    painter.translate(0, height)
+    document.drawContents(painter)
+    painter.end()
+    return framed

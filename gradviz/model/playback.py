@@ -10,6 +10,7 @@ same phase, so a student editing a value keeps their place.
 from __future__ import annotations
 
 from gradviz.engine.trace import State, Step, Trace
+from gradviz.model.story import Story, story_of
 
 
 def step_key(step: Step) -> tuple:
@@ -38,11 +39,17 @@ class Playback:
         self.index = max(-1, min(self.last, index))
         return self.index
 
+    @property
+    def story(self) -> Story:
+        """The trace as the window tells it (one step per edge); → and ← move by its steps."""
+        return story_of(self.trace)
+
     def step(self) -> int:
-        return self.seek(self.index + 1)
+        """To the next presented step: an edge's contribution and its addition are one step."""
+        return self.seek(self.story.after(self.index))
 
     def back(self) -> int:
-        return self.seek(self.index - 1)
+        return self.seek(self.story.before(self.index))
 
     def home(self) -> int:
         return self.seek(-1)

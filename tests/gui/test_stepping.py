@@ -41,9 +41,10 @@ def test_the_current_step_is_marked_on_its_nodes_and_wire(window, qtbot):
     assert window.scene.nodes["a"].look.highlight == "backward"
     assert window.scene.nodes["L"].look.highlight is None
     assert window.scene.edges[("a", 0)].pen().widthF() > window.scene.edges[("a", 1)].pen().widthF()
-    rule = f"{OVERLINE.format('W')} += {OVERLINE.format('a')} xᵀ"  # W̄ += ā xᵀ, each bar a line over the name
+    # W̄ = ā xᵀ, each bar a line over the name; "=": a feeds only a, so this is W's one contribution
+    rule = f"{OVERLINE.format('W')} = {OVERLINE.format('a')} xᵀ"
     assert rule in window.timeline.words.text()
-    assert "(3×2) += (3×1) (2×1)ᵀ" in window.formula_panel.details.text()
+    assert "(3×2) = (3×1) (2×1)ᵀ" in window.formula_panel.details.text()
     assert window.formula_panel.formula.text() == rule  # at once, as text
     qtbot.waitUntil(lambda: not window.formula_panel.formula.pixmap().isNull(), timeout=3000)  # then typeset
 
@@ -75,9 +76,13 @@ def test_keys_and_scrubber_move_the_cursor(window, qtbot):
     qtbot.keyClick(canvas, Qt.Key.Key_End)
     assert window.player.playback.at_end
     qtbot.keyClick(canvas, Qt.Key.Key_Left)
-    assert window.player.index == window.player.playback.last - 1
+    # back one edge (a→W), which ends at its addition: two exact steps back, never half an edge
+    assert window.player.index == window.player.playback.last - 2
+    assert window.player.playback.current.kind == "accumulate" and window.player.playback.current.node.id == "W"
     window.timeline.scrubber.setValue(4)
-    assert window.player.index == 4
+    assert window.player.index == 4  # the fifth node's forward step: forward steps are told one for one
+    window.timeline.scrubber.setValue(6)  # the first edge, L → a: ends at a's addition, exact step 7
+    assert window.player.index == 7
     qtbot.keyClick(canvas, Qt.Key.Key_Home)
     assert window.player.index == -1
     qtbot.keyClick(canvas, Qt.Key.Key_Space)  # a tap of Space (no drag) plays
@@ -257,7 +262,8 @@ def test_the_scrubber_claims_no_steps_before_the_graph_has_run(window):
     window.open_path(EXAMPLES / "linear_layer.json")
     assert (window.timeline.scrubber.minimum(), window.timeline.scrubber.maximum()) == (-1, -1)
     window.player.step()
-    assert window.timeline.scrubber.maximum() == window.player.playback.last
+    # as told: 5 nodes, the seed and 3 edges (L→a, a→W, a→x), each edge one step: positions 0…8
+    assert window.timeline.scrubber.maximum() == 8
 
 
 def _colour_count(image: QImage, colour: str) -> int:

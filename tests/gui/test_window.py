@@ -268,7 +268,9 @@ def test_render_a_step_and_all_steps(tmp_path, qapp):
     assert (tmp_path / "step8.png").read_bytes().startswith(b"\x89PNG")
     assert main(["render", str(graph), "--all-steps", str(tmp_path / "frames")]) == 0
     frames = sorted(path.name for path in (tmp_path / "frames").iterdir())
-    assert frames[0] == "step-0000.png" and len(frames) == 12  # 5 forward, the seed, 3 backward + 3 adds
+    # one per step as the timeline tells it: 5 nodes, the seed, 3 edges (each named by the exact step that
+    # completes it, 7, 9 and 11, so that --step 9 draws the same frame)
+    assert frames == [f"step-{index:04d}.png" for index in (0, 1, 2, 3, 4, 5, 7, 9, 11)]
     assert main(["render", str(graph), "--step", "99", "-o", str(tmp_path / "x.png")]) == 2
 
 
@@ -276,7 +278,7 @@ def test_render_the_whole_pass_as_a_gif(tmp_path, qapp):
     out = tmp_path / "pass.gif"
     assert main(["render", str(EXAMPLES / "linear_layer.json"), "--gif", str(out)]) == 0
     with Image.open(out) as gif:
-        assert gif.format == "GIF" and gif.n_frames == 12  # one frame per step of the trace
+        assert gif.format == "GIF" and gif.n_frames == 9  # one frame per step the timeline tells
 
 
 # ----- issue 11: the window's stability --------------------------------------------------------------------

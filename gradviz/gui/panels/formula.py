@@ -15,14 +15,16 @@ from functools import lru_cache
 
 import numpy as np
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QPixmap
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtGui import QPixmap, QResizeEvent
+from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QSizePolicy, QVBoxLayout, QWidget
 
-from gradviz.engine.describe import rule_shapes
 from gradviz.engine.trace import Trace
 from gradviz.gui.notation import plain, rich
+from gradviz.model.story import story_of
 
 TYPESET_DELAY_MS = 120
+FORMULA_HEIGHT = 40  # the rule's row: one typeset line; the Steps dock is about 100 px tall at 96 dpi
+PIXEL_RATIO = 2.0  # the typeset image is drawn at 2× for sharp text on high-density screens
 
 
 class _MissingGlyphs(logging.Filter):
@@ -67,30 +69,46 @@ class FormulaPanel(QWidget):
         super().__init__()
         self.setObjectName("formulaPanel")
         self.setAccessibleName("Formula of the current step")
+        # The rule on top, as wide as the panel; the shapes, cost and note below it, scrolling inside
+        # their own area. A long typeset rule is scaled down to the width there is: it must never widen
+        # the Steps dock (a dock wider than the window scrolls sideways and hides the timeline's words).
         self.formula = QLabel()
         self.formula.setObjectName("formulaImage")
-        self.formula.setMinimumHeight(80)
         self.formula.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         self.formula.setTextFormat(Qt.TextFormat.RichText)  # always through rich(): names are escaped
         self.formula.setWordWrap(True)
+        self.formula.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self.formula.setFixedHeight(FORMULA_HEIGHT)
         self.details = QLabel()
         self.details.setObjectName("formulaDetails")
         self.details.setWordWrap(True)
         self.details.setTextFormat(Qt.TextFormat.RichText)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(6, 0, 6, 4)
-        layout.addWidget(self.formula, 2)
-        column = QVBoxLayout()
-        column.addWidget(self.details)
-        layout.addLayout(column, 3)
+        self.details.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        details = QScrollArea()
+        details.setObjectName("formulaDetailsScroll")
+        details.setAccessibleName("Shapes, cost and notes of the step (scrolls)")
+        details.setWidgetResizable(True)
+        details.setFrameShape(QFrame.Shape.NoFrame)
+        details.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        details.setWidget(self.details)
+        details.setMinimumHeight(1)
+        # its hint must not count in the dock's height-for-width, or the whole Steps dock scrolls
+        details.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Ignored)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 0, 6, 2)
+        layout.setSpacing(2)
+        layout.addWidget(self.formula)
+        layout.addWidget(details, 1)
         font = self.formula.font()
-        font.setPointSizeF(font.pointSizeF() * 2)
+        font.setPointSizeF(font.pointSizeF() * 1.6)
         self.formula.setFont(font)
+        self._image: QPixmap | None = None  # the typeset rule at full size, fitted to the label's width
         self._pending: str | None = None
         self._typeset_later = QTimer(self, singleShot=True, interval=TYPESET_DELAY_MS, timeout=self._typeset)
 
     def clear(self) -> None:
         self._typeset_later.stop()
+        self._image = None
         self.formula.clear()
         self.details.setText("")
 
@@ -102,19 +120,39 @@ class FormulaPanel(QWidget):
         self._pending = None
         if image is None:
             return  # the Unicode rule already shown stays
-        pixmap = QPixmap()
-        pixmap.loadFromData(image)
-        pixmap.setDevicePixelRatio(2.0)
+        self._image = QPixmap()
+        self._image.loadFromData(image)
+        self._fit()
+
+    def _fit(self) -> None:
+        """Show the typeset rule at its size, or scaled down to the label's width if it is wider."""
+        if self._image is None:
+            return
+        room = max(1, self.formula.contentsRect().width())
+        pixmap = self._image
+        if pixmap.width() / PIXEL_RATIO > room or pixmap.height() / PIXEL_RATIO > FORMULA_HEIGHT:
+            pixmap = pixmap.scaled(int(room * PIXEL_RATIO), int(FORMULA_HEIGHT * PIXEL_RATIO),
+                                   Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation)
+        pixmap.setDevicePixelRatio(PIXEL_RATIO)
         self.formula.setPixmap(pixmap)
 
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
     def show_step(self, trace: Trace, index: int) -> None:
-        step = trace.steps[index]
-        self.formula.setText(rich(trace.formula(index)))  # Unicode now; typeset once the steps pause
-        self._pending = trace.formula(index, latex=True)
+        """The rule of the step the timeline tells at exact step ``index`` (an edge: "x̄ = Wᵀ ā" for a bar's
+        first contribution, "+=" only where it sums several), with its shapes and cost."""
+        story = story_of(trace)
+        position = story.position(index)
+        step = story.shown_step(index)
+        self._image = None
+        self.formula.setText(rich(story.formula(position)))  # Unicode now; typeset once the steps pause
+        self._pending = story.formula(position, latex=True)
         self._typeset_later.start()
         lines = []
         if step.kind == "backward":
-            lines.append(f"<b>shapes</b> &nbsp; {plain(rule_shapes(trace, index))}")
+            lines.append(f"<b>shapes</b> &nbsp; {plain(story.shapes(position))}")
             if step.summed_axes:
                 lines.append(f"broadcasting undone: Σ over axis {', '.join(map(str, step.summed_axes))}")
             if step.note:
@@ -125,14 +163,14 @@ class FormulaPanel(QWidget):
             total = sum(gradient.size for gradient in known.values())
             lines.append(f"<b>{plain(trace.phase(index))}</b> &nbsp; after the finished passes, {found} of {total} "
                          "gradient elements are known; reverse mode finds all of them in one pass")
-        flops = trace.flops(index)
+        flops = sum(trace.flops(exact) for exact in story.told[position].steps)
         if flops:
             cost = f"<b>cost</b> &nbsp; {flops:,} floating-point operations"
-            naive = trace.naive_flops(index)
+            naive = trace.naive_flops(step.index)
             if naive:
                 cost += (f"; summing every partial derivative one entry at a time would take {naive:,} "
                          f"({naive / flops:.0f}×): O(n⁴) against O(n³)")
             lines.append(cost)
-        if step.nonfinite:
+        if any(trace.steps[exact].nonfinite for exact in story.told[position].steps):
             lines.append("<b style='color:#d64541'>this step produced nan or infinity</b>")
         self.details.setText("<br>".join(lines))

@@ -17,6 +17,7 @@ from gradviz.engine.compare import Progress, Race
 from gradviz.gui.canvas.items import BACKWARD_COLOUR, FORWARD_COLOUR
 from gradviz.gui.canvas.scene import GraphScene
 from gradviz.gui.canvas.view import GraphView
+from gradviz.model.story import story_of
 
 
 class ModeHeader(QWidget):
@@ -119,7 +120,7 @@ class RaceCounters:
         self.reverse_side.header.show_progress(reverse, scale)
         self.forward_header.show_progress(forward, scale)
         state = race.reverse.state(reverse.index)
-        scene.show_step(state, race.reverse.steps[reverse.index])
+        scene.show_step(state, story_of(race.reverse).shown_step(reverse.index))  # an addition marks its edge
 
 
 def forward_header() -> ModeHeader:

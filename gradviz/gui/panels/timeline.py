@@ -2,15 +2,18 @@
 
 Below the scrubber a thin bar shows where the forward pass (blue), the seed (a dot) and the reverse
 pass (magenta) lie, with the current step marked; under it, the step told in words.
+
+The scrubber, the phase bar and the words count the steps as the story tells them (gradviz.model.story:
+one step per edge, "x̄ = …" for a bar's first contribution); the player's cursor is always the trace's
+exact step, so the canvas shows the trace's own numbers.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QMouseEvent, QPainter, QPaintEvent
+from PySide6.QtCore import QEvent, QRectF, Qt
+from PySide6.QtGui import QIcon, QMouseEvent, QPainter, QPaintEvent, QPalette, QPixmap
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSlider, QStyle, QToolButton, QVBoxLayout, QWidget
 
-from gradviz.engine.describe import sentence
 from gradviz.gui.canvas.items import BACKWARD_COLOUR, FORWARD_COLOUR
 from gradviz.gui.notation import rich
 from gradviz.gui.playback import SPEEDS, Player
@@ -28,9 +31,10 @@ class PhaseBar(QWidget):
         self.player = player
         self.setFixedHeight(12)
 
-    def _x(self, index: int) -> float:
-        last = self.player.loaded.last if self.player.loaded else 0
-        return (index + 1) / max(1, last + 1) * (self.width() - 1)
+    def _x(self, position: int) -> float:
+        """Where presented step ``position`` ends along the bar (-1: the left edge)."""
+        count = len(self.player.loaded.story) if self.player.loaded else 1
+        return (position + 1) / max(1, count) * (self.width() - 1)
 
     def paintEvent(self, event: QPaintEvent) -> None:
         playback = self.player.loaded
@@ -38,26 +42,26 @@ class PhaseBar(QWidget):
             return
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        trace = playback.trace
-        if trace.kind == "forward mode":  # one segment per pass, alternating shades
+        trace, story = playback.trace, playback.story
+        if trace.kind == "forward mode":  # one segment per pass, alternating shades (tangent steps are told 1:1)
             for step in trace.steps:
                 shade = FORWARD_COLOUR if step.pass_index % 2 == 0 else FORWARD_COLOUR.lighter(150)
                 painter.fillRect(QRectF(self._x(step.index - 1), 3, self._x(step.index) - self._x(step.index - 1),
                                         6), shade)
         else:
-            seed = trace.seed_index
+            seed = story.position(trace.seed_index)
             painter.fillRect(QRectF(0, 3, self._x(seed), 6), FORWARD_COLOUR)
             painter.fillRect(QRectF(self._x(seed), 3, self.width() - self._x(seed), 6), BACKWARD_COLOUR)
             painter.setBrush(Qt.GlobalColor.white)
             painter.drawEllipse(QRectF(self._x(seed) - 5, 1, 10, 10))
         painter.setBrush(Qt.GlobalColor.black)
-        painter.drawRect(QRectF(self._x(playback.index) - 1.5, 0, 3, 12))
+        painter.drawRect(QRectF(self._x(story.position(playback.index)) - 1.5, 0, 3, 12))
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         playback = self.player.playback  # a click on the bar may start stepping: run the graph if needed
         if playback is not None:
             fraction = event.position().x() / max(1, self.width())
-            self.player.seek(round(fraction * (playback.last + 1)) - 1)
+            self.player.seek(playback.story.index(round(fraction * len(playback.story)) - 1))
 
 
 class Timeline(QWidget):
@@ -75,7 +79,7 @@ class Timeline(QWidget):
         self.scrubber.setObjectName("timelineScrubber")
         self.scrubber.setAccessibleName("Step scrubber")
         self.scrubber.setRange(-1, -1)  # no steps until the graph has run; Qt's default 0–99 would suggest some
-        self.scrubber.valueChanged.connect(player.seek)
+        self.scrubber.valueChanged.connect(self._scrubbed)
         self.position = QLabel()
         self.position.setObjectName("timelinePosition")
         self.position.setTextFormat(Qt.TextFormat.PlainText)
@@ -98,13 +102,13 @@ class Timeline(QWidget):
         layout.addLayout(controls)
         layout.addWidget(self.words)
         player.moved.connect(self.show_step)
-        player.playing_changed.connect(lambda playing: self.buttons["play"].setIcon(self.style().standardIcon(
-            QStyle.StandardPixmap.SP_MediaPause if playing else QStyle.StandardPixmap.SP_MediaPlay)))
+        player.playing_changed.connect(lambda _playing: self._tint_icons())
         self.show_step(-1)
 
     def _add_buttons(self, controls: QHBoxLayout) -> None:
         player = self.player
         self.buttons: dict[str, QToolButton] = {}
+        self._icons: dict[str, QStyle.StandardPixmap] = {}
         icons = QStyle.StandardPixmap
         for name, icon, tip, action in (
             ("home", icons.SP_MediaSkipBackward, "Start (Home)", player.home),
@@ -114,12 +118,46 @@ class Timeline(QWidget):
             ("end", icons.SP_MediaSkipForward, "End (End)", player.end),
         ):
             button = QToolButton(toolTip=tip)
-            button.setIcon(self.style().standardIcon(icon))
+            self._icons[name] = icon
             button.setObjectName(f"timeline_{name}")
             button.setAccessibleName(tip)
             button.clicked.connect(action)
             controls.addWidget(button)
             self.buttons[name] = button
+        self._tint_icons()
+
+    def _tint_icons(self) -> None:
+        """The style's media icons in the palette's button-text colour: Fusion draws them dark grey,
+        which all but vanishes on the dark theme's buttons."""
+        colour = self.palette().color(QPalette.ColorRole.ButtonText)
+        for name, button in self.buttons.items():
+            icon = self._icons[name]
+            if name == "play" and self.player.playing:
+                icon = QStyle.StandardPixmap.SP_MediaPause
+            tinted = QIcon()
+            for size in (16, 32):
+                pixmap = self.style().standardIcon(icon).pixmap(size, size)
+                painter = QPainter(pixmap)
+                painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_SourceIn)
+                painter.fillRect(pixmap.rect(), colour)
+                painter.end()
+                tinted.addPixmap(pixmap)
+            tinted.addPixmap(self._disabled(tinted.pixmap(16, 16)), QIcon.Mode.Disabled)
+            button.setIcon(tinted)
+
+    def _disabled(self, pixmap: QPixmap) -> QPixmap:
+        faded = QPixmap(pixmap.size())
+        faded.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(faded)
+        painter.setOpacity(0.35)
+        painter.drawPixmap(0, 0, pixmap)
+        painter.end()
+        return faded
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.StyleChange) and hasattr(self, "buttons"):
+            self._tint_icons()
 
     def _add_selectors(self, controls: QHBoxLayout) -> None:
         player = self.player
@@ -156,11 +194,22 @@ class Timeline(QWidget):
             self.phases.update()
             return
         playback = self.player.playback
+        story = playback.story
+        position = story.position(index)
         self.scrubber.blockSignals(True)
-        self.scrubber.setRange(-1, playback.last)
-        self.scrubber.setValue(index)
+        self.scrubber.setRange(-1, len(story) - 1)
+        self.scrubber.setValue(position)
         self.scrubber.blockSignals(False)
         phase = playback.trace.phase(index)
-        self.position.setText(f"step {index} of {playback.last}  ·  {phase}")
-        self.words.setText(f"{rich(playback.trace.formula(index))}: &nbsp;{rich(sentence(playback.trace, index))}")
+        self.position.setText(f"step {position + 1} of {len(story)}  ·  {phase}")
+        exact = story.told[position].steps
+        self.position.setToolTip(f"the trace's step{'s' if len(exact) > 1 else ''} "
+                                 f"{' and '.join(map(str, exact))}, as `gradviz trace` numbers them")
+        self.words.setText(f"{rich(story.formula(position))}: &nbsp;{rich(story.sentence(position))}")
         self.phases.update()
+
+    def _scrubbed(self, position: int) -> None:
+        """The scrubber counts presented steps; the player goes to the exact step that ends the one chosen."""
+        playback = self.player.playback
+        if playback is not None:
+            self.player.seek(playback.story.index(position))
