@@ -15,8 +15,6 @@ import json
 import os
 import re
 import tempfile
-from collections.abc import Mapping
-from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -31,22 +29,11 @@ from gradviz.io.errors import GraphFileError
 from gradviz.io.migrations import CURRENT_VERSION, VersionError, migrate
 from gradviz.io.paths import SCHEMA
 from gradviz.model.compile import compile_graph
+from gradviz.model.graph_record import GraphFile  # the record is the model's; callers still find it here
 
 FORMAT = "gradviz-graph"
 
 VIEW_KEYS = ("zoom", "center", "step", "mode", "hint")
-
-
-@dataclass(frozen=True)
-class GraphFile:
-    """A graph file's content as plain records: graph semantics apart from layout and view."""
-
-    nodes: tuple[NodeSpec, ...]
-    output: str | None
-    layout: Mapping[str, tuple[float, float]] = field(default_factory=dict)
-    view: Mapping[str, Any] = field(default_factory=dict)
-    title: str = ""
-    description: str = ""
 
 
 @cache

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from gradviz.engine.errors import GradvizError
-from gradviz.io.graph_file import GraphFile
+from gradviz.model.graph_record import GraphFile
 from gradviz.model.layout import layered_positions
 
 # op name → operator, and the word that names its result (a + b → a_plus_b)

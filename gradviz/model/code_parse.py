@@ -21,8 +21,8 @@ from gradviz.engine.errors import GradvizError, NodeError
 from gradviz.engine.ops._common import show
 from gradviz.engine.program import NodeSpec, Program, label_sources, source_array
 from gradviz.engine.registry import Op, all_ops, find_op
-from gradviz.io.graph_file import GraphFile
 from gradviz.model.code import BINARY, COST, HELPERS, RESERVED_KEYWORDS, WORDS, CodeError
+from gradviz.model.graph_record import GraphFile
 
 Shape = tuple[int, ...]
 

@@ -23,8 +23,8 @@ import numpy as np
 
 from gradviz.engine.program import NodeSpec, label_sources
 from gradviz.engine.registry import find_op
-from gradviz.io.graph_file import GraphFile
 from gradviz.model.code import BINARY, COST, helper_call
+from gradviz.model.graph_record import GraphFile
 
 WIDTH = 100  # a value longer than this is written one row per line
 MATRIX = 48  # ... and so is a matrix longer than this, so that its rows read as rows

@@ -17,8 +17,8 @@ from typing import Any
 from gradviz.engine.errors import GradvizError, GraphError, NodeError
 from gradviz.engine.program import NodeSpec, Program, label_sources, source_array
 from gradviz.engine.registry import find_op
-from gradviz.io.graph_file import GraphFile
 from gradviz.model.compile import compile_graph
+from gradviz.model.graph_record import GraphFile
 
 Position = tuple[float, float]
 
