@@ -6,7 +6,7 @@ pass (magenta) lie, with the current step marked; under it, the step told in wor
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRectF, Qt
+from PySide6.QtCore import QRectF, QSignalBlocker, Qt
 from PySide6.QtGui import QMouseEvent, QPainter, QPaintEvent
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSlider, QStyle, QToolButton, QVBoxLayout, QWidget
 
@@ -150,16 +150,14 @@ class Timeline(QWidget):
         if index < 0:
             self.position.setText("before the first step")
             self.words.setText("Press → (or ▶) to run the forward pass one node at a time, then the reverse pass.")
-            self.scrubber.blockSignals(True)
-            self.scrubber.setValue(self.scrubber.minimum())
-            self.scrubber.blockSignals(False)
+            with QSignalBlocker(self.scrubber):
+                self.scrubber.setValue(self.scrubber.minimum())
             self.phases.update()
             return
         playback = self.player.playback
-        self.scrubber.blockSignals(True)
-        self.scrubber.setRange(-1, playback.last)
-        self.scrubber.setValue(index)
-        self.scrubber.blockSignals(False)
+        with QSignalBlocker(self.scrubber):
+            self.scrubber.setRange(-1, playback.last)
+            self.scrubber.setValue(index)
         phase = playback.trace.phase(index)
         self.position.setText(f"step {index} of {playback.last}  ·  {phase}")
         self.words.setText(f"{rich(playback.trace.formula(index))}: &nbsp;{rich(sentence(playback.trace, index))}")
