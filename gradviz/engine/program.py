@@ -123,7 +123,7 @@ class Program:
 
     def _needs_bar(self) -> dict[str, bool]:
         """True for nodes on a path from an input or parameter to the output: only they get bars."""
-        depends = {}
+        depends: dict[str, bool] = {}
         for node in self.nodes:
             depends[node.id] = node.op.has_bar if node.op.is_source else any(
                 depends[parent] for port, parent in zip(node.op.ports, node.inputs) if port.differentiable

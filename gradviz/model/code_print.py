@@ -137,7 +137,7 @@ def _operator(spec: NodeSpec, inputs: list[str]) -> str | None:
 
 def _cost_line(specs: Sequence[NodeSpec], names: Mapping[str, str], output: str | None) -> list[str]:
     """Nothing when the last line (or a line called cost) makes the cost; else the line choosing it."""
-    if output not in names:
+    if output is None or output not in names:
         return [f"{COST} = None"] if specs else []
     if names[output] == COST or specs[-1].id == output:
         return []

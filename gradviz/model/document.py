@@ -13,8 +13,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from gradviz.engine.check import REFERENCES, NodeStatus, check_graph
-from gradviz.engine.errors import GradvizError
+from gradviz.engine.check import REFERENCES, Kind, NodeStatus, check_graph
 from gradviz.engine.program import NodeSpec, Program
 from gradviz.engine.registry import find_op
 from gradviz.model.compile import compile_graph
@@ -48,7 +47,7 @@ class GraphDocument:
 
     def load(self, graph: GraphFile) -> None:
         self.nodes: dict[str, NodeSpec] = {spec.id: _normalised(spec) for spec in graph.nodes}
-        self.positions: dict[str, Position] = {key: tuple(pos) for key, pos in graph.layout.items()}
+        self.positions: dict[str, Position] = {key: (x, y) for key, (x, y) in graph.layout.items()}
         self.chosen_output: str | None = graph.output
         self.title, self.description = graph.title, graph.description
         self.view: dict[str, Any] = dict(graph.view)
@@ -103,8 +102,10 @@ class GraphDocument:
         Nodes may read each other in any order, so views hear of several only once all are in, as one
         reset: told of one at a time, a view would meet a node whose parent it has not heard of yet."""
         items = list(self.nodes.items())
-        placed = sorted((entry for entry in entries if entry[2] is not None), key=lambda entry: entry[2])
-        for spec, position, index in [*placed, *(entry for entry in entries if entry[2] is None)]:
+        placed = sorted(((index, spec, position) for spec, position, index in entries if index is not None),
+                        key=lambda entry: entry[0])
+        at_end = [(None, spec, position) for spec, position, index in entries if index is None]
+        for index, spec, position in [*placed, *at_end]:
             items.insert(len(items) if index is None else index, (spec.id, _normalised(spec)))
             self.positions[spec.id] = position
         self.nodes = dict(items)
@@ -178,16 +179,11 @@ class GraphDocument:
             return "a node cannot read its own output"
         if child in self._ancestors(parent):
             return f"that would make a cycle: {parent} already depends on {child}"
-        trial = self.with_input(child, port, parent)
-        op = find_op(trial.op)
-        shapes = [self.status(i).shape if i is not None else None for i in trial.inputs]
-        if None in shapes or len(trial.inputs) < op.min_inputs:
-            return None  # other ports still open: the shapes are checked when they are filled
-        try:
-            op.shape(*shapes, **op.resolve_attrs(dict(trial.attrs)))
-        except GradvizError as error:
-            return str(error)
-        return None
+        trial = {**self.nodes, child: self.with_input(child, port, parent)}
+        # other ports still open, or a parent without a shape yet: allowed, checked when they are filled
+        refusals = [problem.reason for problem in check_graph(tuple(trial.values())).problems
+                    if problem.node_id == child and problem.kind in (Kind.SHAPE, Kind.ATTRIBUTE)]
+        return refusals[0] if refusals else None
 
     def status(self, node_id: str) -> NodeStatus:
         return self.statuses()[node_id]

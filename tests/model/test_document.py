@@ -156,3 +156,10 @@ def test_too_many_inputs_from_a_file_is_a_red_node_not_a_crash():
     document = GraphDocument(GraphFile((NodeSpec("x", "input", value=[[1.0]]),
                                         NodeSpec("a", "matmul", ("x", "x", "x"))), None))
     assert document.status("a").error == "matmul takes 2 inputs (a, b), not 3"
+
+
+def test_connecting_into_a_node_of_an_unknown_op_is_allowed_and_it_stays_red():
+    """A hand-edited file may name an op this gradviz lacks; wiring into it must not crash the canvas."""
+    document = GraphDocument(GraphFile((NodeSpec("x", "input", value=[1.0]), NodeSpec("f", "frobnicate")), None))
+    assert document.connection_refused("f", 0, "x") is None
+    assert document.status("f").error == "unknown op 'frobnicate'"
