@@ -168,7 +168,8 @@ def _reference_problems(specs: tuple[NodeSpec, ...], output: str | None) -> Iter
             yield Problem(Kind.BAD_ID, None, "every node needs a non-empty string id")
         elif spec.id in ids:
             yield Problem(Kind.DUPLICATE_ID, spec.id, "this id is used by two nodes", "id")
-        ids.add(spec.id)
+        else:
+            ids.add(spec.id)
     for spec in specs:
         for port, parent in enumerate(spec.inputs):
             if parent is not None and parent not in ids:

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gradviz.engine.check import REFERENCES, Kind, check_graph
-from gradviz.engine.errors import NodeError
+from gradviz.engine.errors import GraphError, NodeError
 from gradviz.engine.program import NodeSpec, Program
 from gradviz.io.graph_file import read
 from gradviz.io.paths import EXAMPLES
@@ -87,3 +87,9 @@ def test_any_written_order_compiles_to_a_dependency_order_that_keeps_ties_as_wri
         assert all(position[parent] < position[spec.id] for parent in spec.inputs)
     # a written order that is already a dependency order is kept exactly (so traces stay the same)
     assert check_graph([next(s for s in shuffled if s.id == node_id) for node_id in order]).order == order
+
+
+@pytest.mark.parametrize("bad_id", ["", None, 3, ["x"]])
+def test_an_id_that_is_no_string_is_one_problem_not_a_crash(bad_id):
+    with pytest.raises(GraphError, match="every node needs a non-empty string id"):
+        Program([X, NodeSpec(bad_id, "sum", ("x",))], "x")
