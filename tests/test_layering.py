@@ -1,12 +1,19 @@
 """The core (engine, model, io, export, cli) never loads Qt: it runs and is tested with no display.
-Only the window (gradviz.gui) imports PySide6, and the cli only when asked for the window or a render."""
+Only the window (gradviz.gui) imports PySide6, and the cli only when asked for the window or a render.
+
+The layers themselves (gui → io/export → model → engine, never back) are import-linter contracts in
+pyproject.toml; the test below runs them, so a wrong-way import fails the suite, not just a review."""
 
 import subprocess
 import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
 
 CORE = ["gradviz.engine", "gradviz.engine.ops", "gradviz.engine.tracer", "gradviz.engine.forward_mode",
         "gradviz.engine.gradcheck", "gradviz.engine.build", "gradviz.engine.describe", "gradviz.model.compile",
-        "gradviz.model.document", "gradviz.model.layout", "gradviz.model.playback", "gradviz.model.story",
+        "gradviz.model.document", "gradviz.model.graph_record", "gradviz.model.layout", "gradviz.model.playback",
+        "gradviz.model.story",
         "gradviz.io.graph_file", "gradviz.io.atomic", "gradviz.io.file_bytes", "gradviz.export", "gradviz.cli"]
 
 
@@ -20,3 +27,11 @@ def test_core_never_imports_qt_or_pyqtgraph():
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "", f"the core imported {result.stdout.strip()}"
+
+
+def test_import_contracts_hold():
+    """lint-imports reads every import, lazy ones included, in this checkout (the -c puts it first on the path)."""
+    code = "from importlinter.cli import lint_imports; raise SystemExit(lint_imports(no_cache=True, no_logo=True))"
+    result = subprocess.run([sys.executable, "-c", code], check=False, capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "0 broken" in result.stdout

@@ -1,8 +1,8 @@
 """A compiled graph: nodes in a fixed topological order, every attribute and shape checked.
 
-The program is what the tracer, forward mode and the gradient check run. It is immutable, and
-building one is the single place where a graph is checked, so every error a user can cause in a
-graph is raised here, once, naming the node and the field.
+The program is what the tracer, forward mode and the gradient check run. It is immutable, and it is
+built only from a graph that ``gradviz.engine.check`` passed, so every error a user can cause in a
+graph is raised by that one checker, naming the node and the field, with the words the window shows.
 """
 
 from __future__ import annotations
@@ -15,12 +15,14 @@ from typing import Any
 
 import numpy as np
 
-from gradviz.engine.errors import AttrError, GradvizError, GraphError, NodeError
+from gradviz.engine.check import CheckedNode, check_graph, label_sources, source_array
+from gradviz.engine.errors import NodeError
 from gradviz.engine.ops._common import show
-from gradviz.engine.registry import Op, find_op, get_op
+from gradviz.engine.registry import Op
+
+__all__ = ["Node", "NodeSpec", "Program", "label_sources", "source_array"]  # the last two: from the checker
 
 Shape = tuple[int, ...]
-LARGEST_LABEL = 2**31 - 1  # more classes than any value could hold logits for
 
 
 @dataclass(frozen=True)
@@ -53,42 +55,19 @@ class Node:
         return self.label or self.id
 
 
-def source_array(value: Any, dtype: str, node_id: str) -> np.ndarray:
-    """A source's value as a read-only float64 (or int64 label) array; NodeError if it is not one."""
-    try:
-        array = np.array(value, dtype=np.float64)
-    except (TypeError, ValueError, OverflowError):
-        raise NodeError(node_id, "value must be a number or a nested list of numbers of equal lengths",
-                        "value") from None
-    if dtype == "int":
-        if not np.all(np.isfinite(array)) or not np.array_equal(array, np.round(array)):
-            raise NodeError(node_id, "labels must be whole numbers", "value")
-        too_large = array[np.abs(array) > LARGEST_LABEL]
-        if too_large.size:  # cast, 1e300 would become −2⁶³ (and a RuntimeWarning)
-            raise NodeError(node_id, f"label {too_large[0]:g} is out of range (a class label is at most "
-                            f"{LARGEST_LABEL:,})", "value")
-        array = array.astype(np.int64)
-    array.setflags(write=False)
-    return array
-
-
-def label_sources(specs: Iterable[NodeSpec]) -> set[str]:
-    """Ids of the nodes feeding a port that takes integer labels (their values are int64)."""
-    return {
-        parent for spec in specs if (op := find_op(spec.op)) is not None
-        for port, parent in zip(op.ports, spec.inputs) if port.dtype == "int"
-    }
+def _node(checked: CheckedNode) -> Node:
+    spec = checked.spec
+    return Node(spec.id, checked.op, tuple(spec.inputs), checked.attrs, checked.value, spec.label, checked.shape)
 
 
 class Program:
     """Checked nodes in topological order, the output id, and what each node needs."""
 
     def __init__(self, specs: Iterable[NodeSpec], output: str) -> None:
-        specs = tuple(specs)
-        self.nodes: tuple[Node, ...] = tuple(self._check_all(specs))
+        verdict = check_graph(tuple(specs), output)
+        verdict.raise_first()
+        self.nodes: tuple[Node, ...] = tuple(_node(verdict.checked[node_id]) for node_id in verdict.order)
         self.index: Mapping[str, int] = MappingProxyType({node.id: i for i, node in enumerate(self.nodes)})
-        if output not in self.index:
-            raise GraphError(f"the output {output!r} names no node")
         out_shape = self.node(output).shape
         if out_shape != ():
             raise NodeError(output, f"the output must be a scalar cost, but its shape is {show(out_shape)}")
@@ -142,56 +121,9 @@ class Program:
             (child, port) for child in self.nodes for port, parent in enumerate(child.inputs) if parent == node_id
         )
 
-    # ----- checking ------------------------------------------------------------------------------
-
-    def _check_all(self, specs: tuple[NodeSpec, ...]) -> Iterable[Node]:
-        integer_sources = label_sources(specs)
-        done: dict[str, Node] = {}
-        for spec in specs:
-            if not isinstance(spec.id, str) or not spec.id:
-                raise GraphError("every node needs a non-empty string id")
-            if spec.id in done:
-                raise NodeError(spec.id, "this id is used by two nodes", "id")
-            node = self._check(spec, done, "int" if spec.id in integer_sources else "float")
-            done[node.id] = node
-            yield node
-
-    @staticmethod
-    def _check(spec: NodeSpec, done: Mapping[str, Node], dtype: str) -> Node:
-        try:
-            op = get_op(spec.op)
-        except GraphError as error:
-            raise NodeError(spec.id, str(error), "op") from None
-        try:
-            op.check_arity(len(spec.inputs))
-        except GraphError as error:
-            raise NodeError(spec.id, str(error), "inputs") from None
-        for parent in spec.inputs:
-            if parent not in done:
-                raise NodeError(spec.id, f"input {parent!r} names no node before this one", "inputs")
-        try:
-            attrs = op.resolve_attrs(dict(spec.attrs))
-        except GradvizError as error:
-            raise NodeError(spec.id, str(error), "attrs") from None
-        value = None
-        if op.is_source:
-            if spec.value is None:
-                raise NodeError(spec.id, f"{op.name} nodes need a value", "value")
-            value = source_array(spec.value, dtype, spec.id)
-            shapes: tuple[Shape, ...] = (value.shape,)
-        else:
-            if spec.value is not None:
-                raise NodeError(spec.id, f"{op.name} nodes compute their value; only sources hold one", "value")
-            shapes = tuple(done[parent].shape for parent in spec.inputs)
-        try:
-            shape = tuple(op.shape(*shapes, **attrs))
-        except GradvizError as error:  # an attribute out of range (a padding of 10¹²) or shapes that do not fit
-            raise NodeError(spec.id, str(error), "attrs" if isinstance(error, AttrError) else "inputs") from None
-        return Node(spec.id, op, tuple(spec.inputs), MappingProxyType(attrs), value, spec.label, shape)
-
     def _needs_bar(self) -> dict[str, bool]:
         """True for nodes on a path from an input or parameter to the output: only they get bars."""
-        depends = {}
+        depends: dict[str, bool] = {}
         for node in self.nodes:
             depends[node.id] = node.op.has_bar if node.op.is_source else any(
                 depends[parent] for port, parent in zip(node.op.ports, node.inputs) if port.differentiable

@@ -14,7 +14,7 @@ import numpy as np
 
 from gradviz.engine.ops.conv import pad_for_mode
 from gradviz.engine.program import Node, Program
-from gradviz.io.graph_file import GraphFile
+from gradviz.model.graph_record import GraphFile
 
 
 def literal(array: np.ndarray) -> str:

@@ -15,10 +15,11 @@ import numpy as np
 from gradviz.engine.formula import render_unicode
 from gradviz.engine.ops.conv import pad_for_mode
 from gradviz.engine.program import Node, Program
+from gradviz.engine.trace import BackwardStep
 from gradviz.engine.tracer import run
 from gradviz.export._common import comment, header, linear_forward, literal, printing, script_name, template_context
 from gradviz.export.names import check_ids, python_names
-from gradviz.io.graph_file import GraphFile
+from gradviz.model.graph_record import GraphFile
 
 Template = str | Callable[[dict[str, Any]], str]
 
@@ -218,7 +219,7 @@ def numpy_script(graph: GraphFile, program: Program, graph_path: str | None = No
     names = python_names(node.id for node in program.nodes)
     trace = run(program)  # only to know which edges numpy broadcast (the engine's raw contribution shapes)
     broadcast = {(step.node.id, step.port): step.raw_shape != step.parent.shape
-                 for step in trace.steps if step.kind == "backward"}
+                 for step in trace.steps if isinstance(step, BackwardStep)}
     helpers = {NEEDS[node.op.name] for node in program.nodes if node.op.name in NEEDS}
     helpers |= {"matmul_bars" for node in program.nodes if node.op.name == "matmul" and "matmul_bars" in
                 _fill(BARS["matmul"][0], _context(node, program, names))}

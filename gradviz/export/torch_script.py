@@ -14,7 +14,7 @@ from gradviz.engine.program import Program
 from gradviz.engine.tracer import run
 from gradviz.export._common import comment, header, linear_forward, printing, script_name, template_context
 from gradviz.export.names import check_ids, python_names
-from gradviz.io.graph_file import GraphFile
+from gradviz.model.graph_record import GraphFile
 
 Template = str | Callable[[dict[str, Any]], str]
 

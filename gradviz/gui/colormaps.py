@@ -1,9 +1,10 @@
 """Colour maps with meanings: values on a sequential map, bars and tangents on a diverging one.
 
 A value's colour says how large it is (dark to bright); a bar's colour says its sign and size, white
-at exactly zero, so a student sees at once which entries push the cost up (red) or down (blue).
-The maps are numpy lookup tables: the canvas draws hundreds of small heatmaps and needs no plotting
-library for them.
+at zero (within 1/255), so a student sees at once which entries push the cost up (red) or down (blue).
+The maps are matplotlib's own tables (viridis, and the RdBu segment in colormap_tables.py) used as numpy
+lookup tables: the canvas draws hundreds of small heatmaps, and what is left here is only what a
+plotting library would not do for us: limits, cells still unknown drawn transparent, nan in magenta.
 """
 
 from __future__ import annotations
@@ -11,23 +12,9 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtGui import QImage
 
-# anchor colours, interpolated to 256 entries
-_SEQUENTIAL = [(0.0, (68, 1, 84)), (0.25, (59, 82, 139)), (0.5, (33, 145, 140)), (0.75, (94, 201, 98)),
-               (1.0, (253, 231, 37))]  # viridis: perceptually even, readable in greyscale and by most eyes
-_DIVERGING = [(0.0, (33, 102, 172)), (0.25, (146, 197, 222)), (0.5, (247, 247, 247)), (0.75, (244, 165, 130)),
-              (1.0, (178, 24, 43))]  # blue – white – red, white at zero
+from gradviz.gui.colormap_tables import DIVERGING, SEQUENTIAL
 
-
-def _table(anchors: list[tuple[float, tuple[int, int, int]]]) -> np.ndarray:
-    positions = np.array([position for position, _ in anchors])
-    colours = np.array([colour for _, colour in anchors], dtype=float)
-    steps = np.linspace(0.0, 1.0, 256)
-    table = np.stack([np.interp(steps, positions, colours[:, channel]) for channel in range(3)], axis=1)
-    return np.round(table).astype(np.uint8)
-
-
-SEQUENTIAL = _table(_SEQUENTIAL)
-DIVERGING = _table(_DIVERGING)
+__all__ = ["DIVERGING", "SEQUENTIAL", "as_grid", "cell_text", "heatmap", "limits", "readable_on", "rgba"]
 
 
 def as_grid(array: np.ndarray) -> np.ndarray:

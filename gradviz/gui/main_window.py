@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import shiboken6
-from PySide6.QtCore import QPointF, QSettings, Qt, QTimer
+from PySide6.QtCore import QPointF, QSettings, QSignalBlocker, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QGuiApplication, QShowEvent, QUndoStack
 from PySide6.QtWidgets import (
     QApplication,
@@ -262,9 +262,8 @@ class MainWindow(FileActions, QMainWindow):
     def restore_mode(self, mode: str) -> None:
         """The mode a file was saved in, shown without starting a retrace of its own."""
         self.mode = mode if mode in MODES.values() else "reverse"
-        self.timeline.mode.blockSignals(True)
-        self.timeline.mode.setCurrentIndex(list(MODES.values()).index(self.mode))
-        self.timeline.mode.blockSignals(False)
+        with QSignalBlocker(self.timeline.mode):
+            self.timeline.mode.setCurrentIndex(list(MODES.values()).index(self.mode))
         self._show_sides()
 
     def set_mode(self, mode: str) -> None:

@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -31,23 +29,12 @@ from gradviz.io.file_bytes import read_bytes, utf8
 from gradviz.io.migrations import CURRENT_VERSION, VersionError, migrate
 from gradviz.io.paths import SCHEMA
 from gradviz.model.compile import compile_graph
+from gradviz.model.graph_record import GraphFile  # the record is the model's; callers still find it here
 
 FORMAT = "gradviz-graph"
 
 VIEW_KEYS = ("zoom", "center", "step", "mode", "hint")
 LAYOUT_LIMIT = 1e9  # the schema's bound on a canvas coordinate: far past any canvas, and safe to draw
-
-
-@dataclass(frozen=True)
-class GraphFile:
-    """A graph file's content as plain records: graph semantics apart from layout and view."""
-
-    nodes: tuple[NodeSpec, ...]
-    output: str | None
-    layout: Mapping[str, tuple[float, float]] = field(default_factory=dict)
-    view: Mapping[str, Any] = field(default_factory=dict)
-    title: str = ""
-    description: str = ""
 
 
 @cache

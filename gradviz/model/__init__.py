@@ -1,1 +1,1 @@
-"""The graph as a user edits it (networkx), its checks, and its compilation to an engine Program."""
+"""The graph as a user edits it, the record files hold, and its compilation to an engine Program."""

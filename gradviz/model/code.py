@@ -19,11 +19,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
 
 from gradviz.engine.errors import GradvizError
-from gradviz.io.graph_file import GraphFile
+from gradviz.model.graph_record import GraphFile
 from gradviz.model.layout import layered_positions
 
 # op name → operator, and the word that names its result (a + b → a_plus_b)
@@ -84,7 +85,8 @@ def _arange(*bounds: object) -> np.ndarray:
         raise ValueError("arange takes a stop, or start and stop, or start, stop and step (numbers)")
     if len(bounds) == 3 and bounds[2] == 0:
         raise ValueError("arange's step must not be zero")
-    start, stop, step = (0, bounds[0], 1) if len(bounds) == 1 else (*bounds, 1)[:3]
+    numbers = cast("tuple[float, ...]", bounds)  # checked above: ints and floats
+    start, stop, step = (0, numbers[0], 1) if len(numbers) == 1 else (*numbers, 1)[:3]
     if np.ceil((stop - start) / step) > MAX_ELEMENTS:
         raise ValueError(f"more than {MAX_ELEMENTS:,} numbers is too big for a graph to show")
     return np.arange(start, stop, step, dtype=np.float64)

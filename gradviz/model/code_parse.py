@@ -20,9 +20,9 @@ import numpy as np
 from gradviz.engine.errors import GradvizError, NodeError
 from gradviz.engine.ops._common import show
 from gradviz.engine.program import NodeSpec, Program, label_sources, source_array
-from gradviz.engine.registry import Op, all_ops, find_op
-from gradviz.io.graph_file import GraphFile
+from gradviz.engine.registry import Op, all_ops, find_op, get_op
 from gradviz.model.code import BINARY, COST, HELPERS, RESERVED_KEYWORDS, WORDS, CodeError
+from gradviz.model.graph_record import GraphFile
 
 Shape = tuple[int, ...]
 
@@ -97,9 +97,10 @@ class _Reader:
     def graph(self) -> GraphFile:
         body = list(self.module.body)
         docstring = ""
-        if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
-                and isinstance(body[0].value.value, str):
-            docstring = body.pop(0).value.value
+        first = body[0] if body else None
+        if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) and isinstance(first.value.value, str):
+            docstring = first.value.value
+            body.pop(0)
         for statement in body:
             if isinstance(statement, ast.Assign):
                 self.assign(statement)
@@ -149,9 +150,11 @@ class _Reader:
 
     def output(self) -> str | None:
         chosen = self.cost or self.last
-        if chosen is None or chosen[0] is None:
+        if chosen is None:
             return None
         output, where = chosen
+        if output is None:
+            return None
         if self.shapes[output] != ():
             raise self.error(where, f"the cost {output} must be a scalar, but its shape is "
                                     f"{show(self.shapes[output])} (end with sum(...) or a loss, "
@@ -187,7 +190,7 @@ class _Reader:
         if _is_literal(expr) or _helper_name(expr):
             value = self.value(expr)
             stem = "const_" + _token(value.item()) if value.ndim == 0 else "const"
-            return self.make(find_op("constant"), (), {}, expr, self.fresh(stem, "const"), value=value)
+            return self.make(get_op("constant"), (), {}, expr, self.fresh(stem, "const"), value=value)
         return self.expression(expr, None)
 
     def later_line(self, name: str) -> int | None:
@@ -203,12 +206,12 @@ class _Reader:
             return self.binary(expr, target)
         if isinstance(expr, ast.UnaryOp) and isinstance(expr.op, ast.USub):
             x = self.operand(expr.operand)
-            return self.make(find_op("neg"), (x,), {}, expr, target or self.fresh(f"neg_{x}", "neg"))
+            return self.make(get_op("neg"), (x,), {}, expr, target or self.fresh(f"neg_{x}", "neg"))
         if isinstance(expr, ast.Attribute):
             if expr.attr != "T":
                 raise self.refuse(expr)
             x = self.operand(expr.value)
-            return self.make(find_op("transpose"), (x,), {}, expr, target or self.fresh(f"{x}_T", "transpose"))
+            return self.make(get_op("transpose"), (x,), {}, expr, target or self.fresh(f"{x}_T", "transpose"))
         if isinstance(expr, ast.Call):
             return self.call(expr, target)
         if isinstance(expr, ast.Constant):
@@ -225,14 +228,14 @@ class _Reader:
             if not isinstance(exponent, (int, float)):
                 raise self.error(expr.right, "the exponent of ** must be a number, as in x ** 2")
             x = self.operand(expr.left)
-            return self.make(find_op("pow"), (x,), {"exponent": exponent}, expr,
+            return self.make(get_op("pow"), (x,), {"exponent": exponent}, expr,
                              target or self.fresh(f"{x}_pow_{_token(exponent)}", "pow"))
         name = OPERATORS.get(type(expr.op))
         if name is None:
             symbol = OTHER_OPERATORS.get(type(expr.op), type(expr.op).__name__)
             raise self.error(expr, f"the operator {symbol} is not an op (use + - * / @ **)")
         a, b = self.operand(expr.left), self.operand(expr.right)
-        return self.make(find_op(name), (a, b), {}, expr, target or self.fresh(f"{a}_{WORDS[name]}_{b}", name))
+        return self.make(get_op(name), (a, b), {}, expr, target or self.fresh(f"{a}_{WORDS[name]}_{b}", name))
 
     def callable(self, name: str) -> bool:
         return find_op(name) is not None or name in HELPERS

@@ -23,8 +23,8 @@ import numpy as np
 
 from gradviz.engine.program import NodeSpec, label_sources
 from gradviz.engine.registry import find_op
-from gradviz.io.graph_file import GraphFile
 from gradviz.model.code import BINARY, COST, helper_call
+from gradviz.model.graph_record import GraphFile
 
 WIDTH = 100  # a value longer than this is written one row per line
 MATRIX = 48  # ... and so is a matrix longer than this, so that its rows read as rows
@@ -137,7 +137,7 @@ def _operator(spec: NodeSpec, inputs: list[str]) -> str | None:
 
 def _cost_line(specs: Sequence[NodeSpec], names: Mapping[str, str], output: str | None) -> list[str]:
     """Nothing when the last line (or a line called cost) makes the cost; else the line choosing it."""
-    if output not in names:
+    if output is None or output not in names:
         return [f"{COST} = None"] if specs else []
     if names[output] == COST or specs[-1].id == output:
         return []

@@ -11,14 +11,13 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from graphlib import CycleError, TopologicalSorter
 from typing import Any
 
-from gradviz.engine.errors import GradvizError, GraphError, NodeError
-from gradviz.engine.program import NodeSpec, Program, label_sources, source_array
+from gradviz.engine.check import REFERENCES, Kind, NodeStatus, check_graph
+from gradviz.engine.program import NodeSpec, Program
 from gradviz.engine.registry import find_op
-from gradviz.io.graph_file import GraphFile
 from gradviz.model.compile import compile_graph
+from gradviz.model.graph_record import GraphFile
 
 Position = tuple[float, float]
 
@@ -29,14 +28,6 @@ class Change:
 
     kind: str
     node_id: str | None = None
-
-
-@dataclass(frozen=True)
-class NodeStatus:
-    """A node's output shape when it can compute, else the reason it cannot."""
-
-    shape: tuple[int, ...] | None
-    error: str | None = None
 
 
 class GraphDocument:
@@ -56,7 +47,7 @@ class GraphDocument:
 
     def load(self, graph: GraphFile) -> None:
         self.nodes: dict[str, NodeSpec] = {spec.id: _normalised(spec) for spec in graph.nodes}
-        self.positions: dict[str, Position] = {key: tuple(pos) for key, pos in graph.layout.items()}
+        self.positions: dict[str, Position] = {key: (x, y) for key, (x, y) in graph.layout.items()}
         self.chosen_output: str | None = graph.output
         self.title, self.description = graph.title, graph.description
         self.view: dict[str, Any] = dict(graph.view)
@@ -111,8 +102,10 @@ class GraphDocument:
         Nodes may read each other in any order, so views hear of several only once all are in, as one
         reset: told of one at a time, a view would meet a node whose parent it has not heard of yet."""
         items = list(self.nodes.items())
-        placed = sorted((entry for entry in entries if entry[2] is not None), key=lambda entry: entry[2])
-        for spec, position, index in [*placed, *(entry for entry in entries if entry[2] is None)]:
+        placed = sorted(((index, spec, position) for spec, position, index in entries if index is not None),
+                        key=lambda entry: entry[0])
+        at_end = [(None, spec, position) for spec, position, index in entries if index is None]
+        for index, spec, position in [*placed, *at_end]:
             items.insert(len(items) if index is None else index, (spec.id, _normalised(spec)))
             self.positions[spec.id] = position
         self.nodes = dict(items)
@@ -186,16 +179,11 @@ class GraphDocument:
             return "a node cannot read its own output"
         if child in self._ancestors(parent):
             return f"that would make a cycle: {parent} already depends on {child}"
-        trial = self.with_input(child, port, parent)
-        op = find_op(trial.op)
-        shapes = [self.status(i).shape if i is not None else None for i in trial.inputs]
-        if None in shapes or len(trial.inputs) < op.min_inputs:
-            return None  # other ports still open: the shapes are checked when they are filled
-        try:
-            op.shape(*shapes, **op.resolve_attrs(dict(trial.attrs)))
-        except GradvizError as error:
-            return str(error)
-        return None
+        trial = {**self.nodes, child: self.with_input(child, port, parent)}
+        # other ports still open, or a parent without a shape yet: allowed, checked when they are filled
+        refusals = [problem.reason for problem in check_graph(tuple(trial.values())).problems
+                    if problem.node_id == child and problem.kind in (Kind.SHAPE, Kind.ATTRIBUTE)]
+        return refusals[0] if refusals else None
 
     def status(self, node_id: str) -> NodeStatus:
         return self.statuses()[node_id]
@@ -208,7 +196,7 @@ class GraphDocument:
 
     def can_run(self) -> bool:
         """Whether the graph computes a cost now: every node has a shape and the output is a scalar.
-        (Compiling would say the same, but needs networkx, which the window need not load at start.)"""
+        (Compiling would say the same, with an exception to catch.)"""
         statuses = self.statuses()
         return self.output in statuses and statuses[self.output].shape == () and all(
             status.shape is not None for status in statuses.values())
@@ -231,40 +219,17 @@ class GraphDocument:
         return seen
 
     def _diagnose(self) -> dict[str, NodeStatus]:
-        """Statuses in dependency order (graphlib: the standard library's sorter, cheap to import)."""
-        statuses: dict[str, NodeStatus] = {}
-        integers = label_sources(self.nodes.values())
-        graph = {node_id: [p for p in spec.inputs if p in self.nodes] for node_id, spec in self.nodes.items()}
-        try:
-            order = list(TopologicalSorter(graph).static_order())
-        except CycleError as error:  # only a hand-edited file can hold one: the window refuses them
-            cycle = error.args[1]
-            blocked = {node_id for node_id in self.nodes if self._ancestors(node_id) & set(cycle)}
-            for node_id in blocked:
-                reason = f"part of a cycle: {' → '.join(cycle)}" if node_id in cycle else "waits for a cycle"
-                statuses[node_id] = NodeStatus(None, reason)
-            rest = {node_id: parents for node_id, parents in graph.items() if node_id not in blocked}
-            order = list(TopologicalSorter(rest).static_order())
-        for node_id in order:
-            statuses[node_id] = _diagnose_one(self.nodes[node_id], statuses, node_id in integers)
-        return statuses
+        """Statuses in dependency order, from the checker the compiler uses: the same words."""
+        return dict(check_graph(tuple(self.nodes.values())).statuses)
 
 
 def check_references(graph: GraphFile) -> None:
     """What a document needs of a file before it can hold it: distinct ids, and every input and the
     output naming a node. Raises a NodeError (with the field) or a GraphError saying which. Everything
     else (shapes, attributes, cycles) the document diagnoses node by node, showing the graph."""
-    ids: set[str] = set()
-    for spec in graph.nodes:
-        if spec.id in ids:
-            raise NodeError(spec.id, "this id is used by two nodes", "id")
-        ids.add(spec.id)
-    for spec in graph.nodes:
-        for port, parent in enumerate(spec.inputs):
-            if parent is not None and parent not in ids:
-                raise NodeError(spec.id, f"input {port + 1} names {parent!r}, which is no node", "inputs")
-    if graph.output is not None and graph.output not in ids:
-        raise GraphError(f"the output names {graph.output!r}, which is no node")
+    for problem in check_graph(graph.nodes, graph.output).problems:
+        if problem.kind in REFERENCES:
+            raise problem.error()
 
 
 def _with_inputs(spec: NodeSpec, inputs: list[str | None]) -> NodeSpec:
@@ -277,32 +242,6 @@ def _with_inputs(spec: NodeSpec, inputs: list[str | None]) -> NodeSpec:
 def _normalised(spec: NodeSpec) -> NodeSpec:
     """Inputs as a tuple and attributes as a plain dict, so specs compare equal when they mean the same."""
     return dataclasses.replace(spec, inputs=tuple(spec.inputs), attrs=dict(spec.attrs))
-
-
-def _diagnose_one(spec: NodeSpec, known: dict[str, NodeStatus], integer: bool) -> NodeStatus:
-    op = find_op(spec.op)
-    if op is None:
-        return NodeStatus(None, f"unknown op {spec.op!r}")
-    try:
-        attrs = op.resolve_attrs(dict(spec.attrs))
-        if op.is_source:
-            value = source_array(spec.value, "int" if integer else "float", spec.id)
-            return NodeStatus(tuple(op.shape(value.shape, **attrs)))
-        if len(spec.inputs) > len(op.ports):
-            op.check_arity(len(spec.inputs))  # a hand-edited file with too many inputs: says how many fit
-        missing = [port.name for port, parent in zip(op.ports, spec.inputs) if parent is None]
-        missing += [port.name for port in op.ports[len(spec.inputs):] if not port.optional]
-        if missing:
-            return NodeStatus(None, f"input {', '.join(missing)} not connected")
-        absent = [parent for parent in spec.inputs if parent not in known]
-        if absent:
-            raise GraphError(f"input names {absent[0]!r}, which is no node")
-        waiting = [parent for parent in spec.inputs if known[parent].shape is None]
-        if waiting:
-            return NodeStatus(None, f"waits for {', '.join(waiting)}")
-        return NodeStatus(tuple(op.shape(*(known[parent].shape for parent in spec.inputs), **attrs)))
-    except GradvizError as error:
-        return NodeStatus(None, getattr(error, "reason", str(error)))
 
 
 DEFAULT_VALUES = {  # small values a student can read and edit; shapes change in the inspector

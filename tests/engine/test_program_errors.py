@@ -17,7 +17,7 @@ X = NodeSpec("x", "input", value=np.ones((4, 1)))
     ([W, X, NodeSpec("a", "matmul", ("W", "x"))], "a", "a", "inputs", "matmul: inner sizes 3 and 4 differ"),
     ([W, NodeSpec("a", "frobnicate", ("W",))], "a", "a", "op", "unknown op 'frobnicate'"),
     ([W, NodeSpec("a", "exp", ("W", "W"))], "a", "a", "inputs", "exp takes 1 inputs (x), not 2"),
-    ([W, NodeSpec("a", "exp", ("nope",))], "a", "a", "inputs", "input 'nope' names no node"),
+    ([W, NodeSpec("a", "exp", ("nope",))], "a", "a", "inputs", "input 1 names 'nope', which is no node"),
     ([W, NodeSpec("W", "exp", ("W",))], "W", "W", "id", "used by two nodes"),
     ([W, NodeSpec("a", "sum", ("W",), {"axis": "rows"})], "a", "a", "attrs", "sum: attribute 'axis' must be an axis"),
     ([W, NodeSpec("a", "sum", ("W",), {"colour": 1})], "a", "a", "attrs", "sum has no attribute 'colour'"),

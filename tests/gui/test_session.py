@@ -16,6 +16,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("width,height", [(1280, 720), (1920, 1080)])
 def test_a_session_keeps_the_window_on_screen_legible_and_quiet(tmp_path, width, height):
     screen = tmp_path / "screen.json"

@@ -93,6 +93,7 @@ READABLE = st.text(st.characters(blacklist_categories=("Cs", "Cc", "Cf", "Co", "
 ANY_LABEL = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=16)
 
 
+@pytest.mark.slow
 def test_any_label_steps_through_a_whole_pass(window, qtbot):
     """Every step of the pass shows a hostile label without an exception or a Qt warning, and the
     timeline reads it back as it was written."""

@@ -4,6 +4,7 @@ text of a graph is a fixed point: text → graph → text gives it back."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -83,6 +84,7 @@ def test_graph_to_text_to_graph_is_the_same_file(graph):
     assert code_of(back) == text
 
 
+@pytest.mark.slow
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(graphs())
 def test_the_text_lists_sources_first_then_ops_after_their_inputs(graph):

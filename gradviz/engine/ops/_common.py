@@ -76,7 +76,10 @@ def per_element(count: int, rule: Callable[..., Shape] = same_shape) -> Callable
     return flops
 
 
-def normalise_axes(axis: int | tuple[int, ...] | None, ndim: int, op_name: str) -> tuple[int, ...]:
+Axes = int | tuple[int, ...] | None  # an "axis" attribute: one axis, several, or all (None)
+
+
+def normalise_axes(axis: Axes, ndim: int, op_name: str) -> tuple[int, ...]:
     """``axis`` as a sorted tuple of non-negative axes; ShapeError if one is out of range."""
     if axis is None:
         return tuple(range(ndim))

@@ -30,7 +30,7 @@ Pads = tuple[tuple[int, int], tuple[int, int]]
 # ----- the cores ----------------------------------------------------------------------------------
 
 
-def pad_for_mode(kernel_shape: tuple[int, int], mode: str, flipped: bool = False) -> Pads:
+def pad_for_mode(kernel_shape: tuple[int, ...], mode: str, flipped: bool = False) -> Pads:
     """Zeros added ((top, bottom), (left, right)) around the image before a valid correlation.
 
     valid adds none, full adds k − 1 on every side (every overlap), same adds k − 1 in all so that the

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from gradviz.engine.attrs import Attr
-from gradviz.engine.ops._common import check_not_empty_along, normalise_axes, size
+from gradviz.engine.ops._common import Axes, check_not_empty_along, normalise_axes, size
 from gradviz.engine.registry import defop
 
 AXIS = Attr("axis", "axis", None, "the axis or axes to reduce; null for all")
@@ -18,7 +18,7 @@ SOFTMAX_AXIS = Attr("axis", "int_axis", -1, "the axis the probabilities are take
 
 
 def _reduced_shape(op_name: str):  # noqa: ANN202
-    def rule(x: tuple, axis: object = None, keepdims: bool = False) -> tuple:
+    def rule(x: tuple, axis: Axes = None, keepdims: bool = False) -> tuple:
         axes = normalise_axes(axis, len(x), op_name)
         if keepdims:
             return tuple(1 if i in axes else n for i, n in enumerate(x))
@@ -26,18 +26,18 @@ def _reduced_shape(op_name: str):  # noqa: ANN202
     return rule
 
 
-def _spread(g: np.ndarray, x: np.ndarray, axis: object, keepdims: bool) -> np.ndarray:
+def _spread(g: np.ndarray, x: np.ndarray, axis: Axes, keepdims: bool) -> np.ndarray:
     """The reduced bar g put back over the reduced axes of x (a view: nothing is copied)."""
     if not keepdims:
         g = np.expand_dims(g, normalise_axes(axis, x.ndim, "reduction"))
     return np.broadcast_to(g, x.shape)
 
 
-def _count(x_shape: tuple, axis: object) -> int:
+def _count(x_shape: tuple, axis: Axes) -> int:
     return size(tuple(x_shape[i] for i in normalise_axes(axis, len(x_shape), "mean")))
 
 
-def _sum(x: np.ndarray, axis: object, keepdims: bool) -> np.ndarray:
+def _sum(x: np.ndarray, axis: Axes, keepdims: bool) -> np.ndarray:
     return np.sum(x, axis=axis, keepdims=keepdims)
 
 

@@ -39,6 +39,7 @@ class GraphScene(QGraphicsScene):
         self._press_positions: dict[str, QPointF] = {}
         self._wire: EdgeItem | None = None
         self._wire_from: tuple[str, str, int] | None = None  # (kind, node id, port) where the drag began
+        self._wire_macro = False  # a picked-up wire's undo macro is open until the drop
         self._state: State | None = None  # the playback state drawn on the nodes, None when not stepping
         self._step: Step | None = None
         self._highlighted: dict[tuple[str, int], tuple] = {}  # wires drawn marked now
@@ -208,8 +209,11 @@ class GraphScene(QGraphicsScene):
             kind, node_id, port = hit
             if kind == "in" and port < len(self.document.nodes[node_id].inputs) \
                     and self.document.nodes[node_id].inputs[port] is not None:
-                # pick up the wire already in this port: it now hangs from its parent's output
+                # pick up the wire already in this port: it now hangs from its parent's output. Picking up
+                # and dropping is one gesture, so one undo entry: the macro closes on release.
                 parent = self.document.nodes[node_id].inputs[port]
+                self.undo_stack.beginMacro(f"move the wire from {parent} into {node_id}")
+                self._wire_macro = True
                 self.undo_stack.push(ReplaceNode(self.document, self.document.with_input(node_id, port, None),
                                                  f"disconnect {parent} from {node_id}"))
                 hit = ("out", parent, 0)
@@ -257,10 +261,12 @@ class GraphScene(QGraphicsScene):
 
     def _finish_wire(self, target: tuple[str, str, int] | None) -> None:
         start, self._wire_from = self._wire_from, None
-        if target is None or target[0] == start[0]:
-            return
-        (_, parent, _), (_, child, port) = (start, target) if start[0] == "out" else (target, start)
-        self.connect_ports(parent, child, port)
+        if target is not None and target[0] != start[0]:
+            (_, parent, _), (_, child, port) = (start, target) if start[0] == "out" else (target, start)
+            self.connect_ports(parent, child, port)
+        if self._wire_macro:
+            self._wire_macro = False
+            self.undo_stack.endMacro()
 
     def connect_ports(self, parent: str, child: str, port: int) -> bool:
         """Wire ``parent``'s output into ``child``'s port ``port`` (replacing what was there), if allowed."""

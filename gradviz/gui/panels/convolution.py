@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 import numpy as np
-from PySide6.QtCore import Qt, QTimer, QVariantAnimation, Signal
+from PySide6.QtCore import QSignalBlocker, Qt, QTimer, QVariantAnimation, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -173,12 +173,10 @@ class ConvolutionPanel(QWidget):
             x, w = inputs[0], inputs[1]
             for key, extent in (("batch", x.shape[0]), ("in", w.shape[1]), ("out", w.shape[0])):
                 box = self.channels[key][1]
-                box.blockSignals(True)
-                box.setRange(0, extent - 1)
-                box.blockSignals(False)
-        self.impulse.blockSignals(True)
-        self.impulse.setChecked(False)
-        self.impulse.blockSignals(False)
+                with QSignalBlocker(box):
+                    box.setRange(0, extent - 1)
+        with QSignalBlocker(self.impulse):
+            self.impulse.setChecked(False)
         self._rebuild(phase=phase, animate=animate)
 
     def clear(self) -> None:
@@ -228,14 +226,12 @@ class ConvolutionPanel(QWidget):
         if self.plane is None or phase not in self._results or (phase == self.phase and not force):
             return
         self.phase = phase
-        self.phase_box.blockSignals(True)
-        self.phase_box.setCurrentIndex(list(PHASES).index(phase))
-        self.phase_box.blockSignals(False)
+        with QSignalBlocker(self.phase_box):
+            self.phase_box.setCurrentIndex(list(PHASES).index(phase))
         self._layout_tiles()
         count = result_shape(self.plane, phase)
-        self.scrubber.blockSignals(True)
-        self.scrubber.setRange(0, count[0] * count[1] - 1)
-        self.scrubber.blockSignals(False)
+        with QSignalBlocker(self.scrubber):
+            self.scrubber.setRange(0, count[0] * count[1] - 1)
         self.frame = -2  # force a draw
         self.seek(0 if animate else self.scrubber.maximum())
         if phase == "image":
@@ -314,9 +310,8 @@ class ConvolutionPanel(QWidget):
         if self.plane is None or index == self.frame:
             return
         self.frame = max(0, min(self.scrubber.maximum(), index))
-        self.scrubber.blockSignals(True)
-        self.scrubber.setValue(self.frame)
-        self.scrubber.blockSignals(False)
+        with QSignalBlocker(self.scrubber):
+            self.scrubber.setValue(self.frame)
         frame = frame_of(self.plane, self.phase, self.frame)
         colour = WINDOW_COLOURS["forward" if self.phase == "forward" else "backward"]
         slid = self.tiles["slid"]

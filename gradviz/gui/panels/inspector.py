@@ -12,7 +12,7 @@ import math
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QSignalBlocker, QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -299,9 +299,8 @@ class Inspector(QWidget):
             why = "is not a number" if number is None else "is not a finite number (values must be finite)"
             kept = f"{grid[row, column]:.6g}"
             self.message.emit(f"{self.node_id}[{row}, {column}]: '{typed}' {why}; the cell keeps {kept}")
-            table.blockSignals(True)
-            table.item(row, column).setText(kept)
-            table.blockSignals(False)
+            with QSignalBlocker(table):
+                table.item(row, column).setText(kept)
             return
         grid[row, column] = number
         self._replace(f"edit {self.node_id}[{row}, {column}]", value=grid.reshape(value.shape))

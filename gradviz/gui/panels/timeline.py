@@ -10,7 +10,7 @@ exact step, so the canvas shows the trace's own numbers.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QRectF, Qt
+from PySide6.QtCore import QEvent, QRectF, QSignalBlocker, Qt
 from PySide6.QtGui import QIcon, QMouseEvent, QPainter, QPaintEvent, QPalette, QPixmap
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSlider, QStyle, QToolButton, QVBoxLayout, QWidget
 
@@ -188,18 +188,16 @@ class Timeline(QWidget):
         if index < 0:
             self.position.setText("before the first step")
             self.words.setText("Press → (or ▶) to run the forward pass one node at a time, then the reverse pass.")
-            self.scrubber.blockSignals(True)
-            self.scrubber.setValue(self.scrubber.minimum())
-            self.scrubber.blockSignals(False)
+            with QSignalBlocker(self.scrubber):
+                self.scrubber.setValue(self.scrubber.minimum())
             self.phases.update()
             return
         playback = self.player.playback
         story = playback.story
         position = story.position(index)
-        self.scrubber.blockSignals(True)
-        self.scrubber.setRange(-1, len(story) - 1)
-        self.scrubber.setValue(position)
-        self.scrubber.blockSignals(False)
+        with QSignalBlocker(self.scrubber):
+            self.scrubber.setRange(-1, len(story) - 1)
+            self.scrubber.setValue(position)
         phase = playback.trace.phase(index)
         self.position.setText(f"step {position + 1} of {len(story)}  ·  {phase}")
         exact = story.told[position].steps

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QSignalBlocker, Signal
 from PySide6.QtGui import QResizeEvent, QUndoStack
 from PySide6.QtWidgets import (
     QBoxLayout,
@@ -118,9 +118,8 @@ class TrainingPanel(QWidget):
         """Forget the records (the graph changed: they describe another graph)."""
         had_choice = self.chooser.value() >= 0
         self.records = ()
-        self.chooser.blockSignals(True)
-        self.chooser.setRange(-1, -1)
-        self.chooser.blockSignals(False)
+        with QSignalBlocker(self.chooser):
+            self.chooser.setRange(-1, -1)
         self.chooser.setEnabled(False)
         self.apply_button.setEnabled(False)
         if self._plot is not None:

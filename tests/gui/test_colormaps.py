@@ -1,0 +1,43 @@
+"""The colour tables are matplotlib's, byte for byte; what gradviz adds (limits, unknown cells, nan) is tested here."""
+
+from __future__ import annotations
+
+import matplotlib
+import numpy as np
+from hypothesis import given
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+from gradviz.gui.colormaps import DIVERGING, SEQUENTIAL, limits, rgba
+
+
+def _bytes(name: str, low: float, high: float) -> np.ndarray:
+    return np.round(matplotlib.colormaps[name](np.linspace(low, high, 256))[:, :3] * 255).astype(np.uint8)
+
+
+def test_the_tables_are_matplotlibs():
+    assert np.array_equal(SEQUENTIAL, _bytes("viridis", 0.0, 1.0))
+    assert np.array_equal(DIVERGING, _bytes("RdBu_r", 0.1, 0.9))
+
+
+def test_zero_is_white_and_the_signs_are_blue_and_red():
+    low, high = limits(np.array([-2.0, 0.0, 2.0]), diverging=True)
+    negative, zero, positive = rgba(np.array([[-2.0, 0.0, 2.0]]), True, (low, high))[0, :, :3].astype(int)
+    assert zero.min() >= 245  # white to the eye (matplotlib's RdBu middle is #f7f7f7)
+    assert negative[2] > negative[0] and positive[0] > positive[2]
+
+
+finite_or_not = st.one_of(st.floats(-1e6, 1e6), st.just(np.nan), st.just(np.inf), st.just(-np.inf))
+
+
+@given(arrays(np.float64, st.tuples(st.integers(1, 4), st.integers(1, 4)), elements=finite_or_not),
+       st.booleans(), st.data())
+def test_nan_and_infinities_are_magenta_and_unknown_cells_transparent(grid, diverging, data):
+    known = data.draw(arrays(np.bool_, grid.shape))
+    pixels = rgba(grid, diverging, limits(grid, diverging), known)
+    bad = ~np.isfinite(grid)
+    assert np.all(pixels[bad] == (255, 0, 255, 255))
+    assert np.all(pixels[~bad & ~known][:, 3] == 0) and np.all(pixels[~bad & known][:, 3] == 255)
+    table = DIVERGING if diverging else SEQUENTIAL
+    colours = {tuple(colour) for colour in table}
+    assert all(tuple(pixel[:3]) in colours for pixel in pixels[~bad])
