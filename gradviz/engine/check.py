@@ -250,9 +250,9 @@ def _check_node(spec: NodeSpec, checked: Mapping[str, CheckedNode], by_id: Mappi
     try:
         shape = tuple(op.shape(*shapes, **attrs))
     except GradvizError as error:  # shapes that do not fit, or an attribute out of range for them (padding 10¹²)
-        if isinstance(error, AttrError):
-            return Problem(Kind.ATTRIBUTE, spec.id, _reason(error), "attrs")
-        return Problem(Kind.SHAPE, spec.id, _reason(error), "inputs")
+        attribute = isinstance(error, AttrError)
+        return Problem(Kind.ATTRIBUTE if attribute else Kind.SHAPE, spec.id, _reason(error),
+                       "attrs" if attribute else "inputs")
     return CheckedNode(spec, op, MappingProxyType(attrs), value, shape)
 
 
