@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
 
 from gradviz.engine.compare import Race
 from gradviz.engine.errors import GradvizError
-from gradviz.engine.forward_mode import ForwardTrace
 from gradviz.engine.gradcheck import gradcheck
 from gradviz.engine.tracer import run
 from gradviz.gui import docks
@@ -45,8 +44,10 @@ from gradviz.gui.panels.training import TrainingPanel
 from gradviz.gui.playback import Player
 from gradviz.gui.recovery import Recovery
 from gradviz.gui.theme import apply_to_application, current_theme
+from gradviz.gui.worker import RunProgress
 from gradviz.model.document import GraphDocument
 from gradviz.model.layout import copies, layered_positions
+from gradviz.model.playback import RunJob
 
 GRADCHECK_WARN = 20_000  # more source numbers than this: ask before running 2 passes for each
 RECENT_LIMIT = 10
@@ -137,6 +138,10 @@ class MainWindow(FileActions, QMainWindow):
         """Steps (timeline beside the formula) below the canvas; Training a tab beside Ops and Inspector."""
         self.player = Player()
         self.timeline = Timeline(self.player)
+        self.run_progress = RunProgress(self.statusBar())  # a long run goes on in the background: its bar and Cancel
+        self.run_progress.cancel.clicked.connect(self.player.cancel)
+        self.player.running.connect(self.run_progress.show_running)
+        self.player.progressed.connect(self.run_progress.show_progress)
         self.formula_panel = FormulaPanel()
         steps = QWidget()
         steps.setObjectName("stepsPanel")
@@ -246,8 +251,8 @@ class MainWindow(FileActions, QMainWindow):
         if not self.document.can_run():
             self.player.set_source(None, index)  # the canvas already says which node and why
             return
-        tracer, overrides = run if self.mode == "reverse" else ForwardTrace, self._parameters
-        self.player.set_source(lambda: tracer(self.document.program(), overrides), index)  # compiled on first step
+        mode = "reverse" if self.mode == "reverse" else "forward"
+        self.player.set_source(RunJob(self.document.program, mode, self._parameters), index)  # compiled on first step
 
     def _step_through_parameters(self, parameters: dict | None) -> None:
         """Step through a training iteration (its parameters), or back to the graph's own values."""
@@ -298,6 +303,8 @@ class MainWindow(FileActions, QMainWindow):
             self.scene.show_step(None, None)
             self.inspector.show_step(None, None)
             self.formula_panel.clear()
+            error = self.player.error
+            self.scene.show_run_error(*(error if error is not None else (None, "")))
             return
         state, step = playback.trace.state(index), playback.trace.steps[index]
         self.scene.show_step(state, step)
@@ -379,6 +386,7 @@ class MainWindow(FileActions, QMainWindow):
         if not self._maybe_save():
             event.ignore()
             return
+        self.player.shutdown()  # a run in the background stops and its thread is joined
         self.recovery.close()
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/state", self.saveState())
