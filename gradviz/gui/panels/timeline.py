@@ -149,8 +149,8 @@ class Timeline(QWidget):
         if not available:
             self.position.setText("")
             error = self.player.error
-            self.words.setText(f"The graph cannot run: {rich(error.node_id or 'the graph')}: {rich(error.message)}"
-                               if error is not None else
+            where = f"{error.node_id}: " if error is not None and error.node_id else ""
+            self.words.setText(f"The graph cannot run: {rich(where + error.message)}" if error is not None else
                                "The graph cannot run yet: every node needs its inputs and one node must be the cost.")
             return
         if index < 0:
