@@ -123,8 +123,9 @@ def forward_mode(program: Program, overrides: Mapping[str, object] | None = None
         for element in np.ndindex(*source.shape):
             tangents = tangent_pass(values, nodes, element)
             if record:
-                steps.extend(TangentStep(len(steps) + i, passes, source.id, element, node, tangent=tangent)
-                             for i, (node, tangent) in enumerate(zip(nodes, tangents.values())))
+                steps.extend(TangentStep(index, passes, source.id, element, node, tangent=tangent)
+                             for index, node, tangent in zip(range(len(steps), len(steps) + len(nodes)), nodes,
+                                                             tangents.values()))
             flops += pass_flops
             gradient[element] = float(tangents[program.output]) if program.output in tangents else 0.0
             passes += 1
