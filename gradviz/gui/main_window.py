@@ -291,7 +291,11 @@ class MainWindow(FileActions, QMainWindow):
         if self.mode != "both" or playback is None:
             return None
         if self._race is None or self._race.forward is not playback.trace:
-            self._race = Race(run(playback.trace.program, self._parameters), playback.trace)
+            try:
+                self._race = Race(run(playback.trace.program, self._parameters), playback.trace)
+            except GradvizError as error:  # too big a trace for reverse mode (refused before allocating)
+                self.show_message(f"Reverse mode cannot run beside forward mode: {error}")
+                return None
         return self._race
 
     def _show_step(self, index: int) -> None:

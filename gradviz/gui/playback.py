@@ -39,6 +39,7 @@ class Player(QObject):
         self.error: RunError | None = None
         self.background = True  # long runs go to a worker thread (off for scripts that want them inline)
         self._worker: TraceWorker | None = None
+        self._stopping: set[TraceWorker] = set()  # cancelled workers finishing their current step
         self._target = -1  # where the cursor goes when the background run is done
         self.speed = 2.0
         self._clock = QTimer(self)
@@ -143,9 +144,9 @@ class Player(QObject):
         self._worker.start()
 
     def _worker_done(self) -> None:
+        if self._worker is None or self.sender() is not self._worker:
+            return  # a cancelled worker's signal, already queued when it was cancelled
         worker, self._worker = self._worker, None
-        if worker is None:
-            return
         worker.wait()
         self.running.emit(False)
         self._job = None
@@ -163,17 +164,31 @@ class Player(QObject):
             self.moved.emit(self.index)
 
     def _cancel_worker(self) -> None:
+        """Tell the running worker to stop and forget its result. It stops after its current step (numpy
+        cannot be interrupted mid-kernel, and a 3000² matmul takes seconds), so rather than wait for it
+        here it is kept until it has finished, then joined."""
         worker, self._worker = self._worker, None
         if worker is not None:
             worker.finished.disconnect(self._worker_done)
             worker.cancel()
-            worker.wait()  # a step in progress finishes first (numpy cannot be interrupted mid-kernel)
+            self._stopping.add(worker)
+            worker.finished.connect(self._worker_stopped)
+            self._worker_stopped()  # it may have ended already, its finished signal gone to _worker_done
             self.running.emit(False)
 
+    def _worker_stopped(self) -> None:
+        for worker in [worker for worker in self._stopping if worker.isFinished()]:
+            worker.wait()  # returns at once: the thread has ended; only now may the QThread go
+            self._stopping.discard(worker)
+
     def shutdown(self) -> None:
-        """The window closes: stop playing and join any background run, so no thread outlives it."""
+        """The window closes: stop playing, stop any background run and join every worker thread, so none
+        outlives the window (Qt aborts on a QThread destroyed while running)."""
         self.pause()
         self._cancel_worker()
+        for worker in list(self._stopping):
+            worker.wait()
+        self._stopping.clear()
 
     def seek(self, index: int) -> None:
         if self._worker is not None:

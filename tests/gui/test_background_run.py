@@ -4,6 +4,8 @@ running" otherwise, and any Qt warning fails these tests)."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt, QTimer
@@ -11,6 +13,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QProgressBar, QPushButton
 
 from gradviz.engine.program import NodeSpec
+from gradviz.gui.commands import ReplaceNode
 from gradviz.io.graph_file import GraphFile
 
 SIDE, DEPTH = 400, 12  # a chain of 12 matmuls of 400×400: about 4.6 GFlop with its reverse pass
@@ -65,6 +68,22 @@ def test_cancel_stops_the_run_and_leaves_the_graph_unrun(big, qtbot):
     assert not big.player.busy and big.player.playback is None and big.player.index == -1
     assert big.player.error is None and big.timeline.buttons["step"].isEnabled()  # it can be run again
     assert not big.findChild(QProgressBar, "runProgress").isVisible()
+    qtbot.waitUntil(lambda: not big.player._stopping, timeout=120_000)  # the cancelled thread ended, joined
+    press_right(big)  # and the graph runs again, to the end this time
+    qtbot.waitUntil(lambda: not big.player.busy, timeout=120_000)
+    assert big.player.index == 0 and big.player.error is None
+
+
+def test_an_edit_during_a_run_starts_over_with_the_new_graph(big, qtbot):
+    press_right(big)
+    assert big.player.busy
+    big.undo_stack.push(ReplaceNode(big.document, dataclasses.replace(big.document.nodes["c"], label="cost"),
+                                    "relabel"))
+    qtbot.waitUntil(lambda: not big.player.busy and not big.player._stopping, timeout=120_000)
+    assert big.player.index == -1  # the edit stopped the run; the next → runs the new graph
+    press_right(big)
+    qtbot.waitUntil(lambda: big.player.playback is not None, timeout=120_000)
+    assert big.player.playback.trace.program.node("c").label == "cost"
 
 
 def test_closing_the_window_mid_run_stops_and_joins_the_thread(big, qtbot):
