@@ -135,6 +135,16 @@ def forward_mode(program: Program, overrides: Mapping[str, object] | None = None
     return ForwardModeResult(gradients, passes, flops, tuple(steps))
 
 
+def _element(flat: int, shape: tuple[int, ...]) -> tuple[int, ...]:
+    """The index of element number ``flat`` of an array of ``shape``, row-major (np.unravel_index, without
+    its per-call overhead: retracing walks every step's metadata)."""
+    element = []
+    for length in reversed(shape):
+        flat, position = divmod(flat, length)
+        element.append(position)
+    return tuple(reversed(element))
+
+
 class _Block(NamedTuple):
     """The passes of one source: where its steps start, its first pass, and the nodes each pass visits."""
 
@@ -216,7 +226,7 @@ class ForwardTrace:
             self._kept.move_to_end(pass_index)
             return self._kept[pass_index]
         block = self._blocks[bisect_right(self._pass_starts, pass_index) - 1]
-        element = tuple(int(i) for i in np.unravel_index(pass_index - block.first_pass, block.source.shape))
+        element = _element(pass_index - block.first_pass, block.source.shape)
         tangents = list(tangent_pass(self._values, block.nodes, element).values())
         for tangent in tangents:
             tangent.setflags(write=False)
@@ -228,9 +238,8 @@ class ForwardTrace:
     def _step(self, index: int) -> TangentStep:
         block, within, position = self._locate(index)
         pass_index = block.first_pass + within
-        element = tuple(int(i) for i in np.unravel_index(within, block.source.shape))
-        return TangentStep(index, pass_index, block.source.id, element, block.nodes[position],
-                           tangent=lambda: self._tangents(pass_index)[position])
+        return TangentStep(index, pass_index, block.source.id, _element(within, block.source.shape),
+                           block.nodes[position], tangent=lambda: self._tangents(pass_index)[position])
 
     def phase(self, index: int) -> str:
         return f"pass {self.steps[index].pass_index + 1} of {self.passes}"

@@ -12,7 +12,7 @@ from __future__ import annotations
 import time
 
 from PySide6.QtCore import QThread, Signal
-from PySide6.QtWidgets import QHBoxLayout, QProgressBar, QPushButton, QStatusBar, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QProgressBar, QPushButton, QSizePolicy, QStatusBar, QWidget
 
 from gradviz.engine.program import Program
 from gradviz.model.playback import RunJob
@@ -71,7 +71,7 @@ class RunProgress(QWidget):
         self.bar.setObjectName("runProgress")
         self.bar.setAccessibleName("Running the graph")
         self.bar.setFormat("running the graph: %p%")
-        self.bar.setMaximumWidth(260)
+        self.bar.setFixedWidth(260)
         self.cancel = QPushButton("Cancel")
         self.cancel.setObjectName("runCancel")
         self.cancel.setAccessibleName("Cancel the run")
@@ -80,6 +80,7 @@ class RunProgress(QWidget):
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.bar)
         row.addWidget(self.cancel)
+        self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)  # its own size, at the right
         self.hide()
 
     def show_running(self, running: bool) -> None:
