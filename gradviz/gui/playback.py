@@ -10,6 +10,7 @@ import sys
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from gradviz.engine.program import Program
 from gradviz.gui.worker import TraceWorker
 from gradviz.model.playback import Playback, RunError, RunJob
 
@@ -37,7 +38,6 @@ class Player(QObject):
         self._playback: Playback | None = None
         self._job: RunJob | None = None  # how to make the trace after the last edit, until it is made
         self.error: RunError | None = None
-        self.background = True  # long runs go to a worker thread (off for scripts that want them inline)
         self._worker: TraceWorker | None = None
         self._stopping: set[TraceWorker] = set()  # cancelled workers finishing their current step
         self._target = -1  # where the cursor goes when the background run is done
@@ -69,14 +69,15 @@ class Player(QObject):
             self.moved.emit(self.index)
         return self.playback
 
-    def _run_now(self) -> bool:
-        """Make the trace of the pending job here and now; True if there was one to make."""
+    def _run_now(self, program: Program | None = None) -> bool:
+        """Make the trace of the pending job here and now (of ``program`` if it is compiled already); True if
+        there was one to make."""
         if self._job is None:
             return False
         self._cancel_worker()
         job, self._job = self._job, None
         try:
-            self._install(job.trace(job.prepare()))
+            self._install(job.trace(program if program is not None else job.prepare()))
         except Exception as error:  # a failing run is shown on its node, never raised
             self._fail(error)
         return True
@@ -123,14 +124,14 @@ class Player(QObject):
         job = self._job
         try:
             program = job.prepare()
-            long = self.background and job.is_long(program)
+            long = job.is_long(program)
         except Exception as error:  # a graph that cannot compile or fit is shown, never raised
             self._job = None
             self._fail(error)
             self.moved.emit(self.index)
             return
         if not long:
-            self._run_now()
+            self._run_now(program)
             if self._playback is not None:
                 self._playback.seek(target)
             self.moved.emit(self.index)
