@@ -95,3 +95,18 @@ def test_a_trace_beyond_the_memory_budget_is_refused_with_its_size(window, qtbot
     assert window.player.error is not None
     assert sentence(window) == "The graph cannot run: this graph's trace needs 6 GiB; the limit is 2 GiB"
     assert window.player.index == -1
+
+
+def test_comparing_modes_on_billions_of_flops_raises_nothing(window, qtbot):
+    """x (30×30) @ W (30×200): 6,900 forward-mode passes of 360,000 flops, 2.5·10⁹ in all, past a
+    QProgressBar's int: the flops bars were set in flops and overflowed inside the step handler."""
+    rng = np.random.default_rng(0)
+    nodes = (NodeSpec("x", "input", value=rng.normal(size=(30, 30))),
+             NodeSpec("W", "parameter", value=rng.normal(size=(30, 200))),
+             NodeSpec("h", "matmul", ("x", "W")), NodeSpec("c", "sum", ("h",)))
+    window.load_graph(window.prepare_graph(GraphFile(nodes, "c"), "race"), None)
+    window.timeline.mode.setCurrentText("reverse vs forward")
+    window.player.end()
+    qtbot.waitUntil(lambda: window.player.playback is not None, timeout=60_000)
+    assert window.player.error is None and window.player.playback.at_end
+    assert window.forward_header.flops.value() == window.forward_header.flops.maximum()  # both finished
