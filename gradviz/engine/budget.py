@@ -32,10 +32,12 @@ class TooBigError(GradvizError):
 
 
 def show_bytes(count: int) -> str:
-    """``count`` bytes for a person: 9.6 GiB, 512 MiB, 3 KiB (binary units, as the budget is set)."""
-    for unit, size in (("GiB", 2**30), ("MiB", 2**20), ("KiB", 2**10)):
+    """``count`` bytes for a person: 9.6 GiB, 512 MiB, 3 KiB (binary units, as the budget is set); an
+    absurd shape in a hand-edited file gives an absurd size, still readable (56,843.4 EiB)."""
+    for unit, size in (("EiB", 2**60), ("PiB", 2**50), ("TiB", 2**40), ("GiB", 2**30), ("MiB", 2**20),
+                       ("KiB", 2**10)):
         if count >= size:
-            return f"{count / size:.1f}".removesuffix(".0") + f" {unit}"
+            return f"{count / size:,.1f}".removesuffix(".0") + f" {unit}"
     return f"{count} bytes"
 
 

@@ -73,7 +73,8 @@ def test_over_the_budget_the_run_is_refused_with_both_numbers_before_allocating(
 
 
 @pytest.mark.parametrize(("count", "shown"), [(int(9.6 * 2**30), "9.6 GiB"), (2 * 2**30, "2 GiB"),
-                                              (512 * 2**20, "512 MiB"), (3 * 1024, "3 KiB"), (100, "100 bytes")])
+                                              (512 * 2**20, "512 MiB"), (3 * 1024, "3 KiB"), (100, "100 bytes"),
+                                              (3 * 2**40, "3 TiB"), (56_843 * 2**60, "56,843 EiB")])
 def test_sizes_are_shown_in_binary_units(count, shown):
     assert budget.show_bytes(count) == shown
 
