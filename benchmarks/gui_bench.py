@@ -149,7 +149,7 @@ def step_frame_time(nodes: int, side: int, frames: int, backward: bool) -> float
     """Median time of one step plus the repaint it causes, playing through the trace."""
     times = []
     with bench_window(laid_out(nodes, side)) as (app, window):
-        playback = window.player.playback
+        playback = window.player.run()
         window.player.seek(playback.trace.seed_index if backward else -1)
         app.processEvents()
         for _ in range(min(frames, playback.last - playback.index)):

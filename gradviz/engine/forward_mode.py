@@ -8,30 +8,41 @@ tangents forward through every node that depends on it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from bisect import bisect_right
+from collections import OrderedDict
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import NamedTuple
 
 import numpy as np
 
+from gradviz.engine import budget
 from gradviz.engine.errors import GradvizError
 from gradviz.engine.formula import render_latex, render_unicode
 from gradviz.engine.program import Node, Program
 from gradviz.engine.trace import State
-from gradviz.engine.tracer import at_node, forward_values
+from gradviz.engine.tracer import Report, at_node, forward_values
 
 
-class TangentStep(NamedTuple):
-    """Step ``index``: in pass ``pass_index`` (seeding element ``element`` of ``source``), ``node``'s tangent."""
+class TangentStep:
+    """Step ``index``: in pass ``pass_index`` (seeding element ``element`` of ``source``), ``node``'s tangent.
 
-    index: int
-    pass_index: int
-    source: str
-    element: tuple[int, ...]
-    node: Node
-    tangent: np.ndarray
+    The tangent is an array, or (in a ForwardTrace) made when first read: a step's place in the trace is
+    known from the graph's structure alone, so walking the steps never computes a pass.
+    """
 
+    __slots__ = ("_tangent", "element", "index", "node", "pass_index", "source")
     kind = "tangent"
+
+    def __init__(self, index: int, pass_index: int, source: str, element: tuple[int, ...], node: Node, *,
+                 tangent: np.ndarray | Callable[[], np.ndarray]) -> None:
+        self.index, self.pass_index, self.source, self.element, self.node = index, pass_index, source, element, node
+        self._tangent = tangent
+
+    @property
+    def tangent(self) -> np.ndarray:
+        return self._tangent() if callable(self._tangent) else self._tangent
 
     @property
     def nonfinite(self) -> bool:
@@ -66,40 +77,100 @@ def _tangent_of(node: Node, tangents: Mapping[str, np.ndarray], values: Mapping[
     return None if total is None else np.broadcast_to(total, z.shape)
 
 
+def reached(program: Program, source: Node) -> tuple[Node, ...]:
+    """The nodes a tangent seeded at ``source`` reaches, the source first, in program order: one pass's
+    steps. Which nodes carry a tangent follows from the graph alone, never from the numbers."""
+    carrying, order = {source.id}, [source]
+    for node in program.nodes[program.index[source.id] + 1:]:
+        if any(rule is not None and parent in carrying for rule, parent in zip(node.op.jvp, node.inputs)):
+            carrying.add(node.id)
+            order.append(node)
+    return tuple(order)
+
+
+def tangent_pass(values: Mapping[str, np.ndarray], nodes: tuple[Node, ...], element: tuple[int, ...]
+                 ) -> dict[str, np.ndarray]:
+    """One pass: node id → tangent for ``nodes`` (from ``reached``, in their order) with element ``element``
+    of the source seeded."""
+    source = nodes[0]
+    seed = np.zeros(source.shape)
+    seed[element] = 1.0
+    tangents = {source.id: seed}
+    with np.errstate(all="ignore"):
+        for node in nodes[1:]:
+            tangents[node.id] = _tangent_of(node, tangents, values)
+    return tangents
+
+
 def forward_mode(program: Program, overrides: Mapping[str, object] | None = None,
-                 record: bool = True) -> ForwardModeResult:
-    """∂c/∂s for every input and parameter s by one forward-mode pass per element of s."""
+                 record: bool = True, report: Report | None = None) -> ForwardModeResult:
+    """∂c/∂s for every input and parameter s by one forward-mode pass per element of s. ``record`` keeps
+    every tangent (memory grows as passes × graph; ForwardTrace recomputes them instead); ``report(done,
+    total)`` hears of every pass."""
     values = forward_values(program, overrides)
     gradients: dict[str, np.ndarray] = {}
     steps: list[TangentStep] = []
     passes = flops = 0
+    total = sum(source.value.size for source in program.sources)
     per_pass_flops = {
         node.id: int(node.op.flops(*(program.node(p).shape for p in node.inputs), **node.attrs))
         for node in program.nodes if not node.op.is_source
     }
-    with np.errstate(all="ignore"):
-        for source in program.sources:
-            gradient = np.zeros(source.shape)
-            start = program.index[source.id]
-            for element in np.ndindex(*source.shape):
-                seed = np.zeros(source.shape)
-                seed[element] = 1.0
-                tangents = {source.id: seed}
-                if record:
-                    steps.append(TangentStep(len(steps), passes, source.id, element, source, seed))
-                for node in program.nodes[start + 1:]:
-                    tangent = _tangent_of(node, tangents, values)
-                    if tangent is None:
-                        continue
-                    tangents[node.id] = tangent
-                    flops += per_pass_flops[node.id]
-                    if record:
-                        steps.append(TangentStep(len(steps), passes, source.id, element, node, tangent))
-                output_tangent = tangents.get(program.output)
-                gradient[element] = 0.0 if output_tangent is None else float(output_tangent)
-                passes += 1
-            gradients[source.id] = gradient
+    for source in program.sources:
+        gradient = np.zeros(source.shape)
+        nodes = reached(program, source)
+        pass_flops = sum(per_pass_flops[node.id] for node in nodes[1:])
+        for element in np.ndindex(*source.shape):
+            tangents = tangent_pass(values, nodes, element)
+            if record:
+                steps.extend(TangentStep(index, passes, source.id, element, node, tangent=tangent)
+                             for index, node, tangent in zip(range(len(steps), len(steps) + len(nodes)), nodes,
+                                                             tangents.values()))
+            flops += pass_flops
+            gradient[element] = float(tangents[program.output]) if program.output in tangents else 0.0
+            passes += 1
+            if report is not None:
+                report(passes, total)
+        gradients[source.id] = gradient
     return ForwardModeResult(gradients, passes, flops, tuple(steps))
+
+
+def _element(flat: int, shape: tuple[int, ...]) -> tuple[int, ...]:
+    """The index of element number ``flat`` of an array of ``shape``, row-major (np.unravel_index, without
+    its per-call overhead: retracing walks every step's metadata)."""
+    element = []
+    for length in reversed(shape):
+        flat, position = divmod(flat, length)
+        element.append(position)
+    return tuple(reversed(element))
+
+
+class _Block(NamedTuple):
+    """The passes of one source: where its steps start, its first pass, and the nodes each pass visits."""
+
+    first_step: int
+    first_pass: int
+    source: Node
+    nodes: tuple[Node, ...]
+
+
+class _TangentSteps(Sequence[TangentStep]):
+    """A ForwardTrace's steps, made when asked for: their tangents are computed (per pass) when read."""
+
+    def __init__(self, trace: ForwardTrace, length: int) -> None:
+        self._trace, self._length = trace, length
+
+    def __len__(self) -> int:
+        return self._length
+
+    def __getitem__(self, index: int | slice) -> TangentStep | list[TangentStep]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(self._length))]
+        if index < 0:
+            index += self._length
+        if not 0 <= index < self._length:
+            raise IndexError(f"step {index} is outside 0..{self._length - 1}")
+        return self._trace._step(index)
 
 
 class ForwardTrace:
@@ -108,42 +179,99 @@ class ForwardTrace:
     The state at step k holds every value (forward mode needs them all first) and, as "bars", the
     tangents of the current pass so far; ``gradient_at(k)`` is ∂c/∂source assembled from the passes
     already finished: one element per pass, which is the whole point.
+
+    Storing every pass's tangents costs passes × graph (a 100×100 input: 10,000 passes, 1.7 GB), so a
+    pass's tangents are recomputed when a step of it is read, and only the last ``KEPT_PASSES`` are kept:
+    stepping through one pass computes it once.
     """
 
     kind = "forward mode"
+    KEPT_PASSES = budget.FORWARD_PASSES_KEPT
 
-    def __init__(self, program: Program, overrides: Mapping[str, object] | None = None) -> None:
+    def __init__(self, program: Program, overrides: Mapping[str, object] | None = None,
+                 report: Report | None = None) -> None:
+        budget.check(program, "forward")
         self.program = program
         self._values = forward_values(program, overrides)
-        result = forward_mode(program, overrides)
-        self.steps, self.passes, self.gradients = result.steps, result.passes, result.gradients
+        result = forward_mode(program, overrides, record=False, report=report)
+        self.passes, self.gradients = result.passes, result.gradients
         self.seed_index = 0  # no seed: every step belongs to some pass
-        self._pass_start = [i for i, step in enumerate(self.steps) if step.node.id == step.source]
-        self.pass_ends = [start - 1 for start in self._pass_start[1:]] + [len(self.steps) - 1]  # last step of each
+        self._blocks: list[_Block] = []
+        step = first_pass = 0
+        for source in program.sources:
+            if source.value.size:
+                nodes = reached(program, source)
+                self._blocks.append(_Block(step, first_pass, source, nodes))
+                step += source.value.size * len(nodes)
+                first_pass += source.value.size
+        self._block_starts = [block.first_step for block in self._blocks]
+        self._pass_starts = [block.first_pass for block in self._blocks]
+        self.steps = _TangentSteps(self, step)
+        self.pass_ends = [block.first_step + (k + 1) * len(block.nodes) - 1  # the last step of each pass
+                          for block in self._blocks for k in range(block.source.value.size)]
+        self._kept: OrderedDict[int, list[np.ndarray]] = OrderedDict()
 
     def __len__(self) -> int:
         return len(self.steps)
 
+    def _locate(self, index: int) -> tuple[_Block, int, int]:
+        """The block of step ``index``, its pass within the block and its position within the pass."""
+        block = self._blocks[bisect_right(self._block_starts, index) - 1]
+        within, position = divmod(index - block.first_step, len(block.nodes))
+        return block, within, position
+
+    def _tangents(self, pass_index: int) -> list[np.ndarray]:
+        """The tangents of pass ``pass_index`` (one per node it visits), recomputed unless kept."""
+        if pass_index in self._kept:
+            self._kept.move_to_end(pass_index)
+            return self._kept[pass_index]
+        block = self._blocks[bisect_right(self._pass_starts, pass_index) - 1]
+        element = _element(pass_index - block.first_pass, block.source.shape)
+        tangents = list(tangent_pass(self._values, block.nodes, element).values())
+        for tangent in tangents:
+            tangent.setflags(write=False)
+        self._kept[pass_index] = tangents
+        while len(self._kept) > self.KEPT_PASSES:
+            self._kept.popitem(last=False)
+        return tangents
+
+    def _step(self, index: int) -> TangentStep:
+        block, within, position = self._locate(index)
+        pass_index = block.first_pass + within
+        return TangentStep(index, pass_index, block.source.id, _element(within, block.source.shape),
+                           block.nodes[position], tangent=lambda: self._tangents(pass_index)[position])
+
     def phase(self, index: int) -> str:
-        step = self.steps[index]
-        return f"pass {step.pass_index + 1} of {self.passes}"
+        return f"pass {self.steps[index].pass_index + 1} of {self.passes}"
 
     def state(self, index: int) -> State:
         """Every value, and the tangents of the pass that step ``index`` belongs to, up to that step."""
         if index < 0:
             return State(index, {}, {})
-        start = self._pass_start[self.steps[index].pass_index]
-        tangents = {step.node.id: step.tangent for step in self.steps[start:index + 1]}
-        return State(index, dict(self._values), tangents)
+        block, within, position = self._locate(index)
+        tangents = self._tangents(block.first_pass + within)
+        return State(index, MappingProxyType(self._values),
+                     {node.id: tangent for node, tangent in zip(block.nodes[:position + 1], tangents)})
+
+    def changed(self, a: int, b: int) -> set[str]:
+        """Ids of the nodes whose value or tangent may differ between the states at steps ``a`` and ``b``
+        (see Trace.changed): within one pass the nodes visited in between, else both passes' nodes."""
+        if min(a, b) < 0:
+            return {node.id for node in self.program.nodes} if max(a, b) >= 0 else set()
+        (block_a, pass_a, at_a), (block_b, pass_b, at_b) = self._locate(a), self._locate(b)
+        if block_a is block_b and pass_a == pass_b:
+            low, high = sorted((at_a, at_b))
+            return {node.id for node in block_a.nodes[low + 1:high + 1]}
+        return {node.id for node in block_a.nodes[:at_a + 1]} | {node.id for node in block_b.nodes[:at_b + 1]}
 
     def gradient_at(self, index: int) -> dict[str, np.ndarray]:
         """∂c/∂s for every source, known only at the elements whose passes have finished by step ``index``
         (nan elsewhere): one pass, one element."""
         partial = {source: np.full(gradient.shape, np.nan) for source, gradient in self.gradients.items()}
-        for start, end in zip(self._pass_start, self.pass_ends):
-            if end <= index:
-                seed = self.steps[start]
-                partial[seed.source][seed.element] = self.gradients[seed.source][seed.element]
+        finished = bisect_right(self.pass_ends, index)  # passes are in order, so these are the first ones
+        for block in self._blocks:
+            count = min(max(finished - block.first_pass, 0), block.source.value.size)
+            partial[block.source.id].reshape(-1)[:count] = self.gradients[block.source.id].reshape(-1)[:count]
         return partial
 
     def formula(self, index: int, latex: bool = False) -> str:

@@ -10,10 +10,11 @@ hand-written numpy loop), so it does no per-step checks beyond what the trace mu
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 import numpy as np
 
+from gradviz.engine import budget
 from gradviz.engine.broadcast import unbroadcast
 from gradviz.engine.errors import GradvizError, NodeError
 from gradviz.engine.program import Node, Program, source_array
@@ -41,29 +42,43 @@ def at_node(node: Node, error: GradvizError) -> NodeError:
     return error if isinstance(error, NodeError) else NodeError(node.id, str(error))
 
 
-def forward_values(program: Program, overrides: Mapping[str, object] | None = None) -> dict[str, np.ndarray]:
-    """Every node's value, with source values replaced by ``overrides`` where given."""
+Report = Callable[[int, int], None]
+"""``report(done, total)`` after each unit of work: how a long run shows progress (and, by raising,
+is cancelled between two steps)."""
+
+
+def forward_values(program: Program, overrides: Mapping[str, object] | None = None,
+                   report: Report | None = None, total: int = 0) -> dict[str, np.ndarray]:
+    """Every node's value, with source values replaced by ``overrides`` where given. ``report`` hears of
+    each op computed, out of ``total`` (the op count if 0)."""
     overrides = overrides or {}
     values = {node.id: _source_value(node, overrides) for node in program.sources_and_constants}
+    total = total or len(program.forward_plan)
     node = None
     try:
         with np.errstate(all="ignore"):
-            for node, forward, inputs, attrs in program.forward_plan:
+            for done, (node, forward, inputs, attrs) in enumerate(program.forward_plan, 1):
                 value = np.asarray(forward(*[values[i] for i in inputs], **attrs))
                 value.setflags(write=False)
                 values[node.id] = value
+                if report is not None:
+                    report(done, total)
     except GradvizError as error:
         raise at_node(node, error) from None
     return values
 
 
-def run(program: Program, overrides: Mapping[str, object] | None = None) -> Trace:
+def run(program: Program, overrides: Mapping[str, object] | None = None, report: Report | None = None) -> Trace:
     """Run ``program`` forward and backward and return every step.
 
     ``overrides`` replaces the stored values of some sources (same shape), as the window does when a
-    student edits a number.
+    student edits a number. A trace beyond the memory budget is refused (TooBigError) before anything is
+    allocated. ``report(done, total)`` hears of every op and every edge done.
     """
-    values = forward_values(program, overrides)
+    budget.check(program, "reverse")
+    ops = len(program.forward_plan)
+    work = ops + sum(len(edges) for _node, _attrs, edges in program.backward_plan) if report is not None else 0
+    values = forward_values(program, overrides, report, work)
     steps: list[Step] = [ForwardStep(i, node, values[node.id]) for i, node in enumerate(program.nodes)]
     output = program.node(program.output)
     seed = _frozen(np.ones(()))
@@ -95,6 +110,9 @@ def run(program: Program, overrides: Mapping[str, object] | None = None) -> Trac
                     indices.append(index + 1)
                     totals.append(total)
                     record(AccumulateStep(index + 1, parent, index, total, len(indices)))
+                    if report is not None:
+                        ops += 1
+                        report(ops, work)
     except GradvizError as error:
         raise at_node(node, error) from None
     return Trace(program, tuple(steps), history, {node.id: i for i, node in enumerate(program.nodes)})

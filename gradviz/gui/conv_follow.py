@@ -98,7 +98,7 @@ class ConvolutionFollower:
             return
         playback = None
         if self._can_run():
-            playback = self.player.loaded if self.player.index >= 0 else self.player.playback
+            playback = self.player.playback if self.player.index >= 0 else self.player.run()  # show it computed
         if playback is None or playback.trace.kind != "reverse mode" or node_id not in playback.trace.program.index:
             if node_id == self.node_id:  # the node shown is gone, or the graph cannot run: show nothing stale
                 self.node_id = None

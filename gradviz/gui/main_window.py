@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
 
 from gradviz.engine.compare import Race
 from gradviz.engine.errors import GradvizError
-from gradviz.engine.forward_mode import ForwardTrace
 from gradviz.engine.gradcheck import gradcheck
 from gradviz.engine.tracer import run
 from gradviz.gui import docks
@@ -45,8 +44,10 @@ from gradviz.gui.panels.training import TrainingPanel
 from gradviz.gui.playback import Player
 from gradviz.gui.recovery import Recovery
 from gradviz.gui.theme import apply_to_application, current_theme
+from gradviz.gui.worker import RunProgress
 from gradviz.model.document import GraphDocument
 from gradviz.model.layout import copies, layered_positions
+from gradviz.model.playback import RunJob
 
 GRADCHECK_WARN = 20_000  # more source numbers than this: ask before running 2 passes for each
 RECENT_LIMIT = 10
@@ -137,6 +138,10 @@ class MainWindow(FileActions, QMainWindow):
         """Steps (timeline beside the formula) below the canvas; Training a tab beside Ops and Inspector."""
         self.player = Player()
         self.timeline = Timeline(self.player)
+        self.run_progress = RunProgress(self.statusBar())  # a long run goes on in the background: its bar and Cancel
+        self.run_progress.cancel.clicked.connect(self.player.cancel)
+        self.player.running.connect(self.run_progress.show_running)
+        self.player.progressed.connect(self.run_progress.show_progress)
         self.formula_panel = FormulaPanel()
         steps = QWidget()
         steps.setObjectName("stepsPanel")
@@ -251,8 +256,8 @@ class MainWindow(FileActions, QMainWindow):
         if not self.document.can_run():
             self.player.set_source(None, index)  # the canvas already says which node and why
             return
-        tracer, overrides = run if self.mode == "reverse" else ForwardTrace, self._parameters
-        self.player.set_source(lambda: tracer(self.document.program(), overrides), index)  # compiled on first step
+        mode = "reverse" if self.mode == "reverse" else "forward"
+        self.player.set_source(RunJob(self.document.program, mode, self._parameters), index)  # compiled on first step
 
     def _step_through_parameters(self, parameters: dict | None) -> None:
         """Step through a training iteration (its parameters), or back to the graph's own values."""
@@ -290,7 +295,11 @@ class MainWindow(FileActions, QMainWindow):
         if self.mode != "both" or playback is None:
             return None
         if self._race is None or self._race.forward is not playback.trace:
-            self._race = Race(run(playback.trace.program, self._parameters), playback.trace)
+            try:
+                self._race = Race(run(playback.trace.program, self._parameters), playback.trace)
+            except GradvizError as error:  # too big a trace for reverse mode (refused before allocating)
+                self.show_message(f"Reverse mode cannot run beside forward mode: {error}")
+                return None
         return self._race
 
     def _show_step(self, index: int) -> None:
@@ -302,6 +311,8 @@ class MainWindow(FileActions, QMainWindow):
             self.scene.show_step(None, None)
             self.inspector.show_step(None, None)
             self.formula_panel.clear()
+            error = self.player.error
+            self.scene.show_run_error(*(error if error is not None else (None, "")))
             return
         # the state is the exact step's; the step marked is the one the timeline tells (an edge, not its "+=")
         state, step = playback.trace.state(index), playback.story.shown_step(index)
@@ -384,6 +395,7 @@ class MainWindow(FileActions, QMainWindow):
         if not self._maybe_save():
             event.ignore()
             return
+        self.player.shutdown()  # a run in the background stops and its thread is joined
         self.recovery.close()
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/state", self.saveState())

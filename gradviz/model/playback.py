@@ -9,8 +9,65 @@ same phase, so a student editing a value keeps their place.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from gradviz.engine import budget
+from gradviz.engine.errors import GradvizError, NodeError
+from gradviz.engine.forward_mode import ForwardTrace
+from gradviz.engine.program import Program
 from gradviz.engine.trace import State, Step, Trace
+from gradviz.engine.tracer import Report, run
 from gradviz.model.story import Story, story_of
+
+LONG_RUN_FLOPS = 30_000_000  # a run estimated above this goes off the GUI thread, with a progress bar
+LONG_RUN_BYTES = 200 * 2**20  # and so does one that allocates this much (filling memory takes time too)
+
+
+class RunError(NamedTuple):
+    """Why the graph could not run, in one line, and the node it happened at (None: no single node)."""
+
+    node_id: str | None
+    message: str
+
+    @classmethod
+    def of(cls, error: BaseException) -> RunError:
+        """Whatever a run raised, as what the student is shown: the engine's own words for the errors it
+        knows (a singular matrix, a label out of range, a trace too big), the kind of error otherwise."""
+        if isinstance(error, NodeError):
+            return cls(error.node_id, error.reason)
+        if isinstance(error, GradvizError):
+            return cls(None, str(error))
+        if isinstance(error, MemoryError):
+            return cls(None, "out of memory")
+        return cls(None, f"{type(error).__name__}: {error}")
+
+
+@dataclass(frozen=True)
+class RunJob:
+    """How to make the trace of the graph as it is now: compile it (cheap), check its memory budget, and
+    run it in ``mode`` ('reverse' or 'forward'), maybe for long, on any thread."""
+
+    compile: Callable[[], Program]
+    mode: str = "reverse"
+    overrides: Mapping[str, object] | None = None
+
+    def prepare(self) -> Program:
+        """The compiled program, refused (TooBigError) if its trace would not fit in the budget."""
+        program = self.compile()
+        budget.check(program, self.mode)
+        return program
+
+    def is_long(self, program: Program) -> bool:
+        """Whether running ``program`` takes long enough to be worth a progress bar and a Cancel button."""
+        needed, flops = budget.estimate(program, self.mode)
+        return flops > LONG_RUN_FLOPS or needed > LONG_RUN_BYTES
+
+    def trace(self, program: Program, report: Report | None = None) -> Trace | ForwardTrace:
+        if self.mode == "reverse":
+            return run(program, self.overrides, report)
+        return ForwardTrace(program, self.overrides, report)
 
 
 def step_key(step: Step) -> tuple:

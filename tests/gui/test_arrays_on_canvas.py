@@ -92,7 +92,7 @@ def test_hovering_a_heatmap_reads_the_element(window, qtbot):
     window.show()
     qtbot.waitExposed(window)
     window.open_path(EXAMPLES / "mlp_cross_entropy.json")
-    window.player.seek(len(window.player.playback.trace) - 1)
+    window.player.seek(len(window.player.run().trace) - 1)
     item = window.scene.nodes["h1"]
     qtbot.waitUntil(lambda: item._array_rect(0).isValid())
     rect = item._array_rect(0)

@@ -17,7 +17,7 @@ K = np.arange(1.0, 10.0).reshape(3, 3)  # the kernel of correlation_impulse.json
 
 
 def _trace(window):
-    return window.player.playback.trace
+    return window.player.run().trace
 
 
 def test_selecting_a_correlation_shows_each_phase_with_the_engines_numbers(window):

@@ -17,7 +17,7 @@ from gradviz.io.paths import EXAMPLES
 
 def test_every_step_shows_the_engines_numbers(window):
     window.open_path(EXAMPLES / "mlp_cross_entropy.json")
-    trace = window.player.playback.trace
+    trace = window.player.run().trace
     for index in [*range(len(trace)), *reversed(range(-1, len(trace)))]:  # to the end and back
         window.player.seek(index)
         state = trace.state(index)
@@ -34,7 +34,7 @@ def test_every_step_shows_the_engines_numbers(window):
 
 def test_the_current_step_is_marked_on_its_nodes_and_wire(window, qtbot):
     window.open_path(EXAMPLES / "linear_layer.json")
-    steps = window.player.playback.trace.steps
+    steps = window.player.run().trace.steps
     into_w = next(step for step in steps if step.kind == "backward" and step.parent.id == "W")
     window.player.seek(into_w.index)
     assert window.scene.nodes["W"].look.highlight == "backward"
@@ -55,7 +55,7 @@ def test_broadcast_wires_say_what_was_summed(window, tmp_path):
              NodeSpec("s", "add", ("a", "b")), NodeSpec("c", "sum", ("s",))]
     save(GraphFile(tuple(nodes), "c"), tmp_path / "broadcast.json")
     window.open_path(tmp_path / "broadcast.json")
-    steps = window.player.playback.trace.steps
+    steps = window.player.run().trace.steps
     window.player.seek(next(step.index for step in steps if step.kind == "backward" and step.parent.id == "b"))
     assert window.scene.edges[("s", 1)].label.text() == "Σ over axis 0"
     assert window.scene.edges[("s", 0)].label.text() == ""
@@ -74,7 +74,7 @@ def test_keys_and_scrubber_move_the_cursor(window, qtbot):
     qtbot.keyClick(canvas, Qt.Key.Key_Right)
     assert window.player.index == 1
     qtbot.keyClick(canvas, Qt.Key.Key_End)
-    assert window.player.playback.at_end
+    assert window.player.run().at_end
     qtbot.keyClick(canvas, Qt.Key.Key_Left)
     # back one edge (a→W), which ends at its addition: two exact steps back, never half an edge
     assert window.player.index == window.player.playback.last - 2
@@ -94,21 +94,21 @@ def test_play_runs_to_the_end_and_stops(window, qtbot):
     window.open_path(EXAMPLES / "squared_error.json")
     window.player.set_speed(30.0)
     window.player.play()
-    qtbot.waitUntil(lambda: window.player.playback.at_end and not window.player.playing, timeout=5000)
+    qtbot.waitUntil(lambda: window.player.run().at_end and not window.player.playing, timeout=5000)
 
 
 def test_editing_a_value_while_paused_keeps_the_step_and_updates_the_numbers(window):
     window.open_path(EXAMPLES / "linear_layer.json")
-    steps = window.player.playback.trace.steps
+    steps = window.player.run().trace.steps
     window.player.seek(next(step.index for step in steps if step.kind == "backward" and step.parent.id == "W"))
     window.scene.nodes["x"].setSelected(True)
     window.inspector.findChild(QTableWidget, "valueTable").item(0, 0).setText("-4")
     window._retrace()  # the window retraces on the next event loop turn; do it now
-    current = window.player.playback.current
+    current = window.player.run().current
     assert current.kind == "backward" and current.parent.id == "W"
     fresh = run(window.document.program())
     np.testing.assert_array_equal(current.contribution, fresh.steps[current.index].contribution)
-    assert window.scene.nodes["a"].look.bar is window.player.playback.state().bars["a"]
+    assert window.scene.nodes["a"].look.bar is window.player.run().state().bars["a"]
 
 
 def test_a_lesson_file_opens_at_the_step_it_was_saved_at(window, tmp_path):
@@ -126,7 +126,7 @@ def test_a_graph_that_cannot_run_disables_the_timeline(window):
     window.scene.nodes["a"].setSelected(True)
     window.delete_selected()
     window._retrace()
-    assert window.player.playback is None
+    assert window.player.run() is None
     assert not window.timeline.scrubber.isEnabled()
     assert "cannot run" in window.timeline.words.text()
 
@@ -144,7 +144,7 @@ def test_forward_mode_takes_one_pass_per_input_number(window, tmp_path):
     window.open_path(EXAMPLES / "chain_rule.json")  # x has 3 numbers: 3 passes, where reverse mode needs 1
     window.timeline.mode.setCurrentText("forward mode")
     assert window.mode == "forward" and window.player.index == -1
-    trace = window.player.playback.trace
+    trace = window.player.run().trace
     assert trace.kind == "forward mode" and trace.passes == 3
     window.player.step()
     assert "pass 1 of 3" in window.timeline.position.text()
@@ -165,7 +165,7 @@ def test_both_modes_side_by_side_count_passes_and_flops(window, tmp_path):
     window.timeline.mode.setCurrentText("reverse vs forward")
     assert window.mode == "both" and window.reverse_side.isVisibleTo(window)
     assert window.forward_header.isVisibleTo(window)
-    forward = window.player.playback.trace
+    forward = window.player.run().trace
     reverse = run(window.document.program())
     assert forward.kind == "forward mode"
     window.player.step()
@@ -196,13 +196,13 @@ def test_both_modes_side_by_side_count_passes_and_flops(window, tmp_path):
 
 def test_the_inspector_shows_value_bar_and_contribution_at_the_step(window):
     window.open_path(EXAMPLES / "linear_layer.json")
-    steps = window.player.playback.trace.steps
+    steps = window.player.run().trace.steps
     into_w = next(step for step in steps if step.kind == "backward" and step.parent.id == "W")
     window.player.seek(into_w.index + 1)  # the bar of W has just been accumulated
     window.scene.nodes["W"].setSelected(True)
     views = window.inspector._views
     np.testing.assert_array_equal(views["value"].image.image, window.document.nodes["W"].value)
-    np.testing.assert_array_equal(views["bar"].image.image, window.player.playback.state().bars["W"])
+    np.testing.assert_array_equal(views["bar"].image.image, window.player.run().state().bars["W"])
     low, high = views["bar"].image.getLevels()
     assert low == -high  # a bar's colours are centred on zero
     window.player.seek(into_w.index)
@@ -214,7 +214,7 @@ def test_the_inspector_shows_value_bar_and_contribution_at_the_step(window):
 
 def test_tokens_glide_along_the_step_wire_and_leave(window, qtbot):
     window.open_path(EXAMPLES / "linear_layer.json")
-    steps = window.player.playback.trace.steps
+    steps = window.player.run().trace.steps
     into_a = next(step for step in steps if step.kind == "forward" and step.node.id == "a")
     window.player.seek(into_a.index)
     tokens = window.scene.tokens
@@ -244,7 +244,7 @@ def test_training_then_stepping_through_an_iteration(window):
     assert len(losses) == 7 and losses[-1] < losses[0]
     panel.chooser.setValue(3)
     window.player.end()
-    trace = window.player.playback.trace
+    trace = window.player.run().trace
     np.testing.assert_array_equal(trace.value("W"), panel.records[3].parameters["W"])
     assert trace.output_value == losses[3]
     original = np.array(window.document.nodes["W"].value)
@@ -253,7 +253,7 @@ def test_training_then_stepping_through_an_iteration(window):
     panel.apply_button.click()
     np.testing.assert_array_equal(window.document.nodes["W"].value, trained)
     assert panel.records == ()  # the graph changed: the records described the old one
-    assert window.player.playback.trace.value("W").tolist() == window.document.nodes["W"].value.tolist()
+    assert window.player.run().trace.value("W").tolist() == window.document.nodes["W"].value.tolist()
     window.undo_stack.undo()  # the whole apply is one step
     np.testing.assert_array_equal(window.document.nodes["W"].value, original)
 
@@ -277,7 +277,7 @@ def _colour_count(image: QImage, colour: str) -> int:
 
 def test_exporting_while_stepping_draws_the_current_frame(window, monkeypatch, tmp_path):
     window.open_path(EXAMPLES / "linear_layer.json")
-    trace = window.player.playback.trace
+    trace = window.player.run().trace
     into_w = next(step for step in trace.steps if step.kind == "backward" and step.parent.id == "W")
     chosen = []
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *args: (str(chosen[-1]), ""))

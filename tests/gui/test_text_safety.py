@@ -46,15 +46,15 @@ def relabel(window, qtbot, node_id: str, label: str) -> None:
     """Rename a node as the inspector does (one undo command), then wait for the window's retrace."""
     spec = window.document.nodes[node_id]
     window.undo_stack.push(ReplaceNode(window.document, dataclasses.replace(spec, label=label), "relabel"))
-    qtbot.waitUntil(lambda: window.player.playback is not None
-                    and window.player.playback.trace.program.node(node_id).label == label, timeout=3000)
+    qtbot.waitUntil(lambda: window.player.run() is not None
+                    and window.player.run().trace.program.node(node_id).label == label, timeout=3000)
 
 
 def step_through(window, node_id: str) -> None:
     """Seek every step of the pass with the node selected, typesetting each formula at once."""
     window.scene.clearSelection()
     window.scene.nodes[node_id].setSelected(True)
-    trace = window.player.playback.trace
+    trace = window.player.run().trace
     for index in range(len(trace)):
         window.player.seek(index)
         window.formula_panel._typeset()  # what the panel's timer does once the steps pause
@@ -109,7 +109,7 @@ def test_any_label_steps_through_a_whole_pass(window, qtbot):
         # drawn as the letter under a line, which is what it looks like but not the same characters
         if all(unicodedata.category(char)[0] not in "CZM" and "\u0304" not in unicodedata.normalize("NFD", char)
                for char in label):
-            trace = window.player.playback.trace
+            trace = window.player.run().trace
             window.player.seek(next(step.index for step in trace.steps if step.kind == "forward"
                                     and step.node.id == "x"))
             assert unicodedata.normalize("NFC", label) in shown(window.timeline.words)
@@ -128,7 +128,7 @@ def test_a_name_the_fonts_lack_falls_back_to_text(window, qtbot):
     """中 has no glyph in mathtext's fonts: the formula stays as (escaped) text, no box, no exception."""
     window.open_path(EXAMPLES / "linear_layer.json")
     relabel(window, qtbot, "x", "中")
-    trace = window.player.playback.trace
+    trace = window.player.run().trace
     into_w = next(step.index for step in trace.steps if step.kind == "backward" and step.parent.id == "W")
     window.player.seek(into_w)
     window.formula_panel._typeset()
@@ -146,7 +146,7 @@ def test_bars_are_one_line_over_the_whole_name():
 
 def test_the_timeline_and_panels_draw_multi_letter_bars_whole(window):
     window.open_path(EXAMPLES / "mlp_cross_entropy.json")
-    trace = window.player.playback.trace
+    trace = window.player.run().trace
     into_w1 = next(step.index for step in trace.steps if step.kind == "backward" and step.parent.id == "W1")
     window.scene.nodes["W1"].setSelected(True)
     window.player.seek(into_w1)
@@ -162,7 +162,7 @@ def test_the_timeline_and_panels_draw_multi_letter_bars_whole(window):
 def test_forward_mode_writes_tangents_with_a_dot(window):
     window.open_path(EXAMPLES / "mlp_cross_entropy.json")
     window.timeline.mode.setCurrentText("forward mode")
-    trace = window.player.playback.trace
+    trace = window.player.run().trace
     assert trace.kind == "forward mode"
     for index in range(min(len(trace), 12)):
         window.player.seek(index)

@@ -8,6 +8,8 @@ palette becomes an AddNodes.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from PySide6.QtCore import QPointF, Qt, Signal
 from PySide6.QtGui import QPen, QTransform, QUndoStack
 from PySide6.QtWidgets import QApplication, QGraphicsScene, QGraphicsSceneDragDropEvent, QGraphicsSceneMouseEvent
@@ -106,6 +108,14 @@ class GraphScene(QGraphicsScene):
         self._highlight_edges()  # the wires themselves do not change when only the step does
         if self.animate:
             self._send_tokens()
+
+    def show_run_error(self, node_id: str | None, message: str = "") -> None:
+        """Mark ``node_id`` as where the run failed (outlined red, ``message`` under it); None marks nothing.
+        The document's checks pass for such a node (a singular matrix is only found by running), so the
+        mark comes from the player, and the next refresh of the looks clears it."""
+        if node_id in self.nodes:
+            item = self.nodes[node_id]
+            item.set_look(replace(item.look, error=message.splitlines()[0] if message else "the run failed here"))
 
     def _send_tokens(self) -> None:
         """Tokens along the step's wires: values forward into the node, a contribution back to its parent."""

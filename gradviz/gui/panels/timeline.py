@@ -44,10 +44,11 @@ class PhaseBar(QWidget):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         trace, story = playback.trace, playback.story
         if trace.kind == "forward mode":  # one segment per pass, alternating shades (tangent steps are told 1:1)
-            for step in trace.steps:
-                shade = FORWARD_COLOUR if step.pass_index % 2 == 0 else FORWARD_COLOUR.lighter(150)
-                painter.fillRect(QRectF(self._x(step.index - 1), 3, self._x(step.index) - self._x(step.index - 1),
-                                        6), shade)
+            start = -1
+            for number, end in enumerate(trace.pass_ends):  # per pass: its steps' tangents are made only when read
+                shade = FORWARD_COLOUR if number % 2 == 0 else FORWARD_COLOUR.lighter(150)
+                painter.fillRect(QRectF(self._x(start), 3, self._x(end) - self._x(start), 6), shade)
+                start = end
         else:
             seed = story.position(trace.seed_index)
             painter.fillRect(QRectF(0, 3, self._x(seed), 6), FORWARD_COLOUR)
@@ -58,8 +59,10 @@ class PhaseBar(QWidget):
         painter.drawRect(QRectF(self._x(story.position(playback.index)) - 1.5, 0, 3, 12))
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
-        playback = self.player.playback  # a click on the bar may start stepping: run the graph if needed
-        if playback is not None:
+        playback = self.player.playback
+        if playback is None:
+            self.player.step()  # not run yet, so no steps drawn: a click starts stepping
+        else:
             fraction = event.position().x() / max(1, self.width())
             self.player.seek(playback.story.index(round(fraction * len(playback.story)) - 1))
 
@@ -183,7 +186,10 @@ class Timeline(QWidget):
             widget.setEnabled(available)
         if not available:
             self.position.setText("")
-            self.words.setText("The graph cannot run yet: every node needs its inputs and one node must be the cost.")
+            error = self.player.error
+            where = f"{error.node_id}: " if error is not None and error.node_id else ""
+            self.words.setText(f"The graph cannot run: {rich(where + error.message)}" if error is not None else
+                               "The graph cannot run yet: every node needs its inputs and one node must be the cost.")
             return
         if index < 0:
             self.position.setText("before the first step")

@@ -1,0 +1,92 @@
+"""How much memory and work a run will take, read off the program's shapes before anything is allocated.
+
+A reverse trace keeps every value and, per edge, the contribution and the running bar, so its memory is
+steps × tensor size (a 100-op chain on 1000×1000 matrices needs gigabytes). Numpy would find that out
+by swapping or by a MemoryError half-way through the run; here the estimate comes first and a graph
+beyond ``BUDGET_BYTES`` is refused with a message naming both numbers. Forward mode's trace keeps the
+values and recomputes tangents pass by pass (see forward_mode.ForwardTrace), so it is checked the same way.
+
+The work estimate (flops) tells the window whether a run is long enough to go off the GUI thread.
+"""
+
+from __future__ import annotations
+
+from weakref import WeakKeyDictionary
+
+from gradviz.engine.errors import GradvizError
+from gradviz.engine.program import Program
+
+BUDGET_BYTES = 2 * 2**30  # 2 GiB: what one trace may hold, a fraction of a lecture laptop's memory
+ITEM_BYTES = 8  # every array is float64 or int64
+FORWARD_PASSES_KEPT = 2  # forward mode keeps the tangents of this many passes (see ForwardTrace)
+
+_estimates: WeakKeyDictionary[Program, dict[str, tuple[int, int]]] = WeakKeyDictionary()
+
+
+class TooBigError(GradvizError):
+    """A run whose trace would not fit in the budget; raised before anything is allocated."""
+
+    def __init__(self, needed: int, limit: int = BUDGET_BYTES) -> None:
+        super().__init__(f"this graph's trace needs {show_bytes(needed)}; the limit is {show_bytes(limit)}")
+        self.needed, self.limit = needed, limit
+
+
+def show_bytes(count: int) -> str:
+    """``count`` bytes for a person: 9.6 GiB, 512 MiB, 3 KiB (binary units, as the budget is set); an
+    absurd shape in a hand-edited file gives an absurd size, still readable (56,843.4 EiB)."""
+    for unit, size in (("EiB", 2**60), ("PiB", 2**50), ("TiB", 2**40), ("GiB", 2**30), ("MiB", 2**20),
+                       ("KiB", 2**10)):
+        if count >= size:
+            return f"{count / size:,.1f}".removesuffix(".0") + f" {unit}"
+    return f"{count} bytes"
+
+
+def _size(program: Program, node_id: str) -> int:
+    shape = program.node(node_id).shape
+    size = 1
+    for length in shape:
+        size *= length
+    return size
+
+
+def _node_flops(program: Program) -> int:
+    return sum(int(node.op.flops(*(program.node(p).shape for p in node.inputs), **node.attrs))
+               for node in program.nodes if not node.op.is_source)
+
+
+def _reverse(program: Program) -> tuple[int, int]:
+    """Bytes and flops of ``tracer.run``: every value, the seed, and per edge carrying a bar its
+    contribution plus (from the second addition into a bar on) a new running bar."""
+    elements = sum(_size(program, node.id) for node in program.nodes) + 1
+    additions: dict[str, int] = {}
+    for _node, _attrs, edges in program.backward_plan:
+        for _port, parent, _rule in edges:
+            size = _size(program, parent.id)
+            elements += size if parent.id not in additions else 2 * size
+            additions[parent.id] = additions.get(parent.id, 0) + 1
+    return elements * ITEM_BYTES, 3 * _node_flops(program)  # a bar rule costs about what its forward does
+
+
+def _forward(program: Program) -> tuple[int, int]:
+    """Bytes and flops of forward mode's trace: every value, the tangents of the passes kept, the gradients;
+    one pass through the graph per source element."""
+    values = sum(_size(program, node.id) for node in program.nodes)
+    passes = sum(_size(program, node.id) for node in program.sources)
+    elements = values * (1 + FORWARD_PASSES_KEPT) + passes
+    return elements * ITEM_BYTES, (passes + 1) * _node_flops(program)
+
+
+def estimate(program: Program, mode: str = "reverse") -> tuple[int, int]:
+    """(bytes, flops) a run of ``program`` in ``mode`` ('reverse' or 'forward') will take; cached per program,
+    so the tracer's hot path pays for it once."""
+    known = _estimates.setdefault(program, {})
+    if mode not in known:
+        known[mode] = _reverse(program) if mode == "reverse" else _forward(program)
+    return known[mode]
+
+
+def check(program: Program, mode: str = "reverse", limit: int = BUDGET_BYTES) -> None:
+    """TooBigError if running ``program`` in ``mode`` would hold more than ``limit`` bytes."""
+    needed, _flops = estimate(program, mode)
+    if needed > limit:
+        raise TooBigError(needed, limit)
