@@ -86,25 +86,26 @@ FORWARD_COLOUR, BACKWARD_COLOUR = QColor("#0288d1"), QColor("#c2185b")  # values
 BLACK, WHITE = QColor("black"), QColor("white")
 
 
-def draw_barred(painter: QPainter, rect: QRectF, text: str, flags: Qt.AlignmentFlag) -> None:
-    """``text`` in ``rect`` with one line over all of it: the bar of a name, as in W̄ or the bar of conv."""
-    metrics = QFontMetricsF(painter.font())
-    text = metrics.elidedText(text, Qt.TextElideMode.ElideRight, rect.width())
-    drawn = painter.boundingRect(rect, flags | SINGLE_LINE, text)
-    painter.drawText(rect, flags | SINGLE_LINE, text)
-    baseline = drawn.top() + metrics.ascent()
-    top = baseline + min(metrics.tightBoundingRect(text).top(), -metrics.capHeight()) - 1.5
-    pen = QPen(painter.pen().color(), max(1.0, metrics.lineWidth()))
-    painter.save()
-    painter.setPen(pen)
-    painter.drawLine(QPointF(drawn.left() + 0.5, top), QPointF(drawn.left() + metrics.horizontalAdvance(text), top))
-    painter.restore()
-
-
 def rich_tooltip(text: str) -> str:
     """A tooltip that is always rich text with the user's text escaped: Qt guesses a tooltip's format,
     so a label such as <b>x</b> shown as plain words would otherwise be read as markup."""
     return f"<p style='white-space:pre'>{text}</p>"
+
+
+def _geometry_of(look: NodeLook) -> tuple:
+    """What a node's size and layout depend on."""
+    return (len(look.port_names), look.stepping, bool(look.error))
+
+
+def _texts_of(look: NodeLook) -> tuple:
+    """What a node's lines of text depend on."""
+    return (look.op_name, look.category, look.name, look.port_names, look.shape_text, look.is_output, look.tangents)
+
+
+def scalar_labels(look: NodeLook) -> tuple[Label | None, Label | None]:
+    """The number of a one-element value and bar, laid out once per array."""
+    return tuple(Label(cell_text(float(np.ravel(array)[0])), font(11, bold=True))
+                 if array is not None and np.size(array) == 1 else None for array in (look.value, look.bar))
 
 
 class NodeTexts:
@@ -128,8 +129,6 @@ class NodeTexts:
             # the line sits over the tallest letter or the cap height, whichever is higher
             self.bar_rise = self.captions[1].ascent - min(metrics.tightBoundingRect(text).top(),
                                                           -metrics.capHeight()) + 1.5
-        self.scalars = tuple(Label(cell_text(float(np.ravel(array)[0])), font(11, bold=True))
-                             if array is not None and np.size(array) == 1 else None for array in (look.value, look.bar))
         self.unknown = Label("·", font(9.5))
 
 
@@ -151,6 +150,9 @@ class NodeItem(QGraphicsItem):
         self._number_fonts: dict[tuple[int, float], tuple[int, tuple[str, ...]] | None] = {}
         self.looks_set = 0  # how many looks this item took (tests count them: a step touches few nodes)
         self._layout(EMPTY)
+        self._texts = NodeTexts(EMPTY, self._bodies[0].width())
+        self._scalars: tuple[Label | None, Label | None] = (None, None)
+        self._header_colour = theme.header("", "")
         self.setFlags(QGraphicsItem.GraphicsItemFlag.ItemIsMovable | QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
                       | QGraphicsItem.GraphicsItemFlag.ItemSendsGeometryChanges)
         self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
@@ -160,25 +162,37 @@ class NodeItem(QGraphicsItem):
     # ----- content ---------------------------------------------------------------------------------
 
     def set_look(self, look: NodeLook) -> None:
-        """Draw ``look`` from now on; nothing happens when it is what is already drawn."""
-        if look.same_as(self.look):
+        """Draw ``look`` from now on; nothing happens when it is what is already drawn. Only what the
+        change touches is worked out again: a step changes arrays and marks, rarely texts or geometry."""
+        old = self.look
+        if look.same_as(old):
             return
         self.looks_set += 1
-        self.prepareGeometryChange()
-        if look.value is not self.look.value or look.bar is not self.look.bar:
+        arrays_changed = look.value is not old.value or look.bar is not old.bar
+        if arrays_changed:
             # colour the arrays once per array, not on every paint (256×256 tensors, many repaints)
             self._badges = tuple(None if array is None or np.size(array) <= 1 else badge_for(array, diverging)
                                  for array, diverging in ((look.value, False), (look.bar, True)))
+            self._scalars = scalar_labels(look)
         self.look = look
+        if _geometry_of(look) != _geometry_of(old):
+            self.prepareGeometryChange()
+            self._layout(look)
+        elif arrays_changed:
+            self._heat_rects = tuple(map(self._heat_rect, self._bodies, self._badges))
+        if _texts_of(look) != _texts_of(old):
+            self._texts = NodeTexts(look, self._bodies[0].width())
+            self._header_colour = self.theme.header(look.op_name, look.category)
+        if _texts_of(look) != _texts_of(old) or look.error != old.error:
+            where = f"{look.op_name} {look.name}"
+            said = f"{where}: {look.error}" if look.error else f"{where}  {look.shape_text}"
+            self._tooltip = rich_tooltip(plain(said))
+            self.setToolTip(self._tooltip)
         self._number_fonts.clear()
-        self._layout(look)
-        where = f"{look.op_name} {look.name}"
-        self._tooltip = rich_tooltip(plain(f"{where}: {look.error}" if look.error else f"{where}  {look.shape_text}"))
-        self.setToolTip(self._tooltip)
         self.update()
 
     def _layout(self, look: NodeLook) -> None:
-        """Geometry and texts of ``look``, worked out once per look: paint only reads them."""
+        """Geometry of ``look``, worked out once per change of it: paint only reads it."""
         self._ports_bottom = HEADER + TITLE + len(look.port_names) * ROW + (6 if look.port_names else 0)
         self._box = QRectF(0, 0, WIDTH, self._ports_bottom + (BADGE if look.stepping else 0))
         margin = PORT_RADIUS + 2
@@ -189,7 +203,10 @@ class NodeItem(QGraphicsItem):
         band = QPainterPath()
         band.addRect(QRectF(0, 0, WIDTH, HEADER))
         self._header_band = outline.intersected(band)  # the header takes the box's rounded top corners
-        self._texts = NodeTexts(look, self._badge_body(0).width())
+        half = WIDTH / 2
+        self._bodies = tuple(QRectF(column * half + 8, self._ports_bottom + 4 + 15, half - 16, BADGE - 8 - 15)
+                             for column in (0, 1))
+        self._heat_rects = tuple(map(self._heat_rect, self._bodies, self._badges))
 
     def ports_bottom(self) -> float:
         return self._ports_bottom
@@ -251,7 +268,7 @@ class NodeItem(QGraphicsItem):
         painter.setPen(QPen(border, width))
         painter.setBrush(theme.node_fill)
         painter.drawRoundedRect(self._box, 7, 7)
-        painter.fillPath(self._header_band, theme.header(look.op_name, look.category))
+        painter.fillPath(self._header_band, self._header_colour)
 
     def _draw_titles(self, painter: QPainter, detail: float) -> None:
         """The op's name in the header, the node's name and its shape: each only where it is legible."""
@@ -286,15 +303,19 @@ class NodeItem(QGraphicsItem):
 
     def _badge_body(self, column: int) -> QRectF:
         """Where badge ``column`` (0 value, 1 bar) draws its array, under its caption."""
-        half = WIDTH / 2
-        top = self.ports_bottom()
-        return QRectF(column * half + 8, top + 4 + 15, half - 16, BADGE - 8 - 15)
+        return QRectF(self._bodies[column])
 
     def _array_rect(self, column: int) -> QRectF:
         """Where badge ``column``'s array is drawn: the whole body for numbers, square cells for a heatmap."""
-        body, badge = self._badge_body(column), self._badges[column]
         if self._number_font(column, self._scale) is not None:
-            return body
+            return self._badge_body(column)
+        return QRectF(self._heat_rects[column])
+
+    @staticmethod
+    def _heat_rect(body: QRectF, badge: Badge | None) -> QRectF | None:
+        """The heatmap's rect in ``body``: square cells, centred."""
+        if badge is None:
+            return None
         image = badge.image
         cell = min(body.width() / image.width(), body.height() / image.height())
         target = QRectF(0, 0, image.width() * cell, image.height() * cell)
@@ -305,6 +326,9 @@ class NodeItem(QGraphicsItem):
         """The font size (screen pixels) and texts of badge ``column``'s numbers at view ``scale``, or None
         when it draws a heatmap: too many elements, cells under NUMBER_CELL_PX, or numbers that would
         need a font under NUMBER_FONT_PX[0] to fit their cells. Cached per look and scale."""
+        badge = self._badges[column]
+        if badge is None or not badge.numbers:
+            return None  # a heatmap at any zoom
         key = (column, round(scale, 3))
         if key not in self._number_fonts:
             self._number_fonts[key] = self._fit_numbers(column, scale)
@@ -355,7 +379,7 @@ class NodeItem(QGraphicsItem):
             if captions:
                 self._draw_caption(painter, column)
             body = self._badge_body(column)
-            scalar = self._texts.scalars[column]
+            scalar = self._scalars[column]
             if array is None or scalar is not None:
                 label = self._texts.unknown if array is None else scalar
                 if legible(label.em, detail):
@@ -364,8 +388,9 @@ class NodeItem(QGraphicsItem):
             elif self._number_font(column, scale) is not None:
                 self._draw_numbers(painter, column, scale)
             else:
-                target = self._array_rect(column)
-                painter.drawPixmap(target, self._badges[column].pixmap, QRectF(self._badges[column].pixmap.rect()))
+                target = self._heat_rects[column]
+                pixmap = self._badges[column].pixmap
+                painter.drawPixmap(target, pixmap, QRectF(pixmap.rect()))
                 painter.setPen(QPen(self.theme.node_border, 0.6))
                 painter.setBrush(Qt.BrushStyle.NoBrush)
                 painter.drawRect(target)

@@ -24,6 +24,28 @@ from gradviz.model.document import Change, GraphDocument, new_node
 OP_MIME = "application/x-gradviz-op"
 
 
+def nodes_of(step: Step) -> tuple[str, ...]:
+    """The nodes a step is about: its node, and for a backward step the parent its bar flows into."""
+    return (step.node.id, step.parent.id) if step.kind == "backward" else (step.node.id,)
+
+
+def changed_between(old: tuple[State, Step] | None, new: tuple[State, Step] | None) -> set[str] | None:
+    """The nodes whose look can differ between two shown steps of one trace, or None for "all of them".
+
+    One step forward or back changes the state only at the nodes of the later step (a value, a bar, a
+    tangent) and moves the highlight from the old step's nodes to the new one's; a jump, the start or
+    end of stepping, or a new pass of forward mode (whose tangents all start afresh) redraws everything.
+    The one place to ask the trace instead, should it learn to say what changed between two steps.
+    """
+    if old is None or new is None or abs(new[0].index - old[0].index) != 1:
+        return None
+    (_, old_step), (_, new_step) = old, new
+    if (old_step.kind == "tangent") != (new_step.kind == "tangent") \
+            or getattr(old_step, "pass_index", None) != getattr(new_step, "pass_index", None):
+        return None
+    return {*nodes_of(old_step), *nodes_of(new_step)}
+
+
 class GraphScene(QGraphicsScene):
     """Items for every node and wire of a document."""
 
@@ -41,6 +63,9 @@ class GraphScene(QGraphicsScene):
         self._wire_from: tuple[str, str, int] | None = None  # (kind, node id, port) where the drag began
         self._state: State | None = None  # the playback state drawn on the nodes, None when not stepping
         self._step: Step | None = None
+        self._shown: tuple[State, Step] | None = None  # the step drawn, while the next one may differ only a little
+        self._edges_into: dict[str, list[tuple[str, int]]] = {}  # child id → its wires' keys
+        self.looks_built = 0  # NodeLooks made so far (tests count them: a step rebuilds only what it touched)
         self._highlighted: dict[tuple[str, int], tuple] = {}  # wires drawn marked now
         self.animate = False  # the window turns tokens on; offscreen renders draw frames without them
         self.tokens = TokenRun(self)
@@ -99,9 +124,13 @@ class GraphScene(QGraphicsScene):
         self._syncing = False
 
     def show_step(self, state: State | None, step: Step | None) -> None:
-        """Draw the values and bars of ``state`` and mark ``step``; None for both stops stepping."""
-        self._state, self._step = state, step
-        self._refresh_looks()
+        """Draw the values and bars of ``state`` and mark ``step``; None for both stops stepping.
+
+        Only the nodes the move changes are looked at again when it is one step of the trace shown last."""
+        shown = (state, step) if state is not None and step is not None else None
+        touched = changed_between(self._shown, shown)
+        self._state, self._step, self._shown = state, step, shown
+        self._refresh_looks(touched)
         self._highlight_edges()  # the wires themselves do not change when only the step does
         if self.animate:
             self._send_tokens()
@@ -111,8 +140,9 @@ class GraphScene(QGraphicsScene):
         step, moves = self._step, []
         if step is not None and step.kind in ("forward", "tangent") and not step.node.op.is_source:
             values = self._state.values
-            for key, edge in self.edges.items():
-                if key[0] == step.node.id and edge.parent_id in values:
+            for key in self._edges_into.get(step.node.id, ()):
+                edge = self.edges[key]
+                if edge.parent_id in values:
                     moves.append((values[edge.parent_id], False, FORWARD_COLOUR, edge.path(), False))
         elif step is not None and step.kind == "backward" and (step.node.id, step.port) in self.edges:
             edge = self.edges[(step.node.id, step.port)]
@@ -132,15 +162,19 @@ class GraphScene(QGraphicsScene):
         return None
 
     def _refresh_all(self) -> None:
+        self._shown = None  # the document changed: the next step shown may come from another trace
         self._refresh_looks()
         self._rewire()
         self._highlighted.clear()  # rewired: every wire is drawn plain, then the step's are marked
         self._highlight_edges()
 
-    def _refresh_looks(self) -> None:
+    def _refresh_looks(self, only: set[str] | None = None) -> None:
+        """Give each node (or only those in ``only``) its look for the document and the step shown."""
         statuses = self.document.statuses()
-        state = self._state
-        for node_id, spec in self.document.nodes.items():
+        state, nodes = self._state, self.document.nodes
+        specs = nodes.items() if only is None else ((node_id, nodes[node_id]) for node_id in only if node_id in nodes)
+        for node_id, spec in specs:
+            self.looks_built += 1
             op = find_op(spec.op)
             status = statuses[node_id]
             ports = op.port_names if op else ()
@@ -157,7 +191,7 @@ class GraphScene(QGraphicsScene):
         """Mark the current step's wires and unmark the last step's; other wires are not touched."""
         step, marked = self._step, {}
         if step is not None and step.kind in ("forward", "tangent"):
-            marked = {key: (FORWARD_COLOUR, "") for key in self.edges if key[0] == step.node.id}
+            marked = {key: (FORWARD_COLOUR, "") for key in self._edges_into.get(step.node.id, ())}
         elif step is not None and step.kind == "backward" and (step.node.id, step.port) in self.edges:
             summed = "Σ over axis " + ", ".join(map(str, step.summed_axes)) if step.summed_axes else ""
             marked = {(step.node.id, step.port): (BACKWARD_COLOUR, summed)}
@@ -179,6 +213,9 @@ class GraphScene(QGraphicsScene):
                 self.edges[(child, port)] = edge
                 self.addItem(edge)
             self._place_edge(self.edges[(child, port)])
+        self._edges_into = {}
+        for key in self.edges:
+            self._edges_into.setdefault(key[0], []).append(key)
 
     def _place_edge(self, edge: EdgeItem) -> None:
         parent, child = self.nodes[edge.parent_id], self.nodes[edge.child_id]
