@@ -1,0 +1,146 @@
+"""The canvas at scale: level of detail, caches that follow the values, steps that touch only their nodes."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+from gradviz.gui.canvas import badges
+from gradviz.gui.canvas.node_text import LEGIBLE_PX, Label, em_pixels
+from gradviz.gui.canvas.scene import nodes_of
+from gradviz.gui.colormaps import cell_text
+from gradviz.gui.commands import ReplaceNode
+from gradviz.io.paths import EXAMPLES
+
+# ----- level of detail: text is drawn exactly where it is at least LEGIBLE_PX tall on screen ----------
+
+
+def _texts_drawn(window, qtbot, monkeypatch, zoom: float) -> set[str]:
+    """The lines of text the canvas draws at ``zoom``, read by spying on Label.draw during a real paint."""
+    drawn: set[str] = set()
+    real_draw = Label.draw
+
+    def spy(self, painter, *args, **kwargs):
+        drawn.add(self.static.text())
+        return real_draw(self, painter, *args, **kwargs)
+
+    window.view.set_zoom(zoom)
+    window.view.centerOn(window.scene.nodes["W"])
+    monkeypatch.setattr(Label, "draw", spy)
+    window.view.viewport().grab()  # a real paint through the view at that zoom
+    monkeypatch.setattr(Label, "draw", real_draw)
+    return drawn
+
+
+def test_node_names_are_drawn_down_to_the_stated_size_and_not_below(window, qtbot, monkeypatch):
+    window.show()
+    qtbot.waitExposed(window)
+    window.open_path(EXAMPLES / "linear_layer.json")
+    threshold = LEGIBLE_PX / em_pixels(13, bold=True)  # the zoom at which a node's name is LEGIBLE_PX tall
+    assert "W" in _texts_drawn(window, qtbot, monkeypatch, threshold * 1.05)
+    assert "W" not in _texts_drawn(window, qtbot, monkeypatch, threshold * 0.95)
+    small = LEGIBLE_PX / em_pixels(9.5)  # port names and op names, the smallest node text
+    assert "parameter" in _texts_drawn(window, qtbot, monkeypatch, small * 1.05)
+    assert "parameter" not in _texts_drawn(window, qtbot, monkeypatch, small * 0.95)
+    assert "parameter" in _texts_drawn(window, qtbot, monkeypatch, window.view.readable_zoom())  # as a graph opens
+
+
+def test_zoomed_out_nodes_still_show_their_badge_colours(window, qtbot):
+    """Below legible text a node is its box and its heatmaps: the colours a student follows."""
+    window.show()
+    qtbot.waitExposed(window)
+    window.open_path(EXAMPLES / "mlp_cross_entropy.json")
+    window.player.seek(len(window.player.playback.trace) - 1)
+    item = window.scene.nodes["h1"]
+    window.view.set_zoom(0.2)  # every node's text is under LEGIBLE_PX here
+    window.view.centerOn(item)
+    image = window.view.viewport().grab().toImage()
+    centre = window.view.mapFromScene(item.mapToScene(item._array_rect(0).center()))
+    expected = item._badges[0].image.pixelColor(item._badges[0].image.width() // 2,
+                                                item._badges[0].image.height() // 2)
+    shown = image.pixelColor(centre)
+    assert abs(shown.red() - expected.red()) + abs(shown.green() - expected.green()) < 90
+
+
+# ----- caches follow the values ----------------------------------------------------------------------
+
+
+def test_a_stepped_heatmap_shows_new_numbers_after_an_edit(window):
+    window.open_path(EXAMPLES / "linear_layer.json")
+    window.player.seek(len(window.player.playback.trace) - 1)
+    item = window.scene.nodes["W"]
+    spec = window.document.nodes["W"]
+    new = np.asarray(spec.value, dtype=float) * 3 + 0.5
+    window.undo_stack.push(ReplaceNode(window.document, dataclasses.replace(spec, value=new.tolist()), "W"))
+    window._retrace()  # what the retrace timer does a moment after the edit
+    assert np.array_equal(item.look.value, new)
+    assert item._badges[0].numbers[0] == tuple(cell_text(number) for number in new.ravel())
+
+
+def test_a_read_only_arrays_badge_is_shared_and_a_writeable_ones_is_not(qapp):
+    frozen = np.arange(6.0).reshape(2, 3)
+    frozen.setflags(write=False)
+    assert badges.badge_for(frozen, False) is badges.badge_for(frozen, False)
+    assert badges.badge_for(frozen, True) is not badges.badge_for(frozen, False)  # another colour map
+    loose = np.arange(6.0).reshape(2, 3)
+    first = badges.badge_for(loose, False)
+    loose[0, 0] = 100.0  # changed in place: the cache must not show the old numbers
+    assert badges.badge_for(loose, False).numbers[0][0] == cell_text(100.0) != first.numbers[0][0]
+
+
+@settings(max_examples=25, deadline=None)
+@given(arrays(np.float64, st.integers(1, 16), elements=st.floats(-1e6, 1e6)))
+def test_a_cached_badge_reads_what_its_array_holds(qapp, values):
+    values.setflags(write=False)
+    badge = badges.badge_for(values, False)
+    assert badge.numbers[0] == tuple(cell_text(number) for number in values.ravel())
+    assert (badge.image.width(), badge.image.height()) == (values.size, 1)
+
+
+# ----- a step touches only its nodes -----------------------------------------------------------------
+
+
+def test_one_step_rebuilds_only_the_nodes_it_is_about(window):
+    window.open_path(EXAMPLES / "mlp_cross_entropy.json")
+    trace = window.player.playback.trace
+    scene = window.scene
+    window.player.seek(0)
+    for index in range(1, len(trace)):
+        before = {node_id: item.looks_set for node_id, item in scene.nodes.items()}
+        built = scene.looks_built
+        window.player.step()
+        about = {*nodes_of(trace.steps[index - 1]), *nodes_of(trace.steps[index])}
+        assert scene.looks_built - built == len(about) <= 4
+        changed = {node_id for node_id, item in scene.nodes.items() if item.looks_set != before[node_id]}
+        assert changed <= about
+
+
+def test_a_jump_redraws_every_node(window):
+    window.open_path(EXAMPLES / "mlp_cross_entropy.json")
+    window.player.seek(3)
+    built = window.scene.looks_built
+    window.player.seek(len(window.player.playback.trace) - 1)
+    assert window.scene.looks_built - built == len(window.scene.nodes)
+
+
+@pytest.mark.parametrize("mode", ["forward mode", "reverse mode"])
+def test_stepping_one_by_one_shows_what_the_trace_says(window, mode):
+    """Forward mode too, across its passes (each starts its tangents afresh): after every single step,
+    back and forth, each node shows exactly the state's arrays."""
+    window.open_path(EXAMPLES / "linear_layer.json")
+    window.timeline.mode.setCurrentText(mode)
+    trace = window.player.playback.trace
+    window.player.seek(0)
+    for index in [*range(1, len(trace)), *reversed(range(len(trace) - 1))]:
+        window.player.seek(index)
+        state, step = trace.state(index), trace.steps[index]
+        colour = "forward" if step.kind in ("forward", "tangent") else "backward"
+        for node_id, item in window.scene.nodes.items():
+            assert item.look.value is state.values.get(node_id)
+            assert item.look.bar is state.bars.get(node_id)
+            assert item.look.highlight == (colour if node_id in nodes_of(step) else None)
