@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QFontMetricsF, QPainter, QPainterPath, QPen
+from PySide6.QtGui import QBrush, QColor, QFontMetricsF, QPainter, QPainterPath, QPen, QPixmap
 from PySide6.QtWidgets import (
     QGraphicsItem,
     QGraphicsPathItem,
@@ -30,7 +30,17 @@ from PySide6.QtWidgets import (
 
 from gradviz.engine.formula import render_unicode
 from gradviz.gui.canvas.badges import Badge, badge_for
-from gradviz.gui.canvas.node_text import CENTRE, RIGHT, Label, elided, em_pixels, font, legible, pixel_font
+from gradviz.gui.canvas.node_text import (
+    CENTRE,
+    LEGIBLE_PX,
+    RIGHT,
+    Label,
+    elided,
+    em_pixels,
+    font,
+    legible,
+    pixel_font,
+)
 from gradviz.gui.colormaps import as_grid, cell_text
 from gradviz.gui.notation import plain, rich
 from gradviz.gui.theme import Theme
@@ -47,6 +57,7 @@ NUMBER_FONT_PX = (10, 13)  # on screen: numbers smaller than 10 px are not drawn
 SINGLE_LINE = Qt.TextFlag.TextSingleLine  # a newline in a name is drawn as a space, not a second line
 CENTRED_LINE = Qt.AlignmentFlag.AlignCenter | SINGLE_LINE  # flags combined once: an enum | costs µs per paint
 WRAPPED = Qt.TextFlag.TextWordWrap | Qt.AlignmentFlag.AlignTop
+BOX_SCALE = 0.9  # zoomed out, a node's picture is made at this share of the zoom where its text goes
 PORT_PX = 1.5  # ports are drawn while their radius is at least this many pixels on screen
 
 
@@ -90,6 +101,11 @@ def rich_tooltip(text: str) -> str:
     """A tooltip that is always rich text with the user's text escaped: Qt guesses a tooltip's format,
     so a label such as <b>x</b> shown as plain words would otherwise be read as markup."""
     return f"<p style='white-space:pre'>{text}</p>"
+
+
+def boxes_below() -> float:
+    """The zoom below which no text of a node is legible (its largest, the name, is under LEGIBLE_PX)."""
+    return LEGIBLE_PX / em_pixels(13, bold=True)
 
 
 def _geometry_of(look: NodeLook) -> tuple:
@@ -155,6 +171,8 @@ class NodeItem(QGraphicsItem):
         self._header_colour = theme.header("", "")
         self.setFlags(QGraphicsItem.GraphicsItemFlag.ItemIsMovable | QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
                       | QGraphicsItem.GraphicsItemFlag.ItemSendsGeometryChanges)
+        self._boxes = False
+        self._box_picture: QPixmap | None = None
         self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.setZValue(1)
         self.setAcceptHoverEvents(True)  # the tooltip reads the heatmap element under the mouse
@@ -168,6 +186,7 @@ class NodeItem(QGraphicsItem):
         if look.same_as(old):
             return
         self.looks_set += 1
+        self._box_picture = None
         arrays_changed = look.value is not old.value or look.bar is not old.bar
         if arrays_changed:
             # colour the arrays once per array, not on every paint (256×256 tensors, many repaints)
@@ -178,6 +197,8 @@ class NodeItem(QGraphicsItem):
         if _geometry_of(look) != _geometry_of(old):
             self.prepareGeometryChange()
             self._layout(look)
+            if self._boxes:
+                self.show_boxes(True)  # the box picture's size follows the box
         elif arrays_changed:
             self._heat_rects = tuple(map(self._heat_rect, self._bodies, self._badges))
         if _texts_of(look) != _texts_of(old):
@@ -207,6 +228,32 @@ class NodeItem(QGraphicsItem):
         self._bodies = tuple(QRectF(column * half + 8, self._ports_bottom + 4 + 15, half - 16, BADGE - 8 - 15)
                              for column in (0, 1))
         self._heat_rects = tuple(map(self._heat_rect, self._bodies, self._badges))
+
+    def show_boxes(self, boxes: bool) -> None:
+        """Zoomed out below legible text (``boxes``), the node is a small picture of its box and colours,
+        made once per look at the zoom where its text stops being legible and shrunk at any smaller
+        zoom, so a zoom change draws one pixmap per node. Zoomed in, the node is drawn for the screen's
+        pixels and cached by Qt per zoom, crisp. (Qt's own fixed-size ItemCoordinateCache would do the
+        former, but Qt 6.11 blits that cache unscaled: nodes shrank to a quarter.)"""
+        self._boxes = boxes
+        self._box_picture = None
+        self.setCacheMode(QGraphicsItem.CacheMode.NoCache if boxes else QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        self.update()
+
+    def _picture(self) -> QPixmap:
+        """The node drawn as boxes and colours, BOX_SCALE of its size, made when first needed after a change."""
+        if self._box_picture is None:
+            scale = boxes_below() * BOX_SCALE
+            size = (self._bounds.size() * scale).toSize()
+            picture = QPixmap(size)
+            picture.fill(Qt.GlobalColor.transparent)
+            painter = QPainter(picture)
+            painter.scale(size.width() / self._bounds.width(), size.height() / self._bounds.height())
+            painter.translate(-self._bounds.topLeft())
+            self._paint_at(painter, 0.0)
+            painter.end()
+            self._box_picture = picture
+        return self._box_picture
 
     def ports_bottom(self) -> float:
         return self._ports_bottom
@@ -242,8 +289,17 @@ class NodeItem(QGraphicsItem):
     # ----- drawing ---------------------------------------------------------------------------------
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem | None, widget: QWidget | None = None) -> None:
-        detail = QStyleOptionGraphicsItem.levelOfDetailFromTransform(painter.worldTransform())
+        if self._boxes:
+            picture = self._picture()
+            painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+            painter.drawPixmap(self._bounds, picture, QRectF(picture.rect()))
+            return
+        self._paint_at(painter, QStyleOptionGraphicsItem.levelOfDetailFromTransform(painter.worldTransform()))
+
+    def _paint_at(self, painter: QPainter, detail: float) -> None:
+        """The whole node at level of detail ``detail`` (screen pixels per item unit)."""
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, False)  # a heatmap's cells stay sharp
         painter.setOpacity(0.35 if self.look.dimmed else 1.0)  # not reached yet at this step
         self._draw_box(painter)
         self._draw_titles(painter, detail)
@@ -449,6 +505,8 @@ class NodeItem(QGraphicsItem):
     def itemChange(self, change: QGraphicsItem.GraphicsItemChange, value: object) -> object:
         if change == QGraphicsItem.GraphicsItemChange.ItemPositionHasChanged:
             self._on_moved(self.node_id)
+        elif change == QGraphicsItem.GraphicsItemChange.ItemSelectedHasChanged:
+            self._box_picture = None  # the border says selected
         return super().itemChange(change, value)
 
 
@@ -458,13 +516,35 @@ class EdgeItem(QGraphicsPathItem):
     def __init__(self, parent_id: str, child_id: str, port: int, theme: Theme) -> None:
         super().__init__()
         self.parent_id, self.child_id, self.port = parent_id, child_id, port
-        self.setPen(QPen(theme.edge, 2.2, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
-        self.setZValue(0)
-
         self.theme = theme
+        self._colour: QColor | None = None  # the step's colour while it is on this wire
+        self._boxes = False
+        self._dress()
+        self.setZValue(0)
         self.label = QGraphicsSimpleTextItem(self)
         self.label.setBrush(BACKWARD_COLOUR)
         self.label.setFont(font(10, bold=True))
+
+    def _dress(self) -> None:
+        """The wire's pen: 2.2 wide, 4 when marked. Zoomed out below legible text, a hairline of one
+        screen pixel (two when marked) instead: as visible, and far cheaper to draw than a stroke
+        a fifth of a pixel wide."""
+        pen = QPen(self._colour or self.theme.edge, 4.0 if self._colour else 2.2, Qt.PenStyle.SolidLine,
+                   Qt.PenCapStyle.RoundCap)
+        if self._boxes:
+            pen.setCosmetic(True)
+            pen.setWidthF(2.0 if self._colour else 1.0)
+            if not self._colour:  # a 2.2-wide wire at these zooms covers about 60 % of a pixel: as light
+                faint = QColor(self.theme.edge)
+                faint.setAlphaF(0.6)
+                pen.setColor(faint)
+        self.setPen(pen)
+
+    def show_boxes(self, boxes: bool) -> None:
+        """Zoomed out below legible text (see NodeItem.show_boxes): a hairline, and no label."""
+        self._boxes = boxes
+        self._dress()
+        self.label.setVisible(not boxes)
 
     def set_ends(self, start: QPointF, end: QPointF) -> None:
         self.setPath(s_curve(start, end))
@@ -473,8 +553,8 @@ class EdgeItem(QGraphicsPathItem):
 
     def set_highlight(self, colour: QColor | None, text: str = "") -> None:
         """Mark the wire of the current step (and say what was summed along it)."""
-        self.setPen(QPen(colour or self.theme.edge, 4.0 if colour else 2.2, Qt.PenStyle.SolidLine,
-                         Qt.PenCapStyle.RoundCap))
+        self._colour = colour
+        self._dress()
         self.setZValue(0.5 if colour else 0)
         self.label.setText(text)
         self.label.setBrush(colour or self.theme.edge)

@@ -15,7 +15,15 @@ from PySide6.QtWidgets import QApplication, QGraphicsScene, QGraphicsSceneDragDr
 from gradviz.engine.ops._common import show
 from gradviz.engine.registry import find_op
 from gradviz.engine.trace import State, Step
-from gradviz.gui.canvas.items import BACKWARD_COLOUR, FORWARD_COLOUR, EdgeItem, NodeItem, NodeLook, s_curve
+from gradviz.gui.canvas.items import (
+    BACKWARD_COLOUR,
+    FORWARD_COLOUR,
+    EdgeItem,
+    NodeItem,
+    NodeLook,
+    boxes_below,
+    s_curve,
+)
 from gradviz.gui.canvas.tokens import TokenRun
 from gradviz.gui.commands import AddNodes, MoveNodes, ReplaceNode
 from gradviz.gui.theme import Theme
@@ -65,6 +73,7 @@ class GraphScene(QGraphicsScene):
         self._step: Step | None = None
         self._shown: tuple[State, Step] | None = None  # the step drawn, while the next one may differ only a little
         self._edges_into: dict[str, list[tuple[str, int]]] = {}  # child id → its wires' keys
+        self._boxes = False  # zoomed out below legible text: nodes drawn as cached boxes (see NodeItem.show_boxes)
         self.looks_built = 0  # NodeLooks made so far (tests count them: a step rebuilds only what it touched)
         self._highlighted: dict[tuple[str, int], tuple] = {}  # wires drawn marked now
         self.animate = False  # the window turns tokens on; offscreen renders draw frames without them
@@ -117,6 +126,8 @@ class GraphScene(QGraphicsScene):
 
     def _add_item(self, node_id: str) -> None:
         item = NodeItem(node_id, self.theme, self._node_moved)
+        if self._boxes:
+            item.show_boxes(True)
         self.nodes[node_id] = item
         self.addItem(item)
         self._syncing = True
@@ -134,6 +145,14 @@ class GraphScene(QGraphicsScene):
         self._highlight_edges()  # the wires themselves do not change when only the step does
         if self.animate:
             self._send_tokens()
+
+    def paint_at(self, zoom: float) -> None:
+        """The view is about to paint at ``zoom``: below legible text, nodes become cached boxes."""
+        boxes = zoom < boxes_below()
+        if boxes != self._boxes:
+            self._boxes = boxes
+            for item in [*self.nodes.values(), *self.edges.values()]:
+                item.show_boxes(boxes)
 
     def _send_tokens(self) -> None:
         """Tokens along the step's wires: values forward into the node, a contribution back to its parent."""
@@ -210,6 +229,8 @@ class GraphScene(QGraphicsScene):
         for (child, port), parent in wanted.items():
             if (child, port) not in self.edges:
                 edge = EdgeItem(parent, child, port, self.theme)
+                if self._boxes:
+                    edge.show_boxes(True)
                 self.edges[(child, port)] = edge
                 self.addItem(edge)
             self._place_edge(self.edges[(child, port)])
