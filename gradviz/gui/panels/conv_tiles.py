@@ -19,6 +19,7 @@ NUMBER_CELL_PX = 54  # cells drawn at least this large show their numbers, big e
 GRID_UP_TO = 40  # cells per side: arrays this small have their cell borders drawn, so zero padding shows
 WINDOW_COLOURS = {"forward": QColor("#0288d1"), "backward": QColor("#c2185b")}
 BLACK, WHITE = QColor("black"), QColor("white")
+CENTRED_UNCLIPPED = Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextDontClip  # a wide number shows whole
 
 
 class NumberLayer(QGraphicsItem):
@@ -43,7 +44,7 @@ class NumberLayer(QGraphicsItem):
             self.update()
 
     def boundingRect(self) -> QRectF:
-        return QRectF(0, 0, self._shape[1], self._shape[0])
+        return QRectF(-1, 0, self._shape[1] + 2, self._shape[0])  # a wide number overflows its cell
 
     def paint(self, painter: QPainter, option: object, widget: object = None) -> None:
         to_screen = painter.worldTransform()
@@ -52,7 +53,7 @@ class NumberLayer(QGraphicsItem):
         painter.setFont(self._font)
         for column, row, text, dark in self._cells:
             painter.setPen(BLACK if dark else WHITE)
-            painter.drawText(to_screen.mapRect(QRectF(column, row, 1, 1)), Qt.AlignmentFlag.AlignCenter, text)
+            painter.drawText(to_screen.mapRect(QRectF(column, row, 1, 1)), CENTRED_UNCLIPPED, text)
         painter.restore()
 
 
