@@ -144,3 +144,39 @@ def test_stepping_one_by_one_shows_what_the_trace_says(window, mode):
             assert item.look.value is state.values.get(node_id)
             assert item.look.bar is state.bars.get(node_id)
             assert item.look.highlight == (colour if node_id in nodes_of(step) else None)
+
+
+def test_the_bar_caption_has_its_line_over_the_name(qapp):
+    """The second caption reads x̄: one line, as long as the name, in the caption's own row above the
+    letters (the line once landed a row higher, under the ports)."""
+    from PySide6.QtGui import QColor, QImage, QPainter, QTransform  # noqa: PLC0415
+
+    from gradviz.gui.canvas.items import NodeItem, NodeLook  # noqa: PLC0415
+    from gradviz.gui.theme import LIGHT  # noqa: PLC0415
+
+    item = NodeItem("w", LIGHT, lambda _: None)
+    item.set_look(NodeLook("parameter", "source", "weights", (), "3×4", None, False, stepping=True,
+                           value=np.ones((3, 4)), bar=np.ones((3, 4))))
+    scale = 3.0
+    rect = item.boundingRect()
+    image = QImage(int(rect.width() * scale) + 2, int(rect.height() * scale) + 2, QImage.Format.Format_RGB32)
+    image.fill(QColor("white"))
+    painter = QPainter(image)
+    painter.setTransform(QTransform.fromScale(scale, scale).translate(-rect.left(), -rect.top()))
+    item.paint(painter, None)
+    painter.end()
+    body = item._badge_body(1)
+    caption = item._texts.captions[1]
+    left, right = int((body.left() - rect.left()) * scale), int((body.left() + caption.width - rect.left()) * scale)
+
+    def inked(y: int) -> float:
+        return sum(image.pixelColor(x, y).lightness() < 200 for x in range(left + 2, right - 2)) / (right - left - 4)
+
+    rows = range(int((body.top() - 15 - rect.top()) * scale), int((body.top() - 1 - rect.top()) * scale))
+    lines = [y for y in rows if inked(y) > 0.9]  # a row inked across the whole name: the bar
+    assert lines, "no line over the name in the caption's row"
+    letters = [y for y in rows if 0.05 < inked(y) < 0.9]
+    assert max(lines) < min(letters)  # above the letters
+    divider = int((item.ports_bottom() - rect.top()) * scale)  # the line between the ports and the badges
+    above = [*range(divider - 45, divider - 3), *range(divider + 4, rows.start)]
+    assert not [y for y in above if inked(y) > 0.9]  # and not a row higher

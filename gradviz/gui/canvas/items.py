@@ -142,9 +142,8 @@ class NodeTexts:
         if self.barred:
             metrics = QFontMetricsF(caption)
             text = self.captions[1].static.text()
-            # the line sits over the tallest letter or the cap height, whichever is higher
-            self.bar_rise = self.captions[1].ascent - min(metrics.tightBoundingRect(text).top(),
-                                                          -metrics.capHeight()) + 1.5
+            # the line's height over the baseline: over the tallest letter or the cap height, whichever is higher
+            self.bar_rise = 1.5 - min(metrics.tightBoundingRect(text).top(), -metrics.capHeight())
         self.unknown = Label("·", font(9.5))
 
 
