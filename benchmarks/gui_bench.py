@@ -14,7 +14,7 @@ the same run (interleaved, so the machine's noise of the moment hits both alike)
    value and bar heatmaps; beside a bare QGraphicsView of 500 rects with a text each at the same zooms.
 4. pan: one repaint while scrolling the fitted graph, beside the bare view scrolled alike.
 5. step: one playback step on a 500-node graph, the Python work of the whole window (the canvas's part
-   beside it), and with its repaint; beside a bare view changing one rect's colour and repainting.
+   beside it), and with the repaint it causes; beside a bare view changing one rect's colour, painted.
 6. play: 10 s of Play at 60 steps/s on 500 nodes: the CPU share of one core it takes (process time over
    wall time: the X server's own work is not in it) and the late frames (over 1.5 frame periods apart).
 7. tensors: one step and its repaint on a 200-node graph of 256×256 tensors.
@@ -294,13 +294,13 @@ def step_times(window: MainWindow, floor: Floor, repeats: int) -> dict[str, floa
     def with_repaint(_: int) -> float:
         start = time.perf_counter()
         player.step()
-        window.view.viewport().repaint()
+        app.processEvents()  # the repaint the step asked for (the parts of the canvas that changed)
         return time.perf_counter() - start
 
     def bare(repetition: int) -> float:
         start = time.perf_counter()
         boxes[repetition % len(boxes)].setBrush(QColor("#ffcc80" if repetition % 2 else "#ffffff"))
-        floor.view.viewport().repaint()
+        app.processEvents()
         return time.perf_counter() - start
 
     times = interleaved({"python": python, "repaint": with_repaint, "floor": bare}, repeats)
@@ -440,8 +440,9 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="smaller graphs, fewer runs: a smoke run")
     quick = parser.parse_args().quick
     app = QApplication.instance() or QApplication([])
-    print(f"platform {app.platformName()}, window {WINDOW[0]}×{WINDOW[1]}; medians of interleaved runs"
-          + ("; --quick: small sizes, indicative only" if quick else ""))
+    print(f"platform {app.platformName()}, window {WINDOW[0]}×{WINDOW[1]}; medians of interleaved runs; "
+          f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (a loaded machine slows ours and "
+          "the floors alike: read the ratios)" + ("; --quick: small sizes, indicative only" if quick else ""))
 
     starts = start_times(3 if quick else 7)
     line("start (window shown)", starts["ours"], starts["pyqtgraph"], "PySide6 + pyqtgraph", "≤ 1.30", unit="s")

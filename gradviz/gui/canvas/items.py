@@ -15,6 +15,7 @@ markup.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
@@ -108,6 +109,12 @@ def boxes_below() -> float:
     return LEGIBLE_PX / em_pixels(13, bold=True)
 
 
+@cache
+def _empty_texts() -> NodeTexts:
+    """The texts of a node with no look yet, shared by every new node."""
+    return NodeTexts(EMPTY, WIDTH / 2 - 16)
+
+
 def _geometry_of(look: NodeLook) -> tuple:
     """What a node's size and layout depend on."""
     return (len(look.port_names), look.stepping, bool(look.error))
@@ -165,7 +172,7 @@ class NodeItem(QGraphicsItem):
         self._number_fonts: dict[tuple[int, float], tuple[int, tuple[str, ...]] | None] = {}
         self.looks_set = 0  # how many looks this item took (tests count them: a step touches few nodes)
         self._layout(EMPTY)
-        self._texts = NodeTexts(EMPTY, self._bodies[0].width())
+        self._texts = _empty_texts()
         self._scalars: tuple[Label | None, Label | None] = (None, None)
         self._header_colour = theme.header("", "")
         self.setFlags(QGraphicsItem.GraphicsItemFlag.ItemIsMovable | QGraphicsItem.GraphicsItemFlag.ItemIsSelectable

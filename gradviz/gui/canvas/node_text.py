@@ -56,6 +56,18 @@ def elided(text: str, shared: QFont, width: float) -> str:
     return QFontMetricsF(shared).elidedText(text.translate(ONE_LINE), Qt.TextElideMode.ElideRight, width)
 
 
+_MEASURES: dict[int, tuple[QFontMetricsF, float, float, float]] = {}
+
+
+def _measures(shared: QFont) -> tuple[QFontMetricsF, float, float, float]:
+    """Metrics, em, line height and ascent of a shared font, worked out once (a graph has thousands of labels)."""
+    key = id(shared)  # shared fonts live as long as the process (font's cache): their ids are never reused
+    if key not in _MEASURES:
+        metrics = QFontMetricsF(shared)
+        _MEASURES[key] = (metrics, float(QFontInfo(shared).pixelSize()), metrics.height(), metrics.ascent())
+    return _MEASURES[key]
+
+
 class Label:
     """One line of plain text (never markup: names are the user's) laid out once, drawn aligned in a rect."""
 
@@ -63,13 +75,10 @@ class Label:
 
     def __init__(self, text: str, shared: QFont) -> None:
         self.font = shared
-        self.em = float(QFontInfo(shared).pixelSize())
+        metrics, self.em, self.height, self.ascent = _measures(shared)
         self.static = QStaticText(text.translate(ONE_LINE))
         self.static.setTextFormat(Qt.TextFormat.PlainText)
-        metrics = QFontMetricsF(shared)
         self.width = metrics.horizontalAdvance(self.static.text())
-        self.height = metrics.height()
-        self.ascent = metrics.ascent()
 
     def draw(self, painter: QPainter, rect: QRectF, horizontal: Qt.AlignmentFlag = LEFT,
              bottom: bool = False) -> QPointF:
