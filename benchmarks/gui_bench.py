@@ -98,6 +98,7 @@ app.processEvents()
 """
 
 WINDOW = (1920, 1080)
+clock = time.perf_counter  # --cpu: time.thread_time, the CPU this process spent, steady on a loaded machine
 
 
 def line(label: str, ours: float, floor: float, floor_name: str, target: str = "", unit: str = "ms") -> None:  # noqa: PLR0917
@@ -199,9 +200,9 @@ def zoom_run(view: QGraphicsView, base: float) -> Callable[[int], float]:
         centre = view.mapToScene(view.viewport().rect().center())
         view.setTransform(QTransform.fromScale(zoom, zoom))
         view.centerOn(centre)
-        start = time.perf_counter()
+        start = clock()
         view.viewport().repaint()
-        return time.perf_counter() - start
+        return clock() - start
     return run
 
 
@@ -209,9 +210,9 @@ def pan_run(view: QGraphicsView) -> Callable[[int], float]:
     def run(repetition: int) -> float:
         bar = view.horizontalScrollBar()
         bar.setValue(bar.minimum() + (repetition * 37) % max(1, bar.maximum() - bar.minimum() + 1))
-        start = time.perf_counter()
+        start = clock()
         view.viewport().repaint()
-        return time.perf_counter() - start
+        return clock() - start
     return run
 
 
@@ -277,9 +278,9 @@ def step_times(window: MainWindow, floor: Floor, repeats: int) -> dict[str, floa
     show_step = scene.show_step
 
     def timed_show_step(*args: object) -> None:
-        start = time.perf_counter()
+        start = clock()
         show_step(*args)
-        canvas.append(time.perf_counter() - start)
+        canvas.append(clock() - start)
 
     scene.show_step = timed_show_step
     player.seek(player.playback.trace.seed_index - repeats)  # the last forward steps, then the backward pass
@@ -287,21 +288,21 @@ def step_times(window: MainWindow, floor: Floor, repeats: int) -> dict[str, floa
     boxes = [item for item in floor.scene.items() if isinstance(item, QGraphicsRectItem)]
 
     def python(_: int) -> float:
-        start = time.perf_counter()
+        start = clock()
         player.step()
-        return time.perf_counter() - start
+        return clock() - start
 
     def with_repaint(_: int) -> float:
-        start = time.perf_counter()
+        start = clock()
         player.step()
         app.processEvents()  # the repaint the step asked for (the parts of the canvas that changed)
-        return time.perf_counter() - start
+        return clock() - start
 
     def bare(repetition: int) -> float:
-        start = time.perf_counter()
+        start = clock()
         boxes[repetition % len(boxes)].setBrush(QColor("#ffcc80" if repetition % 2 else "#ffffff"))
         app.processEvents()
-        return time.perf_counter() - start
+        return clock() - start
 
     times = interleaved({"python": python, "repaint": with_repaint, "floor": bare}, repeats)
     times["canvas"] = statistics.median(canvas)
@@ -379,11 +380,11 @@ def conv_frame_times(frames: int) -> tuple[dict[str, float], float]:
     app.processEvents()
 
     def bare_frame(frame: int) -> float:
-        start = time.perf_counter()
+        start = clock()
         for item, data in items:
             item.setImage(data + frame)
         app.processEvents()  # the paint the updates asked for, as the window's event loop does it
-        return time.perf_counter() - start
+        return clock() - start
 
     times: dict[str, list[float]] = {}
     floor: list[float] = []
@@ -393,10 +394,10 @@ def conv_frame_times(frames: int) -> tuple[dict[str, float], float]:
         app.processEvents()
         samples = []
         for frame in range(0, min(frames, panel.scrubber.maximum() + 1)):
-            start = time.perf_counter()
+            start = clock()
             panel.seek(frame * 37 % (panel.scrubber.maximum() + 1))  # jumps, not neighbours: no luck
             app.processEvents()  # the paints the frame asked for: tiles, sentence, scrubber
-            samples.append(time.perf_counter() - start)
+            samples.append(clock() - start)
             floor.append(bare_frame(frame))
         times[phase] = samples
     panel.close()
@@ -429,18 +430,24 @@ def scaling_row(nodes: int, repeats: int) -> tuple[float, float, float]:
         app.processEvents()
         steps = []
         for _ in range(repeats):
-            start = time.perf_counter()
+            start = clock()
             player.step()
-            steps.append(time.perf_counter() - start)
+            steps.append(clock() - start)
     return statistics.median(opened), repaint, statistics.median(steps)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description="gradviz window speed against bare Qt floors")
     parser.add_argument("--quick", action="store_true", help="smaller graphs, fewer runs: a smoke run")
-    quick = parser.parse_args().quick
+    parser.add_argument("--cpu", action="store_true", help="time repaints and steps in CPU time of this thread "
+                        "(steady on a loaded machine; the X server's share is not in it), not wall time")
+    arguments = parser.parse_args()
+    quick = arguments.quick
+    global clock  # noqa: PLW0603 - chosen once, before anything is timed
+    clock = time.thread_time if arguments.cpu else time.perf_counter
     app = QApplication.instance() or QApplication([])
-    print(f"platform {app.platformName()}, window {WINDOW[0]}×{WINDOW[1]}; medians of interleaved runs; "
+    print(f"platform {app.platformName()}, window {WINDOW[0]}×{WINDOW[1]}; medians of interleaved runs "
+          f"({'CPU' if arguments.cpu else 'wall'} time); "
           f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (a loaded machine slows ours and "
           "the floors alike: read the ratios)" + ("; --quick: small sizes, indicative only" if quick else ""))
 
