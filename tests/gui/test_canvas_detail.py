@@ -50,6 +50,18 @@ def test_node_names_are_drawn_down_to_the_stated_size_and_not_below(window, qtbo
     assert "parameter" in _texts_drawn(window, qtbot, monkeypatch, window.view.readable_zoom())  # as a graph opens
 
 
+def test_nodes_become_cached_boxes_exactly_where_their_names_stop_being_legible(window, qtbot):
+    window.show()
+    qtbot.waitExposed(window)
+    window.open_path(EXAMPLES / "linear_layer.json")
+    names_go = LEGIBLE_PX / em_pixels(13, bold=True)
+    for zoom, boxes in ((names_go * 1.05, False), (names_go * 0.95, True), (names_go * 1.05, False)):
+        window.view.set_zoom(zoom)
+        window.view.viewport().grab()  # a real paint: the view tells the scene its zoom as it paints
+        assert {item._boxes for item in window.scene.nodes.values()} == {boxes}
+        assert {edge.label.isVisible() for edge in window.scene.edges.values()} == {not boxes}
+
+
 def test_zoomed_out_nodes_still_show_their_badge_colours(window, qtbot):
     """Below legible text a node is its box and its heatmaps: the colours a student follows."""
     window.show()

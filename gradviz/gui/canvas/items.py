@@ -15,7 +15,7 @@ markup.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
@@ -110,6 +110,16 @@ def boxes_below() -> float:
 
 
 @cache
+def header_band(height: float) -> QPainterPath:
+    """The header of a box ``height`` tall: it takes the box's rounded top corners (one path per height)."""
+    outline = QPainterPath()
+    outline.addRoundedRect(QRectF(0, 0, WIDTH, height), 7, 7)
+    band = QPainterPath()
+    band.addRect(QRectF(0, 0, WIDTH, HEADER))
+    return outline.intersected(band)
+
+
+@cache
 def _empty_texts() -> NodeTexts:
     """The texts of a node with no look yet, shared by every new node."""
     return NodeTexts(EMPTY, WIDTH / 2 - 16)
@@ -131,16 +141,22 @@ def scalar_labels(look: NodeLook) -> tuple[Label | None, Label | None]:
                  if array is not None and np.size(array) == 1 else None for array in (look.value, look.bar))
 
 
+@lru_cache(maxsize=4096)
+def label(text: str, points: float, bold: bool = False) -> Label:
+    """A label shared by every node that shows it (op names, shapes and port names repeat a lot)."""
+    return Label(text, font(points, bold))
+
+
 class NodeTexts:
     """Every line of text a node draws for one look, elided and laid out once (not per paint)."""
 
     def __init__(self, look: NodeLook, caption_width: float) -> None:
-        self.op = Label(look.op_name, font(9.5, bold=True))
-        self.cost = Label("cost c", font(9.5, bold=True)) if look.is_output else None
-        self.shape = Label(look.shape_text, font(10))
+        self.op = label(look.op_name, 9.5, bold=True)
+        self.cost = label("cost c", 9.5, bold=True) if look.is_output else None
+        self.shape = label(look.shape_text, 10)
         title_width = WIDTH - 20 - (self.shape.width + 4) - 6
         self.name = Label(elided(look.name, font(13, bold=True), title_width), font(13, bold=True))
-        self.ports = tuple(Label(port_name, font(9.5)) for port_name in look.port_names)
+        self.ports = tuple(label(port_name, 9.5) for port_name in look.port_names)
         caption = font(8.5)
         self.captions = (Label(elided(look.name, caption, caption_width), caption),
                          Label(elided(look.name if not look.tangents else render_unicode(
@@ -151,7 +167,7 @@ class NodeTexts:
             text = self.captions[1].static.text()
             # the line's height over the baseline: over the tallest letter or the cap height, whichever is higher
             self.bar_rise = 1.5 - min(metrics.tightBoundingRect(text).top(), -metrics.capHeight())
-        self.unknown = Label("·", font(9.5))
+        self.unknown = label("·", 9.5)
 
 
 class NodeItem(QGraphicsItem):
@@ -215,7 +231,8 @@ class NodeItem(QGraphicsItem):
             said = f"{where}: {look.error}" if look.error else f"{where}  {look.shape_text}"
             self._tooltip = rich_tooltip(plain(said))
             self.setToolTip(self._tooltip)
-        self._number_fonts.clear()
+        if self._number_fonts:
+            self._number_fonts.clear()
         self.update()
 
     def _layout(self, look: NodeLook) -> None:
@@ -225,11 +242,7 @@ class NodeItem(QGraphicsItem):
         margin = PORT_RADIUS + 2
         bottom = self._message_rect().bottom() if look.error else self._box.height()
         self._bounds = QRectF(-margin, -margin, WIDTH + 2 * margin, bottom + 2 * margin)
-        outline = QPainterPath()
-        outline.addRoundedRect(self._box, 7, 7)
-        band = QPainterPath()
-        band.addRect(QRectF(0, 0, WIDTH, HEADER))
-        self._header_band = outline.intersected(band)  # the header takes the box's rounded top corners
+        self._header_band = header_band(self._box.height())
         half = WIDTH / 2
         self._bodies = tuple(QRectF(column * half + 8, self._ports_bottom + 4 + 15, half - 16, BADGE - 8 - 15)
                              for column in (0, 1))
