@@ -59,7 +59,28 @@ def test_nodes_become_cached_boxes_exactly_where_their_names_stop_being_legible(
         window.view.set_zoom(zoom)
         window.view.viewport().grab()  # a real paint: the view tells the scene its zoom as it paints
         assert {item._boxes for item in window.scene.nodes.values()} == {boxes}
-        assert {edge.label.isVisible() for edge in window.scene.edges.values()} == {not boxes}
+
+
+def test_exporting_a_zoomed_out_canvas_still_draws_every_text(window, qtbot, monkeypatch):
+    """Box pictures are for the screen at small zooms: an export draws the nodes whole, as vectors."""
+    from gradviz.gui.render import scene_image  # noqa: PLC0415
+
+    window.show()
+    qtbot.waitExposed(window)
+    window.open_path(EXAMPLES / "linear_layer.json")
+    window.view.set_zoom(0.15)
+    window.view.viewport().grab()
+    assert window.scene.nodes["W"]._boxes
+    drawn: set[str] = set()
+    real_draw = Label.draw
+
+    def spy(self, painter, *args, **kwargs):
+        drawn.add(self.static.text())
+        return real_draw(self, painter, *args, **kwargs)
+
+    monkeypatch.setattr(Label, "draw", spy)
+    scene_image(window.scene, 1.0)
+    assert {"W", "parameter", "matmul"} <= drawn
 
 
 def test_zoomed_out_nodes_still_show_their_badge_colours(window, qtbot):

@@ -308,12 +308,13 @@ class NodeItem(QGraphicsItem):
     # ----- drawing ---------------------------------------------------------------------------------
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem | None, widget: QWidget | None = None) -> None:
-        if self._boxes:
+        detail = QStyleOptionGraphicsItem.levelOfDetailFromTransform(painter.worldTransform())
+        if self._boxes and detail < boxes_below():  # an export of a zoomed-out canvas still draws vectors
             picture = self._picture()
             painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
             painter.drawPixmap(self._bounds, picture, QRectF(picture.rect()))
             return
-        self._paint_at(painter, QStyleOptionGraphicsItem.levelOfDetailFromTransform(painter.worldTransform()))
+        self._paint_at(painter, detail)
 
     def _paint_at(self, painter: QPainter, detail: float) -> None:
         """The whole node at level of detail ``detail`` (screen pixels per item unit)."""
@@ -536,34 +537,11 @@ class EdgeItem(QGraphicsPathItem):
         super().__init__()
         self.parent_id, self.child_id, self.port = parent_id, child_id, port
         self.theme = theme
-        self._colour: QColor | None = None  # the step's colour while it is on this wire
-        self._boxes = False
-        self._dress()
+        self.setPen(QPen(theme.edge, 2.2, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
         self.setZValue(0)
         self.label = QGraphicsSimpleTextItem(self)
         self.label.setBrush(BACKWARD_COLOUR)
         self.label.setFont(font(10, bold=True))
-
-    def _dress(self) -> None:
-        """The wire's pen: 2.2 wide, 4 when marked. Zoomed out below legible text, a hairline of one
-        screen pixel (two when marked) instead: as visible, and far cheaper to draw than a stroke
-        a fifth of a pixel wide."""
-        pen = QPen(self._colour or self.theme.edge, 4.0 if self._colour else 2.2, Qt.PenStyle.SolidLine,
-                   Qt.PenCapStyle.RoundCap)
-        if self._boxes:
-            pen.setCosmetic(True)
-            pen.setWidthF(2.0 if self._colour else 1.0)
-            if not self._colour:  # a 2.2-wide wire at these zooms covers about 60 % of a pixel: as light
-                faint = QColor(self.theme.edge)
-                faint.setAlphaF(0.6)
-                pen.setColor(faint)
-        self.setPen(pen)
-
-    def show_boxes(self, boxes: bool) -> None:
-        """Zoomed out below legible text (see NodeItem.show_boxes): a hairline, and no label."""
-        self._boxes = boxes
-        self._dress()
-        self.label.setVisible(not boxes)
 
     def set_ends(self, start: QPointF, end: QPointF) -> None:
         self.setPath(s_curve(start, end))
@@ -572,8 +550,8 @@ class EdgeItem(QGraphicsPathItem):
 
     def set_highlight(self, colour: QColor | None, text: str = "") -> None:
         """Mark the wire of the current step (and say what was summed along it)."""
-        self._colour = colour
-        self._dress()
+        self.setPen(QPen(colour or self.theme.edge, 4.0 if colour else 2.2, Qt.PenStyle.SolidLine,
+                         Qt.PenCapStyle.RoundCap))
         self.setZValue(0.5 if colour else 0)
         self.label.setText(text)
         self.label.setBrush(colour or self.theme.edge)

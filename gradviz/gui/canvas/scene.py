@@ -155,7 +155,7 @@ class GraphScene(QGraphicsScene):
         boxes = zoom < boxes_below()
         if boxes != self._boxes:
             self._boxes = boxes
-            for item in [*self.nodes.values(), *self.edges.values()]:
+            for item in self.nodes.values():
                 item.show_boxes(boxes)
 
     def _send_tokens(self) -> None:
@@ -233,8 +233,6 @@ class GraphScene(QGraphicsScene):
         for (child, port), parent in wanted.items():
             if (child, port) not in self.edges:
                 edge = EdgeItem(parent, child, port, self.theme)
-                if self._boxes:
-                    edge.show_boxes(True)
                 self.edges[(child, port)] = edge
                 self.addItem(edge)
             self._place_edge(self.edges[(child, port)])
