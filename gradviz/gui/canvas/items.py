@@ -251,13 +251,13 @@ class NodeItem(QGraphicsItem):
     def show_boxes(self, boxes: bool) -> None:
         """Zoomed out below legible text (``boxes``), the node is a small picture of its box and colours,
         made once per look at the zoom where its text stops being legible and shrunk at any smaller
-        zoom, so a zoom change draws one pixmap per node. Zoomed in, the node is drawn for the screen's
-        pixels and cached by Qt per zoom, crisp. (Qt's own fixed-size ItemCoordinateCache would do the
-        former, but Qt 6.11 blits that cache unscaled: nodes shrank to a quarter.)"""
-        self._boxes = boxes
-        self._box_picture = None
-        self.setCacheMode(QGraphicsItem.CacheMode.NoCache if boxes else QGraphicsItem.CacheMode.DeviceCoordinateCache)
-        self.update()
+        zoom: one pixmap drawn per node, no text laid out. Qt still caches what is drawn per zoom, so a
+        playback step repaints the wires and tokens it touches over cached nodes. (Qt's own fixed-size
+        ItemCoordinateCache would shrink the picture itself, but Qt 6.11 blits it unscaled.)"""
+        if boxes != self._boxes:
+            self._boxes = boxes
+            self._box_picture = None
+            self.update()
 
     def _picture(self) -> QPixmap:
         """The node drawn as boxes and colours, BOX_SCALE of its size, made when first needed after a change."""
