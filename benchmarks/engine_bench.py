@@ -2,6 +2,11 @@
 
     python benchmarks/engine_bench.py [--quick]
 
+Each benchmark runs with BLAS and torch pinned to one thread, and again with two, in a fresh process
+each (the thread counts are set in the environment before numpy is imported): two thread pools fighting
+over two cores made conv2d swing from 0.27× to 3.6× torch between runs. The 1-thread line is the figure;
+the 2-thread ratio is printed beside it.
+
 "ours" is gradviz's ``run(program)``: forward + backward with the whole trace recorded. The machine
 this runs on is shared and noisy, so no absolute time is a result: each figure is the ratio of two
 medians over repetitions in which every candidate runs once, interleaved in a rotating order so the
@@ -16,16 +21,30 @@ from __future__ import annotations
 import argparse
 import gc
 import importlib
-import statistics
+import json
+import os
+import subprocess
+import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
 from types import ModuleType
 
-import numpy as np
+THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "BLIS_NUM_THREADS")
+if __name__ == "__main__" and "--threads" in sys.argv:  # a child run: pin the pools before numpy loads them
+    for variable in THREAD_VARIABLES:
+        os.environ[variable] = sys.argv[sys.argv.index("--threads") + 1]
 
-from gradviz.engine.build import Builder
-from gradviz.engine.program import Program
-from gradviz.engine.tracer import run
+import statistics  # noqa: E402
+
+import numpy as np  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # this checkout's gradviz, not an installed one
+
+from gradviz.engine.build import Builder  # noqa: E402
+from gradviz.engine.program import Program  # noqa: E402
+from gradviz.engine.tracer import run  # noqa: E402
 
 Gradients = dict[str, np.ndarray]
 Candidate = Callable[[], Gradients]
@@ -144,6 +163,7 @@ def compare(label: str, candidates: dict[str, Candidate], baseline: str, target:
     print(f"{label:<11} ours/{baseline} = {ratio:5.2f}  (target {'<' if strict else '≤'} {target:.2f})  "
           f"{'PASS' if passed else 'MISS'}   spread {paired[0]:.2f}–{paired[2]:.2f}"
           + (f"   [{', '.join(notes)}]" if notes else ""))
+    print("RESULT " + json.dumps({"label": label, "ratio": ratio, "baseline": baseline}))
 
 
 # ----- 1. MLP: 3 layers of width 512, batch 256 --------------------------------------------------
@@ -302,29 +322,55 @@ def conv2d(repeats: int, side: int) -> None:
     compare("conv2d", {"ours": ours(program), "torch": torch_autograd}, "torch", 2.0, repeats)
 
 
-def main() -> None:
-    """Run the four benchmarks; a mismatch stops only its own benchmark, and the exit code is always 0."""
-    parser = argparse.ArgumentParser(description="gradviz engine speed, as ratios measured in one run")
-    parser.add_argument("--quick", action="store_true", help="smaller sizes, fewer repetitions: a smoke run")
-    quick = parser.parse_args().quick
+def benchmarks(quick: bool) -> None:
+    """Run the four benchmarks in this process; a mismatch stops only its own benchmark."""
     repeats = 3 if quick else 15
     threads = f"torch {torch.__version__}, {torch.get_num_threads()} threads" if torch else "torch not installed"
-    print(f"numpy {np.__version__} ({blas()} BLAS, default threads); {threads}")
+    print(f"numpy {np.__version__} ({blas()} BLAS, {os.environ.get('OPENBLAS_NUM_THREADS', 'default')} threads); "
+          f"{threads}")
     print(f"ratio = median of {repeats} interleaved repetitions over the baseline's, each candidate started "
           f"{SETTLE_SECONDS} s after the last; spread = interquartile range of the per-repetition ratios"
           + ("\n--quick: smaller sizes than the targets speak of, so the verdicts are only indicative" if quick
              else ""))
-    benchmarks: list[tuple[str, Callable[[], None]]] = [
+    runs: list[tuple[str, Callable[[], None]]] = [
         ("mlp", lambda: mlp(repeats, 128 if quick else 512, 64 if quick else 256)),
         ("chain/op", lambda: chain(repeats, 200 if quick else 1000)),
         ("correlate2d", lambda: correlate(repeats, 64 if quick else 256)),
         ("conv2d", lambda: conv2d(repeats, 16 if quick else 64)),
     ]
-    for label, benchmark in benchmarks:
+    for label, benchmark in runs:
         try:
             benchmark()
         except GradientMismatchError as error:
             print(f"{label:<11} ABORTED: {error}; not timed")
+
+
+def child(threads: int, quick: bool) -> list[str]:
+    """The benchmarks' output from a fresh process with every thread pool pinned to ``threads``."""
+    command = [sys.executable, __file__, "--threads", str(threads)] + (["--quick"] if quick else [])
+    return subprocess.run(command, check=True, capture_output=True, text=True, cwd=ROOT).stdout.splitlines()
+
+
+def main() -> None:
+    """1-thread figures, with the 2-thread ratio beside each; the exit code is always 0."""
+    parser = argparse.ArgumentParser(description="gradviz engine speed, as ratios measured in one run")
+    parser.add_argument("--quick", action="store_true", help="smaller sizes, fewer repetitions: a smoke run")
+    parser.add_argument("--threads", type=int, help="run here with every thread pool pinned to this many")
+    arguments = parser.parse_args()
+    if arguments.threads is not None:
+        if torch is not None:
+            torch.set_num_threads(arguments.threads)
+        benchmarks(arguments.quick)
+        return
+    one, two = child(1, arguments.quick), child(2, arguments.quick)
+    two_threads = {result["label"]: result for result in
+                   (json.loads(text[len("RESULT "):]) for text in two if text.startswith("RESULT "))}
+    for text in one:
+        if text.startswith("RESULT "):
+            continue
+        label = text.split(" ", 1)[0]
+        other = two_threads.get(label)
+        print(text + (f"   [2 threads: ours/{other['baseline']} = {other['ratio']:.2f}]" if other else ""))
 
 
 if __name__ == "__main__":

@@ -185,7 +185,8 @@ def defop(
 
 def get_op(name: str) -> Op:
     """The op called ``name``; a GraphError naming the close alternatives otherwise."""
-    _load_declarations()
+    if not _loaded:
+        _load_declarations()
     try:
         return _REGISTRY[name]
     except KeyError:
@@ -193,18 +194,26 @@ def get_op(name: str) -> Op:
 
 
 def find_op(name: str) -> Op | None:
-    """The op called ``name``, or None."""
-    _load_declarations()
+    """The op called ``name``, or None: a dict hit once the declarations are loaded (the window asks per
+    node per step, and an ``import`` statement is not free once Qt's import hook is installed)."""
+    if not _loaded:
+        _load_declarations()
     return _REGISTRY.get(name)
 
 
 def all_ops() -> Iterator[Op]:
     """Every registered op, in declaration order."""
-    _load_declarations()
+    if not _loaded:
+        _load_declarations()
     return iter(tuple(_REGISTRY.values()))
+
+
+_loaded = False  # whether gradviz.engine.ops has been imported (and so every op registered)
 
 
 def _load_declarations() -> None:
     # The declarations register themselves on import; importing here keeps the registry usable
-    # from any entry point without import-order rituals.
+    # from any entry point without import-order rituals. Done once: afterwards a lookup is a dict hit.
+    global _loaded  # noqa: PLW0603 - a load-once flag, the cheapest check a hot lookup can make
     import gradviz.engine.ops  # noqa: F401, PLC0415 - the declarations import this module
+    _loaded = True

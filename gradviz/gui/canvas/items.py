@@ -15,10 +15,11 @@ markup.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache, lru_cache
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QImage, QPainter, QPainterPath, QPen
+from PySide6.QtGui import QBrush, QColor, QFontMetricsF, QPainter, QPainterPath, QPen, QPixmap
 from PySide6.QtWidgets import (
     QGraphicsItem,
     QGraphicsPathItem,
@@ -29,7 +30,19 @@ from PySide6.QtWidgets import (
 )
 
 from gradviz.engine.formula import render_unicode
-from gradviz.gui.colormaps import as_grid, cell_text, heatmap, readable_on
+from gradviz.gui.canvas.badges import Badge, badge_for
+from gradviz.gui.canvas.node_text import (
+    CENTRE,
+    LEGIBLE_PX,
+    RIGHT,
+    Label,
+    elided,
+    em_pixels,
+    font,
+    legible,
+    pixel_font,
+)
+from gradviz.gui.colormaps import as_grid, cell_text
 from gradviz.gui.notation import plain, rich
 from gradviz.gui.theme import Theme
 
@@ -40,10 +53,13 @@ ROW = 22.0
 PORT_RADIUS = 6.0
 BADGE = 66.0
 MESSAGE_LINES = 3
-NUMBERS_UP_TO = 16  # arrays this small show their numbers when the cells are large enough on screen
 NUMBER_CELL_PX = 14
 NUMBER_FONT_PX = (10, 13)  # on screen: numbers smaller than 10 px are not drawn; 13 px at zoom 1 is enough
 SINGLE_LINE = Qt.TextFlag.TextSingleLine  # a newline in a name is drawn as a space, not a second line
+CENTRED_LINE = Qt.AlignmentFlag.AlignCenter | SINGLE_LINE  # flags combined once: an enum | costs µs per paint
+WRAPPED = Qt.TextFlag.TextWordWrap | Qt.AlignmentFlag.AlignTop
+BOX_SCALE = 0.9  # zoomed out, a node's picture is made at this share of the zoom where its text goes
+PORT_PX = 1.5  # ports are drawn while their radius is at least this many pixels on screen
 
 
 @dataclass(frozen=True, eq=False)
@@ -79,51 +95,7 @@ class NodeLook:
 
 EMPTY = NodeLook("", "", "", (), "", None, False)
 FORWARD_COLOUR, BACKWARD_COLOUR = QColor("#0288d1"), QColor("#c2185b")  # values flow blue, bars magenta
-
-
-def _font(points: float, bold: bool = False) -> QFont:
-    font = QFont()
-    font.setPointSizeF(points)
-    font.setBold(bold)
-    return font
-
-
-@dataclass(frozen=True)
-class Badge:
-    """One array of the badge row, prepared once per step: its heatmap (one pixel per element), and for
-    a small array each cell's number (with three, then two significant digits, the first that fits) and
-    whether black ink reads on its colour."""
-
-    array: np.ndarray
-    image: QImage
-    numbers: tuple[tuple[str, ...], ...]
-    dark_ink: np.ndarray | None
-
-    @classmethod
-    def of(cls, array: np.ndarray, diverging: bool) -> Badge:
-        image = heatmap(array, diverging)
-        if np.size(array) > NUMBERS_UP_TO:
-            return cls(array, image, (), None)
-        grid = as_grid(array)
-        pixels = np.array([[image.pixelColor(column, row).getRgb()[:3] for column in range(grid.shape[1])]
-                           for row in range(grid.shape[0])], dtype=np.uint8)
-        numbers = tuple(tuple(cell_text(number, digits) for number in grid.ravel()) for digits in (3, 2))
-        return cls(array, image, numbers, readable_on(pixels))
-
-
-def draw_barred(painter: QPainter, rect: QRectF, text: str, flags: Qt.AlignmentFlag) -> None:
-    """``text`` in ``rect`` with one line over all of it: the bar of a name, as in W̄ or the bar of conv."""
-    metrics = QFontMetricsF(painter.font())
-    text = metrics.elidedText(text, Qt.TextElideMode.ElideRight, rect.width())
-    drawn = painter.boundingRect(rect, flags | SINGLE_LINE, text)
-    painter.drawText(rect, flags | SINGLE_LINE, text)
-    baseline = drawn.top() + metrics.ascent()
-    top = baseline + min(metrics.tightBoundingRect(text).top(), -metrics.capHeight()) - 1.5
-    pen = QPen(painter.pen().color(), max(1.0, metrics.lineWidth()))
-    painter.save()
-    painter.setPen(pen)
-    painter.drawLine(QPointF(drawn.left() + 0.5, top), QPointF(drawn.left() + metrics.horizontalAdvance(text), top))
-    painter.restore()
+BLACK, WHITE = QColor("black"), QColor("white")
 
 
 def rich_tooltip(text: str) -> str:
@@ -132,8 +104,77 @@ def rich_tooltip(text: str) -> str:
     return f"<p style='white-space:pre'>{text}</p>"
 
 
+def boxes_below() -> float:
+    """The zoom below which no text of a node is legible (its largest, the name, is under LEGIBLE_PX)."""
+    return LEGIBLE_PX / em_pixels(13, bold=True)
+
+
+@cache
+def header_band(height: float) -> QPainterPath:
+    """The header of a box ``height`` tall: it takes the box's rounded top corners (one path per height)."""
+    outline = QPainterPath()
+    outline.addRoundedRect(QRectF(0, 0, WIDTH, height), 7, 7)
+    band = QPainterPath()
+    band.addRect(QRectF(0, 0, WIDTH, HEADER))
+    return outline.intersected(band)
+
+
+@cache
+def _empty_texts() -> NodeTexts:
+    """The texts of a node with no look yet, shared by every new node."""
+    return NodeTexts(EMPTY, WIDTH / 2 - 16)
+
+
+def _geometry_of(look: NodeLook) -> tuple:
+    """What a node's size and layout depend on."""
+    return (len(look.port_names), look.stepping, bool(look.error))
+
+
+def _texts_of(look: NodeLook) -> tuple:
+    """What a node's lines of text depend on."""
+    return (look.op_name, look.category, look.name, look.port_names, look.shape_text, look.is_output, look.tangents)
+
+
+def scalar_labels(look: NodeLook) -> tuple[Label | None, Label | None]:
+    """The number of a one-element value and bar, laid out once per array."""
+    return tuple(Label(cell_text(float(np.ravel(array)[0])), font(11, bold=True))
+                 if array is not None and np.size(array) == 1 else None for array in (look.value, look.bar))
+
+
+@lru_cache(maxsize=4096)
+def label(text: str, points: float, bold: bool = False) -> Label:
+    """A label shared by every node that shows it (op names, shapes and port names repeat a lot)."""
+    return Label(text, font(points, bold))
+
+
+class NodeTexts:
+    """Every line of text a node draws for one look, elided and laid out once (not per paint)."""
+
+    def __init__(self, look: NodeLook, caption_width: float) -> None:
+        self.op = label(look.op_name, 9.5, bold=True)
+        self.cost = label("cost c", 9.5, bold=True) if look.is_output else None
+        self.shape = label(look.shape_text, 10)
+        title_width = WIDTH - 20 - (self.shape.width + 4) - 6
+        self.name = Label(elided(look.name, font(13, bold=True), title_width), font(13, bold=True))
+        self.ports = tuple(label(port_name, 9.5) for port_name in look.port_names)
+        caption = font(8.5)
+        self.captions = (Label(elided(look.name, caption, caption_width), caption),
+                         Label(elided(look.name if not look.tangents else render_unicode(
+                             "{x:dot}", {"x": look.name}), caption, caption_width), caption))
+        self.barred = not look.tangents  # the second caption carries a line over the name
+        if self.barred:
+            metrics = QFontMetricsF(caption)
+            text = self.captions[1].static.text()
+            # the line's height over the baseline: over the tallest letter or the cap height, whichever is higher
+            self.bar_rise = 1.5 - min(metrics.tightBoundingRect(text).top(), -metrics.capHeight())
+        self.unknown = label("·", 9.5)
+
+
 class NodeItem(QGraphicsItem):
-    """One node: movable, selectable, with named ports the scene asks about for connections."""
+    """One node: movable, selectable, with named ports the scene asks about for connections.
+
+    Painting has a level of detail: text is drawn only where it is legible on screen (node_text.legible),
+    so a zoomed-out graph is its coloured boxes, wires and badge colours, drawn fast."""
 
     def __init__(self, node_id: str, theme: Theme, on_moved: callable) -> None:
         super().__init__()
@@ -145,8 +186,15 @@ class NodeItem(QGraphicsItem):
         self._tooltip = ""
         self._scale = 1.0  # the view's scale at the last paint
         self._number_fonts: dict[tuple[int, float], tuple[int, tuple[str, ...]] | None] = {}
+        self.looks_set = 0  # how many looks this item took (tests count them: a step touches few nodes)
+        self._layout(EMPTY)
+        self._texts = _empty_texts()
+        self._scalars: tuple[Label | None, Label | None] = (None, None)
+        self._header_colour = theme.header("", "")
         self.setFlags(QGraphicsItem.GraphicsItemFlag.ItemIsMovable | QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
                       | QGraphicsItem.GraphicsItemFlag.ItemSendsGeometryChanges)
+        self._boxes = False
+        self._box_picture: QPixmap | None = None
         self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.setZValue(1)
         self.setAcceptHoverEvents(True)  # the tooltip reads the heatmap element under the mouse
@@ -154,34 +202,89 @@ class NodeItem(QGraphicsItem):
     # ----- content ---------------------------------------------------------------------------------
 
     def set_look(self, look: NodeLook) -> None:
-        """Draw ``look`` from now on; nothing happens when it is what is already drawn."""
-        if look.same_as(self.look):
+        """Draw ``look`` from now on; nothing happens when it is what is already drawn. Only what the
+        change touches is worked out again: a step changes arrays and marks, rarely texts or geometry."""
+        old = self.look
+        if look.same_as(old):
             return
-        self.prepareGeometryChange()
-        if look.value is not self.look.value or look.bar is not self.look.bar:
-            # colour the arrays once per change, not on every paint (256×256 tensors, many repaints)
-            self._badges = tuple(None if array is None or np.size(array) <= 1 else Badge.of(array, diverging)
+        self.looks_set += 1
+        self._box_picture = None
+        arrays_changed = look.value is not old.value or look.bar is not old.bar
+        if arrays_changed:
+            # colour the arrays once per array, not on every paint (256×256 tensors, many repaints)
+            self._badges = tuple(None if array is None or np.size(array) <= 1 else badge_for(array, diverging)
                                  for array, diverging in ((look.value, False), (look.bar, True)))
+            self._scalars = scalar_labels(look)
         self.look = look
-        self._number_fonts.clear()
-        where = f"{look.op_name} {look.name}"
-        self._tooltip = rich_tooltip(plain(f"{where}: {look.error}" if look.error else f"{where}  {look.shape_text}"))
-        self.setToolTip(self._tooltip)
+        if _geometry_of(look) != _geometry_of(old):
+            self.prepareGeometryChange()
+            self._layout(look)
+            if self._boxes:
+                self.show_boxes(True)  # the box picture's size follows the box
+        elif arrays_changed:
+            self._heat_rects = tuple(map(self._heat_rect, self._bodies, self._badges))
+        if _texts_of(look) != _texts_of(old):
+            self._texts = NodeTexts(look, self._bodies[0].width())
+            self._header_colour = self.theme.header(look.op_name, look.category)
+        if _texts_of(look) != _texts_of(old) or look.error != old.error:
+            where = f"{look.op_name} {look.name}"
+            said = f"{where}: {look.error}" if look.error else f"{where}  {look.shape_text}"
+            self._tooltip = rich_tooltip(plain(said))
+            self.setToolTip(self._tooltip)
+        if self._number_fonts:
+            self._number_fonts.clear()
         self.update()
 
+    def _layout(self, look: NodeLook) -> None:
+        """Geometry of ``look``, worked out once per change of it: paint only reads it."""
+        self._ports_bottom = HEADER + TITLE + len(look.port_names) * ROW + (6 if look.port_names else 0)
+        self._box = QRectF(0, 0, WIDTH, self._ports_bottom + (BADGE if look.stepping else 0))
+        margin = PORT_RADIUS + 2
+        bottom = self._message_rect().bottom() if look.error else self._box.height()
+        self._bounds = QRectF(-margin, -margin, WIDTH + 2 * margin, bottom + 2 * margin)
+        self._header_band = header_band(self._box.height())
+        half = WIDTH / 2
+        self._bodies = tuple(QRectF(column * half + 8, self._ports_bottom + 4 + 15, half - 16, BADGE - 8 - 15)
+                             for column in (0, 1))
+        self._heat_rects = tuple(map(self._heat_rect, self._bodies, self._badges))
+
+    def show_boxes(self, boxes: bool) -> None:
+        """Zoomed out below legible text (``boxes``), the node is a small picture of its box and colours,
+        made once per look at the zoom where its text stops being legible and shrunk at any smaller
+        zoom: one pixmap drawn per node, no text laid out. Qt still caches what is drawn per zoom, so a
+        playback step repaints the wires and tokens it touches over cached nodes. (Qt's own fixed-size
+        ItemCoordinateCache would shrink the picture itself, but Qt 6.11 blits it unscaled.)"""
+        if boxes != self._boxes:
+            self._boxes = boxes
+            self._box_picture = None
+            self.update()
+
+    def _picture(self) -> QPixmap:
+        """The node drawn as boxes and colours, BOX_SCALE of its size, made when first needed after a change."""
+        if self._box_picture is None:
+            scale = boxes_below() * BOX_SCALE
+            size = (self._bounds.size() * scale).toSize()
+            picture = QPixmap(size)
+            picture.fill(Qt.GlobalColor.transparent)
+            painter = QPainter(picture)
+            painter.scale(size.width() / self._bounds.width(), size.height() / self._bounds.height())
+            painter.translate(-self._bounds.topLeft())
+            self._paint_at(painter, 0.0)
+            painter.end()
+            self._box_picture = picture
+        return self._box_picture
+
     def ports_bottom(self) -> float:
-        return HEADER + TITLE + len(self.look.port_names) * ROW + (6 if self.look.port_names else 0)
+        return self._ports_bottom
 
     def box_height(self) -> float:
-        return self.ports_bottom() + (BADGE if self.look.stepping else 0)
+        return self._box.height()
 
     def _message_rect(self) -> QRectF:
         return QRectF(0, self.box_height() + 4, WIDTH, MESSAGE_LINES * 16)
 
     def boundingRect(self) -> QRectF:
-        margin = PORT_RADIUS + 2
-        bottom = self._message_rect().bottom() if self.look.error else self.box_height()
-        return QRectF(-margin, -margin, WIDTH + 2 * margin, bottom + 2 * margin)
+        return self._bounds
 
     # ----- ports -----------------------------------------------------------------------------------
 
@@ -204,11 +307,33 @@ class NodeItem(QGraphicsItem):
 
     # ----- drawing ---------------------------------------------------------------------------------
 
-    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
-        theme, look = self.theme, self.look
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem | None, widget: QWidget | None = None) -> None:
+        detail = QStyleOptionGraphicsItem.levelOfDetailFromTransform(painter.worldTransform())
+        if self._boxes and detail < boxes_below():  # an export of a zoomed-out canvas still draws vectors
+            picture = self._picture()
+            painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+            painter.drawPixmap(self._bounds, picture, QRectF(picture.rect()))
+            return
+        self._paint_at(painter, detail)
+
+    def _paint_at(self, painter: QPainter, detail: float) -> None:
+        """The whole node at level of detail ``detail`` (screen pixels per item unit)."""
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setOpacity(0.35 if look.dimmed else 1.0)  # not reached yet at this step
-        box = QRectF(0, 0, WIDTH, self.box_height())
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, False)  # a heatmap's cells stay sharp
+        painter.setOpacity(0.35 if self.look.dimmed else 1.0)  # not reached yet at this step
+        self._draw_box(painter)
+        self._draw_titles(painter, detail)
+        self._draw_ports(painter, detail)
+        if self.look.stepping:
+            self._draw_badges(painter, detail)
+        if self.look.error and legible(em_pixels(9.5), detail):
+            painter.setPen(self.theme.error)
+            painter.setFont(font(9.5))
+            painter.drawText(self._message_rect(), WRAPPED, self.look.error)
+
+    def _draw_box(self, painter: QPainter) -> None:
+        """The box, its border saying error, current step or selection, and the header in the category's colour."""
+        theme, look = self.theme, self.look
         border, width = theme.node_border, 1.2
         if look.error:
             border, width = theme.error, 2.5
@@ -218,61 +343,55 @@ class NodeItem(QGraphicsItem):
             border, width = theme.selection, 2.5
         painter.setPen(QPen(border, width))
         painter.setBrush(theme.node_fill)
-        painter.drawRoundedRect(box, 7, 7)
+        painter.drawRoundedRect(self._box, 7, 7)
+        painter.fillPath(self._header_band, self._header_colour)
 
-        outline = QPainterPath()
-        outline.addRoundedRect(box, 7, 7)
-        painter.save()
-        painter.setClipPath(outline)  # the header band takes the box's rounded top corners
-        painter.fillRect(QRectF(0, 0, WIDTH, HEADER), theme.header(look.op_name, look.category))
-        painter.restore()
-        painter.setPen(QColor("white"))
-        painter.setFont(_font(9.5, bold=True))
-        painter.drawText(QRectF(10, 0, WIDTH - 20, HEADER), Qt.AlignmentFlag.AlignVCenter | SINGLE_LINE, look.op_name)
-        if look.is_output:
-            painter.drawText(QRectF(10, 0, WIDTH - 20, HEADER),
-                             Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight, "cost c")
-
+    def _draw_titles(self, painter: QPainter, detail: float) -> None:
+        """The op's name in the header, the node's name and its shape: each only where it is legible."""
+        texts = self._texts
+        if legible(texts.op.em, detail):
+            painter.setPen(WHITE)
+            header = QRectF(10, 0, WIDTH - 20, HEADER)
+            texts.op.draw(painter, header)
+            if texts.cost is not None:
+                texts.cost.draw(painter, header, RIGHT)
         title = QRectF(10, HEADER, WIDTH - 20, TITLE)
-        painter.setPen(theme.muted_text)
-        painter.setFont(_font(10))
-        shape_width = QFontMetricsF(painter.font()).horizontalAdvance(look.shape_text) + 4
-        painter.drawText(title, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight, look.shape_text)
-        painter.setPen(theme.text)
-        painter.setFont(_font(13, bold=True))
-        name = QFontMetricsF(painter.font()).elidedText(look.name, Qt.TextElideMode.ElideRight,
-                                                        title.width() - shape_width - 6)
-        painter.drawText(title, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft | SINGLE_LINE, name)
+        if legible(texts.shape.em, detail):
+            painter.setPen(self.theme.muted_text)
+            texts.shape.draw(painter, title, RIGHT)
+        if legible(texts.name.em, detail):
+            painter.setPen(self.theme.text)
+            texts.name.draw(painter, title)
 
-        painter.setFont(_font(9.5))
-        for port, port_name in enumerate(look.port_names):
+    def _draw_ports(self, painter: QPainter, detail: float) -> None:
+        """Port names where legible; the port circles while they are at least PORT_PX on screen."""
+        shown = PORT_RADIUS * detail >= PORT_PX
+        named = legible(em_pixels(9.5), detail)
+        for port, label in enumerate(self._texts.ports):
             centre = self.input_port(port)
-            painter.setPen(theme.muted_text)
-            painter.drawText(QRectF(14, centre.y() - ROW / 2, WIDTH / 2, ROW), Qt.AlignmentFlag.AlignVCenter,
-                             port_name)
-            self._draw_port(painter, centre)
-        if look.op_name:
+            if named:
+                painter.setPen(self.theme.muted_text)
+                label.draw(painter, QRectF(14, centre.y() - ROW / 2, WIDTH / 2, ROW))
+            if shown:
+                self._draw_port(painter, centre)
+        if self.look.op_name and shown:
             self._draw_port(painter, self.output_port())
-
-        if look.stepping:
-            self._draw_badges(painter)
-
-        if look.error:
-            painter.setPen(theme.error)
-            painter.setFont(_font(9.5))
-            painter.drawText(self._message_rect(), Qt.TextFlag.TextWordWrap | Qt.AlignmentFlag.AlignTop, look.error)
 
     def _badge_body(self, column: int) -> QRectF:
         """Where badge ``column`` (0 value, 1 bar) draws its array, under its caption."""
-        half = WIDTH / 2
-        top = self.ports_bottom()
-        return QRectF(column * half + 8, top + 4 + 15, half - 16, BADGE - 8 - 15)
+        return QRectF(self._bodies[column])
 
     def _array_rect(self, column: int) -> QRectF:
         """Where badge ``column``'s array is drawn: the whole body for numbers, square cells for a heatmap."""
-        body, badge = self._badge_body(column), self._badges[column]
         if self._number_font(column, self._scale) is not None:
-            return body
+            return self._badge_body(column)
+        return QRectF(self._heat_rects[column])
+
+    @staticmethod
+    def _heat_rect(body: QRectF, badge: Badge | None) -> QRectF | None:
+        """The heatmap's rect in ``body``: square cells, centred."""
+        if badge is None:
+            return None
         image = badge.image
         cell = min(body.width() / image.width(), body.height() / image.height())
         target = QRectF(0, 0, image.width() * cell, image.height() * cell)
@@ -283,6 +402,9 @@ class NodeItem(QGraphicsItem):
         """The font size (screen pixels) and texts of badge ``column``'s numbers at view ``scale``, or None
         when it draws a heatmap: too many elements, cells under NUMBER_CELL_PX, or numbers that would
         need a font under NUMBER_FONT_PX[0] to fit their cells. Cached per look and scale."""
+        badge = self._badges[column]
+        if badge is None or not badge.numbers:
+            return None  # a heatmap at any zoom
         key = (column, round(scale, 3))
         if key not in self._number_fonts:
             self._number_fonts[key] = self._fit_numbers(column, scale)
@@ -301,9 +423,8 @@ class NodeItem(QGraphicsItem):
         fitted = []
         for texts in badge.numbers:  # three significant digits, then two
             size = min(height * 0.72, max(largest * scale, smallest))  # 14 px cells: 10 px numbers
-            font = _font(7.0)
-            font.setPixelSize(max(1, round(size)))
-            widest = max(QFontMetricsF(font).horizontalAdvance(text) for text in texts)
+            metrics = QFontMetricsF(pixel_font(round(size)))
+            widest = max(metrics.horizontalAdvance(text) for text in texts)
             fitted.append((min(size, size * (width - 4) / widest) if widest else size, texts))
         size, texts = fitted[0] if fitted[0][0] >= 0.85 * fitted[1][0] else fitted[1]  # a larger font wins
         return (round(size), texts) if size >= smallest else None
@@ -312,36 +433,40 @@ class NodeItem(QGraphicsItem):
         body = self._badge_body(column)
         rect = QRectF(body.left(), body.top() - 15, body.width(), 14)
         painter.setPen(self.theme.muted_text)
-        painter.setFont(_font(8.5))
-        flags = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom
-        if column == 1 and not self.look.tangents:
-            draw_barred(painter, rect, self.look.name, flags)
-            return
-        caption = render_unicode("{x:dot}", {"x": self.look.name}) if column == 1 else self.look.name
-        text = QFontMetricsF(painter.font()).elidedText(caption, Qt.TextElideMode.ElideRight, rect.width())
-        painter.drawText(rect, flags | SINGLE_LINE, text)
+        label = self._texts.captions[column]
+        corner = label.draw(painter, rect, bottom=True)
+        if column == 1 and self._texts.barred:
+            line = self._texts.bar_rise
+            painter.save()
+            painter.setPen(QPen(self.theme.muted_text, max(1.0, QFontMetricsF(label.font).lineWidth())))
+            top = corner.y() + label.ascent - line
+            painter.drawLine(QPointF(corner.x() + 0.5, top), QPointF(corner.x() + label.width, top))
+            painter.restore()
 
-    def _draw_badges(self, painter: QPainter) -> None:
-        """The value (sequential colours) and the bar (diverging, white at zero) at the current step."""
+    def _draw_badges(self, painter: QPainter, detail: float) -> None:
+        """The value (sequential colours) and the bar (diverging, white at zero) at the current step;
+        zoomed out, their colours only."""
         top = self.ports_bottom()
         painter.setPen(QPen(self.theme.node_border, 0.8))
         painter.drawLine(QPointF(0, top), QPointF(WIDTH, top))
         scale = self._scale = painter.worldTransform().m11()  # hovering reads what was drawn last
+        captions = legible(em_pixels(8.5), detail)
         for column, array in enumerate((self.look.value, self.look.bar)):
-            self._draw_caption(painter, column)
+            if captions:
+                self._draw_caption(painter, column)
             body = self._badge_body(column)
-            if array is None:
-                painter.setPen(self.theme.muted_text)
-                painter.drawText(body, Qt.AlignmentFlag.AlignCenter, "·")
-            elif np.size(array) == 1:
-                painter.setPen(self.theme.text)
-                painter.setFont(_font(11, bold=True))
-                painter.drawText(body, Qt.AlignmentFlag.AlignCenter, cell_text(float(np.ravel(array)[0])))
+            scalar = self._scalars[column]
+            if array is None or scalar is not None:
+                label = self._texts.unknown if array is None else scalar
+                if legible(label.em, detail):
+                    painter.setPen(self.theme.muted_text if array is None else self.theme.text)
+                    label.draw(painter, body, CENTRE)
             elif self._number_font(column, scale) is not None:
                 self._draw_numbers(painter, column, scale)
             else:
-                target = self._array_rect(column)
-                painter.drawImage(target, self._badges[column].image)
+                target = self._heat_rects[column]
+                pixmap = self._badges[column].pixmap
+                painter.drawPixmap(target, pixmap, QRectF(pixmap.rect()))
                 painter.setPen(QPen(self.theme.node_border, 0.6))
                 painter.setBrush(Qt.BrushStyle.NoBrush)
                 painter.drawRect(target)
@@ -358,33 +483,30 @@ class NodeItem(QGraphicsItem):
         painter.drawRect(target)
         rows, columns = badge.image.height(), badge.image.width()
         width, height = target.width() / columns * scale, target.height() / rows * scale
-        font = _font(7.0)
-        font.setPixelSize(pixels)
         painter.save()
         painter.scale(1 / scale, 1 / scale)
-        painter.setFont(font)
+        painter.setFont(pixel_font(pixels))
         left, top = target.left() * scale, target.top() * scale
         for index, text in enumerate(texts):
             row, col = divmod(index, columns)
-            painter.setPen(QColor("black") if badge.dark_ink[row, col] else QColor("white"))
-            painter.drawText(QRectF(left + col * width, top + row * height, width, height),
-                             Qt.AlignmentFlag.AlignCenter | SINGLE_LINE, text)
+            painter.setPen(BLACK if badge.dark_ink[row, col] else WHITE)
+            painter.drawText(QRectF(left + col * width, top + row * height, width, height), CENTRED_LINE, text)
         painter.restore()
 
     def element_at(self, point: QPointF) -> str | None:
         """'x̄[1, 0] = 0.25' for the heatmap element under ``point`` (item coordinates), else None."""
         if not self.look.stepping:
             return None
-        for column, badge in enumerate(self._badges):
+        for column, (badge, array) in enumerate(zip(self._badges, (self.look.value, self.look.bar), strict=True)):
             if badge is None:
                 continue
             rect = self._array_rect(column)
             if not rect.contains(point):
                 continue
-            grid = as_grid(badge.array)
+            grid = as_grid(array)
             row = min(int((point.y() - rect.top()) / rect.height() * grid.shape[0]), grid.shape[0] - 1)
             col = min(int((point.x() - rect.left()) / rect.width() * grid.shape[1]), grid.shape[1] - 1)
-            index = np.unravel_index(row * grid.shape[1] + col, np.shape(badge.array))
+            index = np.unravel_index(row * grid.shape[1] + col, np.shape(array))
             symbol = render_unicode("{x:dot}" if self.look.tangents else "{x:bar}", {"x": self.look.name}) \
                 if column == 1 else self.look.name
             return f"{symbol}[{', '.join(map(str, index))}] = {grid[row, col]:.6g}"
@@ -403,6 +525,8 @@ class NodeItem(QGraphicsItem):
     def itemChange(self, change: QGraphicsItem.GraphicsItemChange, value: object) -> object:
         if change == QGraphicsItem.GraphicsItemChange.ItemPositionHasChanged:
             self._on_moved(self.node_id)
+        elif change == QGraphicsItem.GraphicsItemChange.ItemSelectedHasChanged:
+            self._box_picture = None  # the border says selected
         return super().itemChange(change, value)
 
 
@@ -412,13 +536,12 @@ class EdgeItem(QGraphicsPathItem):
     def __init__(self, parent_id: str, child_id: str, port: int, theme: Theme) -> None:
         super().__init__()
         self.parent_id, self.child_id, self.port = parent_id, child_id, port
+        self.theme = theme
         self.setPen(QPen(theme.edge, 2.2, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
         self.setZValue(0)
-
-        self.theme = theme
         self.label = QGraphicsSimpleTextItem(self)
         self.label.setBrush(BACKWARD_COLOUR)
-        self.label.setFont(_font(10, bold=True))
+        self.label.setFont(font(10, bold=True))
 
     def set_ends(self, start: QPointF, end: QPointF) -> None:
         self.setPath(s_curve(start, end))

@@ -9,21 +9,67 @@ palette becomes an AddNodes.
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import NamedTuple
 
 from PySide6.QtCore import QPointF, Qt, Signal
 from PySide6.QtGui import QPen, QTransform, QUndoStack
 from PySide6.QtWidgets import QApplication, QGraphicsScene, QGraphicsSceneDragDropEvent, QGraphicsSceneMouseEvent
 
+from gradviz.engine.forward_mode import ForwardTrace
 from gradviz.engine.ops._common import show
 from gradviz.engine.registry import find_op
-from gradviz.engine.trace import State, Step
-from gradviz.gui.canvas.items import BACKWARD_COLOUR, FORWARD_COLOUR, EdgeItem, NodeItem, NodeLook, s_curve
+from gradviz.engine.trace import State, Step, Trace
+from gradviz.gui.canvas.items import (
+    BACKWARD_COLOUR,
+    FORWARD_COLOUR,
+    EdgeItem,
+    NodeItem,
+    NodeLook,
+    boxes_below,
+    s_curve,
+)
 from gradviz.gui.canvas.tokens import TokenRun
 from gradviz.gui.commands import AddNodes, MoveNodes, ReplaceNode
 from gradviz.gui.theme import Theme
 from gradviz.model.document import Change, GraphDocument, new_node
 
 OP_MIME = "application/x-gradviz-op"
+
+
+def nodes_of(step: Step) -> tuple[str, ...]:
+    """The nodes a step is about: its node, and for a backward step the parent its bar flows into."""
+    return (step.node.id, step.parent.id) if step.kind == "backward" else (step.node.id,)
+
+
+NEAR_STEPS = 64  # a move of at most this many exact steps redraws what changed; a longer jump redraws all
+
+
+class Shown(NamedTuple):
+    """A step drawn on the canvas: its state, the step marked, and the trace both came from (if known)."""
+
+    state: State
+    step: Step
+    trace: Trace | ForwardTrace | None
+
+
+def changed_between(old: Shown | None, new: Shown | None) -> set[str] | None:
+    """The nodes whose look can differ between two shown steps, or None for "all of them".
+
+    Moving within one trace changes the state only at the nodes the steps in between computed or added
+    into (the trace says which: ``changed``), and moves the mark from the old step's nodes to the new one's.
+    A told step may span two exact steps (an edge and its addition), so this is not limited to one step.
+    Without the trace only a single exact step is known to be small: one in the same forward-mode pass.
+    The start or end of stepping, or a long jump, redraws everything.
+    """
+    if old is None or new is None or abs(new.state.index - old.state.index) > NEAR_STEPS:
+        return None
+    marks = {*nodes_of(old.step), *nodes_of(new.step)}
+    if new.trace is not None and new.trace is old.trace:
+        return new.trace.changed(old.state.index, new.state.index) | marks
+    if abs(new.state.index - old.state.index) != 1 or (old.step.kind == "tangent") != (new.step.kind == "tangent") \
+            or getattr(old.step, "pass_index", None) != getattr(new.step, "pass_index", None):
+        return None
+    return marks
 
 
 class GraphScene(QGraphicsScene):
@@ -44,6 +90,10 @@ class GraphScene(QGraphicsScene):
         self._wire_macro = False  # a picked-up wire's undo macro is open until the drop
         self._state: State | None = None  # the playback state drawn on the nodes, None when not stepping
         self._step: Step | None = None
+        self._shown: Shown | None = None  # the step drawn, while the next one may differ only a little
+        self._edges_into: dict[str, list[tuple[str, int]]] = {}  # child id → its wires' keys
+        self._boxes = False  # zoomed out below legible text: nodes drawn as cached boxes (see NodeItem.show_boxes)
+        self.looks_built = 0  # NodeLooks made so far (tests count them: a step rebuilds only what it touched)
         self._highlighted: dict[tuple[str, int], tuple] = {}  # wires drawn marked now
         self.animate = False  # the window turns tokens on; offscreen renders draw frames without them
         self.tokens = TokenRun(self)
@@ -85,6 +135,9 @@ class GraphScene(QGraphicsScene):
             self._refresh_all()
 
     def _rebuild(self) -> None:
+        # Thousands of items leave and come: without an index meanwhile (each removal from Qt's BSP tree
+        # cost a millisecond at 3000 nodes), then one index built for them all.
+        self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.NoIndex)
         for item in list(self.nodes.values()) + list(self.edges.values()):
             self.removeItem(item)
         self.nodes.clear()
@@ -92,19 +145,28 @@ class GraphScene(QGraphicsScene):
         for node_id in self.document.nodes:
             self._add_item(node_id)
         self._refresh_all()
+        self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
 
     def _add_item(self, node_id: str) -> None:
         item = NodeItem(node_id, self.theme, self._node_moved)
+        if self._boxes:
+            item.show_boxes(True)
         self.nodes[node_id] = item
         self.addItem(item)
         self._syncing = True
         item.setPos(*self.document.positions.get(node_id, (0.0, 0.0)))
         self._syncing = False
 
-    def show_step(self, state: State | None, step: Step | None) -> None:
-        """Draw the values and bars of ``state`` and mark ``step``; None for both stops stepping."""
-        self._state, self._step = state, step
-        self._refresh_looks()
+    def show_step(self, state: State | None, step: Step | None,
+                  trace: Trace | ForwardTrace | None = None) -> None:
+        """Draw the values and bars of ``state`` and mark ``step``; None for both stops stepping.
+
+        Only the nodes the move changes are looked at again (see changed_between): given the ``trace``
+        both come from, for any nearby step; without it, for one exact step."""
+        shown = Shown(state, step, trace) if state is not None and step is not None else None
+        touched = changed_between(self._shown, shown)
+        self._state, self._step, self._shown = state, step, shown
+        self._refresh_looks(touched)
         self._highlight_edges()  # the wires themselves do not change when only the step does
         if self.animate:
             self._send_tokens()
@@ -117,13 +179,22 @@ class GraphScene(QGraphicsScene):
             item = self.nodes[node_id]
             item.set_look(replace(item.look, error=message.splitlines()[0] if message else "the run failed here"))
 
+    def paint_at(self, zoom: float) -> None:
+        """The view is about to paint at ``zoom``: below legible text, nodes become cached boxes."""
+        boxes = zoom < boxes_below()
+        if boxes != self._boxes:
+            self._boxes = boxes
+            for item in self.nodes.values():
+                item.show_boxes(boxes)
+
     def _send_tokens(self) -> None:
         """Tokens along the step's wires: values forward into the node, a contribution back to its parent."""
         step, moves = self._step, []
         if step is not None and step.kind in ("forward", "tangent") and not step.node.op.is_source:
             values = self._state.values
-            for key, edge in self.edges.items():
-                if key[0] == step.node.id and edge.parent_id in values:
+            for key in self._edges_into.get(step.node.id, ()):
+                edge = self.edges[key]
+                if edge.parent_id in values:
                     moves.append((values[edge.parent_id], False, FORWARD_COLOUR, edge.path(), False))
         elif step is not None and step.kind == "backward" and (step.node.id, step.port) in self.edges:
             edge = self.edges[(step.node.id, step.port)]
@@ -143,15 +214,19 @@ class GraphScene(QGraphicsScene):
         return None
 
     def _refresh_all(self) -> None:
+        self._shown = None  # the document changed: the next step shown may come from another trace
         self._refresh_looks()
         self._rewire()
         self._highlighted.clear()  # rewired: every wire is drawn plain, then the step's are marked
         self._highlight_edges()
 
-    def _refresh_looks(self) -> None:
+    def _refresh_looks(self, only: set[str] | None = None) -> None:
+        """Give each node (or only those in ``only``) its look for the document and the step shown."""
         statuses = self.document.statuses()
-        state = self._state
-        for node_id, spec in self.document.nodes.items():
+        state, nodes = self._state, self.document.nodes
+        specs = nodes.items() if only is None else ((node_id, nodes[node_id]) for node_id in only if node_id in nodes)
+        for node_id, spec in specs:
+            self.looks_built += 1
             op = find_op(spec.op)
             status = statuses[node_id]
             ports = op.port_names if op else ()
@@ -168,7 +243,7 @@ class GraphScene(QGraphicsScene):
         """Mark the current step's wires and unmark the last step's; other wires are not touched."""
         step, marked = self._step, {}
         if step is not None and step.kind in ("forward", "tangent"):
-            marked = {key: (FORWARD_COLOUR, "") for key in self.edges if key[0] == step.node.id}
+            marked = {key: (FORWARD_COLOUR, "") for key in self._edges_into.get(step.node.id, ())}
         elif step is not None and step.kind == "backward" and (step.node.id, step.port) in self.edges:
             summed = "Σ over axis " + ", ".join(map(str, step.summed_axes)) if step.summed_axes else ""
             marked = {(step.node.id, step.port): (BACKWARD_COLOUR, summed)}
@@ -190,6 +265,9 @@ class GraphScene(QGraphicsScene):
                 self.edges[(child, port)] = edge
                 self.addItem(edge)
             self._place_edge(self.edges[(child, port)])
+        self._edges_into = {}
+        for key in self.edges:
+            self._edges_into.setdefault(key[0], []).append(key)
 
     def _place_edge(self, edge: EdgeItem) -> None:
         parent, child = self.nodes[edge.parent_id], self.nodes[edge.child_id]

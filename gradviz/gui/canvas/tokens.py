@@ -34,6 +34,7 @@ class Token(QGraphicsItem):
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
         box = QRectF(-SIZE / 2, -SIZE / 2, SIZE, SIZE)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, False)  # one sharp cell per element
         painter.setPen(QPen(self.colour, 3))
         painter.setBrush(QColor("white"))
         painter.drawRoundedRect(box, 5, 5)

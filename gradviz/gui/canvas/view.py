@@ -17,6 +17,7 @@ from PySide6.QtGui import (
     QMouseEvent,
     QNativeGestureEvent,
     QPainter,
+    QPaintEvent,
     QResizeEvent,
     QTransform,
     QWheelEvent,
@@ -65,7 +66,9 @@ class GraphView(QGraphicsView):
         super().__init__()
         self.setObjectName("canvas")
         self.setAccessibleName("Graph canvas")
-        self.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
+        # smooth pixmaps: zoomed out, nodes are cached pictures shrunk by Qt (NodeItem.show_boxes)
+        self.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing
+                            | QPainter.RenderHint.SmoothPixmapTransform)
         self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.SmartViewportUpdate)
         self.setDragMode(QGraphicsView.DragMode.RubberBandDrag)
         self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
@@ -240,6 +243,11 @@ class GraphView(QGraphicsView):
         if has_nodes != self._had_nodes:
             self._had_nodes = has_nodes
             self.viewport().update()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        if self.scene() is not None:
+            self.scene().paint_at(self.zoom())  # whatever changed the transform, the detail follows it
+        super().paintEvent(event)
 
     def drawForeground(self, painter: QPainter, rect: QRectF) -> None:
         if self.scene() is None or self.scene().nodes:

@@ -10,14 +10,51 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QPainterPath, QPalette, QPen
-from PySide6.QtWidgets import QApplication
+from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath, QPalette, QPen
+from PySide6.QtWidgets import QApplication, QGraphicsItem
 
 from gradviz.gui.colormaps import limits, readable_on, rgba
 
 NUMBER_CELL_PX = 54  # cells drawn at least this large show their numbers, big enough to read from the back
 GRID_UP_TO = 40  # cells per side: arrays this small have their cell borders drawn, so zero padding shows
 WINDOW_COLOURS = {"forward": QColor("#0288d1"), "backward": QColor("#c2185b")}
+BLACK, WHITE = QColor("black"), QColor("white")
+CENTRED_UNCLIPPED = Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextDontClip  # a wide number shows whole
+
+
+class NumberLayer(QGraphicsItem):
+    """The numbers of a tile's cells, drawn by one item at a fixed size in screen pixels.
+
+    A frame of the animation changes up to every number of the products tile: one item repainting its
+    cells costs a fraction of a text item per number, each of which re-lays a text document when set."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setZValue(5)
+        self._font = QFont("DejaVu Sans", 11)
+        self._cells: list[tuple[int, int, str, bool]] = []  # (column, row, text, dark ink)
+        self._shape = (0, 0)
+
+    def show_cells(self, cells: list[tuple[int, int, str, bool]], shape: tuple[int, int]) -> None:
+        if shape != self._shape:
+            self.prepareGeometryChange()
+            self._shape = shape
+        if cells != self._cells:
+            self._cells = cells
+            self.update()
+
+    def boundingRect(self) -> QRectF:
+        return QRectF(-1, 0, self._shape[1] + 2, self._shape[0])  # a wide number overflows its cell
+
+    def paint(self, painter: QPainter, option: object, widget: object = None) -> None:
+        to_screen = painter.worldTransform()
+        painter.save()
+        painter.resetTransform()  # the text is sized in screen pixels, as on every tile
+        painter.setFont(self._font)
+        for column, row, text, dark in self._cells:
+            painter.setPen(BLACK if dark else WHITE)
+            painter.drawText(to_screen.mapRect(QRectF(column, row, 1, 1)), CENTRED_UNCLIPPED, text)
+        painter.restore()
 
 
 class Tile:
@@ -49,7 +86,8 @@ class Tile:
         self.array: np.ndarray | None = None  # exactly what is drawn (tests read it)
         self.diverging = False
         self.bounds = (-1.0, 1.0)
-        self._texts: list = []
+        self.numbers = NumberLayer()
+        self.box.addItem(self.numbers)
         self._known: np.ndarray | None = None
         self._pixels: np.ndarray | None = None
         self.box.sigResized.connect(lambda *_: self._write_numbers())
@@ -66,15 +104,21 @@ class Tile:
 
     def show(self, title: str, array: np.ndarray, diverging: bool, known: np.ndarray | None = None,
              bounds: tuple[float, float] | None = None) -> None:
-        """Draw ``array`` (cells outside ``known`` left empty), coloured on ``bounds`` (default: its own)."""
-        self.title.setText(title, size="11pt", color=self._ink)
+        """Draw ``array`` (cells outside ``known`` left empty), coloured on ``bounds`` (default: its own).
+
+        A frame of the animation calls this for the tiles that change; what is as it was (the title, the
+        tile's range, its grid) is left alone, since setting it again costs a layout pass each time."""
+        if title != self.title.text:
+            self.title.setText(title, size="11pt", color=self._ink)
+        old_shape = None if self.array is None else self.array.shape
         self.array, self.diverging = np.asarray(array, dtype=float), diverging
         self.known = np.ones(self.array.shape, bool) if known is None else known
         self.bounds = bounds or limits(self.array, diverging)
         pixels = rgba(self.array, diverging, self.bounds, known)
         self.image.setImage(pixels, autoLevels=False)
-        self.image.setRect(QRectF(0, 0, self.array.shape[1], self.array.shape[0]))
-        self.box.setRange(QRectF(0, 0, self.array.shape[1], self.array.shape[0]), padding=0.04)
+        if self.array.shape != old_shape:
+            self.image.setRect(QRectF(0, 0, self.array.shape[1], self.array.shape[0]))
+            self.box.setRange(QRectF(0, 0, self.array.shape[1], self.array.shape[0]), padding=0.04)
         self._draw_grid()
         self._pixels, self._known = pixels, known
         self._write_numbers()
@@ -102,27 +146,18 @@ class Tile:
         """Each cell's number in it, when the cells are large enough to hold one legibly."""
         if self.array is None:
             return
-        pixels, known = self._pixels, self._known
-        rows, columns = self.array.shape
-        needed = rows * columns if self._cell_px() >= NUMBER_CELL_PX else 0
-        while len(self._texts) < needed:
-            text = self._pg.TextItem(anchor=(0.5, 0.5))
-            text.setFont(QFont("DejaVu Sans", 11))
-            self.box.addItem(text)
-            self._texts.append(text)
-        for index, text in enumerate(self._texts):
-            row, column = divmod(index, columns) if columns else (0, 0)
-            visible = index < needed and (known is None or bool(known[row, column]))
-            text.setVisible(visible)
-            if visible:
-                value = self.array[row, column]
-                text.setText("" if value == 0 and self.diverging else f"{value:.3g}")
-                text.setColor(QColor("black") if readable_on(pixels[row, column]) else QColor("white"))
-                text.setPos(column + 0.5, row + 0.5)
+        if self._cell_px() < NUMBER_CELL_PX:
+            self.numbers.hide()
+            return
+        pixels, known, array = self._pixels, self._known, self.array
+        dark = readable_on(pixels)
+        cells = [(column, row, "" if value == 0 and self.diverging else f"{value:.3g}", bool(dark[row, column]))
+                 for (row, column), value in np.ndenumerate(array) if known is None or known[row, column]]
+        self.numbers.show_cells(cells, array.shape)
+        self.numbers.show()
 
     def hide_numbers(self) -> None:
-        for text in self._texts:
-            text.hide()
+        self.numbers.hide()
 
     def mark(self, item: object, rows: slice | None, cols: slice | None, colour: QColor | None = None) -> None:
         """Put ``item`` (outline, window or target) round rows × cols, or hide it for None."""
