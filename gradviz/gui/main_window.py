@@ -317,6 +317,7 @@ class MainWindow(FileActions, QMainWindow):
         # the state is the exact step's; the step marked is the one the timeline tells (an edge, not its "+=")
         state, step = playback.trace.state(index), playback.story.shown_step(index)
         self.scene.show_step(state, step, playback.trace)
+        self.view.keep_fitted()
         self.inspector.show_step(state, step)
         self.formula_panel.show_step(playback.trace, index)
 

@@ -21,8 +21,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gradviz.engine.program import NodeSpec
 from gradviz.cli import main
-from gradviz.io.graph_file import dumps, read
+from gradviz.io.graph_file import GraphFile, dumps, read, save
 from gradviz.io.paths import EXAMPLES
 
 
@@ -386,3 +387,27 @@ def test_each_example_opens_with_its_hint_which_is_one_undoable_saved_edit(windo
     assert read(tmp_path / "hinted.json").view["hint"] == "Look at the seed."
     window.undo_stack.undo()
     assert window.hint.text() == read(sorted(EXAMPLES.glob("*.json"))[-1]).view["hint"]
+
+
+def test_a_fitted_graph_stays_whole_when_its_nodes_grow_while_stepping(window, qtbot, tmp_path):
+    """Nodes show their value and bar once stepping starts, so a graph fitted before the first step grows;
+    the fitted view fits it again (the tiny CNN's bottom node was cut off at the end of the pass). A column
+    of nodes, so that the height is what the fit is bound by."""
+    nodes = (NodeSpec("a", "parameter", value=[[1.0, 2.0], [3.0, 4.0]]), NodeSpec("b", "exp", ("a",)),
+             NodeSpec("c", "sum", ("b",)))
+    save(GraphFile(nodes, "c", layout={"a": (0.0, 0.0), "b": (0.0, 250.0), "c": (0.0, 500.0)}),
+         tmp_path / "column.json")
+    window.show()
+    qtbot.waitExposed(window)
+    assert window.open_path(tmp_path / "column.json")
+    window.view.fit()  # F: the whole graph, before any node shows its arrays
+    before = window.scene.itemsBoundingRect()
+    window.player.seek(len(window.player.run().trace) - 1)
+    grown = window.scene.itemsBoundingRect()
+    assert grown.height() > before.height()  # the premise: stepping made the nodes taller
+    shown = window.view.mapFromScene(grown).boundingRect()
+    assert window.view.viewport().rect().adjusted(-1, -1, 1, 1).contains(shown)
+    window.view.set_zoom(2.0)  # zoomed by hand: stepping back and forth leaves the student's zoom alone
+    window.player.seek(0)
+    window.player.seek(len(window.player.run().trace) - 1)
+    assert window.view.zoom() == pytest.approx(2.0)

@@ -175,6 +175,15 @@ class GraphView(QGraphicsView):
         self.centerOn(centre)
         self.zoom_changed.emit(zoom)
 
+    def keep_fitted(self) -> None:
+        """A fitted view whose graph grew (nodes show their arrays once stepping starts) fits it again, so
+        the node at the bottom is not cut off; a view the student zoomed or panned is left alone."""
+        if not self._fitted or self.scene() is None:
+            return
+        visible = self.mapToScene(self.viewport().rect()).boundingRect()
+        if not visible.contains(self.scene().itemsBoundingRect()):
+            self.fit()
+
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         if self._fitted and self.viewport().size() != self._fitted_size:
