@@ -21,8 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gradviz.engine.program import NodeSpec
 from gradviz.cli import main
+from gradviz.engine.program import NodeSpec
 from gradviz.io.graph_file import GraphFile, dumps, read, save
 from gradviz.io.paths import EXAMPLES
 
