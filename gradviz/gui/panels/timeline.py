@@ -43,6 +43,7 @@ class PhaseBar(QWidget):
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         trace, story = playback.trace, playback.story
+        ink = self.palette().color(QPalette.ColorRole.WindowText)
         if trace.kind == "forward mode":  # one segment per pass, alternating shades (tangent steps are told 1:1)
             start = -1
             for number, end in enumerate(trace.pass_ends):  # per pass: its steps' tangents are made only when read
@@ -53,9 +54,11 @@ class PhaseBar(QWidget):
             seed = story.position(trace.seed_index)
             painter.fillRect(QRectF(0, 3, self._x(seed), 6), FORWARD_COLOUR)
             painter.fillRect(QRectF(self._x(seed), 3, self.width() - self._x(seed), 6), BACKWARD_COLOUR)
-            painter.setBrush(Qt.GlobalColor.white)
+            painter.setPen(ink)
+            painter.setBrush(self.palette().color(QPalette.ColorRole.Base))
             painter.drawEllipse(QRectF(self._x(seed) - 5, 1, 10, 10))
-        painter.setBrush(Qt.GlobalColor.black)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(ink)  # the theme's text colour: black on light, light on dark (black vanished there)
         painter.drawRect(QRectF(self._x(story.position(playback.index)) - 1.5, 0, 3, 12))
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
