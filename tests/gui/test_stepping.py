@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import numpy as np
+import shiboken6
 from PySide6.QtCore import QPointF, Qt
-from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QFileDialog, QLabel, QTableWidget
+from PySide6.QtGui import QColor, QImage, QPainterPath
+from PySide6.QtWidgets import QFileDialog, QGraphicsScene, QLabel, QTableWidget
 
 from gradviz.engine.program import NodeSpec
 from gradviz.engine.tracer import run
+from gradviz.gui.canvas.tokens import TokenRun
 from gradviz.gui.notation import OVERLINE
 from gradviz.gui.snapshot import build_scene
 from gradviz.io.graph_file import GraphFile, read, save
@@ -226,6 +228,21 @@ def test_tokens_glide_along_the_step_wire_and_leave(window, qtbot):
     assert backwards and token.pos() == path.pointAtPercent(1.0)  # starts at a's port, travels back to W
     qtbot.waitUntil(lambda: not tokens.running, timeout=3000)
     assert all(not hasattr(item, "colour") or item.scene() is None for item in window.scene.items())
+
+
+def test_tokens_in_flight_die_with_their_scene(qtbot):
+    """A scene deleted while its tokens glide (a window closed mid-step) takes their animation with it:
+    an unparented animation moved tokens Qt had deleted with the scene, raising in every later event loop."""
+    scene = QGraphicsScene()
+    tokens = TokenRun(scene)
+    path = QPainterPath(QPointF(0, 0))
+    path.lineTo(100, 0)
+    tokens.start([(np.ones((2, 2)), False, QColor("red"), path, False)])
+    assert tokens.running
+    animation = tokens.animation
+    shiboken6.delete(scene)
+    assert not shiboken6.isValid(animation)
+    qtbot.wait(50)  # the event loop turns: nothing moves a deleted token (pytest-qt fails on an exception)
 
 
 def test_offscreen_renders_draw_no_tokens(qapp):

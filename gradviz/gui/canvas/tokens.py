@@ -55,7 +55,9 @@ class TokenRun:
     def __init__(self, scene: QGraphicsScene) -> None:
         self.scene = scene
         self.tokens: list[tuple[Token, QPainterPath, bool]] = []
-        self.animation = QVariantAnimation(duration=DURATION_MS, startValue=0.0, endValue=1.0)
+        # a child of the scene: it dies with it. Unparented, it outlived a closed window's scene and moved
+        # tokens Qt had already deleted with that scene ("Internal C++ object (Token) already deleted")
+        self.animation = QVariantAnimation(scene, duration=DURATION_MS, startValue=0.0, endValue=1.0)
         self.animation.valueChanged.connect(self._move)
         self.animation.finished.connect(self.clear)
 
