@@ -6,7 +6,8 @@ import sys
 
 CORE = ["gradviz.engine", "gradviz.engine.ops", "gradviz.engine.tracer", "gradviz.engine.forward_mode",
         "gradviz.engine.gradcheck", "gradviz.engine.build", "gradviz.engine.describe", "gradviz.model.compile",
-        "gradviz.model.document", "gradviz.model.layout", "gradviz.io.graph_file", "gradviz.export", "gradviz.cli"]
+        "gradviz.model.document", "gradviz.model.layout", "gradviz.model.lesson",
+        "gradviz.io.graph_file", "gradviz.export", "gradviz.cli"]
 
 
 def test_core_never_imports_qt_or_pyqtgraph():

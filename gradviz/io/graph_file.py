@@ -34,7 +34,8 @@ from gradviz.model.compile import compile_graph
 
 FORMAT = "gradviz-graph"
 
-VIEW_KEYS = ("zoom", "center", "step", "mode", "hint")
+VIEW_KEYS = ("zoom", "center", "step", "mode", "hint", "stops")
+STOP_KEYS = ("step", "text", "node", "panel")
 
 
 @dataclass(frozen=True)
@@ -207,8 +208,16 @@ def dumps(graph: GraphFile) -> str:
             f"    {_json(node_id)}: {_json([float(x), float(y)])}" for node_id, (x, y) in graph.layout.items()
         )
         sections.append(f'  "layout": {{\n{positions}\n  }}')
-    view = {key: graph.view[key] for key in VIEW_KEYS if key in graph.view}
-    if view:
+    view = {key: graph.view[key] for key in VIEW_KEYS if key in graph.view and key != "stops"}
+    stops = graph.view.get("stops")
+    if stops:
+        # one stop per line, keys in a fixed order: a lesson's diff reads stop by stop
+        lines_of_stops = ",\n".join(
+            f"    {_json({key: stop[key] for key in STOP_KEYS if key in stop})}" for stop in stops)
+        view_items = [f"{_json(key)}: {_json(value)}" for key, value in view.items()]
+        sections.append("  \"view\": {" + "".join(f"{item}, " for item in view_items)
+                        + f'"stops": [\n{lines_of_stops}\n  ]}}')
+    elif view:
         sections.append(f'  "view": {_json(view)}')
     return "\n".join(lines) + "\n" + ",\n".join(sections) + "\n}\n"
 
