@@ -31,6 +31,7 @@ from gradviz.gui.commands import AddNodes, MoveNodes, RemoveNodes, SetOutput
 from gradviz.gui.conv_follow import ConvolutionFollower
 from gradviz.gui.files import FileActions
 from gradviz.gui.help import shortcuts_html
+from gradviz.gui.lesson_follow import LessonFollower
 from gradviz.gui.menus import build_menus
 from gradviz.gui.panels.convolution import ConvolutionPanel
 from gradviz.gui.panels.formula import FormulaPanel
@@ -159,6 +160,7 @@ class MainWindow(FileActions, QMainWindow):
         self.conv_follow = ConvolutionFollower(self.convolution, conv_dock, self.player,
                                                lambda: self.document.can_run())
         self._parameters: dict | None = None  # a training iteration's parameters being stepped through
+        self.lesson = LessonFollower(self)
 
     def _dock(self, widget: QWidget, title: str, area: Qt.DockWidgetArea, name: str) -> QDockWidget:
         """A dock holding ``widget`` in a scroll area: a growing panel scrolls, the window never grows."""
