@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QDockWidget
 
 from gradviz.engine.errors import GradvizError
 from gradviz.engine.trace import Trace
+from gradviz.gui import docks
 from gradviz.gui.panels.lesson import LessonPanel, StopDialog
 from gradviz.model.document import GraphDocument
 from gradviz.model.lesson import (
@@ -30,6 +31,8 @@ from gradviz.model.lesson import (
     stops_json,
     stops_of,
 )
+
+DOCK_HEIGHT = 120  # pixels at 96 dpi: three lines of text and the two buttons
 
 if TYPE_CHECKING:
     from gradviz.gui.main_window import MainWindow
@@ -84,10 +87,17 @@ class LessonFollower:
     def follow(self) -> None:
         """Show the lesson, in reverse mode (the steps lesson files count), at the stop for the current step."""
         self.window.set_mode("reverse")
-        self.dock.show()
-        self.dock.raise_()
+        self._show_dock()
         self.position = stop_for_step(self.stops, self.window.player.index)
         self.refresh(self.position)
+
+    def _show_dock(self) -> None:
+        """The dock, a few lines high: a stop is a sentence or two, the canvas keeps the room."""
+        if self.dock.isHidden():
+            self.dock.show()
+            self.window.resizeDocks([self.dock], [int(DOCK_HEIGHT * docks.dpi_scale(self.window))],
+                                    Qt.Orientation.Vertical)
+        self.dock.raise_()
 
     def opened(self) -> None:
         """A file was opened: follow its lesson if it has one, else put the dock away."""
@@ -192,8 +202,7 @@ class LessonFollower:
         stops.insert(position, stop)
         self.window.undo_stack.push(SetStops(self.window.document, tuple(stops), f"add a stop at step {stop.step}",
                                              self._shown, (self.position, position)))
-        if self.dock.isHidden():
-            self.dock.show()
+        self._show_dock()
 
     def edit_stop(self) -> StopDialog | None:
         """A dialog on the current stop; OK replaces it (undoable)."""

@@ -30,7 +30,7 @@ from gradviz.gui.notation import plain, rich
 from gradviz.gui.panels.formula import typeset
 from gradviz.model.lesson import PANELS, LessonError, Segment, Stop
 
-MATH_POINTS = 15.0
+MATH_POINTS = 13.0
 
 
 def segments_html(document: QTextDocument, segments: Sequence[Segment], colour: str) -> str:
