@@ -80,8 +80,12 @@ def test_a_broken_placeholder_shows_one_line_in_the_panel(window, qtbot, tmp_pat
 
 
 def test_add_edit_remove_a_stop_undo_and_save(window, qtbot, tmp_path):
+    document = json.loads((EXAMPLES / "linear_layer.json").read_text())
+    document["view"] = {}
+    (tmp_path / "bare.json").write_text(json.dumps(document))
     window.show()
-    window.open_path(EXAMPLES / "linear_layer.json")
+    window.open_path(tmp_path / "bare.json")
+    assert not window.lesson.dock.isVisible()  # no stops: no lesson
     window.player.seek(9)
     window.scene.nodes["W"].setSelected(True)
     dialog = window.lesson.add_stop_here()
