@@ -44,6 +44,7 @@ from gradviz.gui.panels.race import RaceCounters, ReverseSide, forward_header
 from gradviz.gui.panels.timeline import MODES, Timeline
 from gradviz.gui.panels.training import TrainingPanel
 from gradviz.gui.playback import Player
+from gradviz.gui.practice_follow import PracticeFollower
 from gradviz.gui.recovery import Recovery
 from gradviz.gui.theme import apply_to_application, current_theme
 from gradviz.model.document import GraphDocument
@@ -161,6 +162,7 @@ class MainWindow(FileActions, QMainWindow):
                                                lambda: self.document.can_run())
         self._parameters: dict | None = None  # a training iteration's parameters being stepped through
         self.lesson = LessonFollower(self)
+        self.practice = PracticeFollower(self)
 
     def _dock(self, widget: QWidget, title: str, area: Qt.DockWidgetArea, name: str) -> QDockWidget:
         """A dock holding ``widget`` in a scroll area: a growing panel scrolls, the window never grows."""

@@ -91,6 +91,9 @@ def _view_step_help_menus(window: MainWindow) -> None:
     _action(window, steps, "Play or Pause", window.player.toggle, "Ctrl+Space")
     steps.addSeparator()
     _action(window, steps, "Check Gradients…", window.check_gradients, "Ctrl+G")
+    practice = _action(window, steps, "Practice", window.practice.set_enabled, "Ctrl+P", name="actionPractice")
+    practice.setCheckable(True)
+    window.practice.action = practice
     _lesson_menu(window)
     help_menu = window.menuBar().addMenu("&Help")
     _action(window, help_menu, "Shortcuts", window.show_shortcuts, keys.HelpContents)
