@@ -60,6 +60,10 @@ class PracticePanel(QWidget):
         self.grid = QTableWidget()
         self.grid.setObjectName("practiceGrid")
         self.grid.setAccessibleName("Numbers of the contribution")
+        self.grid.horizontalHeader().setDefaultSectionSize(96)  # room for −0.123456 as typed
+        font = self.grid.font()
+        font.setPointSizeF(font.pointSizeF() * 1.15)
+        self.grid.setFont(font)
         self.check = QPushButton("Check")
         self.check.setObjectName("practiceCheck")
         self.check.setAccessibleName("Check the answer")
@@ -132,7 +136,8 @@ class PracticePanel(QWidget):
             for row in range(rows):
                 for column in range(columns):
                     self.grid.setItem(row, column, QTableWidgetItem(""))
-            self.grid.resizeColumnsToContents()
+            self.grid.setMaximumHeight(self.grid.horizontalHeader().height() + 8
+                                       + rows * self.grid.verticalHeader().defaultSectionSize())
 
     def show_feedback(self, feedback: Feedback, truth: np.ndarray | None = None) -> None:
         """What the check said; for numbers, the wrong cells marked (and the truth typed in once revealed)."""
