@@ -7,6 +7,7 @@ the ←/→ handler must move the step (``&press=RRL`` dispatches the key events
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -110,3 +111,17 @@ def test_in_chromium_the_arrow_keys_move_the_step(page):
     assert re.findall(r'<div class="stop" data-stop="(\d+)"(?! hidden)>', dom) == ["0"]
     dom = _browser("--dump-dom", f"{page.as_uri()}#step=0&press=LLL").stdout
     assert '<body data-step="0"' in dom  # held at the first step
+
+
+def test_names_titles_and_stop_texts_from_a_file_are_never_markup(tmp_path):
+    document = json.loads(LINEAR.read_text())
+    document["nodes"][0]["label"] = '</svg><script>document.title="PWNED"</script>'
+    document["title"] = "<script>x</script>"
+    document["view"] = {"stops": [{"step": 2, "text": "<b>bold</b> $<x>$ & {{a.value}}"}]}
+    (tmp_path / "hostile.json").write_text(json.dumps(document))
+    done = subprocess.run([sys.executable, "main.py", "export-lesson", str(tmp_path / "hostile.json"), "-o",
+                           str(tmp_path / "hostile.html")], check=False, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    text = (tmp_path / "hostile.html").read_text(encoding="utf-8")
+    assert text.count("<script") == 1  # the page's own
+    assert "<b>bold" not in text and "&lt;b&gt;bold" in text
