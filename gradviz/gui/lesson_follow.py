@@ -100,10 +100,13 @@ class LessonFollower:
         self.dock.raise_()
 
     def opened(self) -> None:
-        """A file was opened: follow its lesson if it has one, else put the dock away."""
+        """A file was opened: show its lesson if it has one (at the stop for the step and mode it was saved
+        at, which stay as they were), else put the dock away."""
         self.position = None
         if self.stops:
-            self.follow()
+            self._show_dock()
+            self.refresh(stop_for_step(self.stops, self.window.player.index) if self.window.mode == "reverse"
+                         else None)
         else:
             self.dock.hide()
 
@@ -147,19 +150,25 @@ class LessonFollower:
         shows the last stop at or before the step, with the numbers of the new trace."""
         if self._moving or self.dock.isHidden() or not shiboken6.isValid(self.panel):
             return
-        self.refresh(stop_for_step(self.stops, index))
+        if self.trace(run=False) is not None:  # an edit of a big graph does not make it run just for the panel
+            self.refresh(stop_for_step(self.stops, index))
 
     # ----- showing --------------------------------------------------------------------------------------
 
-    def trace(self) -> Trace | None:
-        """The reverse-mode trace the stops count steps in; None while the graph cannot run."""
-        playback = self.window.player.playback if self.window.mode == "reverse" else None
+    def trace(self, run: bool = True) -> Trace | None:
+        """The reverse-mode trace the stops count steps in (running the graph if it has not run since the
+        last edit, unless ``run`` is False); None while the graph cannot run."""
+        if self.window.mode != "reverse":
+            return None
+        playback = self.window.player.playback if run else self.window.player.loaded
         return playback.trace if playback is not None else None
 
     def preview(self, stop: Stop, number: int = 0) -> list[Segment]:
         """``stop``'s text with its numbers; LessonError if it cannot be shown."""
         trace = self.trace()
         if trace is None:
+            if self.window.mode != "reverse":
+                raise LessonError("a lesson counts the steps of reverse mode: press Next to follow it there")
             raise LessonError("the graph cannot run, so its numbers cannot be shown")
         return resolve(stop, trace, number or (self.position or 0) + 1)
 
