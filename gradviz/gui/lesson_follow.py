@@ -32,7 +32,7 @@ from gradviz.model.lesson import (
     stops_of,
 )
 
-DOCK_HEIGHT = 120  # pixels at 96 dpi: three lines of text and the two buttons
+DOCK_HEIGHT = 260  # pixels at 96 dpi: a stop of a few sentences, wrapped to the side column's width
 
 if TYPE_CHECKING:
     from gradviz.gui.main_window import MainWindow
@@ -70,7 +70,10 @@ class LessonFollower:
     def __init__(self, window: MainWindow) -> None:
         self.window = window
         self.panel = LessonPanel()
-        self.dock = window._dock(self.panel, "Lesson", Qt.DockWidgetArea.TopDockWidgetArea, "lessonDock")
+        # in the side column, under the inspector's tabs: the canvas keeps its width and all of its height
+        self.dock = window._dock(self.panel, "Lesson", Qt.DockWidgetArea.RightDockWidgetArea, "lessonDock")
+        # (splitDockWidget would only add a tab: the inspector is in a tab group; a second add stacks it)
+        window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock, Qt.Orientation.Vertical)
         self.dock.hide()  # shown by Lesson ▸ Follow, or when a file with stops opens
         self.position: int | None = None
         self._moving = False

@@ -82,15 +82,14 @@ class LessonPanel(QWidget):
         self.next.setAccessibleName("Next stop")
         self.previous.clicked.connect(self.previous_requested)
         self.next.clicked.connect(self.next_requested)
-        buttons = QVBoxLayout()
-        buttons.addWidget(self.heading)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.heading, 1)
         buttons.addWidget(self.previous)
         buttons.addWidget(self.next)
-        buttons.addStretch(1)
-        layout = QHBoxLayout(self)
+        layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 4, 6, 4)
-        layout.addWidget(self.text, 1)
         layout.addLayout(buttons)
+        layout.addWidget(self.text, 1)
 
     def show_stop(self, position: int | None, count: int, segments: Sequence[Segment] | None,
                   problem: str | None = None) -> None:
