@@ -9,7 +9,9 @@ the answer. Nothing here imports Qt.
 The wrong formulas are made from the op's own declared bar rule by the mistakes students make: the
 transposes swapped, the factors in the wrong order, the other input's rule, a missing g′ (an elementwise
 rule without its derivative), the unflipped kernel (∗ and ⋆ exchanged, rot180 dropped), the output
-where the input belongs, and a lost sign. Wrong formulas that keep the shapes consistent come first.
+where the input belongs, and a lost sign. For a matrix product, wrong formulas whose shapes still fit come
+first (a student cannot rule them out by shape alone), then the ones that do not; a factor of 2 or ½ is
+offered only when an op's own mistakes run out.
 """
 
 from __future__ import annotations
@@ -161,6 +163,7 @@ MISTAKES: dict[str, Callable[[str], Iterator[str]]] = {
     "sign lost": _sign_lost,
 }
 OTHER_RULE = "the other input's rule"
+LAST_RESORT = "a wrong factor"  # 2× or ½×: offered only when the op's own mistakes run out
 # The mistakes students make with each kind of op, the most telling first.
 BY_CATEGORY: dict[str, tuple[str, ...]] = {
     "linear algebra": ("transposes swapped", "factors in the wrong order", OTHER_RULE, "sign lost"),
@@ -176,16 +179,19 @@ def _normal(text: str) -> str:
     return " ".join(unicodedata.normalize("NFC", text).split())
 
 
+_MISFIT = (-1,)  # the shape of a product whose inner sizes do not match
+
+
 def _product_shape(right: str, shapes: Mapping[str, tuple[int, ...]]) -> tuple[int, ...] | None:
-    """The shape of a right side that is a plain product of names (transposed or not), or None when it is
-    not one or its sizes do not fit. Other rules keep the shape by construction of their mistakes."""
+    """The shape of a right side that is a plain product of names (transposed or not); ``_MISFIT`` when
+    its inner sizes do not match; None when it is not such a product (other rules keep the shape by
+    construction of their mistakes)."""
     body = right.lstrip("−")
     if not _FACTORS_ONLY.fullmatch(body):
         return None
     result: tuple[int, ...] | None = None
     for factor in body.split(" "):
-        name = re.match(r"\{(\w+)", factor).group(1)
-        shape = shapes.get(name)
+        shape = shapes.get(re.match(r"\{(\w+)", factor).group(1))
         if shape is None:
             return None
         if factor.endswith("ᵀ") and len(shape) == 2:
@@ -194,7 +200,7 @@ def _product_shape(right: str, shapes: Mapping[str, tuple[int, ...]]) -> tuple[i
             result = shape if result in (None, ()) else result
             continue
         if len(result) != 2 or len(shape) != 2 or result[1] != shape[0]:
-            return None
+            return _MISFIT
         result = (result[0], shape[1])
     return result
 
@@ -214,7 +220,7 @@ def distractor_templates(template: str, ports: tuple[str, ...], category: str = 
             continue  # a transpose is a plausible slip only in a matrix product
         found.extend((mistake, left + wrong) for wrong in MISTAKES[mistake](right)
                      if set(re.findall(r"\{(\w+)", wrong)) <= known)
-    found.extend(("a wrong factor", left + wrong) for wrong in _scaled(right))  # always distinct: the last resort
+    found.extend((LAST_RESORT, left + wrong) for wrong in _scaled(right))  # always distinct from the right one
     return found
 
 
@@ -225,6 +231,16 @@ class RuleChoices:
     options: tuple[str, ...]
     right: int
     mistakes: tuple[str, ...]  # for each option, the mistake it makes ('' for the right one)
+
+
+def _one_of_each_first(entries: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """``entries`` with the first of each kind of mistake before any second one: varied wrong answers."""
+    seen: dict[str, int] = {}
+    ranked = []
+    for position, (mistake, shown) in enumerate(entries):
+        seen[mistake] = seen.get(mistake, -1) + 1
+        ranked.append((seen[mistake], position, (mistake, shown)))
+    return [entry for *_, entry in sorted(ranked)]
 
 
 def rule_choices(trace: Trace, index: int, count: int = 3, seed: int | None = None) -> RuleChoices:
@@ -239,9 +255,10 @@ def rule_choices(trace: Trace, index: int, count: int = 3, seed: int | None = No
     right = render_unicode(step.rule, names)
     others = tuple(rule for i, rule in enumerate(op.bar_formulas)
                    if rule and i != step.port and i < len(step.node.inputs))
-    target_shape = _product_shape(_split_rule(step.rule)[1], shapes) or step.parent.shape
+    right_shape = _product_shape(_split_rule(step.rule)[1], shapes)
+    target_shape = right_shape or step.parent.shape
     seen = {_normal(right)}
-    consistent, other = [], []
+    fitting, misfit, last_resort = [], [], []
     for mistake, template in distractor_templates(step.rule, op.port_names, op.category, others):
         try:
             shown = render_unicode(template, names)
@@ -251,8 +268,10 @@ def rule_choices(trace: Trace, index: int, count: int = 3, seed: int | None = No
             continue
         seen.add(_normal(shown))
         shape = _product_shape(_split_rule(template)[1], shapes)
-        (other if shape is not None and shape != target_shape else consistent).append((mistake, shown))
-    chosen = (consistent + other)[:count]
+        fits = shape == target_shape if shape is not None else right_shape is None  # unknown beside a product: no
+        tier = last_resort if mistake == LAST_RESORT else fitting if fits else misfit
+        tier.append((mistake, shown))
+    chosen = (_one_of_each_first(fitting) + _one_of_each_first(misfit) + last_resort)[:count]
     if len(chosen) < count:  # only a rule with no names at all could run out; pad with visibly different ones
         chosen += [("a wrong factor", f"{right} + {k}") for k in range(1, count - len(chosen) + 1)]
     entries = [("", right), *chosen]

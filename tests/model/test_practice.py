@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from gradviz.engine.formula import render_unicode
 from gradviz.engine.program import NodeSpec
 from gradviz.engine.registry import all_ops
 from gradviz.engine.tracer import run
@@ -59,7 +60,9 @@ def test_the_typical_mistakes_are_offered():
     trace = run(load(EXAMPLES / "linear_layer.json")[1])
     into_w = next(s.index for s in trace.steps if s.kind == "backward" and s.parent.id == "W")
     options = set(rule_choices(trace, into_w).options)
-    assert {"W̄ += ā x", "W̄ += xᵀ ā"} <= options  # the transpose dropped, the factors turned round
+    assert "W̄ += −ā xᵀ" in options  # the one wrong rule with W's shape: it cannot be ruled out by shape
+    assert "W̄ += xᵀ ā" in options  # the factors turned round
+    assert options & {"W̄ += ā x", "W̄ += āᵀ xᵀ"}  # a transpose slipped
     impulse = run(load(EXAMPLES / "correlation_impulse.json")[1])
     into_image = next(s.index for s in impulse.steps if s.kind == "backward" and s.parent.id == "I_i")
     assert any("⋆ k" in option for option in rule_choices(impulse, into_image).options)  # the unflipped kernel
@@ -139,3 +142,43 @@ def test_only_backward_steps_are_practised():
     trace = run(load(EXAMPLES / "linear_layer.json")[1])
     with pytest.raises(ValueError, match="backward steps"):
         StepQuiz(trace, 0)
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(1, 4), st.integers(1, 4), st.integers(1, 4))
+def test_for_a_product_wrong_rules_that_keep_the_shape_come_first(m, k, n):
+    """Z = X Y with X m×k and Y k×n. A wrong rule whose shapes fit (possible for square sizes) is offered
+    before one a student could rule out by its shape alone."""
+    nodes = (NodeSpec("X", "parameter", (), {}, np.ones((m, k))), NodeSpec("Y", "input", (), {}, np.ones((k, n))),
+             NodeSpec("Z", "matmul", ("X", "Y")), NodeSpec("c", "sum", ("Z",)))
+    trace = run(compile_graph(nodes, "c"))
+    for index in backward_steps(trace):
+        step = trace.steps[index]
+        if step.node.op.name != "matmul":
+            continue
+        choices = rule_choices(trace, index)
+        assert len({normal(option) for option in choices.options}) == 4
+        shapes = {"X": (m, k), "Y": (k, n), "Z̄": (m, n)}
+        fitting = [shape_fits(option, shapes, step.parent.shape) for option in choices.options]
+        if m == k == n:
+            assert all(fitting), choices.options  # square: every wrong product keeps the shape
+        names = {"a": "X", "b": "Y", "out": "Z"}
+        candidates = {normal(render_unicode(template, names))
+                      for _, template in distractor_templates(step.rule, ("a", "b"), "linear algebra",
+                                                              tuple(r for r in step.node.op.bar_formulas
+                                                                    if r != step.rule))}
+        candidates.discard(normal(trace.formula(index)))
+        available = sum(shape_fits(c, shapes, step.parent.shape) for c in candidates if "½" not in c and "2 " not in c)
+        assert sum(fitting) - 1 >= min(3, available)  # the right one fits; then as many fitting wrong ones as exist
+
+
+def shape_fits(option: str, shapes: dict, wanted: tuple) -> bool:
+    """Whether the product on the right of ``option`` (names side by side, ᵀ allowed) has shape ``wanted``."""
+    result = None
+    for factor in option.split("+=")[1].replace("−", "").split():
+        shape = shapes[factor.rstrip("ᵀ")]
+        shape = shape[::-1] if factor.endswith("ᵀ") else shape
+        if result is not None and result[1] != shape[0]:
+            return False
+        result = shape if result is None else (result[0], shape[1])
+    return result == wanted
