@@ -7,6 +7,7 @@ import sys
 CORE = ["gradviz.engine", "gradviz.engine.ops", "gradviz.engine.tracer", "gradviz.engine.forward_mode",
         "gradviz.engine.gradcheck", "gradviz.engine.build", "gradviz.engine.describe", "gradviz.model.compile",
         "gradviz.model.document", "gradviz.model.layout", "gradviz.model.lesson", "gradviz.model.practice",
+        "gradviz.model.distractors",
         "gradviz.export.lesson_html",
         "gradviz.io.graph_file", "gradviz.export", "gradviz.cli"]
 

@@ -14,14 +14,8 @@ from gradviz.engine.tracer import run
 from gradviz.io.graph_file import load
 from gradviz.io.paths import EXAMPLES
 from gradviz.model.compile import compile_graph
-from gradviz.model.practice import (
-    Score,
-    StepQuiz,
-    distractor_templates,
-    parse_shape,
-    rule_choices,
-    wrong_cells,
-)
+from gradviz.model.distractors import distractor_templates, rule_choices
+from gradviz.model.practice import Score, StepQuiz, parse_shape, wrong_cells
 
 
 def backward_steps(trace):
