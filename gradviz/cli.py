@@ -5,6 +5,7 @@
     check GRAPH [--tolerance T]                   finite differences against every bar; exit 1 above T
     export GRAPH --to numpy|torch [-o FILE]       a standalone script computing the same values and bars
     render GRAPH -o out.png|out.svg [--dark]      the canvas drawn offscreen, for slides
+    export-lesson GRAPH -o lesson.html            every step, the rule and the lesson's stops, one HTML file
            [--step N | --all-steps DIR | --gif F]  ... at step N, one PNG per step, or an animated GIF
     install-desktop [--uninstall]                 put gradviz in the Linux applications menu
     new FILE.json --from FILE.py [--force]        a graph file from numpy-like lines (Edit ▸ Graph as Code)
@@ -43,7 +44,8 @@ from gradviz.model.story import story_of
 EXIT_OK, EXIT_CHECK_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 EXIT_OUTPUT_FAILED = 1
 CHUNK = 2**20  # bytes per write: Linux writes at most 2,147,479,552 bytes in one call, and says so quietly
-COMMANDS = ("run", "trace", "check", "export", "render", "install-desktop", "new", "code", "import-torch")
+COMMANDS = ("run", "trace", "check", "export", "render", "install-desktop", "new", "code", "import-torch",
+            "export-lesson")
 
 
 def as_json(array: np.ndarray) -> Any:
@@ -245,6 +247,29 @@ def command_render(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def command_export_lesson(args: argparse.Namespace) -> int:
+    """The lesson as one HTML page that needs nothing but a browser (the frames are drawn with Qt, offscreen)."""
+    from gradviz.export.lesson_html import lesson_page  # noqa: PLC0415 - only this command needs it
+    from gradviz.gui.render import ensure_platform  # noqa: PLC0415
+    from gradviz.model.lesson import check_lesson, stops_of  # noqa: PLC0415
+
+    graph, trace = _traced(args.graph)
+    stops = stops_of(graph.view)
+    problems = check_lesson(stops, trace)
+    if problems:
+        raise GraphFileError(args.graph, problems[0], field="view.stops")
+    ensure_platform()
+    from gradviz.gui.step_frames import step_svgs  # noqa: PLC0415 - Qt, loaded only here
+
+    page = lesson_page(graph, trace, stops, step_svgs(graph, trace), graph.title or Path(args.graph).stem)
+    try:
+        Path(args.output).write_text(page, encoding="utf-8")
+    except OSError as error:
+        raise GraphFileError(args.output, f"cannot write the page: {error.strerror or error}") from None
+    print(f"wrote {args.output}: {len(trace)} steps, {len(stops)} stops, {len(page.encode()) / 1e6:.2f} MB")
+    return EXIT_OK
+
+
 def command_install_desktop(args: argparse.Namespace) -> int:
     from gradviz import desktop  # noqa: PLC0415 (only this command needs it)
 
@@ -308,6 +333,13 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(EXIT_BAD_INPUT)
 
 
+def _add_export_lesson(commands: Any) -> None:
+    lesson_parser = commands.add_parser("export-lesson", help="the lesson as one self-contained HTML page")
+    lesson_parser.add_argument("graph")
+    lesson_parser.add_argument("-o", "--output", required=True, help="lesson.html")
+    lesson_parser.set_defaults(handler=command_export_lesson)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="gradviz", description="Reverse-mode differentiation, step by step. With no command, "
                      "`gradviz` opens the window (on the default example); `gradviz GRAPH.json` opens it on a file.")
@@ -348,6 +380,7 @@ def build_parser() -> argparse.ArgumentParser:
     render_parser.set_defaults(handler=command_render)
     render_parser.epilog = "give -o FILE, or --all-steps DIR"
 
+    _add_export_lesson(commands)
     torch_parser = commands.add_parser(
         "import-torch", help="a PyTorch nn.Module to a graph file (torch.fx; needs gradviz[torch])",
         description="Import FILE.py:ClassName: this RUNS FILE.py (your own code: import only files you trust), "

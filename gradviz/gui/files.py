@@ -68,6 +68,7 @@ class FileActions:
         self.path = path
         self.undo_stack.setClean()
         self._update_title()
+        self.lesson.opened()  # a file with stops opens following its lesson
         self._fit_soon.start()
 
     def open_path(self, path: str | Path) -> bool:

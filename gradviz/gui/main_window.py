@@ -30,6 +30,7 @@ from gradviz.gui.commands import AddNodes, MoveNodes, RemoveNodes, SetOutput
 from gradviz.gui.conv_follow import ConvolutionFollower
 from gradviz.gui.files import FileActions
 from gradviz.gui.help import shortcuts_html
+from gradviz.gui.lesson_follow import LessonFollower
 from gradviz.gui.menus import build_menus
 from gradviz.gui.panels.convolution import ConvolutionPanel
 from gradviz.gui.panels.formula import FormulaPanel
@@ -42,6 +43,7 @@ from gradviz.gui.panels.race import RaceCounters, ReverseSide, forward_header
 from gradviz.gui.panels.timeline import MODES, Timeline
 from gradviz.gui.panels.training import TrainingPanel
 from gradviz.gui.playback import Player
+from gradviz.gui.practice_follow import PracticeFollower
 from gradviz.gui.recovery import Recovery
 from gradviz.gui.theme import apply_to_application, current_theme
 from gradviz.gui.worker import RunProgress
@@ -164,6 +166,8 @@ class MainWindow(FileActions, QMainWindow):
         self.conv_follow = ConvolutionFollower(self.convolution, conv_dock, self.player,
                                                lambda: self.document.can_run())
         self._parameters: dict | None = None  # a training iteration's parameters being stepped through
+        self.lesson = LessonFollower(self)
+        self.practice = PracticeFollower(self)
 
     def _dock(self, widget: QWidget, title: str, area: Qt.DockWidgetArea, name: str) -> QDockWidget:
         """A dock holding ``widget`` in a scroll area: a growing panel scrolls, the window never grows."""

@@ -91,5 +91,22 @@ def _view_step_help_menus(window: MainWindow) -> None:
     _action(window, steps, "Play or Pause", window.player.toggle, "Ctrl+Space")
     steps.addSeparator()
     _action(window, steps, "Check Gradients…", window.check_gradients, "Ctrl+G")
+    practice = _action(window, steps, "Practice", window.practice.set_enabled, "Ctrl+P", name="actionPractice")
+    practice.setCheckable(True)
+    window.practice.action = practice
+    _lesson_menu(window)
     help_menu = window.menuBar().addMenu("&Help")
     _action(window, help_menu, "Shortcuts", window.show_shortcuts, keys.HelpContents)
+
+
+def _lesson_menu(window: MainWindow) -> None:
+    """Lesson: follow the file's stops, and write them (each change undoable, saved with the file)."""
+    lesson = window.menuBar().addMenu("&Lesson")
+    lesson.setObjectName("lessonMenu")
+    _action(window, lesson, "Follow", window.lesson.follow, "Ctrl+Shift+L", name="actionFollowLesson")
+    _action(window, lesson, "Next Stop", window.lesson.next, "Ctrl+]", name="actionNextStop")
+    _action(window, lesson, "Previous Stop", window.lesson.previous, "Ctrl+[", name="actionPreviousStop")
+    lesson.addSeparator()
+    _action(window, lesson, "Add Stop Here…", window.lesson.add_stop_here, "Ctrl+Shift+A", name="actionAddStop")
+    _action(window, lesson, "Edit Stop…", window.lesson.edit_stop, name="actionEditStop")
+    _action(window, lesson, "Remove Stop", window.lesson.remove_stop, name="actionRemoveStop")

@@ -33,7 +33,8 @@ from gradviz.model.graph_record import GraphFile  # the record is the model's; c
 
 FORMAT = "gradviz-graph"
 
-VIEW_KEYS = ("zoom", "center", "step", "mode", "hint")
+VIEW_KEYS = ("zoom", "center", "step", "mode", "hint", "stops")
+STOP_KEYS = ("step", "text", "node", "panel")
 LAYOUT_LIMIT = 1e9  # the schema's bound on a canvas coordinate: far past any canvas, and safe to draw
 
 
@@ -197,8 +198,16 @@ def dumps(graph: GraphFile) -> str:
             f"    {_json(node_id)}: {_json([float(x), float(y)])}" for node_id, (x, y) in graph.layout.items()
         )
         sections.append(f'  "layout": {{\n{positions}\n  }}')
-    view = {key: graph.view[key] for key in VIEW_KEYS if key in graph.view}
-    if view:
+    view = {key: graph.view[key] for key in VIEW_KEYS if key in graph.view and key != "stops"}
+    stops = graph.view.get("stops")
+    if stops:
+        # one stop per line, keys in a fixed order: a lesson's diff reads stop by stop
+        lines_of_stops = ",\n".join(
+            f"    {_json({key: stop[key] for key in STOP_KEYS if key in stop})}" for stop in stops)
+        view_items = [f"{_json(key)}: {_json(value)}" for key, value in view.items()]
+        sections.append("  \"view\": {" + "".join(f"{item}, " for item in view_items)
+                        + f'"stops": [\n{lines_of_stops}\n  ]}}')
+    elif view:
         sections.append(f'  "view": {_json(view)}')
     return "\n".join(lines) + "\n" + ",\n".join(sections) + "\n}\n"
 

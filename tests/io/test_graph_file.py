@@ -112,7 +112,7 @@ def test_migration_path_from_version_zero(monkeypatch):
     monkeypatch.setitem(migrations.MIGRATIONS, 0, _zero_to_one)
     graph = parse(json.dumps(_version_zero()))
     assert [node.op for node in graph.nodes] == [node["op"] for node in VALID["nodes"]]
-    assert "version" in dumps(graph) and '"version": 1' in dumps(graph)  # written strictly, as the newest
+    assert "version" in dumps(graph) and f'"version": {migrations.CURRENT_VERSION}' in dumps(graph)  # the newest
 
 
 def test_a_version_without_a_migration_is_refused():
@@ -186,3 +186,49 @@ def test_truncated_and_corrupted_bytes_give_only_graph_file_errors(data):
         if position < len(corrupted):
             corrupted[position] = byte
     _load_any(bytes(corrupted))
+
+
+# ----- version 2: lessons ---------------------------------------------------------------------------------
+
+STOPS = [{"step": 9, "text": "W̄ = ā xᵀ: $\\bar{W}_{01}$ = {{W.bar[0,1]}}", "node": "W", "panel": "inspector"},
+         {"step": 11, "text": "and x̄"}]
+
+
+def test_a_version_1_file_reads_as_version_2_and_is_written_as_version_2(tmp_path):
+    graph = parse(json.dumps(VALID), "old.json")
+    assert "stops" not in graph.view
+    save(graph, tmp_path / "new.json")
+    written = json.loads((tmp_path / "new.json").read_text())
+    assert written["version"] == 2
+    same_graph(graph, read(tmp_path / "new.json"))
+
+
+def test_the_migration_drops_stops_that_a_version_1_reader_never_read():
+    """Version 1 ignored unknown view keys: a stray, even malformed, 'stops' there opened fine and still does."""
+    old = dict(VALID, view={"hint": "look at W", "stops": "not a list at all"})
+    graph = parse(json.dumps(old), "old.json")
+    assert graph.view == {"hint": "look at W"}
+
+
+def test_stops_round_trip_in_order_one_per_line(tmp_path):
+    document = dict(VALID, version=2, view={"step": 3, "stops": STOPS})
+    graph = parse(json.dumps(document))
+    assert graph.view["stops"] == STOPS
+    text = dumps(graph)
+    assert text.count('\n    {"step": ') == 2 and '\n    {"step": 11, "text": "and x̄"}\n' in text
+    save(graph, tmp_path / "lesson.json")
+    assert read(tmp_path / "lesson.json").view == graph.view
+
+
+@pytest.mark.parametrize(("stop", "field"), [
+    ({"text": "no step"}, "view.stops.0"),
+    ({"step": 2, "text": "x", "panel": "canvas"}, "view.stops.0.panel"),
+    ({"step": 2, "text": "x", "colour": "red"}, "view.stops.0"),
+    ({"step": "two", "text": "x"}, "view.stops.0.step"),
+])
+def test_a_bad_stop_is_one_line_naming_the_file_and_the_field(stop, field):
+    document = dict(VALID, version=2, view={"stops": [stop]})
+    with pytest.raises(GraphFileError) as error:
+        parse(json.dumps(document), "lesson.json")
+    message = str(error.value)
+    assert "lesson.json" in message and field in message and "\n" not in message

@@ -1,0 +1,147 @@
+"""Practice in the window: Step ▸ Practice and the timeline's toggle.
+
+While practice is on, moving onto a backward step not yet answered stops one step short, so the canvas,
+the timeline and the formula panel still show the step before; the questions open in the Practice dock.
+When they are answered (or their answers shown) the step plays. The score of each graph is kept for the
+session and shown when the pass ends.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import shiboken6
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QLayout, QToolButton
+
+from gradviz.engine.describe import sentence
+from gradviz.engine.trace import Trace
+from gradviz.gui.panels.practice import PracticePanel
+from gradviz.model.practice import Score, StepQuiz
+
+if TYPE_CHECKING:
+    from gradviz.gui.main_window import MainWindow
+
+
+def _layout_holding(layout: QLayout, widget: object) -> QLayout | None:
+    """The (nested) layout that holds ``widget`` directly."""
+    for number in range(layout.count()):
+        item = layout.itemAt(number)
+        if item.widget() is widget:
+            return layout
+        if item.layout() is not None:
+            found = _layout_holding(item.layout(), widget)
+            if found is not None:
+                return found
+    return None
+
+
+class PracticeFollower:
+    """The Practice dock of one window, and the questions it asks as the timeline moves."""
+
+    def __init__(self, window: MainWindow) -> None:
+        self.window = window
+        self.panel = PracticePanel()
+        self.dock = window._dock(self.panel, "Practice", Qt.DockWidgetArea.RightDockWidgetArea, "practiceDock")
+        window.tabifyDockWidget(window.inspector_dock, self.dock)
+        self.dock.hide()
+        window.palette_dock.raise_()
+        self.enabled = False
+        self.quiz: StepQuiz | None = None
+        self.answered: set[int] = set()
+        self.scores: dict[str, Score] = {}
+        self._trace: Trace | None = None
+        self._moving = False
+        self.toggle = QToolButton()
+        self.toggle.setObjectName("practiceToggle")
+        self.toggle.setAccessibleName("Practice: predict each backward step")
+        self.toggle.setText("Practice")
+        self.toggle.setToolTip("Practice: at each backward step, say its shape, its rule and its numbers first")
+        self.toggle.setCheckable(True)
+        self.toggle.toggled.connect(self.set_enabled)
+        row = _layout_holding(window.timeline.layout(), window.timeline.buttons["end"])
+        if row is not None:  # beside the step buttons
+            row.insertWidget(row.indexOf(window.timeline.buttons["end"]) + 1, self.toggle)
+        self.action: QAction | None = None  # Step ▸ Practice, set by the menus
+        self.panel.answered.connect(self._answered)
+
+    @property
+    def score(self) -> Score:
+        """This graph's score in this session (graphs told apart by file, or by title when untitled)."""
+        key = str(self.window.path or self.window.document.title or "untitled")
+        return self.scores.setdefault(key, Score())
+
+    def set_enabled(self, enabled: bool) -> None:
+        """Practice on or off; the toggle and Step ▸ Practice follow each other."""
+        if enabled == self.enabled:
+            return
+        self.enabled = enabled
+        for control in (self.toggle, self.action):
+            if control is not None and control.isChecked() != enabled:
+                control.setChecked(enabled)
+        self.window.hint.setVisible(not enabled)  # a graph's hint often names the rule being asked for
+        if enabled:
+            # connected now, so after every view: holding the step back redraws the step before last of all
+            self.window.player.moved.connect(self._step_shown)
+            self.window.set_mode("reverse")
+            self.dock.show()
+            self.dock.raise_()
+            self.panel.idle("Step on (→): at each backward step you will be asked about it before it is shown.")
+        else:
+            self.window.player.moved.disconnect(self._step_shown)
+            self.quiz = None
+            self.panel.idle(f"Practice is off. {self.score.summary(self._trace)}")
+
+    def _trace_now(self) -> Trace | None:
+        playback = self.window.player.loaded if self.window.mode == "reverse" else None
+        return playback.trace if playback is not None else None
+
+    def _step_shown(self, index: int) -> None:
+        if not self.enabled or self._moving or not shiboken6.isValid(self.panel):
+            return
+        trace = self._trace_now()
+        if trace is None:
+            return
+        if trace is not self._trace:  # another graph, or new numbers: every step is asked again
+            self._trace, self.answered, self.quiz = trace, set(), None
+        if 0 <= index < len(trace) and trace.steps[index].kind == "backward" and index not in self.answered:
+            self._ask(trace, index)
+        elif index == len(trace) - 1:
+            self.panel.idle(f"The pass is done. {self.score.summary(trace)}")
+            self.panel.score.setText(self.score.summary(trace))
+
+    def _ask(self, trace: Trace, index: int) -> None:
+        """Hold the timeline one step short of ``index`` and ask about it."""
+        self.window.player.pause()
+        if self.quiz is None or self.quiz.index != index:
+            self.quiz = StepQuiz(trace, index)
+            self.panel.feedback.setText("")
+        self._moving = True
+        try:
+            self.window.player.seek(index - 1)
+        finally:
+            self._moving = False
+        self.dock.show()
+        self.dock.raise_()
+        self.panel.ask(self.quiz, f"Step {index}: {sentence(trace, index)}")
+
+    def _answered(self, given: object) -> None:
+        quiz = self.quiz
+        if quiz is None or quiz.done:
+            return
+        feedback = quiz.answer(given)
+        self.panel.show_feedback(feedback, quiz.step.contribution)
+        if not quiz.done:
+            if quiz.stage != "numbers" or feedback.correct or feedback.revealed:
+                self.panel.ask(quiz, self.panel.heading.text())  # the next question; the last feedback stays
+            return
+        self.answered.add(quiz.index)
+        self.score.record(quiz)
+        self.panel.score.setText(self.score.summary(self._trace))
+        self.quiz = None
+        self._moving = True
+        try:
+            self.window.player.seek(quiz.index)  # the step plays
+        finally:
+            self._moving = False

@@ -1,0 +1,178 @@
+"""Practice questions: wrong formulas from the declarations, shapes, numbers to 1e-6, hints and the score."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from gradviz.engine.formula import render_unicode
+from gradviz.engine.program import NodeSpec
+from gradviz.engine.registry import all_ops
+from gradviz.engine.tracer import run
+from gradviz.io.graph_file import load
+from gradviz.io.paths import EXAMPLES
+from gradviz.model.compile import compile_graph
+from gradviz.model.distractors import distractor_templates, rule_choices
+from gradviz.model.practice import Score, StepQuiz, parse_shape, wrong_cells
+
+
+def backward_steps(trace):
+    return [step.index for step in trace.steps if step.kind == "backward"]
+
+
+EXAMPLE_TRACES = [run(load(path)[1]) for path in sorted(EXAMPLES.glob("*.json"))]
+
+
+def normal(text: str) -> str:
+    return " ".join(text.split())
+
+
+@pytest.mark.parametrize("trace", EXAMPLE_TRACES, ids=lambda t: t.program.output)
+def test_every_backward_step_of_every_example_has_one_right_and_three_distinct_wrong_rules(trace):
+    for index in backward_steps(trace):
+        choices = rule_choices(trace, index)
+        assert len(choices.options) == 4
+        assert len({normal(option) for option in choices.options}) == 4, choices.options
+        assert normal(choices.options[choices.right]) == normal(trace.formula(index))
+        assert choices.mistakes.count("") == 1 and choices.mistakes[choices.right] == ""
+
+
+def test_every_declared_rule_gets_three_wrong_ones_that_differ_from_it():
+    for op in all_ops():
+        for port, rule in enumerate(op.bar_formulas):
+            if not rule:
+                continue
+            others = tuple(r for i, r in enumerate(op.bar_formulas) if r and i != port)
+            wrong = {template for _, template in distractor_templates(rule, op.port_names, op.category, others)}
+            wrong.discard(rule)
+            assert len(wrong) >= 3, f"{op.name}: {rule}"
+
+
+def test_the_typical_mistakes_are_offered():
+    trace = run(load(EXAMPLES / "linear_layer.json")[1])
+    into_w = next(s.index for s in trace.steps if s.kind == "backward" and s.parent.id == "W")
+    options = set(rule_choices(trace, into_w).options)
+    assert "W̄ += −ā xᵀ" in options  # the one wrong rule with W's shape: it cannot be ruled out by shape
+    assert "W̄ += xᵀ ā" in options  # the factors turned round
+    assert options & {"W̄ += ā x", "W̄ += āᵀ xᵀ"}  # a transpose slipped
+    impulse = run(load(EXAMPLES / "correlation_impulse.json")[1])
+    into_image = next(s.index for s in impulse.steps if s.kind == "backward" and s.parent.id == "I_i")
+    assert any("⋆ k" in option for option in rule_choices(impulse, into_image).options)  # the unflipped kernel
+    tanh = run(load(EXAMPLES / "elementwise.json")[1])
+    into_a = next(s.index for s in tanh.steps if s.kind == "backward" and s.parent.id == "a")
+    assert "ā += h̄" in rule_choices(tanh, into_a).options  # g′ forgotten
+
+
+def test_two_ports_with_one_name_never_offer_the_right_rule_as_a_wrong_one():
+    """x * x: the rule for a (z̄ ⊙ b) and for b (z̄ ⊙ a) read the same once both are x."""
+    nodes = (NodeSpec("x", "input", (), {}, np.array([1.0, 2.0])), NodeSpec("z", "mul", ("x", "x")),
+             NodeSpec("c", "sum", ("z",)))
+    trace = run(compile_graph(nodes, "c"))
+    for index in backward_steps(trace):
+        choices = rule_choices(trace, index)
+        assert len({normal(option) for option in choices.options}) == 4
+
+
+@pytest.mark.parametrize(("text", "shape"), [
+    ("3×2", (3, 2)), ("3x2", (3, 2)), (" (3, 2) ", (3, 2)), ("3 2", (3, 2)), ("scalar", ()), ("4", (4,)),
+    ("three", None), ("3×", (3,)), ("", None),
+])
+def test_shapes_as_students_type_them(text, shape):
+    assert parse_shape(text) == shape
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.floats(-1e6, 1e6, allow_nan=False), min_size=1, max_size=16), st.data())
+def test_numbers_are_right_to_one_part_in_a_million_and_wrong_cells_are_marked(values, data):
+    truth = np.array(values)
+    off = data.draw(st.sets(st.integers(0, len(values) - 1)))
+    typed = [[repr(v * (1 + 1e-8)) if i not in off else repr(v * 1.001 + 1.0) for i, v in enumerate(values)]]
+    assert wrong_cells(typed, truth).nonzero()[1].tolist() == sorted(off)
+
+
+def test_a_grid_of_a_matrix_and_unreadable_cells():
+    truth = np.array([[1.5, -2.0], [0.0, 4.0]])
+    assert wrong_cells([["1.5", "−2"], ["0", "4.0000001"]], truth).tolist() == [[False, False], [False, False]]
+    assert wrong_cells([["1.5", "x"], ["", "4"]], truth).tolist() == [[False, True], [True, False]]
+
+
+def test_a_step_asks_shape_rule_and_numbers_with_a_hint_then_the_answer():
+    trace = run(load(EXAMPLES / "linear_layer.json")[1])
+    into_w = next(s.index for s in trace.steps if s.kind == "backward" and s.parent.id == "W")
+    quiz = StepQuiz(trace, into_w)
+    assert quiz.question() == "What shape is the contribution to W̄?"
+    first = quiz.answer("2×3")
+    assert not first.correct and first.message.startswith("Hint: the rule with its shapes is (3×2) += (3×1) (2×1)ᵀ")
+    assert quiz.stage == "shape"
+    assert quiz.answer("3×2").correct and quiz.stage == "rule"
+    wrong = (quiz.choices.right + 1) % 4
+    assert not quiz.answer(wrong).correct
+    second = quiz.answer(wrong)
+    assert second.revealed and second.message == "The rule is W̄ += ā xᵀ" and quiz.stage == "numbers"
+    a_bar, x = np.array([-2.0, 2.2, -1.4]), np.array([1.0, 2.0])  # ā = 2(W x − y), by hand from the file
+    typed = [[str(v) for v in row] for row in np.outer(a_bar, x)]
+    typed[1][1] = "4.5"
+    marked = quiz.answer(typed)
+    assert not marked.correct and marked.wrong.tolist() == [[False, False], [False, True], [False, False]]
+    typed[1][1] = "4.4"
+    assert quiz.answer(typed).correct and quiz.done and quiz.missed and quiz.hinted
+    score = Score()
+    score.record(quiz)
+    assert score.summary(trace) == f"0 of 1 steps right first time; missed: step {into_w} (W̄ += ā xᵀ)."
+
+
+def test_big_contributions_skip_the_numbers():
+    trace = run(load(EXAMPLES / "tiny_cnn.json")[1])
+    into_v = next(s.index for s in trace.steps if s.kind == "backward" and s.parent.id == "V")
+    quiz = StepQuiz(trace, into_v)
+    quiz.answer("50×3")
+    quiz.answer(quiz.choices.right)
+    assert quiz.done
+
+
+def test_only_backward_steps_are_practised():
+    trace = run(load(EXAMPLES / "linear_layer.json")[1])
+    with pytest.raises(ValueError, match="backward steps"):
+        StepQuiz(trace, 0)
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(1, 4), st.integers(1, 4), st.integers(1, 4))
+def test_for_a_product_wrong_rules_that_keep_the_shape_come_first(m, k, n):
+    """Z = X Y with X m×k and Y k×n. A wrong rule whose shapes fit (possible for square sizes) is offered
+    before one a student could rule out by its shape alone."""
+    nodes = (NodeSpec("X", "parameter", (), {}, np.ones((m, k))), NodeSpec("Y", "input", (), {}, np.ones((k, n))),
+             NodeSpec("Z", "matmul", ("X", "Y")), NodeSpec("c", "sum", ("Z",)))
+    trace = run(compile_graph(nodes, "c"))
+    for index in backward_steps(trace):
+        step = trace.steps[index]
+        if step.node.op.name != "matmul":
+            continue
+        choices = rule_choices(trace, index)
+        assert len({normal(option) for option in choices.options}) == 4
+        shapes = {"X": (m, k), "Y": (k, n), "Z̄": (m, n)}
+        fitting = [shape_fits(option, shapes, step.parent.shape) for option in choices.options]
+        if m == k == n:
+            assert all(fitting), choices.options  # square: every wrong product keeps the shape
+        names = {"a": "X", "b": "Y", "out": "Z"}
+        candidates = {normal(render_unicode(template, names))
+                      for _, template in distractor_templates(step.rule, ("a", "b"), "linear algebra",
+                                                              tuple(r for r in step.node.op.bar_formulas
+                                                                    if r != step.rule))}
+        candidates.discard(normal(trace.formula(index)))
+        available = sum(shape_fits(c, shapes, step.parent.shape) for c in candidates if "½" not in c and "2 " not in c)
+        assert sum(fitting) - 1 >= min(3, available)  # the right one fits; then as many fitting wrong ones as exist
+
+
+def shape_fits(option: str, shapes: dict, wanted: tuple) -> bool:
+    """Whether the product on the right of ``option`` (names side by side, ᵀ allowed) has shape ``wanted``."""
+    result = None
+    for factor in option.split("+=")[1].replace("−", "").split():
+        shape = shapes[factor.rstrip("ᵀ")]
+        shape = shape[::-1] if factor.endswith("ᵀ") else shape
+        if result is not None and result[1] != shape[0]:
+            return False
+        result = shape if result is None else (result[0], shape[1])
+    return result == wanted
