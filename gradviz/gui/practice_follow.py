@@ -94,7 +94,7 @@ class PracticeFollower:
             self.window.set_mode("reverse")
             self.dock.show()
             self.dock.raise_()
-            self.panel.idle("Step on (→): at each backward step you will be asked about it before it is shown.")
+            self.panel.idle("Step on (→): before each edge of the reverse pass is shown, you will be asked about it.")
         else:
             self.window.player.moved.disconnect(self._step_shown)
             self.quiz = None
