@@ -61,9 +61,10 @@ class PracticeFollower:
         self._last = -1  # the step the player was at before its latest move: asking needs a forward move
         self.toggle = QToolButton()
         self.toggle.setObjectName("practiceToggle")
-        self.toggle.setAccessibleName("Practice: predict each backward step")
+        self.toggle.setAccessibleName("Practice: predict each edge of the reverse pass")
         self.toggle.setText("Practice")
-        self.toggle.setToolTip("Practice: at each backward step, say its shape, its rule and its numbers first")
+        self.toggle.setToolTip("Practice: before each edge of the reverse pass is shown, say its contribution's "
+                               "shape, rule and numbers")
         self.toggle.setCheckable(True)
         self.toggle.toggled.connect(self.set_enabled)
         row = _layout_holding(window.timeline.layout(), window.timeline.buttons["end"])
