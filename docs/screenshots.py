@@ -46,7 +46,16 @@ from PIL import Image  # noqa: E402 - a gradviz dependency (render --gif)
 from PySide6.QtCore import QPoint, QSettings, Qt, QtMsgType, qInstallMessageHandler  # noqa: E402
 from PySide6.QtGui import QAction, QImage  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget  # noqa: E402
+from PySide6.QtWidgets import (  # noqa: E402
+    QApplication,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QRadioButton,
+    QTableWidget,
+    QToolButton,
+    QWidget,
+)
 
 from gradviz.gui.canvas.tokens import DURATION_MS  # noqa: E402
 from gradviz.gui.main_window import MainWindow  # noqa: E402
@@ -166,6 +175,41 @@ class Student:
 
     def sentence(self) -> str:
         return self.window.timeline.words.text()
+
+    # ----- buttons and answers -----------------------------------------------------------------------
+
+    def click_button(self, name: str, kind: type = QPushButton) -> None:
+        button = self.window.findChild(kind, name)
+        if button is None or not button.isVisible():
+            raise RecipeError(f"no visible button {name!r}")
+        QTest.mouseClick(button, Qt.MouseButton.LeftButton)
+        self.wait(150)
+
+    def type_into(self, name: str, text: str) -> None:
+        field = self.window.findChild(QLineEdit, name)
+        if field is None or not field.isVisible():
+            raise RecipeError(f"no visible field {name!r}")
+        field.clear()
+        QTest.keyClicks(field, text)
+        self.wait(50)
+
+    def choose_rule(self) -> None:
+        """Practice's rule question: the right rule clicked (on its circle), then Check."""
+        quiz = self.window.practice.quiz
+        button = self.window.findChild(QRadioButton, f"practiceChoice{quiz.choices.right}")
+        QTest.mouseClick(button, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                         QPoint(8, button.height() // 2))
+        self.click_button("practiceCheck")
+        if quiz.stage == "rule":
+            raise RecipeError("the right rule was not taken")
+
+    def type_grid(self, numbers: object) -> None:
+        """Practice's number grid filled in, a row of the grid per row of ``numbers`` (a vector: one row)."""
+        grid = self.window.findChild(QTableWidget, "practiceGrid")
+        values = np.asarray(numbers, dtype=float).reshape(grid.rowCount(), grid.columnCount())
+        for (row, column), value in np.ndenumerate(values):
+            grid.item(row, column).setText(f"{value:g}")
+        self.wait(50)
 
 
 def backward_into(child: str, port: int) -> Callable[[object, int], bool]:
@@ -364,11 +408,74 @@ def kernel_flip_tiny_cnn(student: Student) -> None:
     finish_slide(student)
 
 
+@recipe("lesson-stop")
+def lesson_stop(student: Student) -> None:
+    """The linear layer's lesson at its 4th stop: W̄'s top-right element, computed from the trace."""
+    student.open_example("linear_layer")
+    for _ in range(4):
+        student.click_button("lessonNext")
+    heading = student.window.lesson.panel.heading.text()
+    if heading != "Stop 4 of 6":
+        raise RecipeError(f"Next four times shows {heading!r}, not stop 4 of 6")
+    student.settle()
+
+
+@recipe("practice-rule")
+def practice_rule(student: Student) -> None:
+    """Practice on the linear layer, held before W̄'s edge: the shape answered, the rule asked."""
+    practice_until_w_bar(student)
+    student.type_into("practiceShape", "3x2")
+    student.click_button("practiceCheck")
+    if student.window.practice.quiz.stage != "rule":
+        raise RecipeError("3×2 was not taken as W̄'s shape")
+
+
+@recipe("practice-numbers")
+def practice_numbers(student: Student) -> None:
+    """Then the right rule, and W̄'s numbers typed with one wrong: the cell marked, the hint given."""
+    practice_until_w_bar(student)
+    student.type_into("practiceShape", "3x2")
+    student.click_button("practiceCheck")
+    student.choose_rule()
+    numbers = np.outer([-2.0, 2.2, -1.4], [1.0, 2.0])  # ā xᵀ, ā = 2(W x − y) by hand from the file
+    numbers[1, 1] = 4.0  # 4.4 with its decimals forgotten
+    student.type_grid(numbers)
+    student.click_button("practiceCheck")
+    if not student.window.practice.panel.feedback.text().startswith("Hint:"):
+        raise RecipeError("a wrong number gave no hint")
+
+
 @recipe("window", readme=False)
 def window(student: Student) -> None:
     """The default example mid backward pass, at this size and theme."""
     student.open_example(DEFAULT_EXAMPLE.stem)
     student.step_until(backward_into("a", 0), "W̄ += ā xᵀ")
+
+
+def practice_until_w_bar(student: Student) -> None:
+    """The linear layer with Practice on (its toggle, clicked), ā's edge answered right, then → until the
+    window holds before W̄'s edge and asks about it."""
+    student.open_example("linear_layer")
+    student.click_button("practiceToggle", QToolButton)
+    practice = student.window.practice
+    if not practice.enabled:
+        raise RecipeError("the Practice toggle did not turn practice on")
+    while practice.quiz is None or practice.quiz.step.parent.id != "W":
+        if practice.quiz is not None:  # ā's edge: answered right, so it plays
+            quiz = practice.quiz
+            student.type_into("practiceShape", "x".join(map(str, quiz.step.parent.shape)))
+            student.click_button("practiceCheck")
+            student.choose_rule()
+            student.type_grid(quiz.step.contribution)
+            student.click_button("practiceCheck")
+            if not quiz.done:
+                raise RecipeError(f"the right answers about {quiz.step.parent.name}'s edge were not taken")
+            continue
+        before = student.window.player.index
+        student.key(Qt.Key.Key_Right)
+        if student.window.player.index == before and practice.quiz is None:
+            raise RecipeError("pressed → to the end of the pass and was never asked about W̄")
+    student.settle()
 
 
 def conv_phase(student: Student, phase: str) -> None:

@@ -252,6 +252,7 @@ def command_export_lesson(args: argparse.Namespace) -> int:
     from gradviz.export.lesson_html import lesson_page  # noqa: PLC0415 - only this command needs it
     from gradviz.gui.render import ensure_platform  # noqa: PLC0415
     from gradviz.model.lesson import check_lesson, stops_of  # noqa: PLC0415
+    from gradviz.model.story import story_of  # noqa: PLC0415
 
     graph, trace = _traced(args.graph)
     stops = stops_of(graph.view)
@@ -266,7 +267,8 @@ def command_export_lesson(args: argparse.Namespace) -> int:
         Path(args.output).write_text(page, encoding="utf-8")
     except OSError as error:
         raise GraphFileError(args.output, f"cannot write the page: {error.strerror or error}") from None
-    print(f"wrote {args.output}: {len(trace)} steps, {len(stops)} stops, {len(page.encode()) / 1e6:.2f} MB")
+    told = len(story_of(trace))  # the steps as the timeline tells them, one page step each
+    print(f"wrote {args.output}: {told} steps, {len(stops)} stops, {len(page.encode()) / 1e6:.2f} MB")
     return EXIT_OK
 
 

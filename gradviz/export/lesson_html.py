@@ -1,10 +1,15 @@
 """A lesson as one self-contained HTML page, for students who cannot install anything.
 
-Every step of the pass is there: the canvas as inline SVG (drawn by the window's own renderer, handed in
-as text so this module never loads Qt), the step in words, its rule typeset by matplotlib's mathtext as
-the formula panel does, and the text of the lesson's stop. A slider and the ←/→ keys move through the
-steps; the address's ``#step=k`` opens the page at step k. Nothing is fetched: no scripts, fonts or images
-from anywhere else, and a Content-Security-Policy that forbids the browser to try.
+Every step of the pass is there, as the window's timeline tells it (gradviz.model.story: one step per edge
+of the reverse pass, its contribution and its addition together): the canvas as inline SVG (drawn by the
+window's own renderer, handed in as text so this module never loads Qt), the step in words and its
+formula as the timeline writes them, the formula typeset by matplotlib's mathtext as the formula panel
+does, and the text of the lesson's stop. A slider and the ←/→ keys move through the steps; the address's
+``#step=k`` opens the page at step k. Steps are counted from 1, as the timeline counts them ("step 8 of
+9"); each says which exact steps of the trace it stands for, and its canvas is what
+``gradviz render --step N`` draws for N the last of them (the exact step the window rests on there).
+Nothing is fetched: no scripts, fonts or images from anywhere else, and a Content-Security-Policy that
+forbids the browser to try.
 
 Two address options exist for tests and for embedding: ``#step=k&frame`` shows the canvas of step k
 alone at its own size, and ``&press=RRL`` presses → → ← once the page has loaded (the same handler as
@@ -21,10 +26,10 @@ import re
 from collections.abc import Sequence
 from functools import lru_cache
 
-from gradviz.engine.describe import sentence
 from gradviz.engine.trace import Trace
 from gradviz.model.graph_record import GraphFile
-from gradviz.model.lesson import Segment, Stop, resolve, stop_for_step
+from gradviz.model.lesson import Segment, Stop, landing, resolve, stop_for_step
+from gradviz.model.story import story_of
 
 MATH_POINTS = 16.0
 CSP = ("default-src 'none'; img-src data:; style-src 'unsafe-inline'; script-src 'unsafe-inline'; "
@@ -100,6 +105,7 @@ h1 { font-size: 1.4em; margin: 0.2em 0; }
 .frame svg image { image-rendering: pixelated; }  /* heatmap cells stay sharp squares, as on the canvas */
 .sentence { font-size: 1.2em; margin: 6px 0; }
 .formula { min-height: 40px; }
+.exact { color: #666; font-size: 0.85em; margin: 2px 0 8px; }
 .stop { border-left: 4px solid #7c4dff; padding: 6px 12px; background: #f4f0ff; font-size: 1.15em; line-height: 1.9; }
 img.math { vertical-align: middle; }
 body.frame-only { margin: 0; padding: 0; max-width: none; }
@@ -111,12 +117,12 @@ const steps = Array.from(document.querySelectorAll('.step'));
 const stops = Array.from(document.querySelectorAll('.stop'));
 const slider = document.getElementById('slider');
 const number = document.getElementById('step-number');
-let current = 0;
-function show(k) {
-  k = Math.max(0, Math.min(steps.length - 1, k));
-  steps.forEach((step, i) => { step.hidden = i !== k; });
-  const stop = steps[k].dataset.stop;
-  stops.forEach(s => { s.hidden = s.dataset.stop !== stop; });
+let current = 1;
+function show(k) {  // k counts from 1, as the window's timeline does
+  k = Math.max(1, Math.min(steps.length, k));
+  steps.forEach((step, i) => { step.hidden = i !== k - 1; });
+  const shown = steps[k - 1].dataset.stop.split(' ');
+  stops.forEach(s => { s.hidden = !shown.includes(s.dataset.stop); });
   current = k;
   slider.value = k;
   number.textContent = k;
@@ -136,7 +142,7 @@ if (options.has('frame')) {
     if (svg) { svg.style.width = svg.viewBox.baseVal.width + 'px'; svg.style.maxHeight = 'none'; }
   });
 }
-show(Number(options.get('step') || 0));
+show(Number(options.get('step') || 1));
 for (const key of options.get('press') || '') {
   const name = key === 'R' ? 'ArrowRight' : key === 'L' ? 'ArrowLeft' : null;
   if (name) document.dispatchEvent(new KeyboardEvent('keydown', {key: name, bubbles: true, cancelable: true}));
@@ -144,26 +150,41 @@ for (const key of options.get('press') || '') {
 """
 
 
+def _exact(steps: Sequence[int]) -> str:
+    """Which exact steps of the trace a told step stands for, and how to draw its canvas from the command line."""
+    numbers = " and ".join(map(str, steps))
+    return (f"the trace's step{'s' if len(steps) > 1 else ''} {numbers}, as <code>gradviz trace</code> numbers "
+            f"them; <code>gradviz render --step {steps[-1]}</code> draws this canvas")
+
+
 def lesson_page(graph: GraphFile, trace: Trace, stops: Sequence[Stop], frames: Sequence[str], title: str) -> str:
-    """The page: ``frames`` holds the canvas of every step of ``trace`` as SVG text, in order. The stops
-    must resolve (check them with ``check_lesson`` first: a LessonError here names the bad one)."""
-    if len(frames) != len(trace):
-        raise ValueError(f"{len(frames)} frames for {len(trace)} steps")
+    """The page: ``frames`` holds the canvas at every step the timeline tells of ``trace`` as SVG text, in
+    order (gradviz.gui.step_frames.step_svgs). The stops must resolve (check them with ``check_lesson``
+    first: a LessonError here names the bad one)."""
+    story = story_of(trace)
+    if len(frames) != len(story):
+        raise ValueError(f"{len(frames)} frames for {len(story)} steps")
     stop_html = [
         f'<div class="stop" data-stop="{number}" hidden><b>Stop {number + 1} of {len(stops)}.</b> '
         f"{_segments_html(resolve(stop, trace, number + 1))}</div>"
         for number, stop in enumerate(stops)
     ]
     step_html = []
-    for index, frame in enumerate(frames):
-        position = stop_for_step(stops, index)
-        formula = math_image(trace.formula(index, latex=True)) or html.escape(trace.formula(index))
+    landings = [landing(stop, trace) for stop in stops]
+    for position, (told, frame) in enumerate(zip(story.told, frames)):
+        # the stops that land on this step (where its told step ends, as in the window), all of them: the page
+        # has no Next to go through them one by one; else the last stop before it, as the window keeps it
+        here = [number for number, landed in enumerate(landings) if landed == told.index]
+        last = stop_for_step(stops, told.index)
+        shown = " ".join(map(str, here or ([] if last is None else [last])))
+        formula = math_image(story.formula(position, latex=True)) or html.escape(story.formula(position))
         step_html.append(
-            f'<section class="step" data-stop="{"" if position is None else position}" hidden>'
+            f'<section class="step" data-stop="{shown}" hidden>'
             f'<div class="frame">{inline_svg(frame)}</div>'
-            f'<p class="sentence">Step {index} of {len(trace) - 1} ({trace.phase(index)}): '
-            f"{html.escape(sentence(trace, index))}</p>"
-            f'<div class="formula">{formula}</div></section>'
+            f'<p class="sentence">Step {position + 1} of {len(story)} ({trace.phase(told.index)}): '
+            f"{html.escape(story.sentence(position))}</p>"
+            f'<div class="formula">{formula}</div>'
+            f'<p class="exact">{_exact(told.steps)}</p></section>'
         )
     heading = html.escape(title or graph.title or "gradviz lesson")
     description = f"<p>{html.escape(graph.description)}</p>" if graph.description else ""
@@ -174,8 +195,8 @@ def lesson_page(graph: GraphFile, trace: Trace, stops: Sequence[Stop], frames: S
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{heading}</title><style>{STYLE}</style></head><body>",
         f"<h1>{heading}</h1>{description}",
-        '<div class="controls"><span>Step <output id="step-number">0</output></span>'
-        f'<input id="slider" type="range" min="0" max="{len(trace) - 1}" value="0" '
+        f'<div class="controls"><span>Step <output id="step-number">1</output> of {len(story)}</span>'
+        f'<input id="slider" type="range" min="1" max="{len(story)}" value="1" '
         'aria-label="Step of the pass"><span>← / → keys</span></div>',
         *stop_html,
         '<div class="steps">', *step_html, "</div>",

@@ -163,7 +163,8 @@ class LessonFollower:
         last edit, unless ``run`` is False); None while the graph cannot run."""
         if self.window.mode != "reverse":
             return None
-        playback = self.window.player.playback if run else self.window.player.loaded
+        player = self.window.player
+        playback = player.run() if run and not player.busy else player.playback
         return playback.trace if playback is not None else None
 
     def preview(self, stop: Stop, number: int = 0) -> list[Segment]:

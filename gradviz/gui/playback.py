@@ -82,6 +82,12 @@ class Player(QObject):
             self._fail(error)
         return True
 
+    def _land(self, index: int) -> None:
+        """Put the cursor where the told step holding ``index`` ends (Story.landing): every seek, by a key,
+        the scrubber, a lesson's stop or practice, lands where → and ← land, never between an edge's
+        contribution and its addition, so the canvas always shows a step the timeline tells."""
+        self._playback.seek(self._playback.story.landing(index))
+
     def _install(self, trace: object) -> None:
         if self._playback is None:
             self._playback = Playback(trace)
@@ -133,7 +139,7 @@ class Player(QObject):
         if not long:
             self._run_now(program)
             if self._playback is not None:
-                self._playback.seek(target)
+                self._land(target)
             self.moved.emit(self.index)
             return
         self.pause()
@@ -155,7 +161,7 @@ class Player(QObject):
             self._fail(worker.error)
         elif worker.trace is not None:
             self._install(worker.trace)
-            self._playback.seek(self._target)
+            self._land(self._target)
         self.moved.emit(self.index)
 
     def cancel(self) -> None:
@@ -200,9 +206,11 @@ class Player(QObject):
                 self._start(index)
             return
         playback = self._playback
-        if playback is not None and index != playback.index:
-            playback.seek(index)
-            self.moved.emit(playback.index)
+        if playback is not None:
+            before = playback.index
+            self._land(index)
+            if playback.index != before:
+                self.moved.emit(playback.index)
 
     def step(self) -> None:
         """To the next step as the timeline tells it (see gradviz.model.story), never half an edge; before

@@ -1,9 +1,14 @@
 """Practice in the window: Step ▸ Practice and the timeline's toggle.
 
-While practice is on, moving onto a backward step not yet answered stops one step short, so the canvas,
-the timeline and the formula panel still show the step before; the questions open in the Practice dock.
-When they are answered (or their answers shown) the step plays. The score of each graph is kept for the
-session and shown when the pass ends.
+Practice works on the steps the timeline tells (gradviz.model.story): an edge of the reverse pass is one
+told step, its contribution flowing back and its addition into the parent's bar. When → (or Play, or the
+scrubber, or End) moves forward onto an edge not yet answered, the player is held where the told step
+before it ends, so the canvas, the timeline and the formula panel still show the step before; the
+questions about that edge's contribution (its shape, its rule, its numbers: the trace's backward step)
+open in the Practice dock. When they are answered (or their answers shown) the edge plays. A jump over
+several edges (End, a drag of the scrubber) asks only about the edge it lands on; the ones jumped over
+are skipped, and moving back never asks. The score of each graph is kept for the session and shown when
+the pass ends.
 """
 
 from __future__ import annotations
@@ -15,10 +20,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QLayout, QToolButton
 
-from gradviz.engine.describe import sentence
 from gradviz.engine.trace import Trace
 from gradviz.gui.panels.practice import PracticePanel
 from gradviz.model.practice import Score, StepQuiz
+from gradviz.model.story import story_of
 
 if TYPE_CHECKING:
     from gradviz.gui.main_window import MainWindow
@@ -53,11 +58,13 @@ class PracticeFollower:
         self.scores: dict[str, Score] = {}
         self._trace: Trace | None = None
         self._moving = False
+        self._last = -1  # the step the player was at before its latest move: asking needs a forward move
         self.toggle = QToolButton()
         self.toggle.setObjectName("practiceToggle")
-        self.toggle.setAccessibleName("Practice: predict each backward step")
+        self.toggle.setAccessibleName("Practice: predict each edge of the reverse pass")
         self.toggle.setText("Practice")
-        self.toggle.setToolTip("Practice: at each backward step, say its shape, its rule and its numbers first")
+        self.toggle.setToolTip("Practice: before each edge of the reverse pass is shown, say its contribution's "
+                               "shape, rule and numbers")
         self.toggle.setCheckable(True)
         self.toggle.toggled.connect(self.set_enabled)
         row = _layout_holding(window.timeline.layout(), window.timeline.buttons["end"])
@@ -84,20 +91,22 @@ class PracticeFollower:
         if enabled:
             # connected now, so after every view: holding the step back redraws the step before last of all
             self.window.player.moved.connect(self._step_shown)
+            self._last = self.window.player.index
             self.window.set_mode("reverse")
             self.dock.show()
             self.dock.raise_()
-            self.panel.idle("Step on (→): at each backward step you will be asked about it before it is shown.")
+            self.panel.idle("Step on (→): before each edge of the reverse pass is shown, you will be asked about it.")
         else:
             self.window.player.moved.disconnect(self._step_shown)
             self.quiz = None
             self.panel.idle(f"Practice is off. {self.score.summary(self._trace)}")
 
     def _trace_now(self) -> Trace | None:
-        playback = self.window.player.loaded if self.window.mode == "reverse" else None
+        playback = self.window.player.playback if self.window.mode == "reverse" else None
         return playback.trace if playback is not None else None
 
     def _step_shown(self, index: int) -> None:
+        came_from, self._last = self._last, index
         if not self.enabled or self._moving or not shiboken6.isValid(self.panel):
             return
         trace = self._trace_now()
@@ -105,26 +114,40 @@ class PracticeFollower:
             return
         if trace is not self._trace:  # another graph, or new numbers: every step is asked again
             self._trace, self.answered, self.quiz = trace, set(), None
-        if 0 <= index < len(trace) and trace.steps[index].kind == "backward" and index not in self.answered:
-            self._ask(trace, index)
+        story = story_of(trace)
+        position = story.position(index)
+        told = story.told[position] if index >= 0 else None
+        edge = told is not None and trace.steps[told.shown].kind == "backward"
+        if edge and told.shown not in self.answered and came_from < told.steps[0]:
+            self._ask(trace, position)
         elif index == len(trace) - 1:
-            self.panel.idle(f"The pass is done. {self.score.summary(trace)}")
-            self.panel.score.setText(self.score.summary(trace))
+            self._pass_done(trace)
 
-    def _ask(self, trace: Trace, index: int) -> None:
-        """Hold the timeline one step short of ``index`` and ask about it."""
+    def _pass_done(self, trace: Trace) -> None:
+        self.panel.idle(f"The pass is done. {self.score.summary(trace)}")
+        self.panel.score.setText(self.score.summary(trace))
+
+    def _ask(self, trace: Trace, position: int) -> None:
+        """Hold the timeline where told step ``position - 1`` ends and ask about the edge told at
+        ``position`` (its contribution is the trace's backward step)."""
+        story = story_of(trace)
+        index = story.told[position].shown
         self.window.player.pause()
         if self.quiz is None or self.quiz.index != index:
             self.quiz = StepQuiz(trace, index)
             self.panel.feedback.setText("")
-        self._moving = True
-        try:
-            self.window.player.seek(index - 1)
-        finally:
-            self._moving = False
+        self._seek(story.index(position - 1))
         self.dock.show()
         self.dock.raise_()
-        self.panel.ask(self.quiz, f"Step {index}: {sentence(trace, index)}")
+        self.panel.ask(self.quiz, f"Step {position + 1} of {len(story)}: {story.sentence(position)}")
+
+    def _seek(self, index: int) -> None:
+        """Move the player without asking about where it lands (practice's own moves)."""
+        self._moving = True
+        try:
+            self.window.player.seek(index)
+        finally:
+            self._moving = False
 
     def _answered(self, given: object) -> None:
         quiz = self.quiz
@@ -140,8 +163,6 @@ class PracticeFollower:
         self.score.record(quiz)
         self.panel.score.setText(self.score.summary(self._trace))
         self.quiz = None
-        self._moving = True
-        try:
-            self.window.player.seek(quiz.index)  # the step plays
-        finally:
-            self._moving = False
+        self._seek(quiz.index)  # the edge plays: the player lands where its told step ends, after its addition
+        if self.window.player.index == len(quiz.trace) - 1:
+            self._pass_done(quiz.trace)

@@ -30,6 +30,7 @@ from typing import Any
 import numpy as np
 
 from gradviz.engine.trace import Trace
+from gradviz.model.story import story_of
 
 PANELS = ("inspector", "formula", "convolution", "training")
 WHOLE_ARRAY_LIMIT = 16  # a placeholder without an index quotes an array of at most this many numbers
@@ -145,6 +146,7 @@ def _resolve_one(match: re.Match, trace: Trace, step: int, math: bool, where: st
     if match.group("step_field"):
         if not 0 <= step < len(trace):
             raise LessonError(f"{where}{match.group(0)}: the stop is at no step")
+        step = story_of(trace).shown_step(step).index  # an edge's cost is its contribution's, not its addition's
         count = trace.flops(step) if match.group("step_field") == "flops" else trace.naive_flops(step)
         if count is None:
             raise LessonError(f"{where}{match.group(0)}: step {step} is no product whose naive cost is known")
@@ -166,16 +168,24 @@ def _resolve_one(match: re.Match, trace: Trace, step: int, math: bool, where: st
     return _element(np.asarray(array), match.group("index"), node, spec, math=math, where=where)
 
 
+def landing(stop: Stop, trace: Trace) -> int:
+    """The exact step the window shows at ``stop``: a step inside a told step (an edge's contribution, told
+    with its addition) lands where that told step ends, as every seek of the player does (Story.landing)."""
+    return story_of(trace).landing(stop.step)
+
+
 def resolve(stop: Stop, trace: Trace, number: int) -> list[Segment]:
     """The text of ``stop`` (the ``number``-th, from 1) with every placeholder computed from ``trace`` at the
-    stop's step, cut into words and math. LessonError names the stop and the node when one cannot be."""
+    step the stop lands on (``landing``: what the canvas shows there), cut into words and math. LessonError
+    names the stop and the node when one cannot be."""
     where = f"stop {number} (step {stop.step}): "
     if not -1 <= stop.step < len(trace):
         raise LessonError(f"{where}the step is outside the pass (-1..{len(trace) - 1})")
+    step = landing(stop, trace)
     segments = []
     for segment in split_math(stop.text, where):
         def computed(match: re.Match, math: bool = segment.math) -> str:
-            return _resolve_one(match, trace, stop.step, math, where)
+            return _resolve_one(match, trace, step, math, where)
 
         text = PLACEHOLDER.sub(computed, segment.text)
         stray = placeholders(text)

@@ -20,6 +20,7 @@ from gradviz.engine.describe import rule_shapes
 from gradviz.engine.formula import render_unicode
 from gradviz.engine.trace import Trace
 from gradviz.model.distractors import RuleChoices, rule_choices
+from gradviz.model.story import story_of
 
 NUMBERS_LIMIT = 16  # the number question is asked for contributions of at most this many elements
 RELATIVE_TOLERANCE = 1e-6
@@ -173,6 +174,16 @@ class Score:
                 steps.remove(quiz.index)
         (self.missed if quiz.missed else self.hinted if quiz.hinted else self.right).append(quiz.index)
 
+    @staticmethod
+    def _told(index: int, trace: Trace | None) -> str:
+        """Backward step ``index`` as the timeline counts and writes it: "step 8 (W̄ = ā xᵀ)" (its edge is
+        the 8th step told); without the trace, the trace's own step number."""
+        if trace is None:
+            return f"step {index}"
+        story = story_of(trace)
+        position = story.position(index)
+        return f"step {position + 1} ({story.formula(position)})"
+
     def summary(self, trace: Trace | None = None) -> str:
         total = len(self.right) + len(self.hinted) + len(self.missed)
         if not total:
@@ -181,7 +192,6 @@ class Score:
         if self.hinted:
             text += f", {len(self.hinted)} after a hint"
         if self.missed:
-            where = ", ".join(f"step {k}" + (f" ({trace.formula(k)})" if trace is not None else "")
-                              for k in sorted(self.missed))
+            where = ", ".join(self._told(k, trace) for k in sorted(self.missed))
             text += f"; missed: {where}"
         return text + "."

@@ -99,6 +99,12 @@ class Story:
             return -1
         return self._ends[min(position, len(self._ends) - 1)]
 
+    def landing(self, index: int) -> int:
+        """Where a jump to exact step ``index`` lands: the end of the presented step holding it (-1 stays
+        -1, past the end is the last). Every seek and every lesson stop goes there, so the canvas never
+        rests between an edge's contribution and its addition, and a stop's numbers are the canvas's."""
+        return self.index(self.position(index)) if index >= 0 else -1
+
     def after(self, index: int) -> int:
         """The exact step of the presented step after the one containing ``index`` (→); the last stays."""
         position = bisect_right(self._ends, index)

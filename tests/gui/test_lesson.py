@@ -62,10 +62,28 @@ def test_opening_a_lesson_follows_it_and_next_moves_selects_and_opens(window, qt
 def test_stepping_by_hand_keeps_the_panel_on_the_stop_before(window, qtbot, lesson_file):
     window.show()
     window.open_path(lesson_file)
-    window.player.seek(10)
+    window.player.seek(7)  # ā's edge: after stop 1 (step 2), before stop 2 (step 9)
+    assert window.lesson.position == 0 and window.lesson.panel.heading.text() == "Stop 1 of 3"
+    window.player.step()  # → tells W̄'s edge, steps 8 and 9: stop 2's step
+    assert window.player.index == 9
     assert window.lesson.position == 1 and window.lesson.panel.heading.text() == "Stop 2 of 3"
     window.player.seek(0)
     assert window.lesson.position is None
+
+
+def test_a_stop_inside_a_told_step_lands_where_it_ends_and_quotes_what_the_canvas_shows(window, qtbot, tmp_path):
+    # step 8 is W̄'s contribution (ā xᵀ) and step 9 its addition into W̄: the timeline tells them as one step,
+    # so the stop lands on 9, where the canvas shows W̄, and W̄₀₁ = ā₀ x₁ = −2 · 2 = −4 is there to quote
+    document = json.loads((EXAMPLES / "linear_layer.json").read_text())
+    document["view"] = {"stops": [{"step": 8, "text": "its top-right element is {{W.bar[0,1]}}", "node": "W"}]}
+    path = tmp_path / "inside.json"
+    path.write_text(json.dumps(document))
+    window.show()
+    window.open_path(path)
+    click(qtbot, window, "lessonNext")
+    assert window.player.index == 9
+    assert shown_text(window) == "its top-right element is −4"
+    assert window.scene.nodes["W"].look.bar[0, 1] == -4  # the number the canvas draws in W's bar
 
 
 def test_a_broken_placeholder_shows_one_line_in_the_panel(window, qtbot, tmp_path):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import shiboken6
 from PySide6.QtCore import QPointF, Qt
@@ -19,9 +21,12 @@ from gradviz.io.paths import EXAMPLES
 
 def test_every_step_shows_the_engines_numbers(window):
     window.open_path(EXAMPLES / "mlp_cross_entropy.json")
-    trace = window.player.run().trace
-    for index in [*range(len(trace)), *reversed(range(-1, len(trace)))]:  # to the end and back
-        window.player.seek(index)
+    playback = window.player.run()
+    trace = playback.trace
+    for wanted in [*range(len(trace)), *reversed(range(-1, len(trace)))]:  # to the end and back
+        window.player.seek(wanted)
+        index = window.player.index
+        assert index == playback.story.landing(wanted)  # inside an edge: where the edge ends, as → lands
         state = trace.state(index)
         for node_id, item in window.scene.nodes.items():
             look = item.look
@@ -106,20 +111,31 @@ def test_editing_a_value_while_paused_keeps_the_step_and_updates_the_numbers(win
     window.scene.nodes["x"].setSelected(True)
     window.inspector.findChild(QTableWidget, "valueTable").item(0, 0).setText("-4")
     window._retrace()  # the window retraces on the next event loop turn; do it now
-    current = window.player.run().current
-    assert current.kind == "backward" and current.parent.id == "W"
+    trace = window.player.run().trace
+    current = window.player.run().current  # W̄'s edge is told whole: the player rests on its addition
+    contribution = trace.steps[current.source]
+    assert current.kind == "accumulate" and contribution.kind == "backward" and contribution.parent.id == "W"
     fresh = run(window.document.program())
-    np.testing.assert_array_equal(current.contribution, fresh.steps[current.index].contribution)
+    np.testing.assert_array_equal(contribution.contribution, fresh.steps[contribution.index].contribution)
     assert window.scene.nodes["a"].look.bar is window.player.run().state().bars["a"]
 
 
 def test_a_lesson_file_opens_at_the_step_it_was_saved_at(window, tmp_path):
     window.open_path(EXAMPLES / "linear_layer.json")
     window.player.seek(8)
+    assert window.player.index == 9  # 8 is W̄'s contribution, told with its addition (9): the seek lands there
     window.save_to(tmp_path / "lesson.json")
     window.open_path(EXAMPLES / "matmul.json")
     window.open_path(tmp_path / "lesson.json")
-    assert window.player.index == 8
+    assert window.player.index == 9
+
+
+def test_a_file_saved_inside_an_edge_opens_where_the_edge_ends(window, tmp_path):
+    document = json.loads((EXAMPLES / "linear_layer.json").read_text())
+    document["view"] = {**document.get("view", {}), "step": 10}  # x̄'s contribution; its addition is 11
+    (tmp_path / "inside.json").write_text(json.dumps(document))
+    window.open_path(tmp_path / "inside.json")
+    assert window.player.index == 11
 
 
 def test_a_graph_that_cannot_run_disables_the_timeline(window):

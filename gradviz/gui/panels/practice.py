@@ -83,7 +83,7 @@ class PracticePanel(QWidget):
         layout.addWidget(self.feedback)
         layout.addStretch(1)
         layout.addWidget(self.score)
-        self.idle("Step on (→): at each backward step you will be asked about it before it is shown.")
+        self.idle("Step on (→): before each edge of the reverse pass is shown, you will be asked about it.")
 
     def _choice_buttons(self) -> QWidget:
         """Four radio buttons, one per rule offered."""
