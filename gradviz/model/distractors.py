@@ -209,6 +209,13 @@ def _one_of_each_first(entries: list[tuple[str, str]]) -> list[tuple[str, str]]:
     return [entry for *_, entry in sorted(ranked)]
 
 
+def first_contribution(trace: Trace, index: int) -> bool:
+    """Whether backward step ``index``'s contribution is the first into its parent's bar (the addition
+    that follows it counts 1), so the rule reads "=" as the timeline tells it (gradviz.model.story)."""
+    following = trace.steps[index + 1] if index + 1 < len(trace.steps) else None
+    return following is not None and following.kind == "accumulate" and following.count == 1
+
+
 def rule_choices(trace: Trace, index: int, count: int = 3, seed: int | None = None) -> RuleChoices:
     """The right rule of backward step ``index`` and ``count`` wrong ones, none equal to it as the student
     reads it (after the names are put in: x * x has two ports named x), shuffled by ``seed`` (the step)."""
@@ -241,6 +248,8 @@ def rule_choices(trace: Trace, index: int, count: int = 3, seed: int | None = No
     if len(chosen) < count:  # only a rule with no names at all could run out; pad with visibly different ones
         chosen += [("a wrong factor", f"{right} + {k}") for k in range(1, count - len(chosen) + 1)]
     entries = [("", right), *chosen]
+    if first_contribution(trace, index):  # written as the timeline writes it: x̄ = …, not x̄ += …
+        entries = [(mistake, text.replace(" += ", " = ", 1)) for mistake, text in entries]
     random.Random(index if seed is None else seed).shuffle(entries)
     return RuleChoices(tuple(text for _, text in entries), next(i for i, (m, _) in enumerate(entries) if m == ""),
                        tuple(m for m, _ in entries))

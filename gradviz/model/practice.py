@@ -19,7 +19,7 @@ import numpy as np
 from gradviz.engine.describe import rule_shapes
 from gradviz.engine.formula import render_unicode
 from gradviz.engine.trace import Trace
-from gradviz.model.distractors import RuleChoices, rule_choices
+from gradviz.model.distractors import RuleChoices, first_contribution, rule_choices
 from gradviz.model.story import story_of
 
 NUMBERS_LIMIT = 16  # the number question is asked for contributions of at most this many elements
@@ -116,7 +116,10 @@ class StepQuiz:
         return f"Type the contribution to {bar}, element by element."
 
     def hint(self) -> str:
-        return f"Hint: the rule with its shapes is {rule_shapes(self.trace, self.index)}"
+        shapes = rule_shapes(self.trace, self.index)
+        if first_contribution(self.trace, self.index):  # as the timeline writes it: (3×2) = …, not +=
+            shapes = shapes.replace(" += ", " = ", 1)
+        return f"Hint: the rule with its shapes is {shapes}"
 
     def answer_text(self) -> str:
         bar = render_unicode("{p:bar}", {"p": self.parent_name})

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -16,6 +18,7 @@ from gradviz.io.paths import EXAMPLES
 from gradviz.model.compile import compile_graph
 from gradviz.model.distractors import distractor_templates, rule_choices
 from gradviz.model.practice import Score, StepQuiz, parse_shape, wrong_cells
+from gradviz.model.story import story_of
 
 
 def backward_steps(trace):
@@ -35,7 +38,8 @@ def test_every_backward_step_of_every_example_has_one_right_and_three_distinct_w
         choices = rule_choices(trace, index)
         assert len(choices.options) == 4
         assert len({normal(option) for option in choices.options}) == 4, choices.options
-        assert normal(choices.options[choices.right]) == normal(trace.formula(index))
+        story = story_of(trace)  # the right rule reads as the timeline tells that edge (= for a first contribution)
+        assert normal(choices.options[choices.right]) == normal(story.formula(story.position(index)))
         assert choices.mistakes.count("") == 1 and choices.mistakes[choices.right] == ""
 
 
@@ -54,15 +58,16 @@ def test_the_typical_mistakes_are_offered():
     trace = run(load(EXAMPLES / "linear_layer.json")[1])
     into_w = next(s.index for s in trace.steps if s.kind == "backward" and s.parent.id == "W")
     options = set(rule_choices(trace, into_w).options)
-    assert "W̄ += −ā xᵀ" in options  # the one wrong rule with W's shape: it cannot be ruled out by shape
-    assert "W̄ += xᵀ ā" in options  # the factors turned round
-    assert options & {"W̄ += ā x", "W̄ += āᵀ xᵀ"}  # a transpose slipped
+    # W feeds one node, so its bar is that one contribution: "=" (as the timeline tells it), not "+="
+    assert "W̄ = −ā xᵀ" in options  # the one wrong rule with W's shape: it cannot be ruled out by shape
+    assert "W̄ = xᵀ ā" in options  # the factors turned round
+    assert options & {"W̄ = ā x", "W̄ = āᵀ xᵀ"}  # a transpose slipped
     impulse = run(load(EXAMPLES / "correlation_impulse.json")[1])
     into_image = next(s.index for s in impulse.steps if s.kind == "backward" and s.parent.id == "I_i")
     assert any("⋆ k" in option for option in rule_choices(impulse, into_image).options)  # the unflipped kernel
     tanh = run(load(EXAMPLES / "elementwise.json")[1])
     into_a = next(s.index for s in tanh.steps if s.kind == "backward" and s.parent.id == "a")
-    assert "ā += h̄" in rule_choices(tanh, into_a).options  # g′ forgotten
+    assert "ā = h̄" in rule_choices(tanh, into_a).options  # g′ forgotten
 
 
 def test_two_ports_with_one_name_never_offer_the_right_rule_as_a_wrong_one():
@@ -104,13 +109,13 @@ def test_a_step_asks_shape_rule_and_numbers_with_a_hint_then_the_answer():
     quiz = StepQuiz(trace, into_w)
     assert quiz.question() == "What shape is the contribution to W̄?"
     first = quiz.answer("2×3")
-    assert not first.correct and first.message.startswith("Hint: the rule with its shapes is (3×2) += (3×1) (2×1)ᵀ")
+    assert not first.correct and first.message.startswith("Hint: the rule with its shapes is (3×2) = (3×1) (2×1)ᵀ")
     assert quiz.stage == "shape"
     assert quiz.answer("3×2").correct and quiz.stage == "rule"
     wrong = (quiz.choices.right + 1) % 4
     assert not quiz.answer(wrong).correct
     second = quiz.answer(wrong)
-    assert second.revealed and second.message == "The rule is W̄ += ā xᵀ" and quiz.stage == "numbers"
+    assert second.revealed and second.message == "The rule is W̄ = ā xᵀ" and quiz.stage == "numbers"
     a_bar, x = np.array([-2.0, 2.2, -1.4]), np.array([1.0, 2.0])  # ā = 2(W x − y), by hand from the file
     typed = [[str(v) for v in row] for row in np.outer(a_bar, x)]
     typed[1][1] = "4.5"
@@ -163,7 +168,7 @@ def test_for_a_product_wrong_rules_that_keep_the_shape_come_first(m, k, n):
                       for _, template in distractor_templates(step.rule, ("a", "b"), "linear algebra",
                                                               tuple(r for r in step.node.op.bar_formulas
                                                                     if r != step.rule))}
-        candidates.discard(normal(trace.formula(index)))
+        candidates.discard(normal(trace.formula(index)))  # templates keep the trace's "+="
         available = sum(shape_fits(c, shapes, step.parent.shape) for c in candidates if "½" not in c and "2 " not in c)
         assert sum(fitting) - 1 >= min(3, available)  # the right one fits; then as many fitting wrong ones as exist
 
@@ -171,7 +176,7 @@ def test_for_a_product_wrong_rules_that_keep_the_shape_come_first(m, k, n):
 def shape_fits(option: str, shapes: dict, wanted: tuple) -> bool:
     """Whether the product on the right of ``option`` (names side by side, ᵀ allowed) has shape ``wanted``."""
     result = None
-    for factor in option.split("+=")[1].replace("−", "").split():
+    for factor in re.split(r" \+?= ", option, maxsplit=1)[1].replace("−", "").split():
         shape = shapes[factor.rstrip("ᵀ")]
         shape = shape[::-1] if factor.endswith("ᵀ") else shape
         if result is not None and result[1] != shape[0]:
