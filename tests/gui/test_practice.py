@@ -35,7 +35,7 @@ def test_a_backward_step_waits_for_its_answers_then_plays(window, qtbot):
     shape = window.findChild(QLineEdit, "practiceShape")
     qtbot.keyClicks(shape, "1×3")
     check(qtbot, window)
-    assert panel.feedback.text().startswith("Hint: the rule with its shapes is (3×1) =")  # a: its bar's one contribution
+    assert panel.feedback.text().startswith("Hint: the rule with its shapes is (3×1) =")
     shape.clear()
     qtbot.keyClicks(shape, "3x1")
     qtbot.keyClick(shape, Qt.Key.Key_Return)
