@@ -18,6 +18,7 @@ offscreen screen's size is fixed when Qt starts: ``GRADVIZ_RANDOM_SEEDS`` (comma
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import math
 import os
 import random
@@ -25,7 +26,7 @@ import traceback
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QMimeData, QPoint, QPointF, Qt
+from PySide6.QtCore import QEvent, QMimeData, QObject, QPoint, QPointF, Qt, Signal
 from PySide6.QtGui import QAction, QDragEnterEvent, QDragMoveEvent, QDropEvent, QKeyEvent, QWheelEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
@@ -85,6 +86,26 @@ def type_text(widget: QWidget, text: str) -> None:
                 QApplication.sendEvent(widget, QKeyEvent(kind, 0, NONE, character))
 
 
+class ManualClock(QObject):
+    """The player's Play clock, ticked by the session once per action instead of by time, so that a
+    seed replays the same session however fast the machine is (the player only calls these four)."""
+
+    timeout = Signal()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._active = False
+
+    def isActive(self) -> bool:
+        return self._active
+
+    def start(self, _interval: int = 0) -> None:
+        self._active = True
+
+    def stop(self) -> None:
+        self._active = False
+
+
 class SessionFailure(AssertionError):
     """A broken invariant, with the seed and every action so far, so the run can be replayed."""
 
@@ -99,13 +120,14 @@ class RandomSession:
         self.saved: list[Path] = []
         self.baseline = semantic(window.document.to_graph_file())  # where undo-all must return
         self.dialogs: list[str] = []  # message boxes shown (warnings and questions), with their text
+        self.clock = window.player._clock = ManualClock()
         self.actions: list[tuple[float, Callable[[], str | None]]] = [
             (6, self.palette_drag), (2, self.palette_search), (2, self.quick_add),
             (8, self.connect_wire), (3, self.pick_up_wire), (5, self.click_node), (3, self.drag_node),
             (2, self.rubber_band), (2, self.select_all), (4, self.delete), (6, self.undo), (4, self.redo),
             (2, self.copy_paste), (6, self.inspector_edit), (4, self.value_cell), (2, self.fill_button),
-            (6, self.step_key), (1, self.space_tap), (2, self.timeline_button), (2, self.switch_mode),
-            (2, self.open_example), (1, self.save_and_reopen), (1, self.new_document), (2, self.fit),
+            (8, self.step_key), (1, self.space_tap), (1, self.speed), (2, self.timeline_button), (2, self.switch_mode),
+            (4, self.open_example), (1, self.save_and_reopen), (1, self.new_document), (2, self.fit),
             (2, self.wheel_zoom), (1, self.dark_mode), (1, self.graph_as_code), (1, self.auto_layout),
             (1, self.use_as_cost), (1, self.check_gradients), (1, self.resize_window),
         ]
@@ -113,9 +135,11 @@ class RandomSession:
     # ----- patched dialogs (installed by the caller with monkeypatch) -------------------------------------
 
     def question(self, _parent, title: str, text: str, *_args, **_kwargs) -> QMessageBox.StandardButton:
-        answer = self.rng.choice([QMessageBox.StandardButton.Save, QMessageBox.StandardButton.Discard,
-                                  QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Yes,
-                                  QMessageBox.StandardButton.No])
+        buttons = QMessageBox.StandardButton
+        if title == "Unsaved changes":  # mostly Discard, so examples do open and get stepped through
+            answer = self.rng.choices([buttons.Save, buttons.Discard, buttons.Cancel], [1, 4, 1])[0]
+        else:
+            answer = self.rng.choice([buttons.Yes, buttons.No])
         self.dialogs.append(f"question {title!r}: {text!r} → {answer.name}")
         return answer
 
@@ -150,6 +174,9 @@ class RandomSession:
                 except Exception:  # the driver's own mistake, or the window's: either way, say where
                     self.fail("the action raised", traceback.format_exc())
                 self.pump()
+                if self.clock.isActive():
+                    self.clock.timeout.emit()  # playing: one step per action
+                    self.pump()
                 self.window_manager()
             if done is None and not exceptions:
                 self.log.pop()  # not possible now (no node to click…): draw again
@@ -175,7 +202,10 @@ class RandomSession:
             QApplication.processEvents()
 
     def fail(self, what: str, detail: str = "") -> None:
-        lines = "\n".join(f"  {number:4d}  {line}" for number, line in enumerate(self.log))
+        lines = [f"  {number:4d}  {line}" for number, line in enumerate(self.log)]
+        every = self.folder / "actions.txt"
+        every.write_text("\n".join(lines) + "\n")
+        lines = "\n".join(lines[-60:]) + f"\n  (all {len(lines)} actions: {every})"
         dialogs = "\n".join(self.dialogs[-5:])
         active = QApplication.activeWindow()
         focus = QApplication.focusWidget()
@@ -261,7 +291,6 @@ class RandomSession:
             self.fail("redoing everything did not give the last document", self.diff(last))
 
     def diff(self, expected: str) -> str:
-        import difflib
         now = semantic(self.window.document.to_graph_file())
         return "\n".join(difflib.unified_diff(expected.splitlines(), now.splitlines(), "expected", "now", lineterm=""))
 
@@ -561,10 +590,20 @@ class RandomSession:
         return f"click {button.objectName()}"
 
     def step_key(self) -> str:
-        key = self.rng.choice([Qt.Key.Key_Right, Qt.Key.Key_Right, Qt.Key.Key_Right, Qt.Key.Key_Left,
-                               Qt.Key.Key_Home, Qt.Key.Key_End])
-        self.key(key)
-        return key.name
+        """A few presses of →, ←, Home or End (→ most often: students step forward)."""
+        keys = [self.rng.choice([Qt.Key.Key_Right] * 4 + [Qt.Key.Key_Left, Qt.Key.Key_Home, Qt.Key.Key_End])
+                for _ in range(self.rng.randint(1, 6))]
+        for key in keys:
+            self.key(key)
+        return " ".join(key.name.removeprefix("Key_") for key in keys) + f" (at step {self.window.player.index})"
+
+    def speed(self) -> str | None:
+        combo = self.window.timeline.speed
+        if not combo.isEnabled() or not combo.isVisible():
+            return None
+        combo.setFocus()
+        self.key(self.rng.choice([Qt.Key.Key_Down, Qt.Key.Key_Up]), widget=combo)
+        return f"speed {combo.currentText()}"
 
     def space_tap(self) -> str:
         self.window.view.setFocus()
@@ -638,7 +677,8 @@ class RandomSession:
         ids = [node_id for node_id in self.node_ids() if node_id.isidentifier()]
         edit = self.rng.choice(["line", "line", "nonsense", "delete", "none"])
         if edit == "line" and ids:
-            line = f"z{self.rng.randint(0, 99)} = {self.rng.choice(['tanh', 'exp', 'neg', 'sum'])}({self.rng.choice(ids)})"
+            op = self.rng.choice(["tanh", "exp", "neg", "sum"])
+            line = f"z{self.rng.randint(0, 99)} = {op}({self.rng.choice(ids)})"
         elif edit == "nonsense":
             line = self.rng.choice(["= (", "y = nosuchop(x)", "x = input(1e999)", "cost = None"])
         else:
@@ -666,17 +706,22 @@ class RandomSession:
 
     def check_gradients(self) -> str:
         self.key(Qt.Key.Key_G, CTRL)
-        dialog = self.window.findChild(QWidget, "gradCheckDialog")
-        shown = dialog is not None and dialog.isVisible()
-        if shown:
+        shown = [dialog for dialog in self.window.findChildren(QWidget, "gradCheckDialog") if dialog.isVisible()]
+        for dialog in shown:
             dialog.close()
-            dialog.deleteLater()
+        QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)  # what returning to the event loop does
+        left = self.window.findChildren(QWidget, "gradCheckDialog")
+        if left:
+            self.fail(f"{len(left)} closed gradient-check dialog(s) are still alive")
         return f"Ctrl+G{' (dialog shown, closed)' if shown else ''}"
 
     def resize_window(self) -> str:
-        available = self.window.screen().availableGeometry()
-        width = self.rng.randint(available.width() // 2, available.width())
-        height = self.rng.randint(available.height() // 2, available.height())
+        """Drag the window's corner: smaller or larger, never past the screen's edge."""
+        available, frame = self.window.screen().availableGeometry(), self.window.frameGeometry()
+        room_x = available.right() - frame.left() + 1 - (frame.width() - self.window.width())
+        room_y = available.bottom() - frame.top() + 1 - (frame.height() - self.window.height())
+        width = self.rng.randint(min(room_x, available.width() // 2), room_x)
+        height = self.rng.randint(min(room_y, available.height() // 2), room_y)
         self.window.resize(width, height)
         return f"resize to {width}×{height}"
 

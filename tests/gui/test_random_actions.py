@@ -15,6 +15,15 @@ import sys
 from pathlib import Path
 
 import pytest
+import shiboken6
+from PySide6.QtCore import QEvent, QPointF, QSettings, Qt
+from PySide6.QtGui import QAction
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QWidget
+
+from gradviz.gui.main_window import MainWindow
+from gradviz.gui.recovery import Recovery
+from gradviz.io.paths import EXAMPLES
 
 ROOT = Path(__file__).resolve().parents[2]
 SESSIONS = [(1280, 720, "1,2,3,4,5"), (1920, 1080, "6")]
@@ -32,5 +41,70 @@ def test_random_actions_never_break_the_window(tmp_path, width, height, seeds):
     done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-s", "-p", "no:cacheprovider", "-x",
                            "tests/gui/random_actions.py"], cwd=ROOT, env=env, check=False, capture_output=True,
                           text=True, timeout=1800)
-    assert done.returncode == 0, done.stdout[-20000:] + done.stderr[-5000:]
+    noise = "This plugin does not support"
+    output = "\n".join(line for line in (done.stdout + done.stderr).splitlines() if noise not in line)
+    start = output.find("SessionFailure: ")
+    assert done.returncode == 0, output[start:start + 20000] if start >= 0 else output[-20000:]
     assert "actions" in done.stdout  # the sessions really ran
+
+
+# ----- the bugs the random sessions found, one focused test each ------------------------------------------
+
+
+def click(view, point: QPointF) -> None:
+    QTest.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                     view.mapFromScene(point))
+
+
+def test_a_node_moved_while_the_press_is_handled_goes_back_on_a_click(window, qtbot):
+    """Selecting a convolution shows the Convolution dock while the mouse is still down; the canvas
+    shrinks, the fitted view refits, and Qt replays the held press as a move, dragging the node (seed 3
+    found the canvas drawing conv away from where the document has it). A click must leave every node
+    where it was before the press. The replay is reproduced here by what it does: moving the node while
+    the press is being handled."""
+    window.show()
+    qtbot.waitExposed(window)
+    window.open_path(EXAMPLES / "tiny_cnn.json")
+    qtbot.wait(20)
+    conv = window.scene.nodes["conv"]
+
+    def replayed_as_a_drag() -> None:
+        window.scene.selectionChanged.disconnect(replayed_as_a_drag)
+        conv.moveBy(-130, 220)
+    window.scene.selectionChanged.connect(replayed_as_a_drag)
+    click(window.view, conv.mapToScene(QPointF(60.0, 40.0)))
+    assert conv.isSelected()
+    assert (conv.x(), conv.y()) == tuple(window.document.positions["conv"]) == (250.0, 600.0)
+    assert window.undo_stack.count() == 0
+
+
+def test_a_window_destroyed_with_the_convolution_dock_open_raises_nothing(qtbot, tmp_path):
+    """The window deleted while the Convolution dock shows (a script's window, never closed): the dock
+    is hidden as it goes, and the slot resizing the Steps dock ran on a half-destroyed window, a
+    RuntimeError from libshiboken (found when a driver script ended without closing its window)."""
+    window = MainWindow(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat),
+                        Recovery(tmp_path / "state"), dark=False)
+    window.show()
+    qtbot.waitExposed(window)
+    window.conv_follow.dock.show()
+    window.undo_stack.setClean()
+    with qtbot.capture_exceptions() as exceptions:
+        window.deleteLater()
+        QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    assert not shiboken6.isValid(window)
+    assert exceptions == []
+
+
+def test_closed_gradient_check_dialogs_are_freed(window, qtbot):
+    """Each Ctrl+G made a dialog that lived, hidden, as long as the window once closed: the session found
+    closed ones piling up (and could not tell the new one from them)."""
+    window.show()
+    qtbot.waitExposed(window)
+    window.open_path(EXAMPLES / "linear_layer.json")
+    for _ in range(3):
+        window.findChild(QAction, "actionCheckGradients").trigger()  # Step ▸ Check Gradients…
+        shown = [dialog for dialog in window.findChildren(QWidget, "gradCheckDialog") if dialog.isVisible()]
+        assert len(shown) == 1
+        shown[0].close()
+        QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    assert window.findChildren(QWidget, "gradCheckDialog") == []
