@@ -26,6 +26,7 @@ import traceback
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QEvent, QMimeData, QObject, QPoint, QPointF, Qt, Signal
 from PySide6.QtGui import QAction, QDragEnterEvent, QDragMoveEvent, QDropEvent, QKeyEvent, QWheelEvent
 from PySide6.QtTest import QTest
@@ -726,22 +727,21 @@ class RandomSession:
         return f"resize to {width}×{height}"
 
 
-def test_random_session(make_window, qtbot, tmp_path, monkeypatch):
-    """The child process's test: ``GRADVIZ_RANDOM_SEEDS`` seeds × ``GRADVIZ_RANDOM_ACTIONS`` actions each."""
-    seeds = [int(seed) for seed in os.environ.get("GRADVIZ_RANDOM_SEEDS", "1").split(",")]
+SEEDS = [int(seed) for seed in os.environ.get("GRADVIZ_RANDOM_SEEDS", "1").split(",")]
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_random_session(make_window, qtbot, tmp_path, monkeypatch, seed):
+    """The child process's test: one seed, ``GRADVIZ_RANDOM_ACTIONS`` actions (150 by default)."""
     count = int(os.environ.get("GRADVIZ_RANDOM_ACTIONS", "150"))
-    for seed in seeds:
-        window = make_window(dark=False)
-        session = RandomSession(window, qtbot, seed, tmp_path / f"seed{seed}")
-        session.folder.mkdir()
-        monkeypatch.setattr(QMessageBox, "question", session.question)
-        monkeypatch.setattr(QMessageBox, "warning", session.warning)
-        monkeypatch.setattr("gradviz.gui.files.QFileDialog.getSaveFileName", session.save_file_name)
-        monkeypatch.setattr("gradviz.gui.files.QFileDialog.getOpenFileName", session.open_file_name)
-        window.show()
-        qtbot.waitExposed(window)
-        session.pump(10)
-        session.run(count)
-        window.undo_stack.setClean()
-        window.close()
-        print(f"seed {seed}: {count} actions, {window.undo_stack.count()} commands on the stack at the end")
+    window = make_window(dark=False)
+    session = RandomSession(window, qtbot, seed, tmp_path)
+    monkeypatch.setattr(QMessageBox, "question", session.question)
+    monkeypatch.setattr(QMessageBox, "warning", session.warning)
+    monkeypatch.setattr("gradviz.gui.files.QFileDialog.getSaveFileName", session.save_file_name)
+    monkeypatch.setattr("gradviz.gui.files.QFileDialog.getOpenFileName", session.open_file_name)
+    window.show()
+    qtbot.waitExposed(window)
+    session.pump(10)
+    session.run(count)
+    print(f"seed {seed}: {count} actions, {window.undo_stack.count()} commands on the stack at the end")

@@ -104,6 +104,10 @@ class Inspector(QWidget):
         self.node_id = node_id if node_id in self.document.nodes else None
         node_id = self.node_id
         if self._content is not None:
+            # a form being taken down edits nothing: its field with the focus would report its text as
+            # finished as it goes, for a node that may be gone (another graph opened) or not shown any more
+            for child in self._content.findChildren(QWidget):
+                child.blockSignals(True)
             self._layout.removeWidget(self._content)
             self._content.hide()  # hidden by hand: Qt would still show a child it was about to show, as a window
             self._content.setParent(None)  # off screen now, not at the next event loop
