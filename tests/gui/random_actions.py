@@ -19,15 +19,17 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import json
 import math
 import os
 import random
+import re
 import traceback
-from collections.abc import Callable
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
-from PySide6.QtCore import QEvent, QMimeData, QObject, QPoint, QPointF, Qt, Signal
+from PySide6.QtCore import QEvent, QMimeData, QObject, QPoint, QPointF, Qt, QtMsgType, Signal
 from PySide6.QtGui import QAction, QDragEnterEvent, QDragMoveEvent, QDropEvent, QKeyEvent, QWheelEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
@@ -51,6 +53,8 @@ from gradviz.gui.panels import palette
 from gradviz.io.graph_file import GraphFile, dumps, read
 from gradviz.io.paths import EXAMPLES
 
+# the offscreen platform's notes on what it cannot do (pyproject's qt_log_ignore says the same)
+IGNORED_QT_MESSAGES = re.compile(r"This plugin does not support")
 LEFT = Qt.MouseButton.LeftButton
 NONE = Qt.KeyboardModifier.NoModifier
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -114,24 +118,27 @@ class SessionFailure(AssertionError):
 class RandomSession:
     """One window driven by one seed. ``log`` holds a line per action performed."""
 
-    def __init__(self, window: MainWindow, qtbot, seed: int, folder: Path) -> None:
-        self.window, self.qtbot, self.seed, self.folder = window, qtbot, seed, folder
+    # how often each action is drawn, relative to the others
+    WEIGHTS: ClassVar[dict[str, float]] = {
+        "palette_drag": 6, "palette_search": 2, "quick_add": 2, "connect_wire": 8, "pick_up_wire": 3,
+        "click_node": 5, "drag_node": 3, "rubber_band": 2, "select_all": 2, "delete": 4, "undo": 6, "redo": 4,
+        "copy_paste": 2, "inspector_edit": 6, "value_cell": 4, "fill_button": 2, "step_key": 8, "space_tap": 1,
+        "speed": 2, "timeline_button": 2, "switch_mode": 3, "open_example": 4, "save_and_reopen": 1,
+        "new_document": 1, "fit": 2, "wheel_zoom": 2, "dark_mode": 1, "graph_as_code": 1, "auto_layout": 1,
+        "use_as_cost": 1, "check_gradients": 1, "resize_window": 1,
+    }
+
+    def __init__(self, window: MainWindow, qtbot, qtlog, seed: int, folder: Path) -> None:
+        self.window, self.qtbot, self.qtlog, self.seed, self.folder = window, qtbot, qtlog, seed, folder
+        self.warnings_seen = 0
+        self.covered: set[str] = set()  # what the session reached: actions, examples, modes, steps
         self.rng = random.Random(seed)
         self.log: list[str] = []
         self.saved: list[Path] = []
+        self.examples: list[str] = []  # the examples still to open before any opens again
         self.baseline = semantic(window.document.to_graph_file())  # where undo-all must return
         self.dialogs: list[str] = []  # message boxes shown (warnings and questions), with their text
         self.clock = window.player._clock = ManualClock()
-        self.actions: list[tuple[float, Callable[[], str | None]]] = [
-            (6, self.palette_drag), (2, self.palette_search), (2, self.quick_add),
-            (8, self.connect_wire), (3, self.pick_up_wire), (5, self.click_node), (3, self.drag_node),
-            (2, self.rubber_band), (2, self.select_all), (4, self.delete), (6, self.undo), (4, self.redo),
-            (2, self.copy_paste), (6, self.inspector_edit), (4, self.value_cell), (2, self.fill_button),
-            (8, self.step_key), (1, self.space_tap), (1, self.speed), (2, self.timeline_button), (2, self.switch_mode),
-            (4, self.open_example), (1, self.save_and_reopen), (1, self.new_document), (2, self.fit),
-            (2, self.wheel_zoom), (1, self.dark_mode), (1, self.graph_as_code), (1, self.auto_layout),
-            (1, self.use_as_cost), (1, self.check_gradients), (1, self.resize_window),
-        ]
 
     # ----- patched dialogs (installed by the caller with monkeypatch) -------------------------------------
 
@@ -160,8 +167,8 @@ class RandomSession:
 
     def run(self, count: int) -> None:
         """``count`` random actions, each checked; then undo everything and redo it all."""
-        names = [action for _, action in self.actions]
-        weights = [weight for weight, _ in self.actions]
+        names = [getattr(self, name) for name in self.WEIGHTS]
+        weights = list(self.WEIGHTS.values())
         performed = 0
         while performed < count:
             action = self.rng.choices(names, weights)[0]
@@ -184,6 +191,7 @@ class RandomSession:
                 del self.log[before:]
                 continue
             self.log[before] = f"{action.__name__}: {done}"
+            self.covered.add(f"action:{action.__name__}")
             performed += 1
             if exceptions:
                 self.fail("an exception reached Qt", "".join(traceback.format_exception(*exceptions[0])))
@@ -219,8 +227,21 @@ class RandomSession:
 
     # ----- invariants ---------------------------------------------------------------------------------
 
+    def check_quiet(self) -> None:
+        """No Qt warning since the last check (pytest-qt would fail the test at its end; this says where)."""
+        warnings = [record.message for record in self.qtlog.records[self.warnings_seen:]
+                    if record.type in (QtMsgType.QtWarningMsg, QtMsgType.QtCriticalMsg, QtMsgType.QtFatalMsg)
+                    and not IGNORED_QT_MESSAGES.search(record.message)]
+        self.warnings_seen = len(self.qtlog.records)
+        if warnings:
+            self.fail(f"Qt warned: {warnings}")
+
     def check(self) -> None:
         window, document = self.window, self.window.document
+        self.check_quiet()
+        self.covered.add(f"mode:{window.mode}")
+        if window.player.index >= 0:
+            self.covered.add(f"stepping:{window.mode}")
         if QApplication.mouseButtons() != Qt.MouseButton.NoButton:
             self.fail("a mouse button is still down after the action (the driver lost a release)")
         for spec in document.nodes.values():
@@ -624,13 +645,22 @@ class RandomSession:
         if not combo.isVisible():
             return None
         combo.setFocus()
-        self.key(self.rng.choice([Qt.Key.Key_Down, Qt.Key.Key_Up]), widget=combo)
-        return f"mode {combo.currentText()}"
+        target = self.rng.randrange(combo.count())
+        while combo.currentIndex() != target:  # arrow keys on the focused box, to the mode chosen
+            self.key(Qt.Key.Key_Down if combo.currentIndex() < target else Qt.Key.Key_Up, widget=combo)
+        steps = self.rng.randint(0, 4)  # and, as a student would, step to see what the mode does
+        for _ in range(steps):
+            self.key(Qt.Key.Key_Right)
+        return f"mode {combo.currentText()}, → ×{steps}"
 
     def open_example(self) -> str:
-        name = self.rng.choice(EXAMPLE_NAMES)
+        if not self.examples:  # every example in turn, in an order of this seed's
+            self.examples = self.rng.sample(EXAMPLE_NAMES, len(EXAMPLE_NAMES))
+        name = self.examples.pop()
         self.window.findChild(QAction, f"example_{name}").trigger()
         self.history_reset()
+        if self.window.undo_stack.count() == 0 and self.window.path is None:
+            self.covered.add(f"example:{name}")
         return f"File ▸ Examples ▸ {name}"
 
     def save_and_reopen(self) -> str:
@@ -731,11 +761,11 @@ SEEDS = [int(seed) for seed in os.environ.get("GRADVIZ_RANDOM_SEEDS", "1").split
 
 
 @pytest.mark.parametrize("seed", SEEDS)
-def test_random_session(make_window, qtbot, tmp_path, monkeypatch, seed):
+def test_random_session(make_window, qtbot, qtlog, *, tmp_path, monkeypatch, seed):
     """The child process's test: one seed, ``GRADVIZ_RANDOM_ACTIONS`` actions (150 by default)."""
     count = int(os.environ.get("GRADVIZ_RANDOM_ACTIONS", "150"))
     window = make_window(dark=False)
-    session = RandomSession(window, qtbot, seed, tmp_path)
+    session = RandomSession(window, qtbot, qtlog, seed, tmp_path)
     monkeypatch.setattr(QMessageBox, "question", session.question)
     monkeypatch.setattr(QMessageBox, "warning", session.warning)
     monkeypatch.setattr("gradviz.gui.files.QFileDialog.getSaveFileName", session.save_file_name)
@@ -745,3 +775,4 @@ def test_random_session(make_window, qtbot, tmp_path, monkeypatch, seed):
     session.pump(10)
     session.run(count)
     print(f"seed {seed}: {count} actions, {window.undo_stack.count()} commands on the stack at the end")
+    print("covered: " + json.dumps(sorted(session.covered)))
