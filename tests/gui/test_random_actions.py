@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 import shiboken6
-from PySide6.QtCore import QEvent, QPointF, QSettings, Qt
+from PySide6.QtCore import QEvent, QPointF, QSettings, Qt, QTimer, qWarning
 from PySide6.QtGui import QAction
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
@@ -25,7 +25,7 @@ from gradviz.gui.main_window import MainWindow
 from gradviz.gui.panels.timeline import MODES
 from gradviz.gui.recovery import Recovery
 from gradviz.io.paths import EXAMPLES
-from tests.gui.random_actions import EXAMPLE_NAMES, RandomSession
+from tests.gui.random_actions import EXAMPLE_NAMES, RandomSession, SessionFailure
 
 ROOT = Path(__file__).resolve().parents[2]
 SESSIONS = [(1280, 720, "1,2,3,4,5"), (1920, 1080, "6")]
@@ -145,3 +145,27 @@ def test_a_field_being_typed_in_when_another_graph_opens_edits_nothing(window, q
         qtbot.wait(10)
     assert exceptions == []
     assert window.undo_stack.count() == 0  # nothing was edited in the new graph
+
+
+@pytest.mark.qt_log_level_fail("CRITICAL")  # the warning is this test's doing; the session must catch it
+@pytest.mark.parametrize("trouble", ["exception", "warning"])
+def test_the_session_fails_on_an_exception_in_a_slot_or_a_qt_warning(make_window, qtbot, qtlog, tmp_path, trouble):
+    """The random session's own alarm: an exception raised in a slot (reaching Qt, not the caller) or a Qt
+    warning during an action fails it, naming the action and the seed."""
+    window = make_window()
+    session = RandomSession(window, qtbot, qtlog, 99, tmp_path)
+    window.show()
+    qtbot.waitExposed(window)
+
+    def troublesome() -> str:
+        if trouble == "exception":
+            QTimer.singleShot(0, lambda: 1 / 0)
+        else:
+            qWarning("something Qt did not like")
+        return "troublesome action"
+    session.troublesome = troublesome
+    session.WEIGHTS = {"troublesome": 1}
+    with pytest.raises(SessionFailure, match="seed 99, after action 0") as failure:
+        session.run(1)
+    assert ("ZeroDivisionError" if trouble == "exception" else "something Qt did not like") in str(failure.value)
+    assert "troublesome action" in str(failure.value)
