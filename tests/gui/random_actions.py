@@ -1,61 +1,27 @@
-"""Random user actions on the real window, with the window's invariants checked after every one.
+"""The actions of a random session (random_session.py), each performed as a user would: palette drags,
+wires, clicks and rubber bands, Delete, undo and redo, inspector fields and value cells (with bad text),
+stepping keys and Play, modes, examples, Save As and reopen, Fit, wheel zoom, dark mode, Graph as Code.
 
-A ``RandomSession`` draws actions from a seeded ``random.Random`` and performs each as a user would:
-mouse and key events from QTest on the canvas's viewport and on the panels' widgets (found by
-objectName), menu actions for File ▸ Examples. Dialogs that would block (QMessageBox, QFileDialog) are
-patched by the caller to answer at once, from the same random generator, so a seed replays a session.
-
-After every action: no exception reached Qt, no Qt warning, the document is consistent (every input
-names a node of it), each canvas shows exactly the document's nodes and wires, the window's frame is on
-the screen and the canvas's scale is positive and finite. At the end, undoing everything gives the
-document the history started from, and redoing gives the last one back.
-
-The pytest test at the bottom runs in a child process (see test_random_actions.py) because the
-offscreen screen's size is fixed when Qt starts: ``GRADVIZ_RANDOM_SEEDS`` (comma-separated) and
-``GRADVIZ_RANDOM_ACTIONS`` (per seed) choose the run.
+Each action draws what it needs from the session's random generator and returns a line saying what it
+did, or None when it cannot be done now (no node to click, say), and the session draws another.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import difflib
-import json
-import math
-import os
-import random
-import traceback
-from pathlib import Path
 from typing import ClassVar
 
-import pytest
-from PySide6.QtCore import QEvent, QMimeData, QObject, QPoint, QPointF, Qt, QtMsgType, Signal
-from PySide6.QtGui import QAction, QDragEnterEvent, QDragMoveEvent, QDropEvent, QKeyEvent, QWheelEvent
+from PySide6.QtCore import QEvent, QMimeData, QPoint, QPointF, Qt
+from PySide6.QtGui import QAction, QWheelEvent
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import (
-    QAbstractButton,
-    QApplication,
-    QCheckBox,
-    QComboBox,
-    QLineEdit,
-    QMessageBox,
-    QScrollArea,
-    QTabBar,
-    QTableWidget,
-    QWidget,
-)
+from PySide6.QtWidgets import QAbstractButton, QApplication, QCheckBox, QComboBox, QLineEdit, QTableWidget, QWidget
 
 from gradviz.engine.registry import all_ops
-from gradviz.gui.canvas.items import EdgeItem, NodeItem
-from gradviz.gui.canvas.scene import GraphScene
-from gradviz.gui.main_window import MainWindow
 from gradviz.gui.panels import palette
 from gradviz.io.graph_file import GraphFile, dumps, read
 from gradviz.io.paths import EXAMPLES
+from tests.gui.user_input import CTRL, LEFT, NONE, SHIFT, UserInput, double_click, type_text
 
-LEFT = Qt.MouseButton.LeftButton
-NONE = Qt.KeyboardModifier.NoModifier
-CTRL = Qt.KeyboardModifier.ControlModifier
-SHIFT = Qt.KeyboardModifier.ShiftModifier
 OPS = [op.name for op in all_ops()]
 EXAMPLE_NAMES = sorted(path.stem for path in EXAMPLES.glob("*.json"))
 # what a student types into a field: numbers, shapes, JSON, and nonsense
@@ -69,51 +35,9 @@ def semantic(graph: GraphFile) -> str:
     return dumps(dataclasses.replace(graph, view={}))
 
 
-def double_click(widget: QWidget, where: QPoint) -> None:
-    """Press, release, double-click, release: what a mouse sends. (QTest.mouseDClick alone, in this Qt,
-    sends the double-click event only and leaves the button down, so the next move would drag.)"""
-    QTest.mouseClick(widget, LEFT, NONE, where)
-    QTest.mouseDClick(widget, LEFT, NONE, where)
-    QTest.mouseRelease(widget, LEFT, NONE, where)
-
-
-def type_text(widget: QWidget, text: str) -> None:
-    """Key presses for ``text``; QTest.keyClicks handles ASCII only (it aborts on ×), so other
-    characters are sent as the key events an input method delivers: no key code, just the text."""
-    for character in text:
-        if character.isascii():
-            QTest.keyClicks(widget, character)
-        else:
-            for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
-                QApplication.sendEvent(widget, QKeyEvent(kind, 0, NONE, character))
-
-
-class ManualClock(QObject):
-    """The player's Play clock, ticked by the session once per action instead of by time, so that a
-    seed replays the same session however fast the machine is (the player only calls these four)."""
-
-    timeout = Signal()
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._active = False
-
-    def isActive(self) -> bool:
-        return self._active
-
-    def start(self, _interval: int = 0) -> None:
-        self._active = True
-
-    def stop(self) -> None:
-        self._active = False
-
-
-class SessionFailure(AssertionError):
-    """A broken invariant, with the seed and every action so far, so the run can be replayed."""
-
-
-class RandomSession:
-    """One window driven by one seed. ``log`` holds a line per action performed."""
+class RandomActions(UserInput):
+    """The actions; the session (a subclass) provides ``saved``, ``examples``, ``covered``, ``fail`` and
+    ``history_reset``."""
 
     # how often each action is drawn, relative to the others
     WEIGHTS: ClassVar[dict[str, float]] = {
@@ -124,255 +48,6 @@ class RandomSession:
         "new_document": 1, "fit": 2, "wheel_zoom": 2, "dark_mode": 1, "graph_as_code": 1, "auto_layout": 1,
         "use_as_cost": 1, "check_gradients": 1, "resize_window": 1,
     }
-
-    def __init__(self, window: MainWindow, qtbot, qtlog, seed: int, folder: Path) -> None:
-        self.window, self.qtbot, self.qtlog, self.seed, self.folder = window, qtbot, qtlog, seed, folder
-        self.warnings_seen = 0
-        self.covered: set[str] = set()  # what the session reached: actions, examples, modes, steps
-        self.rng = random.Random(seed)
-        self.log: list[str] = []
-        self.saved: list[Path] = []
-        self.examples: list[str] = []  # the examples still to open before any opens again
-        self.baseline = semantic(window.document.to_graph_file())  # where undo-all must return
-        self.dialogs: list[str] = []  # message boxes shown (warnings and questions), with their text
-        self.clock = window.player._clock = ManualClock()
-
-    # ----- patched dialogs (installed by the caller with monkeypatch) -------------------------------------
-
-    def question(self, _parent, title: str, text: str, *_args, **_kwargs) -> QMessageBox.StandardButton:
-        buttons = QMessageBox.StandardButton
-        if title == "Unsaved changes":  # mostly Discard, so examples do open and get stepped through
-            answer = self.rng.choices([buttons.Save, buttons.Discard, buttons.Cancel], [1, 4, 1])[0]
-        else:
-            answer = self.rng.choice([buttons.Yes, buttons.No])
-        self.dialogs.append(f"question {title!r}: {text!r} → {answer.name}")
-        return answer
-
-    def warning(self, _parent, title: str, text: str, *_args, **_kwargs) -> QMessageBox.StandardButton:
-        self.dialogs.append(f"warning {title!r}: {text!r}")
-        return QMessageBox.StandardButton.Ok
-
-    def save_file_name(self, *_args, **_kwargs) -> tuple[str, str]:
-        path = self.folder / f"saved{len(self.saved)}.json"
-        self.saved.append(path)
-        return str(path), ""
-
-    def open_file_name(self, *_args, **_kwargs) -> tuple[str, str]:
-        return (str(self.saved[-1]) if self.saved else ""), ""
-
-    # ----- running ------------------------------------------------------------------------------------
-
-    def run(self, count: int) -> None:
-        """``count`` random actions, each checked; then undo everything and redo it all."""
-        names = [getattr(self, name) for name in self.WEIGHTS]
-        weights = list(self.WEIGHTS.values())
-        performed = 0
-        while performed < count:
-            action = self.rng.choices(names, weights)[0]
-            before = len(self.log)
-            self.log.append(action.__name__)
-            with self.qtbot.capture_exceptions() as exceptions:
-                try:
-                    done = action()
-                except SessionFailure:
-                    raise
-                except Exception:  # the driver's own mistake, or the window's: either way, say where
-                    self.fail("the action raised", traceback.format_exc())
-                self.pump()
-                if self.clock.isActive():
-                    self.clock.timeout.emit()  # playing: one step per action
-                    self.pump()
-                self.window_manager()
-            if done is None and not exceptions:
-                self.log.pop()  # not possible now (no node to click…): draw again
-                del self.log[before:]
-                continue
-            self.log[before] = f"{action.__name__}: {done}"
-            self.covered.add(f"action:{action.__name__}")
-            performed += 1
-            if exceptions:
-                self.fail("an exception reached Qt", "".join(traceback.format_exception(*exceptions[0])))
-            self.check()
-        self.check_undo_redo()
-
-    def window_manager(self) -> None:
-        """What a desktop's window manager does and the offscreen platform does not: a popup or dialog
-        that closed gives the activation back to the main window (its shortcuts work again)."""
-        active = QApplication.activeWindow()
-        if active is None or not active.isVisible():
-            self.window.activateWindow()
-            self.pump(1)
-
-    def pump(self, rounds: int = 3) -> None:
-        for _ in range(rounds):
-            QApplication.processEvents()
-
-    def fail(self, what: str, detail: str = "") -> None:
-        lines = [f"  {number:4d}  {line}" for number, line in enumerate(self.log)]
-        every = self.folder / "actions.txt"
-        every.write_text("\n".join(lines) + "\n")
-        lines = "\n".join(lines[-60:]) + f"\n  (all {len(lines)} actions: {every})"
-        dialogs = "\n".join(self.dialogs[-5:])
-        active = QApplication.activeWindow()
-        focus = QApplication.focusWidget()
-        what += (f" (active window {type(active).__name__}:{active.objectName() if active else ''}, "
-                 f"focus {type(focus).__name__}:{focus.objectName() if focus else ''})")
-        raise SessionFailure(f"seed {self.seed}, after action {len(self.log) - 1}: {what}\n{detail}\n"
-                             f"actions:\n{lines}\nlast dialogs:\n{dialogs}\n"
-                             f"replay: GRADVIZ_RANDOM_SEEDS={self.seed} GRADVIZ_RANDOM_ACTIONS={len(self.log)} "
-                             "python -m pytest tests/gui/test_random_actions.py")
-
-    # ----- invariants ---------------------------------------------------------------------------------
-
-    def check_quiet(self) -> None:
-        """No Qt warning since the last check (pytest-qt would fail the test at its end; this says where)."""
-        warnings = [record.message for record in self.qtlog.records[self.warnings_seen:]
-                    if record.type in (QtMsgType.QtWarningMsg, QtMsgType.QtCriticalMsg, QtMsgType.QtFatalMsg)
-                    and not record.ignored]  # pyproject's qt_log_ignore: the offscreen platform's notes
-        self.warnings_seen = len(self.qtlog.records)
-        if warnings:
-            self.fail(f"Qt warned: {warnings}")
-
-    def check(self) -> None:
-        window, document = self.window, self.window.document
-        self.check_quiet()
-        self.covered.add(f"mode:{window.mode}")
-        if window.player.index >= 0:
-            self.covered.add(f"stepping:{window.mode}")
-        if QApplication.mouseButtons() != Qt.MouseButton.NoButton:
-            self.fail("a mouse button is still down after the action (the driver lost a release)")
-        for spec in document.nodes.values():
-            missing = [parent for parent in spec.inputs if parent is not None and parent not in document.nodes]
-            if missing:
-                self.fail(f"{spec.id} reads {missing}, which the document does not hold")
-        if set(document.positions) != set(document.nodes):
-            self.fail(f"positions {sorted(document.positions)} ≠ nodes {sorted(document.nodes)}")
-        if document.chosen_output is not None and document.chosen_output not in document.nodes:
-            self.fail(f"the chosen cost {document.chosen_output} is not a node")
-        document.statuses()
-        self.check_scene(window.scene, "canvas")
-        if window.mode == "both" and window.reverse_side.scene is not None:
-            self.check_scene(window.reverse_side.scene, "reverse side")
-        available = window.screen().availableGeometry()
-        if not available.contains(window.frameGeometry()):
-            self.fail(f"the window {window.frameGeometry().getRect()} is off the screen {available.getRect()}")
-        zoom = window.view.transform().m11()
-        if not (math.isfinite(zoom) and zoom > 0):
-            self.fail(f"the canvas's scale is {zoom}")
-        if window.inspector.node_id is not None and window.inspector.node_id not in document.nodes:
-            self.fail(f"the inspector shows {window.inspector.node_id}, which is gone")
-        strays = [widget for widget in QApplication.topLevelWidgets() if widget.isVisible() and widget is not window
-                  and widget.windowType() in (Qt.WindowType.Window, Qt.WindowType.Dialog)]
-        if strays:
-            self.fail(f"a stray window is shown: {[type(w).__name__ + ':' + w.objectName() for w in strays]}")
-        problems = [dialog for dialog in self.dialogs if dialog.startswith("warning") and "Cannot check" not in dialog]
-        if problems:
-            self.fail(f"a warning was shown: {problems[-1]}")
-
-    def check_scene(self, scene: GraphScene, name: str) -> None:
-        document = self.window.document
-        shown = {item.node_id for item in scene.items() if isinstance(item, NodeItem)}
-        if shown != set(document.nodes) or set(scene.nodes) != set(document.nodes):
-            self.fail(f"the {name} shows nodes {sorted(shown)}, the document holds {sorted(document.nodes)}")
-        wires = {(spec.id, port, parent) for spec in document.nodes.values()
-                 for port, parent in enumerate(spec.inputs) if parent is not None}
-        drawn = {(item.child_id, item.port, item.parent_id) for item in scene.items()
-                 if isinstance(item, EdgeItem) and item is not scene._wire}
-        if drawn != wires:
-            self.fail(f"the {name} draws wires {sorted(drawn - wires)} the document lacks, and lacks "
-                      f"{sorted(wires - drawn)}")
-        for node_id, item in scene.nodes.items():
-            position = document.positions[node_id]
-            if (item.x(), item.y()) != tuple(position):
-                self.fail(f"the {name} draws {node_id} at {(item.x(), item.y())}, the document has it at {position}")
-
-    def check_undo_redo(self) -> None:
-        """Undo everything: the document the history began with; redo: the last one."""
-        stack, document = self.window.undo_stack, self.window.document
-        last, index = semantic(document.to_graph_file()), stack.index()
-        self.log.append(f"undo all ({index} commands)")
-        with self.qtbot.capture_exceptions() as exceptions:
-            stack.setIndex(0)
-            self.pump()
-        if exceptions:
-            self.fail("undoing everything raised", str(exceptions[0][1]))
-        self.check()
-        if semantic(document.to_graph_file()) != self.baseline:
-            self.fail("undoing everything did not give the first document", self.diff(self.baseline))
-        self.log.append(f"redo all to {index}")
-        with self.qtbot.capture_exceptions() as exceptions:
-            stack.setIndex(index)
-            self.pump()
-        if exceptions:
-            self.fail("redoing everything raised", str(exceptions[0][1]))
-        self.check()
-        if semantic(document.to_graph_file()) != last:
-            self.fail("redoing everything did not give the last document", self.diff(last))
-
-    def diff(self, expected: str) -> str:
-        now = semantic(self.window.document.to_graph_file())
-        return "\n".join(difflib.unified_diff(expected.splitlines(), now.splitlines(), "expected", "now", lineterm=""))
-
-    def history_reset(self) -> None:
-        """Opening or making a graph starts a new history: undo-all comes back to this document."""
-        if self.window.undo_stack.count() == 0:
-            self.baseline = semantic(self.window.document.to_graph_file())
-
-    # ----- where things are ---------------------------------------------------------------------------
-
-    @property
-    def viewport(self) -> QWidget:
-        return self.window.view.viewport()
-
-    def on_screen(self, point: QPointF) -> QPoint | None:
-        """``point`` (scene) in viewport pixels, if it is in view (a margin from the edge)."""
-        pixel = self.window.view.mapFromScene(point)
-        return pixel if self.viewport.rect().adjusted(4, 4, -4, -4).contains(pixel) else None
-
-    def random_pixel(self) -> QPoint:
-        rect = self.viewport.rect()
-        return QPoint(self.rng.randint(5, max(5, rect.width() - 5)), self.rng.randint(5, max(5, rect.height() - 5)))
-
-    def node_ids(self) -> list[str]:
-        return list(self.window.scene.nodes)
-
-    def title_point(self, node_id: str) -> QPointF:
-        item = self.window.scene.nodes[node_id]
-        return item.mapToScene(QPointF(60.0, 40.0))  # the name row: no port there
-
-    def drag(self, start: QPoint, end: QPoint, modifiers: Qt.KeyboardModifier = NONE) -> None:
-        QTest.mousePress(self.viewport, LEFT, modifiers, start)
-        for fraction in (0.1, 0.5, 1.0):
-            QTest.mouseMove(self.viewport, start + (end - start) * fraction)
-        QTest.mouseRelease(self.viewport, LEFT, modifiers, end)
-
-    def key(self, key: Qt.Key, modifiers: Qt.KeyboardModifier = NONE, widget: QWidget | None = None) -> None:
-        QTest.keyClick(widget or self.viewport, key, modifiers)
-
-    def raise_tab(self, title: str) -> None:
-        """Click the dock tab called ``title`` (Ops, Inspector, Training), as a user brings it forward."""
-        for bar in self.window.findChildren(QTabBar):
-            for index in range(bar.count()):
-                if bar.tabText(index) == title and bar.isVisible():
-                    QTest.mouseClick(bar, LEFT, NONE, bar.tabRect(index).center())
-                    return
-
-    def shown(self, widget: QWidget) -> bool:
-        """Scroll ``widget`` into its panel's view; False if it cannot be seen (its dock is hidden)."""
-        area = widget.parent()
-        while area is not None and not isinstance(area, QScrollArea):
-            area = area.parent()
-        if area is not None:
-            area.ensureWidgetVisible(widget)
-        return widget.isVisible()
-
-    def type_into(self, field: QWidget, text: str) -> None:
-        QTest.mouseClick(field, LEFT, NONE, field.rect().center())
-        QTest.keyClick(field, Qt.Key.Key_A, CTRL)
-        type_text(field, text)
-        QTest.keyClick(field, Qt.Key.Key_Return)
-
-    # ----- actions: each returns what it did, or None when it cannot be done now ---------------------------
 
     def palette_drag(self) -> str | None:
         """Press an op in the palette, drag it out and drop it on the canvas."""
@@ -409,13 +84,6 @@ class RandomSession:
         self.drop(carried[0], target)
         return f"drag {name} from the palette to {target.toTuple()}"
 
-    def drop(self, mime: QMimeData, target: QPoint) -> None:
-        """What the window system delivers to the canvas when a drag enters, moves over it and drops."""
-        copy = Qt.DropAction.CopyAction
-        for event in (QDragEnterEvent(target, copy, mime, LEFT, NONE), QDragMoveEvent(target, copy, mime, LEFT, NONE),
-                      QDropEvent(QPointF(target), copy, mime, LEFT, NONE)):
-            QApplication.sendEvent(self.viewport, event)
-
     def palette_search(self) -> str | None:
         self.raise_tab("Ops")
         search = self.window.palette.search
@@ -445,14 +113,6 @@ class RandomSession:
         popup.hide() if popup.isVisible() else None  # no match: Enter chooses nothing, the user clicks away
         return f"{how}, type {text!r}"
 
-    def _ensure_in_view(self, points: list[QPointF]) -> list[QPoint] | None:
-        pixels = [self.on_screen(point) for point in points]
-        if None in pixels:
-            self.key(Qt.Key.Key_F)  # the user fits the graph to see both ends
-            self.pump()
-            pixels = [self.on_screen(point) for point in points]
-        return None if None in pixels else pixels
-
     def connect_wire(self) -> str | None:
         """Drag from one node's output port to another's input port."""
         scene = self.window.scene
@@ -463,7 +123,7 @@ class RandomSession:
         parent = self.rng.choice(self.node_ids())
         port = self.rng.randrange(len(scene.nodes[child].look.port_names))
         pitem, citem = scene.nodes[parent], scene.nodes[child]
-        ends = self._ensure_in_view([pitem.mapToScene(pitem.output_port()), citem.mapToScene(citem.input_port(port))])
+        ends = self.ensure_in_view([pitem.mapToScene(pitem.output_port()), citem.mapToScene(citem.input_port(port))])
         if ends is None:
             return None
         if self.rng.random() < 0.3:
@@ -479,7 +139,7 @@ class RandomSession:
             return None
         child, port = self.rng.choice(wired)
         item = self.window.scene.nodes[child]
-        start = self._ensure_in_view([item.mapToScene(item.input_port(port))])
+        start = self.ensure_in_view([item.mapToScene(item.input_port(port))])
         if start is None:
             return None
         other = self.window.scene.nodes[self.rng.choice(self.node_ids())]
@@ -495,7 +155,7 @@ class RandomSession:
         if not self.node_ids():
             return None
         node_id = self.rng.choice(self.node_ids())
-        where = self._ensure_in_view([self.title_point(node_id)])
+        where = self.ensure_in_view([self.title_point(node_id)])
         if where is None:
             return None
         modifiers = CTRL if self.rng.random() < 0.25 else NONE
@@ -506,7 +166,7 @@ class RandomSession:
         if not self.node_ids():
             return None
         node_id = self.rng.choice(self.node_ids())
-        where = self._ensure_in_view([self.title_point(node_id)])
+        where = self.ensure_in_view([self.title_point(node_id)])
         if where is None:
             return None
         end = where[0] + QPoint(self.rng.randint(-200, 200), self.rng.randint(-150, 150))
@@ -754,22 +414,3 @@ class RandomSession:
         return f"resize to {width}×{height}"
 
 
-SEEDS = [int(seed) for seed in os.environ.get("GRADVIZ_RANDOM_SEEDS", "1").split(",")]
-
-
-@pytest.mark.parametrize("seed", SEEDS)
-def test_random_session(make_window, qtbot, qtlog, *, tmp_path, monkeypatch, seed):
-    """The child process's test: one seed, ``GRADVIZ_RANDOM_ACTIONS`` actions (150 by default)."""
-    count = int(os.environ.get("GRADVIZ_RANDOM_ACTIONS", "150"))
-    window = make_window(dark=False)
-    session = RandomSession(window, qtbot, qtlog, seed, tmp_path)
-    monkeypatch.setattr(QMessageBox, "question", session.question)
-    monkeypatch.setattr(QMessageBox, "warning", session.warning)
-    monkeypatch.setattr("gradviz.gui.files.QFileDialog.getSaveFileName", session.save_file_name)
-    monkeypatch.setattr("gradviz.gui.files.QFileDialog.getOpenFileName", session.open_file_name)
-    window.show()
-    qtbot.waitExposed(window)
-    session.pump(10)
-    session.run(count)
-    print(f"seed {seed}: {count} actions, {window.undo_stack.count()} commands on the stack at the end")
-    print("covered: " + json.dumps(sorted(session.covered)))

@@ -1,4 +1,4 @@
-"""The window under random user actions (see random_actions.py), at two screen sizes, plus a test for
+"""The window under random user actions (see random_session.py), at two screen sizes, plus a test for
 each bug those actions found.
 
 The random sessions run in a child pytest process per screen size, because the offscreen screen's size is
@@ -25,7 +25,8 @@ from gradviz.gui.main_window import MainWindow
 from gradviz.gui.panels.timeline import MODES
 from gradviz.gui.recovery import Recovery
 from gradviz.io.paths import EXAMPLES
-from tests.gui.random_actions import EXAMPLE_NAMES, RandomSession, SessionFailure
+from tests.gui.random_actions import EXAMPLE_NAMES
+from tests.gui.random_session import RandomSession, SessionFailure
 
 ROOT = Path(__file__).resolve().parents[2]
 SESSIONS = [(1280, 720, "1,2,3,4,5"), (1920, 1080, "6")]
@@ -41,7 +42,7 @@ def test_random_actions_never_break_the_window(tmp_path, width, height, seeds):
                XDG_CONFIG_HOME=str(tmp_path))
     env.setdefault("GRADVIZ_RANDOM_SEEDS", seeds)
     done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-s", "-p", "no:cacheprovider",
-                           "tests/gui/random_actions.py"], cwd=ROOT, env=env, check=False, capture_output=True,
+                           "tests/gui/random_session.py"], cwd=ROOT, env=env, check=False, capture_output=True,
                           text=True, timeout=1800)
     noise = "This plugin does not support"
     output = "\n".join(line for line in (done.stdout + done.stderr).splitlines() if noise not in line)
