@@ -153,7 +153,8 @@ class RandomSession(RandomActions):
         raise SessionFailure(f"seed {self.seed}, after action {len(self.log) - 1}: {what}\n{detail}\n"
                              f"actions:\n{lines}\nlast dialogs:\n{dialogs}\n"
                              f"replay: GRADVIZ_RANDOM_SEEDS={self.seed} GRADVIZ_RANDOM_ACTIONS={len(self.log)} "
-                             f"python -m pytest tests/gui/test_random_actions.py -k {self.window.screen().size().width()}")
+                             "python -m pytest tests/gui/test_random_actions.py "
+                             f"-k {self.window.screen().size().width()}")
 
     # ----- invariants ---------------------------------------------------------------------------------
 
