@@ -14,7 +14,17 @@ from typing import ClassVar
 from PySide6.QtCore import QEvent, QMimeData, QPoint, QPointF, Qt
 from PySide6.QtGui import QAction, QWheelEvent
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QAbstractButton, QApplication, QCheckBox, QComboBox, QLineEdit, QTableWidget, QWidget
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractSpinBox,
+    QApplication,
+    QCheckBox,
+    QComboBox,
+    QLineEdit,
+    QSlider,
+    QTableWidget,
+    QWidget,
+)
 
 from gradviz.engine.registry import all_ops
 from gradviz.gui.panels import palette
@@ -46,7 +56,7 @@ class RandomActions(UserInput):
         "copy_paste": 2, "inspector_edit": 6, "value_cell": 4, "fill_button": 2, "step_key": 8, "space_tap": 1,
         "speed": 2, "timeline_button": 2, "switch_mode": 3, "open_example": 4, "save_and_reopen": 1,
         "new_document": 1, "fit": 2, "wheel_zoom": 2, "dark_mode": 1, "graph_as_code": 1, "auto_layout": 1,
-        "use_as_cost": 1, "check_gradients": 1, "resize_window": 1,
+        "use_as_cost": 1, "check_gradients": 1, "resize_window": 1, "panel_control": 4, "export_image": 1,
     }
 
     def palette_drag(self) -> str | None:
@@ -383,6 +393,45 @@ class RandomActions(UserInput):
         error = editor.error.text()
         QTest.mouseClick(editor.findChild(QWidget, "codeClose"), LEFT)
         return f"graph as code: {edit} {line!r}, Apply{' → ' + error if error else ''}"
+
+    def panel_control(self) -> str | None:
+        """Use one control of the Training, Convolution or Steps panel: click a button, type into a spin
+        box, arrow keys on a box or a slider (the scrubber)."""
+        panel = self.rng.choice(["Training", "Convolution", "Steps"])
+        if panel == "Training":
+            self.raise_tab("Training")
+        root = {"Training": self.window.training, "Convolution": self.window.convolution,
+                "Steps": self.window.timeline}[panel]
+        kinds = (QAbstractButton, QComboBox, QAbstractSpinBox, QSlider)
+        controls = [widget for widget in root.findChildren(QWidget) if isinstance(widget, kinds)
+                    and widget.isEnabled() and widget.isVisible() and widget.objectName()]
+        if not controls:
+            return None
+        control = self.rng.choice(controls)
+        if not self.shown(control):
+            return None
+        name = control.objectName()
+        if isinstance(control, QAbstractButton):
+            QTest.mouseClick(control, LEFT, NONE, control.rect().center())
+            return f"{panel}: click {name}"
+        if isinstance(control, QAbstractSpinBox):
+            text = self.rng.choice(["0", "1", "3", "50", "-1", "abc"])
+            self.type_into(control, text)
+            return f"{panel}: type {text!r} into {name}"
+        control.setFocus()
+        keys = [self.rng.choice([Qt.Key.Key_Down, Qt.Key.Key_Up, Qt.Key.Key_Right, Qt.Key.Key_Left,
+                                 Qt.Key.Key_End, Qt.Key.Key_Home]) for _ in range(self.rng.randint(1, 3))]
+        for key in keys:
+            self.key(key, widget=control)
+        return f"{panel}: keys {' '.join(key.name.removeprefix('Key_') for key in keys)} on {name}"
+
+    def export_image(self) -> str:
+        """File ▸ Export Image… to a PNG or an SVG."""
+        self.export_to = self.folder / f"export{len(self.saved)}.{self.rng.choice(['png', 'svg'])}"
+        self.key(Qt.Key.Key_E, CTRL | SHIFT)
+        if not self.export_to.exists() or self.export_to.stat().st_size == 0:
+            self.fail(f"Export Image wrote nothing to {self.export_to.name}")
+        return f"export {self.export_to.name}"
 
     def auto_layout(self) -> str:
         self.key(Qt.Key.Key_L, CTRL)

@@ -89,7 +89,9 @@ class RandomSession(RandomActions):
         self.dialogs.append(f"warning {title!r}: {text!r}")
         return QMessageBox.StandardButton.Ok
 
-    def save_file_name(self, *_args, **_kwargs) -> tuple[str, str]:
+    def save_file_name(self, _parent=None, title: str = "", *_args, **_kwargs) -> tuple[str, str]:
+        if title == "Export image":
+            return str(self.export_to), ""
         path = self.folder / f"saved{len(self.saved)}.json"
         self.saved.append(path)
         return str(path), ""
@@ -271,3 +273,5 @@ def test_random_session(make_window, qtbot, qtlog, *, tmp_path, monkeypatch, see
     session.run(count)
     print(f"seed {seed}: {count} actions, {window.undo_stack.count()} commands on the stack at the end")
     print("covered: " + json.dumps(sorted(session.covered)))
+    if os.environ.get("GRADVIZ_RANDOM_VERBOSE"):  # every action, also when nothing failed
+        print("\n".join(session.log))
