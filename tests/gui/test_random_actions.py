@@ -34,6 +34,8 @@ SESSIONS = [(1280, 720, "1,2,3,4,5"), (1920, 1080, "6")]
 
 @pytest.mark.parametrize("width,height,seeds", SESSIONS)
 def test_random_actions_never_break_the_window(tmp_path, width, height, seeds):
+    """The seeds' sessions pass every check (see random_session.py) on a screen of this size, and together
+    they reach every kind of action, every example and every mode, stepping in each."""
     screen = tmp_path / "screen.json"
     screen.write_text(json.dumps({"synchronousWindowSystemEvents": False, "windowFrameMargins": False,
                                   "screens": [{"name": "s", "x": 0, "y": 0, "width": width, "height": height,
