@@ -391,8 +391,11 @@ class RandomActions(UserInput):
             QTest.keyClick(text, Qt.Key.Key_Delete)
         QTest.mouseClick(editor.apply_button, LEFT)
         error = editor.error.text()
-        QTest.mouseClick(editor.findChild(QWidget, "codeClose"), LEFT)
-        return f"graph as code: {edit} {line!r}, Apply{' → ' + error if error else ''}"
+        left_open = self.rng.random() < 0.4  # it is not modal: the student may go on editing beside it
+        if not left_open:
+            QTest.mouseClick(editor.findChild(QWidget, "codeClose"), LEFT)
+        return (f"graph as code: {edit} {line!r}, Apply{' → ' + error if error else ''}"
+                f"{', left open' if left_open else ''}")
 
     def panel_control(self) -> str | None:
         """Use one control of the Training, Convolution or Steps panel: click a button, type into a spin

@@ -27,11 +27,12 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QObject, Qt, QtMsgType, Signal
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from gradviz.gui.canvas.items import EdgeItem, NodeItem
 from gradviz.gui.canvas.scene import GraphScene
 from gradviz.gui.main_window import MainWindow
+from gradviz.model.code_print import code_of
 from tests.gui.random_actions import RandomActions, semantic
 
 
@@ -136,9 +137,10 @@ class RandomSession(RandomActions):
 
     def window_manager(self) -> None:
         """What a desktop's window manager does and the offscreen platform does not: a popup or dialog
-        that closed gives the activation back to the main window (its shortcuts work again)."""
+        that closed gives the activation back to the main window (its shortcuts work again). A dialog
+        left open (Graph as Code) stays open, and the next action's click on the main window activates it."""
         active = QApplication.activeWindow()
-        if active is None or not active.isVisible():
+        if active is not self.window:
             self.window.activateWindow()
             self.pump(1)
 
@@ -170,13 +172,23 @@ class RandomSession(RandomActions):
             self.fail(f"Qt warned: {warnings}")
 
     def check(self) -> None:
-        window, document = self.window, self.window.document
+        """Everything below, after every action."""
+        window = self.window
         self.check_quiet()
         self.covered.add(f"mode:{window.mode}")
         if window.player.index >= 0:
             self.covered.add(f"stepping:{window.mode}")
         if QApplication.mouseButtons() != Qt.MouseButton.NoButton:
             self.fail("a mouse button is still down after the action (the driver lost a release)")
+        self.check_document()
+        self.check_scene(window.scene, "canvas")
+        if window.mode == "both" and window.reverse_side.scene is not None:
+            self.check_scene(window.reverse_side.scene, "reverse side")
+        self.check_window()
+
+    def check_document(self) -> None:
+        """Every input names a node; every node has a position; the cost is a node; it diagnoses."""
+        document = self.window.document
         for spec in document.nodes.values():
             missing = [parent for parent in spec.inputs if parent is not None and parent not in document.nodes]
             if missing:
@@ -186,9 +198,11 @@ class RandomSession(RandomActions):
         if document.chosen_output is not None and document.chosen_output not in document.nodes:
             self.fail(f"the chosen cost {document.chosen_output} is not a node")
         document.statuses()
-        self.check_scene(window.scene, "canvas")
-        if window.mode == "both" and window.reverse_side.scene is not None:
-            self.check_scene(window.reverse_side.scene, "reverse side")
+
+    def check_window(self) -> None:
+        """On the screen, a usable zoom, no stale inspector, no stray window, no warning dialog, and an
+        unedited Graph as Code editor showing the graph."""
+        window, document = self.window, self.window.document
         available = window.screen().availableGeometry()
         if not available.contains(window.frameGeometry()):
             self.fail(f"the window {window.frameGeometry().getRect()} is off the screen {available.getRect()}")
@@ -198,9 +212,14 @@ class RandomSession(RandomActions):
         if window.inspector.node_id is not None and window.inspector.node_id not in document.nodes:
             self.fail(f"the inspector shows {window.inspector.node_id}, which is gone")
         strays = [widget for widget in QApplication.topLevelWidgets() if widget.isVisible() and widget is not window
+                  and widget.objectName() != "codeEditor"  # not modal: it may stay open beside the canvas
                   and widget.windowType() in (Qt.WindowType.Window, Qt.WindowType.Dialog)]
         if strays:
             self.fail(f"a stray window is shown: {[type(w).__name__ + ':' + w.objectName() for w in strays]}")
+        editor = window.findChild(QWidget, "codeEditor")
+        if editor is not None and editor.isVisible() and not editor.text.document().isModified() \
+                and editor.text.toPlainText() != code_of(document.to_graph_file()):
+            self.fail("the Graph as Code editor, unedited, does not show the graph")
         problems = [dialog for dialog in self.dialogs if dialog.startswith("warning") and "Cannot check" not in dialog]
         if problems:
             self.fail(f"a warning was shown: {problems[-1]}")
