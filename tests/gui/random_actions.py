@@ -9,6 +9,7 @@ did, or None when it cannot be done now (no node to click, say), and the session
 from __future__ import annotations
 
 import dataclasses
+import difflib
 from typing import ClassVar
 
 from PySide6.QtCore import QEvent, QMimeData, QPoint, QPointF, Qt
@@ -26,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gradviz.engine.registry import all_ops
+from gradviz.engine.registry import all_ops, find_op
 from gradviz.gui.panels import palette
 from gradviz.io.graph_file import GraphFile, dumps, read
 from gradviz.io.paths import EXAMPLES
@@ -214,12 +215,23 @@ class RandomActions(UserInput):
         self.key({"Ctrl+C": Qt.Key.Key_C, "Ctrl+V": Qt.Key.Key_V, "Ctrl+D": Qt.Key.Key_D}[choice], CTRL)
         return choice
 
-    def _inspected(self) -> bool:
-        """A node selected alone and its inspector in front (a click on a node brings it forward)."""
-        if self.window.inspector.node_id is None:
-            return False
+    def _inspected(self, sources: bool = False) -> bool:
+        """A node selected alone and its inspector in front; with none shown (or not a source, for
+        ``sources``), the user clicks one first (a click on a node brings the inspector forward)."""
+        inspector, document = self.window.inspector, self.window.document
+        shown = inspector.node_id
+        if shown is None or (sources and not find_op(document.nodes[shown].op).is_source):
+            candidates = [node_id for node_id, spec in document.nodes.items()
+                          if not sources or find_op(spec.op).is_source]
+            where = self.ensure_in_view([self.title_point(self.rng.choice(candidates))]) if candidates else None
+            if where is None:
+                return False
+            QTest.mouseClick(self.viewport, LEFT, NONE, where[0])
+            self.pump()
+            if inspector.node_id is None:
+                return False
         self.raise_tab("Inspector")
-        return self.window.inspector.isVisible()
+        return inspector.isVisible()
 
     def inspector_edit(self) -> str | None:
         """Type into a field of the inspector's form (label, attribute, shape), tick a box, pick a choice."""
@@ -248,7 +260,7 @@ class RandomActions(UserInput):
 
     def value_cell(self) -> str | None:
         """Double-click a cell of the value table, type, Enter."""
-        if not self._inspected():
+        if not self._inspected(sources=True):
             return None
         table = self.window.inspector.findChild(QTableWidget, "valueTable")
         if table is None or not self.shown(table):
@@ -266,7 +278,7 @@ class RandomActions(UserInput):
         return f"type {text!r} into cell ({row}, {column})"
 
     def fill_button(self) -> str | None:
-        if not self._inspected():
+        if not self._inspected(sources=self.rng.random() < 0.7):
             return None
         buttons = [button for button in self.window.inspector.findChildren(QAbstractButton)
                    if button.objectName().startswith("fill_") or button.objectName() == "costButton"]
@@ -315,7 +327,7 @@ class RandomActions(UserInput):
         target = self.rng.randrange(combo.count())
         while combo.currentIndex() != target:  # arrow keys on the focused box, to the mode chosen
             self.key(Qt.Key.Key_Down if combo.currentIndex() < target else Qt.Key.Key_Up, widget=combo)
-        steps = self.rng.randint(0, 4)  # and, as a student would, step to see what the mode does
+        steps = self.rng.randint(1, 4)  # and, as a student would, step to see what the mode does
         for _ in range(steps):
             self.key(Qt.Key.Key_Right)
         return f"mode {combo.currentText()}, → ×{steps}"
@@ -335,8 +347,10 @@ class RandomActions(UserInput):
         before = semantic(self.window.document.to_graph_file())
         self.key(Qt.Key.Key_S, CTRL | SHIFT)
         path = self.saved[-1]
-        if semantic(read(path)) != before:
-            self.fail(f"{path.name} does not hold the document that was saved")
+        written = semantic(read(path))
+        if written != before:
+            self.fail(f"{path.name} does not hold the document that was saved", "\n".join(difflib.unified_diff(
+                before.splitlines(), written.splitlines(), "document", path.name, lineterm="")))
         self.key(Qt.Key.Key_O, CTRL)
         self.history_reset()
         if semantic(self.window.document.to_graph_file()) != before:

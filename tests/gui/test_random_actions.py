@@ -24,6 +24,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from gradviz.gui.main_window import MainWindow
 from gradviz.gui.panels.timeline import MODES
 from gradviz.gui.recovery import Recovery
+from gradviz.io.graph_file import read
 from gradviz.io.paths import EXAMPLES
 from tests.gui.random_actions import EXAMPLE_NAMES
 from tests.gui.random_session import RandomSession, SessionFailure
@@ -172,3 +173,32 @@ def test_the_session_fails_on_an_exception_in_a_slot_or_a_qt_warning(make_window
         session.run(1)
     assert ("ZeroDivisionError" if trouble == "exception" else "something Qt did not like") in str(failure.value)
     assert "troublesome action" in str(failure.value)
+
+
+def type_in(window, name: str, text: str) -> None:
+    """Click the inspector's field ``name``, select all, type ``text``, Enter."""
+    field = window.inspector.findChild(QWidget, name)
+    QTest.mouseClick(field, Qt.MouseButton.LeftButton)
+    QTest.keyClick(field, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    QTest.keyClicks(field, text)
+    QTest.keyClick(field, Qt.Key.Key_Return)
+
+
+def test_an_attribute_too_big_for_a_file_is_refused(window, qtbot, tmp_path):
+    """A sum's axis typed as 999999999999999999999999999999 was accepted; saved, it read back as the float
+    1e+30, so the file was not the graph on screen (seed 4's Save As). Integers beyond int64, which a
+    graph file cannot hold, are refused with a message, and the document keeps its axis."""
+    window.show()
+    qtbot.waitExposed(window)
+    node_id = window.scene.add_op("sum", QPointF(0, 0))
+    window.scene.nodes[node_id].setSelected(True)
+    qtbot.wait(20)
+    messages = []
+    window.inspector.message.connect(messages.append)
+    type_in(window, "attr_axis", "9" * 30)
+    assert window.document.nodes[node_id].attrs.get("axis") is None
+    assert messages and "axis" in messages[-1]
+    type_in(window, "attr_axis", str(2**63 - 1))  # the largest a file holds is kept (a red node, not a bad file)
+    assert window.document.nodes[node_id].attrs["axis"] == 2**63 - 1
+    window.save_to(tmp_path / "big.json")
+    assert read(tmp_path / "big.json").nodes[0].attrs["axis"] == 2**63 - 1
