@@ -202,3 +202,24 @@ def test_an_attribute_too_big_for_a_file_is_refused(window, qtbot, tmp_path):
     assert window.document.nodes[node_id].attrs["axis"] == 2**63 - 1
     window.save_to(tmp_path / "big.json")
     assert read(tmp_path / "big.json").nodes[0].attrs["axis"] == 2**63 - 1
+
+
+def test_leaving_the_comparison_while_tokens_glide_raises_nothing(window, qtbot):
+    """Stepping in 'reverse vs forward' sends tokens along the reverse side's wires; leaving the comparison
+    within their 450 ms deletes that side's scene, and with it the tokens, while their animation (which
+    had no parent) still moved them: RuntimeError, Token already deleted (found by seeds 301, 312)."""
+    window.show()
+    qtbot.waitExposed(window)
+    window.open_path(EXAMPLES / "elementwise.json")
+    with qtbot.capture_exceptions() as exceptions:
+        window.set_mode("both")
+        qtbot.wait(20)
+        for _ in range(30):  # to a step that sends tokens along the reverse side's wires
+            window.player.step()
+            if window.reverse_side.scene.tokens.running:
+                break
+        assert window.reverse_side.scene.tokens.running
+        window.set_mode("reverse")
+        QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)  # the reverse side's scene is gone
+        qtbot.wait(100)  # the animation's next frames
+    assert exceptions == []

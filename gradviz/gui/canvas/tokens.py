@@ -54,7 +54,9 @@ class TokenRun:
     def __init__(self, scene: QGraphicsScene) -> None:
         self.scene = scene
         self.tokens: list[tuple[Token, QPainterPath, bool]] = []
-        self.animation = QVariantAnimation(duration=DURATION_MS, startValue=0.0, endValue=1.0)
+        # a child of the scene, so it goes with the scene and its tokens: the reverse side's scene is deleted
+        # when a comparison ends, maybe mid-glide, and an animation left behind would move deleted tokens
+        self.animation = QVariantAnimation(scene, duration=DURATION_MS, startValue=0.0, endValue=1.0)
         self.animation.valueChanged.connect(self._move)
         self.animation.finished.connect(self.clear)
 
