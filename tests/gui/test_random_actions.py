@@ -14,6 +14,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 import shiboken6
 from PySide6.QtCore import QEvent, QPointF, QSettings, Qt, QTimer, qWarning
@@ -28,6 +29,7 @@ from gradviz.io.graph_file import read
 from gradviz.io.paths import EXAMPLES
 from tests.gui.random_actions import EXAMPLE_NAMES
 from tests.gui.random_session import RandomSession, SessionFailure
+from tests.gui.user_input import double_click
 
 ROOT = Path(__file__).resolve().parents[2]
 SESSIONS = [(1280, 720, "1,2,3,4,5"), (1920, 1080, "6")]
@@ -223,3 +225,30 @@ def test_leaving_the_comparison_while_tokens_glide_raises_nothing(window, qtbot)
         QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)  # the reverse side's scene is gone
         qtbot.wait(100)  # the animation's next frames
     assert exceptions == []
+
+
+def test_undoing_a_typed_number_of_a_scalar_gives_the_number_back(window, qtbot):
+    """A scalar's one cell was edited in place (a reshaped view of the node's own array, not a copy), so the
+    undo command's record of the old node changed too and Undo gave back the new number (found by seed
+    431: undoing everything did not give the first document)."""
+    window.show()
+    qtbot.waitExposed(window)
+    scalar = window.scene.add_op("input", QPointF(0, 0))
+    window.scene.nodes[scalar].setSelected(True)
+    qtbot.wait(20)
+    type_in(window, "shapeEdit", "scalar")
+    type_in(window, "labelEdit", "x")  # a second edit: the undo below must take back only the typed number
+    before = float(window.document.nodes[scalar].value)
+    assert np.ndim(window.document.nodes[scalar].value) == 0
+    qtbot.wait(20)
+    table = window.inspector.findChild(QWidget, "valueTable")
+    double_click(table.viewport(), table.visualItemRect(table.item(0, 0)).center())
+    editor = QApplication.focusWidget()
+    assert editor.parent() is table.viewport()  # the cell's editor
+    QTest.keyClick(editor, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    QTest.keyClicks(editor, str(before + 7))
+    QTest.keyClick(editor, Qt.Key.Key_Return)
+    qtbot.wait(10)  # the table commits a cell's editor from the event loop
+    assert float(window.document.nodes[scalar].value) == before + 7
+    window.undo_stack.undo()
+    assert float(window.document.nodes[scalar].value) == before

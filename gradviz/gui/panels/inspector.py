@@ -286,7 +286,9 @@ class Inspector(QWidget):
     def _cell_edited(self, table: QTableWidget, row: int, column: int, value: np.ndarray) -> None:
         """A typed number becomes one edit; anything else (abc, 1e999, inf, nan) is refused with the reason
         and the cell shows its number again: a graph holds finite numbers only, so it can always be saved."""
-        grid = value.reshape(value.shape[0] if value.ndim else 1, -1).copy() if value.ndim else value.reshape(1, 1)
+        # a copy in both cases: reshaping a scalar gives a view, and writing into it would change the node's
+        # own array, and with it the undo command's record of the old value
+        grid = (value.reshape(value.shape[0], -1) if value.ndim else value.reshape(1, 1)).copy()
         typed = table.item(row, column).text().strip()
         try:
             number = float(typed)
