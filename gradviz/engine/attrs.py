@@ -27,8 +27,11 @@ KINDS = {
 }
 
 
+INT64 = range(-2**63, 2**63)  # what a graph file's integers can hold: a larger one reads back as a float
+
+
 def _is_int(value: Any) -> bool:
-    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool) and value in INT64
 
 
 def _int_list(value: Any) -> tuple[int, ...] | None:

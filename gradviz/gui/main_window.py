@@ -188,7 +188,9 @@ class MainWindow(FileActions, QMainWindow):
 
     def _steps_height(self) -> None:
         """The Steps dock back to its own height: space the kernel-flip view gives up goes to the canvas."""
-        if shiboken6.isValid(self.steps_dock):
+        # the window itself may be half destroyed: deleting a window whose Convolution dock shows hides the
+        # dock as it goes, and its visibilityChanged still reaches this
+        if shiboken6.isValid(self) and shiboken6.isValid(self.steps_dock):
             docks.size_bottom_docks(self, self.steps_dock)
 
     def _connect(self) -> None:
@@ -343,6 +345,9 @@ class MainWindow(FileActions, QMainWindow):
             QMessageBox.warning(self, "Cannot check gradients", str(error))
             return None
         dialog = GradCheckDialog(result, self)
+        # freed when closed: a child of the window would otherwise live (heatmaps and all) until the window
+        # closes, one more for every Ctrl+G
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.show()
         self.show_message(f"Gradient check {'passed' if result.passed else 'FAILED'}: "
                           f"largest relative error {result.max_error:.1e}")

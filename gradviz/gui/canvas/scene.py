@@ -311,9 +311,12 @@ class GraphScene(QGraphicsScene):
             self.addItem(self._wire)
             event.accept()
             return
+        # where the nodes were before the press: handling it can move them already (selecting a convolution
+        # shows its dock, the canvas shrinks and refits, and Qt replays the held press as a drag)
+        before = {node_id: item.pos() for node_id, item in self.nodes.items()}
         super().mousePressEvent(event)
-        self._press_positions = {item.node_id: item.pos() for item in self.selectedItems()
-                                 if isinstance(item, NodeItem)}
+        self._press_positions = {item.node_id: before[item.node_id] for item in self.selectedItems()
+                                 if isinstance(item, NodeItem) and item.node_id in before}
 
     def mouseMoveEvent(self, event: QGraphicsSceneMouseEvent) -> None:
         if self._wire is not None:

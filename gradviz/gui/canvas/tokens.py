@@ -55,8 +55,8 @@ class TokenRun:
     def __init__(self, scene: QGraphicsScene) -> None:
         self.scene = scene
         self.tokens: list[tuple[Token, QPainterPath, bool]] = []
-        # a child of the scene: it dies with it. Unparented, it outlived a closed window's scene and moved
-        # tokens Qt had already deleted with that scene ("Internal C++ object (Token) already deleted")
+        # a child of the scene, so it goes with the scene and its tokens: a closed window's scene, or the
+        # reverse side's scene deleted when a comparison ends mid-glide, would leave it moving deleted tokens
         self.animation = QVariantAnimation(scene, duration=DURATION_MS, startValue=0.0, endValue=1.0)
         self.animation.valueChanged.connect(self._move)
         self.animation.finished.connect(self.clear)

@@ -105,6 +105,10 @@ class Inspector(QWidget):
         self.node_id = node_id if node_id in self.document.nodes else None
         node_id = self.node_id
         if self._content is not None:
+            # a form being taken down edits nothing: its field with the focus would report its text as
+            # finished as it goes, for a node that may be gone (another graph opened) or not shown any more
+            for child in self._content.findChildren(QWidget):
+                child.blockSignals(True)
             self._layout.removeWidget(self._content)
             self._content.hide()  # hidden by hand: Qt would still show a child it was about to show, as a window
             self._content.setParent(None)  # off screen now, not at the next event loop
@@ -289,7 +293,9 @@ class Inspector(QWidget):
     def _cell_edited(self, table: QTableWidget, row: int, column: int, value: np.ndarray) -> None:
         """A typed number becomes one edit; anything else (abc, 1e999, inf, nan) is refused with the reason
         and the cell shows its number again: a graph holds finite numbers only, so it can always be saved."""
-        grid = value.reshape(value.shape[0] if value.ndim else 1, -1).copy() if value.ndim else value.reshape(1, 1)
+        # a copy in both cases: reshaping a scalar gives a view, and writing into it would change the node's
+        # own array, and with it the undo command's record of the old value
+        grid = (value.reshape(value.shape[0], -1) if value.ndim else value.reshape(1, 1)).copy()
         typed = table.item(row, column).text().strip()
         try:
             number = float(typed)
