@@ -57,3 +57,13 @@ def test_value_errors_at_run_time_name_the_node():
 
 def test_every_engine_error_is_a_gradviz_error():
     assert issubclass(NodeError, GradvizError) and issubclass(GraphError, GradvizError)
+
+
+def test_det_of_a_matrix_gone_non_finite_gives_nan_bars_flagged_not_an_error():
+    """Training that diverges feeds det an inf: its bar (the adjugate, from an SVD that cannot converge on
+    inf) is NaN and the trace flags the step, as for any op, instead of raising LinAlgError mid-training."""
+    program = Program([NodeSpec("A", "parameter", value=[[1.0, 2.0], [3.0, 4.0]]), NodeSpec("c", "det", ("A",))],
+                      "c")
+    trace = run(program, {"A": np.array([[np.inf, 2.0], [3.0, 4.0]])})
+    assert np.isnan(trace.bars()["A"]).all()
+    assert trace.nonfinite_steps

@@ -149,6 +149,8 @@ def adjugate(a: np.ndarray) -> np.ndarray:
     """
     if a.size == 0:
         return np.zeros_like(a, dtype=np.float64)
+    if not np.all(np.isfinite(a)):  # the SVD of NaN or ±inf does not converge; the bar is NaN, flagged by the trace
+        return np.full(a.shape, np.nan)
     u, s, vt = np.linalg.svd(a)
     before = np.concatenate(([1.0], np.cumprod(s[:-1])))
     after = np.concatenate((np.cumprod(s[:0:-1])[::-1], [1.0]))
