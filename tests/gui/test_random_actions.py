@@ -18,15 +18,19 @@ import numpy as np
 import pytest
 import shiboken6
 from PySide6.QtCore import QEvent, QPointF, QSettings, Qt, QTimer, qWarning
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QUndoStack
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
 
+from gradviz.engine.program import NodeSpec
+from gradviz.gui.canvas.scene import GraphScene
 from gradviz.gui.main_window import MainWindow
 from gradviz.gui.panels.timeline import MODES
 from gradviz.gui.recovery import Recovery
+from gradviz.gui.theme import LIGHT
 from gradviz.io.graph_file import read
 from gradviz.io.paths import EXAMPLES
+from gradviz.model.document import GraphDocument
 from tests.gui.random_actions import EXAMPLE_NAMES
 from tests.gui.random_session import RandomSession, SessionFailure
 from tests.gui.user_input import double_click
@@ -252,3 +256,15 @@ def test_undoing_a_typed_number_of_a_scalar_gives_the_number_back(window, qtbot)
     assert float(window.document.nodes[scalar].value) == before + 7
     window.undo_stack.undo()
     assert float(window.document.nodes[scalar].value) == before
+
+
+def test_a_view_stepping_in_the_middle_of_an_edit_that_adds_a_node_raises_nothing(qapp):
+    """Found by seed 311 (Ctrl+D in 'reverse vs forward'): the window's document listener stepped the
+    timeline, so the canvas refreshed its looks, before the canvas's own listener had made the new node's
+    item (KeyError in the scene). The scene draws the items it has; its listener adds and draws the rest."""
+    document = GraphDocument(read(EXAMPLES / "linear_layer.json"))
+    scene: list[GraphScene] = []
+    document.subscribe(lambda change: scene[0].show_step(None, None))  # a view told first, as the window is
+    scene.append(GraphScene(document, QUndoStack(), LIGHT))
+    document.add_node(NodeSpec("z", "exp", ("a",)), (0.0, 0.0))
+    assert set(scene[0].nodes) == set(document.nodes)

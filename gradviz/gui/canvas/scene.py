@@ -221,10 +221,15 @@ class GraphScene(QGraphicsScene):
         self._highlight_edges()
 
     def _refresh_looks(self, only: set[str] | None = None) -> None:
-        """Give each node (or only those in ``only``) its look for the document and the step shown."""
+        """Give each node (or only those in ``only``) its look for the document and the step shown.
+
+        Only nodes the scene already has an item for: another view's listener may step the timeline in
+        the middle of an edit that added a node, before this scene's own listener has made its item (and
+        given it its look)."""
         statuses = self.document.statuses()
         state, nodes = self._state, self.document.nodes
-        specs = nodes.items() if only is None else ((node_id, nodes[node_id]) for node_id in only if node_id in nodes)
+        wanted = nodes.keys() if only is None else only
+        specs = [(node_id, nodes[node_id]) for node_id in wanted if node_id in nodes and node_id in self.nodes]
         for node_id, spec in specs:
             self.looks_built += 1
             op = find_op(spec.op)
