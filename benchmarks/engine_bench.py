@@ -133,8 +133,9 @@ def timings(candidates: dict[str, Candidate], repeats: int) -> dict[str, list[fl
     return times
 
 
-def compare(label: str, candidates: dict[str, Candidate], baseline: str, target: float, repeats: int,
-            *, strict: bool = False) -> None:
+def compare(
+    label: str, candidates: dict[str, Candidate], baseline: str, target: float, repeats: int, *, strict: bool = False
+) -> None:
     """Check, time and report ours against ``baseline``; every other candidate is a reference.
 
     Ours differing from the baseline raises GradientMismatchError, since the target's figure would
@@ -157,12 +158,16 @@ def compare(label: str, candidates: dict[str, Candidate], baseline: str, target:
     times = timings(timed, repeats)
     ratio = statistics.median(times["ours"]) / statistics.median(times[baseline])
     paired = statistics.quantiles([a / b for a, b in zip(times["ours"], times[baseline], strict=True)], n=4)
-    notes = [f"{name}/{baseline} {statistics.median(times[name]) / statistics.median(times[baseline]):.2f}"
-             for name in list(timed)[2:]] + notes
+    notes = [
+        f"{name}/{baseline} {statistics.median(times[name]) / statistics.median(times[baseline]):.2f}"
+        for name in list(timed)[2:]
+    ] + notes
     passed = ratio < target if strict else ratio <= target
-    print(f"{label:<11} ours/{baseline} = {ratio:5.2f}  (target {'<' if strict else '≤'} {target:.2f})  "
-          f"{'PASS' if passed else 'MISS'}   spread {paired[0]:.2f}–{paired[2]:.2f}"
-          + (f"   [{', '.join(notes)}]" if notes else ""))
+    print(
+        f"{label:<11} ours/{baseline} = {ratio:5.2f}  (target {'<' if strict else '≤'} {target:.2f})  "
+        f"{'PASS' if passed else 'MISS'}   spread {paired[0]:.2f}–{paired[2]:.2f}"
+        + (f"   [{', '.join(notes)}]" if notes else "")
+    )
     print("RESULT " + json.dumps({"label": label, "ratio": ratio, "baseline": baseline}))
 
 
@@ -195,8 +200,15 @@ def mlp(repeats: int, width: int, batch: int) -> None:
         g3 = 2.0 * diff
         g2 = (ws[2].T @ g3) * (a2 > 0)
         g1 = (ws[1].T @ g2) * (a1 > 0)
-        return {"x": ws[0].T @ g1, "W1": g1 @ x.T, "b1": g1.sum(axis=1), "W2": g2 @ h1.T, "b2": g2.sum(axis=1),
-                "W3": g3 @ h2.T, "b3": g3.sum(axis=1)}
+        return {
+            "x": ws[0].T @ g1,
+            "W1": g1 @ x.T,
+            "b1": g1.sum(axis=1),
+            "W2": g2 @ h1.T,
+            "b2": g2.sum(axis=1),
+            "W3": g3 @ h2.T,
+            "b3": g3.sum(axis=1),
+        }
 
     candidates = {"ours": ours(program), "numpy": numpy_by_hand}
     if torch is not None:
@@ -213,6 +225,7 @@ def mlp(repeats: int, width: int, batch: int) -> None:
 
         candidates["torch"] = torch_autograd
     if autograd is not None and anp is not None:
+
         def loss(params: list[np.ndarray]) -> float:
             out = params[0]
             for layer in range(3):
@@ -262,8 +275,7 @@ def chain(repeats: int, length: int) -> None:
 
     candidates = {"ours": ours(program), "numpy": numpy_loop}
     if torch is not None:
-        functions = {"sin": torch.sin, "tanh": torch.tanh, "cos": torch.cos, "sigmoid": torch.sigmoid,
-                     "neg": torch.neg}
+        functions = {"sin": torch.sin, "tanh": torch.tanh, "cos": torch.cos, "sigmoid": torch.sigmoid, "neg": torch.neg}
 
         def torch_chain() -> Gradients:
             leaf = torch.from_numpy(x0).requires_grad_()
@@ -294,8 +306,10 @@ def correlate(repeats: int, side: int) -> None:
 
     def scipy_same_work() -> Gradients:
         scipy_signal.correlate2d(image, kernel, "valid")
-        return {"I": scipy_signal.convolve2d(out_bar, kernel, "full"),
-                "k": scipy_signal.correlate2d(image, out_bar, "valid")}
+        return {
+            "I": scipy_signal.convolve2d(out_bar, kernel, "full"),
+            "k": scipy_signal.correlate2d(image, out_bar, "valid"),
+        }
 
     compare("correlate2d", {"ours": ours(program), "scipy": scipy_same_work}, "scipy", 1.0, repeats, strict=True)
 
@@ -326,12 +340,15 @@ def benchmarks(quick: bool) -> None:
     """Run the four benchmarks in this process; a mismatch stops only its own benchmark."""
     repeats = 3 if quick else 15
     threads = f"torch {torch.__version__}, {torch.get_num_threads()} threads" if torch else "torch not installed"
-    print(f"numpy {np.__version__} ({blas()} BLAS, {os.environ.get('OPENBLAS_NUM_THREADS', 'default')} threads); "
-          f"{threads}")
-    print(f"ratio = median of {repeats} interleaved repetitions over the baseline's, each candidate started "
-          f"{SETTLE_SECONDS} s after the last; spread = interquartile range of the per-repetition ratios"
-          + ("\n--quick: smaller sizes than the targets speak of, so the verdicts are only indicative" if quick
-             else ""))
+    print(
+        f"numpy {np.__version__} ({blas()} BLAS, {os.environ.get('OPENBLAS_NUM_THREADS', 'default')} threads); "
+        f"{threads}"
+    )
+    print(
+        f"ratio = median of {repeats} interleaved repetitions over the baseline's, each candidate started "
+        f"{SETTLE_SECONDS} s after the last; spread = interquartile range of the per-repetition ratios"
+        + ("\n--quick: smaller sizes than the targets speak of, so the verdicts are only indicative" if quick else "")
+    )
     runs: list[tuple[str, Callable[[], None]]] = [
         ("mlp", lambda: mlp(repeats, 128 if quick else 512, 64 if quick else 256)),
         ("chain/op", lambda: chain(repeats, 200 if quick else 1000)),
@@ -363,8 +380,10 @@ def main() -> None:
         benchmarks(arguments.quick)
         return
     one, two = child(1, arguments.quick), child(2, arguments.quick)
-    two_threads = {result["label"]: result for result in
-                   (json.loads(text[len("RESULT "):]) for text in two if text.startswith("RESULT "))}
+    two_threads = {
+        result["label"]: result
+        for result in (json.loads(text[len("RESULT ") :]) for text in two if text.startswith("RESULT "))
+    }
     for text in one:
         if text.startswith("RESULT "):
             continue

@@ -37,8 +37,9 @@ def big_graph(nodes: int = 2000, side: int = 10, seed: int = 0) -> GraphFile:
         kind = ("tanh", "mul", "add", "sin")[i % 4]
         recent = pool[-8:]
         if kind in ("mul", "add"):
-            pool.append(g.op(kind, recent[int(rng.integers(len(recent)))], pool[int(rng.integers(len(pool)))],
-                             id=f"n{i}"))
+            pool.append(
+                g.op(kind, recent[int(rng.integers(len(recent)))], pool[int(rng.integers(len(pool)))], id=f"n{i}")
+            )
         else:
             pool.append(g.op(kind, pool[-1], id=f"n{i}"))
     output = g.op("sum", pool[-1], id="c")
@@ -74,11 +75,15 @@ def main() -> None:
 
     print(f"graph: 2000 nodes, 10×10 values, {size_mb:.1f} MB of JSON; medians of {repeats} runs")
     verdict = "PASS" if load_time <= 0.3 else "MISS"
-    print(f"load + validate + compile  {load_time:6.3f} s  (target ≤ 0.30 s)  {verdict}"
-          f"   [{load_time / json_time:.1f}× json.loads alone]")
+    print(
+        f"load + validate + compile  {load_time:6.3f} s  (target ≤ 0.30 s)  {verdict}"
+        f"   [{load_time / json_time:.1f}× json.loads alone]"
+    )
     verdict = "PASS" if run_time < 1.0 else "MISS"
-    print(f"run --json, end to end     {run_time:6.3f} s  (target < 1.00 s)  {verdict}"
-          f"   [{run_time / bare_time:.1f}× a bare python -c 'import numpy']")
+    print(
+        f"run --json, end to end     {run_time:6.3f} s  (target < 1.00 s)  {verdict}"
+        f"   [{run_time / bare_time:.1f}× a bare python -c 'import numpy']"
+    )
 
 
 if __name__ == "__main__":

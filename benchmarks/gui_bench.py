@@ -104,8 +104,10 @@ clock = time.perf_counter  # --cpu: time.thread_time, the CPU this process spent
 def line(label: str, ours: float, floor: float, floor_name: str, target: str = "", unit: str = "ms") -> None:  # noqa: PLR0917
     """One figure: ours, the floor, their ratio, and the target when there is one."""
     scale = 1000.0 if unit == "ms" else 1.0
-    print(f"{label:<26} {ours * scale:8.2f} {unit}   floor {floor * scale:7.2f} {unit} ({floor_name})   "
-          f"ratio {ours / floor:5.2f}" + (f"   target {target}" if target else ""))
+    print(
+        f"{label:<26} {ours * scale:8.2f} {unit}   floor {floor * scale:7.2f} {unit} ({floor_name})   "
+        f"ratio {ours / floor:5.2f}" + (f"   target {target}" if target else "")
+    )
 
 
 def interleaved(candidates: dict[str, Callable[[int], float]], repeats: int) -> dict[str, float]:
@@ -124,13 +126,20 @@ def start_times(repeats: int) -> dict[str, float]:
     """Median wall time from interpreter start to the window shown, each a fresh process, interleaved."""
     scripts = {"ours": START_OURS, "pyside": START_PYSIDE, "pyqtgraph": START_PYQTGRAPH}
     with tempfile.TemporaryDirectory() as folder:
+
         def process(script: str) -> Callable[[int], float]:
             def run(_: int) -> float:
                 start = time.perf_counter()
-                subprocess.run([sys.executable, "-c", script, f"{folder}/s.ini", f"{folder}/state"], check=True,
-                               capture_output=True, cwd=ROOT)
+                subprocess.run(
+                    [sys.executable, "-c", script, f"{folder}/s.ini", f"{folder}/state"],
+                    check=True,
+                    capture_output=True,
+                    cwd=ROOT,
+                )
                 return time.perf_counter() - start
+
             return run
+
         return interleaved({name: process(script) for name, script in scripts.items()}, repeats)
 
 
@@ -195,6 +204,7 @@ class Floor:
 
 def zoom_run(view: QGraphicsView, base: float) -> Callable[[int], float]:
     """One repaint after the zoom changes by a little (never back to a zoom seen before)."""
+
     def run(repetition: int) -> float:
         zoom = base * (1.0 + 0.004 * (repetition + 1))
         centre = view.mapToScene(view.viewport().rect().center())
@@ -203,6 +213,7 @@ def zoom_run(view: QGraphicsView, base: float) -> Callable[[int], float]:
         start = clock()
         view.viewport().repaint()
         return clock() - start
+
     return run
 
 
@@ -213,6 +224,7 @@ def pan_run(view: QGraphicsView) -> Callable[[int], float]:
         start = clock()
         view.viewport().repaint()
         return clock() - start
+
     return run
 
 
@@ -465,17 +477,23 @@ def scaling_row(nodes: int, repeats: int) -> tuple[float, float, float, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description="gradviz window speed against bare Qt floors")
     parser.add_argument("--quick", action="store_true", help="smaller graphs, fewer runs: a smoke run")
-    parser.add_argument("--cpu", action="store_true", help="time repaints and steps in CPU time of this thread "
-                        "(steady on a loaded machine; the X server's share is not in it), not wall time")
+    parser.add_argument(
+        "--cpu",
+        action="store_true",
+        help="time repaints and steps in CPU time of this thread "
+        "(steady on a loaded machine; the X server's share is not in it), not wall time",
+    )
     arguments = parser.parse_args()
     quick = arguments.quick
     global clock  # noqa: PLW0603 - chosen once, before anything is timed
     clock = time.thread_time if arguments.cpu else time.perf_counter
     app = QApplication.instance() or QApplication([])
-    print(f"platform {app.platformName()}, window {WINDOW[0]}×{WINDOW[1]}; medians of interleaved runs "
-          f"({'CPU' if arguments.cpu else 'wall'} time); "
-          f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (a loaded machine slows ours and "
-          "the floors alike: read the ratios)" + ("; --quick: small sizes, indicative only" if quick else ""))
+    print(
+        f"platform {app.platformName()}, window {WINDOW[0]}×{WINDOW[1]}; medians of interleaved runs "
+        f"({'CPU' if arguments.cpu else 'wall'} time); "
+        f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (a loaded machine slows ours and "
+        "the floors alike: read the ratios)" + ("; --quick: small sizes, indicative only" if quick else "")
+    )
 
     starts = start_times(3 if quick else 7)
     line("start (window shown)", starts["ours"], starts["pyqtgraph"], "PySide6 + pyqtgraph", "≤ 1.30", unit="s")
@@ -499,12 +517,14 @@ def main() -> None:
         line(f"pan {nodes} fitted", times["ours"], times["floor"], "bare view scrolled")
 
         steps = step_times(window, floor, repeats * 2)
-        line(f"step {nodes}: Python work", steps["python"], steps["floor"], "one rect recoloured + repaint",
-             "≤ 3 ms")
-        print(f"{'':<26} of which the canvas {steps['canvas'] * 1000:.2f} ms (the rest: trace state, inspector, "
-              "timeline, formula panel)")
-        line(f"step {nodes} + its repaint", steps["repaint"], steps["floor"], "one rect recoloured + repaint",
-             "≤ 16 ms")
+        line(f"step {nodes}: Python work", steps["python"], steps["floor"], "one rect recoloured + repaint", "≤ 3 ms")
+        print(
+            f"{'':<26} of which the canvas {steps['canvas'] * 1000:.2f} ms (the rest: trace state, inspector, "
+            "timeline, formula panel)"
+        )
+        line(
+            f"step {nodes} + its repaint", steps["repaint"], steps["floor"], "one rect recoloured + repaint", "≤ 16 ms"
+        )
 
         window.player.seek(window.player.run().last)  # every node shows its value and bar heatmaps
         QApplication.processEvents()
@@ -513,8 +533,10 @@ def main() -> None:
 
         seconds = 3.0 if quick else 10.0
         share, late, shown = play_load(window, seconds)
-        print(f"play {nodes} at 60 steps/s     CPU {share * 100:5.1f} % of one core over {seconds:.0f} s, "
-              f"{late} late frames of {shown}   target < 35 %")
+        print(
+            f"play {nodes} at 60 steps/s     CPU {share * 100:5.1f} % of one core over {seconds:.0f} s, "
+            f"{late} late frames of {shown}   target < 35 %"
+        )
         for bare in floors:
             bare.view.close()
 
@@ -525,13 +547,17 @@ def main() -> None:
     for phase, frame in phases.items():
         line(f"conv {phase} frame", frame, bare, "bare pyqtgraph, 5 tiles", "≤ 2× floor")
 
-    print("scaling: open (laid-out file, painted), zoom repaint (fitted), step (Python work of the window; "
-          "the canvas's part of it)")
+    print(
+        "scaling: open (laid-out file, painted), zoom repaint (fitted), step (Python work of the window; "
+        "the canvas's part of it)"
+    )
     print(f"{'nodes':>7} {'open s':>9} {'µs/node':>8} {'zoom ms':>9} {'µs/node':>8} {'step ms':>9} {'canvas ms':>10}")
-    for count in ((100, 300) if quick else (100, 1000, 5000)):
+    for count in (100, 300) if quick else (100, 1000, 5000):
         opened, repaint, step, canvas = scaling_row(count, 5 if quick else 15)
-        print(f"{count:>7} {opened:>9.3f} {opened / count * 1e6:>8.0f} {repaint * 1000:>9.2f} "
-              f"{repaint / count * 1e6:>8.1f} {step * 1000:>9.2f} {canvas * 1000:>10.2f}")
+        print(
+            f"{count:>7} {opened:>9.3f} {opened / count * 1e6:>8.0f} {repaint * 1000:>9.2f} "
+            f"{repaint / count * 1e6:>8.1f} {step * 1000:>9.2f} {canvas * 1000:>10.2f}"
+        )
 
 
 if __name__ == "__main__":

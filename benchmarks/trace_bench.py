@@ -84,6 +84,7 @@ def bench_state(repeats: int) -> None:
         def walk():
             for index in indices:
                 make(index)
+
         return walk
 
     def step_and_read(index):  # what a view does per step: make the state, read what the step changed
@@ -96,10 +97,14 @@ def bench_state(repeats: int) -> None:
     old = median_time(states(lambda i: old_state(trace, i)), max(3, repeats // 3)) / len(indices)
     floor = median_time(states(lambda i: trace.bar_at(ids[i % len(ids)], i)), repeats) / len(indices)
     step = median_time(states(step_and_read), repeats) / len(indices)
-    print(f"state(k), 10,000-node chain ({len(trace)} steps): {show(new)}   old {show(old)} "
-          f"(old/new {old / new:,.0f}×)   bar_at {show(floor)} (state/bar_at {new / floor:.1f}×)")
-    print(f"  one step as a view takes it (state + changed + reads): {show(step)} "
-          f"(/bar_at {step / floor:.1f}×; goal: O(nodes changed), not O(all nodes))")
+    print(
+        f"state(k), 10,000-node chain ({len(trace)} steps): {show(new)}   old {show(old)} "
+        f"(old/new {old / new:,.0f}×)   bar_at {show(floor)} (state/bar_at {new / floor:.1f}×)"
+    )
+    print(
+        f"  one step as a view takes it (state + changed + reads): {show(step)} "
+        f"(/bar_at {step / floor:.1f}×; goal: O(nodes changed), not O(all nodes))"
+    )
 
 
 # ----- forward mode's memory ----------------------------------------------------------------------
@@ -128,9 +133,11 @@ def bench_forward_memory(side: int) -> None:
     recorded = peak_bytes(lambda: forward_mode(program, record=True))
     lazy = peak_bytes(walk_lazily)
     passes = 2 * side * side
-    print(f"forward mode, {side}×{side} input and parameter ({passes:,} passes), peak memory: every tangent "
-          f"recorded {recorded / 2**20:,.1f} MiB, on demand {lazy / 2**20:,.2f} MiB "
-          f"(recorded/on demand {recorded / lazy:,.0f}×)")
+    print(
+        f"forward mode, {side}×{side} input and parameter ({passes:,} passes), peak memory: every tangent "
+        f"recorded {recorded / 2**20:,.1f} MiB, on demand {lazy / 2**20:,.2f} MiB "
+        f"(recorded/on demand {recorded / lazy:,.0f}×)"
+    )
 
 
 # ----- layout ---------------------------------------------------------------------------------------
@@ -161,6 +168,7 @@ def old_layout(specs, kept=None):
     def height(node_id):
         above = [positions[parent][1] for parent in by_id[node_id].inputs if parent in positions]
         return sum(above) / len(above) if above else written[node_id] * ROW
+
     for depth in sorted(set(column.values())):
         ops = [node_id for node_id in graph if column[node_id] == depth and node_id not in sources]
         for node_id in sorted(ops, key=lambda n: (height(n), written[n])):
@@ -172,8 +180,9 @@ def old_layout(specs, kept=None):
         child = min(graph.successors(node_id), key=lambda c: (column[c], written[c]))
         port = list(by_id[child].inputs).index(node_id)
         x, y = positions[child]
-        positions[node_id] = free((column[child] - 1) * COLUMN if column[child] else x - COLUMN,
-                                  y + snap(port * 0.8 * ROW))
+        positions[node_id] = free(
+            (column[child] - 1) * COLUMN if column[child] else x - COLUMN, y + snap(port * 0.8 * ROW)
+        )
     return {spec.id: positions[spec.id] for spec in specs}
 
 
@@ -252,8 +261,10 @@ def bench_open(nodes: int, repeats: int) -> None:
         times.append(time.perf_counter() - start)
     layout = median_time(lambda: layered_positions(specs), repeats)
     opened = statistics.median(times)
-    print(f"open a {nodes:,}-node file without positions until idle: {show(opened)} (goal ≤ 1 s; "
-          f"its layout {show(layout)}, {layout / opened:.0%} of it)")
+    print(
+        f"open a {nodes:,}-node file without positions until idle: {show(opened)} (goal ≤ 1 s; "
+        f"its layout {show(layout)}, {layout / opened:.0%} of it)"
+    )
     window.undo_stack.setClean()
     window.close()
 
@@ -261,9 +272,12 @@ def bench_open(nodes: int, repeats: int) -> None:
 def bench_background(side: int) -> None:
     app, window, _folder = _window()
     rng = np.random.default_rng(0)
-    specs = (NodeSpec("A", "input", value=rng.normal(size=(side, side))),
-             NodeSpec("B", "parameter", value=rng.normal(size=(side, side))),
-             NodeSpec("P", "matmul", ("A", "B")), NodeSpec("c", "sum", ("P",)))
+    specs = (
+        NodeSpec("A", "input", value=rng.normal(size=(side, side))),
+        NodeSpec("B", "parameter", value=rng.normal(size=(side, side))),
+        NodeSpec("P", "matmul", ("A", "B")),
+        NodeSpec("c", "sum", ("P",)),
+    )
     window.load_graph(window.prepare_graph(GraphFile(specs, "c"), "bench"), None)
     until_idle(app)
     gaps, last = [], time.perf_counter()
@@ -278,9 +292,11 @@ def bench_background(side: int) -> None:
         time.sleep(0.001)
     shown = time.perf_counter() - last
     run_time = last - start
-    print(f"{side}×{side} matmul graph run in the background: {show(run_time)}; longest event-loop stall while "
-          f"it ran {show(max(gaps))} (on the GUI thread the stall was the whole run: stall/run "
-          f"{max(gaps) / run_time:.1%}); then drawing its first step {show(shown)}")
+    print(
+        f"{side}×{side} matmul graph run in the background: {show(run_time)}; longest event-loop stall while "
+        f"it ran {show(max(gaps))} (on the GUI thread the stall was the whole run: stall/run "
+        f"{max(gaps) / run_time:.1%}); then drawing its first step {show(shown)}"
+    )
     window.undo_stack.setClean()
     window.close()
 

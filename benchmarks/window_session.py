@@ -24,11 +24,17 @@ def main() -> int:
     size = app.primaryScreen().size()
     default = ROOT / f"shots-{size.width()}x{size.height()}"
     shots = Path(sys.argv[sys.argv.index("--shots") + 1]) if "--shots" in sys.argv else default
-    done = subprocess.run([sys.executable, "-m", "tests.gui.session_run", "--shots", str(shots)], cwd=ROOT,
-                          capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "tests.gui.session_run", "--shots", str(shots)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     result = json.loads(done.stdout.strip().splitlines()[-1])
-    print(f"screen {size.width()}x{size.height()}: {result.get('actions', 0)} actions, "
-          f"{len(result['problems'])} problems")
+    print(
+        f"screen {size.width()}x{size.height()}: {result.get('actions', 0)} actions, {len(result['problems'])} problems"
+    )
     for problem in result["problems"]:
         print("  ", problem.splitlines()[0])
     print(f"canvas share of the window: {result.get('canvas_share')}")

@@ -88,8 +88,10 @@ class Student:
         self.window = MainWindow(settings, Recovery(folder / "state"), dark=dark)
         screen = self.window.screen().availableGeometry()
         if screen.width() < size[0] or screen.height() < size[1]:
-            raise RecipeError(f"the screen is {screen.width()}x{screen.height()}, smaller than {size[0]}x{size[1]}: "
-                              f"start Xvfb with -screen 0 {size[0]}x{size[1]}x24")
+            raise RecipeError(
+                f"the screen is {screen.width()}x{screen.height()}, smaller than {size[0]}x{size[1]}: "
+                f"start Xvfb with -screen 0 {size[0]}x{size[1]}x24"
+            )
         self.window.setGeometry(screen.x(), screen.y(), *size)  # maximised, as a lecturer would have it
         self.window.show()
         # shortcuts answer only in the active window; a bare X server has no window manager to activate it
@@ -127,8 +129,12 @@ class Student:
 
     def click_node(self, node_id: str) -> None:
         """A click on the node's name row: selects it, and the inspector shows it."""
-        QTest.mouseClick(self.window.view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
-                         self.node_point(node_id))
+        QTest.mouseClick(
+            self.window.view.viewport(),
+            Qt.MouseButton.LeftButton,
+            Qt.KeyboardModifier.NoModifier,
+            self.node_point(node_id),
+        )
         self.wait(150)
         if self.window.selected_ids() != [node_id]:
             raise RecipeError(f"a click on {node_id!r} selected {self.window.selected_ids()}")
@@ -136,8 +142,12 @@ class Student:
     def click_canvas_background(self) -> None:
         """A click on an empty part of the canvas: nothing selected."""
         viewport = self.window.view.viewport()
-        QTest.mouseClick(viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
-                         viewport.rect().topLeft() + viewport.rect().center() / 8)
+        QTest.mouseClick(
+            viewport,
+            Qt.MouseButton.LeftButton,
+            Qt.KeyboardModifier.NoModifier,
+            viewport.rect().topLeft() + viewport.rect().center() / 8,
+        )
         self.wait(100)
 
     def key(self, key: Qt.Key, modifiers: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier) -> None:
@@ -197,8 +207,9 @@ class Student:
         """Practice's rule question: the right rule clicked (on its circle), then Check."""
         quiz = self.window.practice.quiz
         button = self.window.findChild(QRadioButton, f"practiceChoice{quiz.choices.right}")
-        QTest.mouseClick(button, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
-                         QPoint(8, button.height() // 2))
+        QTest.mouseClick(
+            button, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, QPoint(8, button.height() // 2)
+        )
         self.click_button("practiceCheck")
         if quiz.stage == "rule":
             raise RecipeError("the right rule was not taken")
@@ -215,20 +226,24 @@ class Student:
 def backward_into(child: str, port: int) -> Callable[[object, int], bool]:
     """The backward step through ``child``'s port ``port`` (its bar flowing into that input), or the step
     adding it into the input's bar: whichever the timeline stops at first, should it show them as one."""
+
     def through_port(step: object) -> bool:
         return step.kind == "backward" and step.node.id == child and step.port == port
 
     def wanted(trace: object, index: int) -> bool:
         step = trace.steps[index]
         return through_port(step) or (step.kind == "accumulate" and through_port(trace.steps[step.source]))
+
     return wanted
 
 
 def tangent_at(node_id: str, pass_index: int) -> Callable[[object, int], bool]:
     """Forward mode: ``node_id``'s tangent in pass ``pass_index`` (0-based)."""
+
     def wanted(trace: object, index: int) -> bool:
         step = trace.steps[index]
         return step.kind == "tangent" and step.node.id == node_id and step.pass_index == pass_index
+
     return wanted
 
 
@@ -236,6 +251,7 @@ def forward_of(node_id: str) -> Callable[[object, int], bool]:
     def wanted(trace: object, index: int) -> bool:
         step = trace.steps[index]
         return step.kind == "forward" and step.node.id == node_id
+
     return wanted
 
 
@@ -256,9 +272,11 @@ Take = Callable[[Student], QWidget | None]
 
 def recipe(name: str, readme: bool = True, dark: bool | None = None) -> Callable[[Take], Take]:
     """Register the decorated function as the recipe of picture ``name``."""
+
     def register(take: Take) -> Take:
         RECIPES[name] = Recipe(name, take, readme, dark)
         return take
+
     return register
 
 
@@ -569,8 +587,9 @@ def take_all(size: str, theme: str, out: Path, every: bool, only: list[str] | No
                 student = Student(Path(folder), theme == "dark", dimensions)
                 try:
                     if dark != (theme == "dark"):
-                        student.key(Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier
-                                    | Qt.KeyboardModifier.ShiftModifier)  # View ▸ Dark Mode
+                        student.key(
+                            Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+                        )  # View ▸ Dark Mode
                         student.wait(200)
                         if student.window.scene.theme.dark != dark:
                             raise RecipeError("Ctrl+Shift+D did not switch the theme")
@@ -581,8 +600,10 @@ def take_all(size: str, theme: str, out: Path, every: bool, only: list[str] | No
                     student.wait(100)
                     path = out / file_name(entry.name, size, theme)
                     save(widget.grab().toImage(), path)
-                    print(f"screenshots: {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path} "
-                          f"({path.stat().st_size // 1024} KB)")
+                    print(
+                        f"screenshots: {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path} "
+                        f"({path.stat().st_size // 1024} KB)"
+                    )
                 finally:
                     student.close()
             except RecipeError as error:
@@ -602,11 +623,16 @@ def make_gif(path: Path) -> int:
     command = [sys.executable, str(ROOT / "main.py"), "render", str(DEFAULT_EXAMPLE), "--gif", str(path)]
     done = subprocess.run(command, check=False, cwd=ROOT, capture_output=True, text=True)
     if done.returncode != 0 or not path.exists():
-        print(f"screenshots: recipe {GIF} failed: {' '.join(command[1:])} exited {done.returncode}: "
-              f"{done.stderr.strip().splitlines()[-1:] or ''}", file=sys.stderr)
+        print(
+            f"screenshots: recipe {GIF} failed: {' '.join(command[1:])} exited {done.returncode}: "
+            f"{done.stderr.strip().splitlines()[-1:] or ''}",
+            file=sys.stderr,
+        )
         return 1
-    print(f"screenshots: {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path} "
-          f"({path.stat().st_size // 1024} KB)")
+    print(
+        f"screenshots: {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path} "
+        f"({path.stat().st_size // 1024} KB)"
+    )
     return 0
 
 
@@ -617,8 +643,20 @@ def run_every_combination(out: Path, every: bool, only: list[str] | None) -> int
         return 1
     for size in SIZES:
         for theme in THEMES:
-            command = ["xvfb-run", "-a", "-s", f"-screen 0 {size}x24", sys.executable, __file__,
-                       "--size", size, "--theme", theme, "--out", str(out)]
+            command = [
+                "xvfb-run",
+                "-a",
+                "-s",
+                f"-screen 0 {size}x24",
+                sys.executable,
+                __file__,
+                "--size",
+                size,
+                "--theme",
+                theme,
+                "--out",
+                str(out),
+            ]
             command += ["--every"] if every else []
             command += ["--only", *only] if only else []
             status = subprocess.run(command, check=False, env={**os.environ, "QT_QPA_PLATFORM": "xcb"}).returncode
@@ -633,8 +671,9 @@ def main() -> int:
     parser.add_argument("--theme", default=REFERENCE[1], choices=THEMES)
     parser.add_argument("--out", type=Path, default=DOCS, help="where the pictures go (default: docs/)")
     parser.add_argument("--all", action="store_true", help="every size and theme, each in its own Xvfb")
-    parser.add_argument("--every", action="store_true",
-                        help="the README pictures at every size and theme, not only at 1920x1080 light")
+    parser.add_argument(
+        "--every", action="store_true", help="the README pictures at every size and theme, not only at 1920x1080 light"
+    )
     parser.add_argument("--only", nargs="+", metavar="NAME", help="only these recipes")
     arguments = parser.parse_args()
     out = arguments.out.resolve()

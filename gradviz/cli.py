@@ -44,8 +44,18 @@ from gradviz.model.story import story_of
 EXIT_OK, EXIT_CHECK_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 EXIT_OUTPUT_FAILED = 1
 CHUNK = 2**20  # bytes per write: Linux writes at most 2,147,479,552 bytes in one call, and says so quietly
-COMMANDS = ("run", "trace", "check", "export", "render", "install-desktop", "new", "code", "import-torch",
-            "export-lesson")
+COMMANDS = (
+    "run",
+    "trace",
+    "check",
+    "export",
+    "render",
+    "install-desktop",
+    "new",
+    "code",
+    "import-torch",
+    "export-lesson",
+)
 
 
 def as_json(array: np.ndarray) -> Any:
@@ -72,7 +82,7 @@ def write_stdout(data: bytes) -> None:
     view = memoryview(data)
     while view:
         written = stream.write(view[:CHUNK])
-        view = view[written if written is not None else 0:]
+        view = view[written if written is not None else 0 :]
     stream.flush()
 
 
@@ -108,12 +118,14 @@ def command_run(args: argparse.Namespace) -> int:
     else:
         bars, passes = trace.bars(), 1
     if args.json:
-        print_json({
-            "output": program.output,
-            "values": {key: as_json(value) for key, value in values.items()},
-            "bars": {key: as_json(bar) for key, bar in bars.items()},
-            "passes": passes,
-        })
+        print_json(
+            {
+                "output": program.output,
+                "values": {key: as_json(value) for key, value in values.items()},
+                "bars": {key: as_json(bar) for key, bar in bars.items()},
+                "passes": passes,
+            }
+        )
         return EXIT_OK
     print(f"{graph.title or Path(args.graph).name}: c = {program.output} = {trace.output_value:.6g}")
     print(f"{args.mode} mode, {passes} pass{'es' if passes != 1 else ''}")
@@ -128,16 +140,25 @@ def command_run(args: argparse.Namespace) -> int:
 def _step_json(trace: Trace, index: int) -> dict[str, Any]:
     step = trace.steps[index]
     entry: dict[str, Any] = {
-        "index": index, "kind": step.kind, "node": step.node.id, "formula": trace.formula(index),
-        "sentence": sentence(trace, index), "flops": trace.flops(index), "nonfinite": bool(step.nonfinite),
+        "index": index,
+        "kind": step.kind,
+        "node": step.node.id,
+        "formula": trace.formula(index),
+        "sentence": sentence(trace, index),
+        "flops": trace.flops(index),
+        "nonfinite": bool(step.nonfinite),
     }
     if step.kind == "forward":
         entry["value"] = as_json(step.value)
     elif step.kind == "seed":
         entry["bar"] = as_json(step.bar)
     elif step.kind == "backward":
-        entry.update(parent=step.parent.id, port=step.port_name, contribution=as_json(step.contribution),
-                     summed_axes=list(step.summed_axes))
+        entry.update(
+            parent=step.parent.id,
+            port=step.port_name,
+            contribution=as_json(step.contribution),
+            summed_axes=list(step.summed_axes),
+        )
     else:
         entry.update(source=step.source, count=step.count, bar=as_json(step.bar))
     return entry
@@ -148,10 +169,11 @@ def command_trace(args: argparse.Namespace) -> int:
     story = story_of(trace)
     if args.json:
         steps = [_step_json(trace, index) for index in range(len(trace))]
-        told = [{"steps": list(entry.steps), "formula": story.formula(position), "sentence": story.sentence(position)}
-                for position, entry in enumerate(story.told)]
-        print_json({"output": trace.program.output, "seed_index": trace.seed_index, "steps": steps,
-                    "story": told})
+        told = [
+            {"steps": list(entry.steps), "formula": story.formula(position), "sentence": story.sentence(position)}
+            for position, entry in enumerate(story.told)
+        ]
+        print_json({"output": trace.program.output, "seed_index": trace.seed_index, "steps": steps, "story": told})
         return EXIT_OK
     if args.story:
         for position, entry in enumerate(story.told):
@@ -182,8 +204,7 @@ def command_check(args: argparse.Namespace) -> int:
         verdict = "ok" if check.max_error <= args.tolerance else "FAILED"
         print(f"{source:<16} largest relative error {check.max_error:.2e}   {verdict}")
     _say_nonfinite(trace)
-    print(f"{'passed' if result.passed else 'failed'}: tolerance {args.tolerance:.0e}, "
-          f"central differences in float64")
+    print(f"{'passed' if result.passed else 'failed'}: tolerance {args.tolerance:.0e}, central differences in float64")
     return EXIT_OK if result.passed else EXIT_CHECK_FAILED
 
 
@@ -343,8 +364,11 @@ def _add_export_lesson(commands: Any) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="gradviz", description="Reverse-mode differentiation, step by step. With no command, "
-                     "`gradviz` opens the window (on the default example); `gradviz GRAPH.json` opens it on a file.")
+    parser = _Parser(
+        prog="gradviz",
+        description="Reverse-mode differentiation, step by step. With no command, "
+        "`gradviz` opens the window (on the default example); `gradviz GRAPH.json` opens it on a file.",
+    )
     parser.add_argument("--version", action="version", version=f"gradviz {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
@@ -357,8 +381,11 @@ def build_parser() -> argparse.ArgumentParser:
     trace_parser = commands.add_parser("trace", help="the steps, one per line")
     trace_parser.add_argument("graph")
     trace_parser.add_argument("--json", action="store_true")
-    trace_parser.add_argument("--story", action="store_true",
-                              help="the steps as the window tells them: one per edge, += only where a bar sums")
+    trace_parser.add_argument(
+        "--story",
+        action="store_true",
+        help="the steps as the window tells them: one per edge, += only where a bar sums",
+    )
     trace_parser.set_defaults(handler=command_trace)
 
     check_parser = commands.add_parser("check", help="finite differences against every bar")
@@ -384,14 +411,20 @@ def build_parser() -> argparse.ArgumentParser:
 
     _add_export_lesson(commands)
     torch_parser = commands.add_parser(
-        "import-torch", help="a PyTorch nn.Module to a graph file (torch.fx; needs gradviz[torch])",
+        "import-torch",
+        help="a PyTorch nn.Module to a graph file (torch.fx; needs gradviz[torch])",
         description="Import FILE.py:ClassName: this RUNS FILE.py (your own code: import only files you trust), "
-                    "builds ClassName() and traces it with torch.fx on a seeded random input.")
+        "builds ClassName() and traces it with torch.fx on a seeded random input.",
+    )
     torch_parser.add_argument("model", metavar="FILE.py:ClassName")
-    torch_parser.add_argument("--input-shape", required=True, metavar="N,C,H,W",
-                              help="the example input's shape, comma-separated (1,3,8,8)")
-    torch_parser.add_argument("--loss", choices=("mse", "cross_entropy"),
-                              help="add this loss (against a seeded random target) if the model ends before a cost")
+    torch_parser.add_argument(
+        "--input-shape", required=True, metavar="N,C,H,W", help="the example input's shape, comma-separated (1,3,8,8)"
+    )
+    torch_parser.add_argument(
+        "--loss",
+        choices=("mse", "cross_entropy"),
+        help="add this loss (against a seeded random target) if the model ends before a cost",
+    )
     torch_parser.add_argument("--seed", type=int, default=0, help="seeds the weights' init, the input and target")
     torch_parser.add_argument("-o", "--output", required=True, help="the graph file to write")
     torch_parser.set_defaults(handler=command_import_torch)

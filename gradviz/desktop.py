@@ -47,8 +47,10 @@ def install() -> list[Path]:
     template = (ASSETS / "desktop" / ENTRY_NAME).read_text(encoding="utf-8")
     entry = template.replace("Exec=gradviz %f", f"Exec={launch_command()} %f")
     written = []
-    for target, write in ((icon_path(), lambda p: shutil.copyfile(ICON, p)),
-                          (entry_path(), lambda p: p.write_text(entry, encoding="utf-8"))):
+    for target, write in (
+        (icon_path(), lambda p: shutil.copyfile(ICON, p)),
+        (entry_path(), lambda p: p.write_text(entry, encoding="utf-8")),
+    ):
         target.parent.mkdir(parents=True, exist_ok=True)
         write(target)
         written.append(target)

@@ -31,8 +31,10 @@ def _op_function(op: Op) -> Function:
     def function(*args: Any, **attrs: Any) -> Any:
         inputs, extra = args[:port_count], args[port_count:]
         if len(extra) > len(attr_names):
-            raise fail(f"{op.name} takes {port_count} inputs and the attributes {', '.join(attr_names) or 'none'}, "
-                       f"not {len(args)} arguments")
+            raise fail(
+                f"{op.name} takes {port_count} inputs and the attributes {', '.join(attr_names) or 'none'}, "
+                f"not {len(args)} arguments"
+            )
         for name, value in zip(attr_names, extra):
             if name in attrs:
                 raise fail(f"{op.name}: {name} is given twice")
@@ -66,21 +68,47 @@ def maximum(a: Any, b: Any) -> Any:
 
 
 ALIASES: dict[str, Function] = {
-    "subtract": OPS["sub"], "multiply": OPS["mul"], "divide": OPS["div"], "true_divide": OPS["div"],
-    "negative": OPS["neg"], "absolute": OPS["abs"], "power": OPS["pow"], "reshape": reshape, "maximum": maximum,
+    "subtract": OPS["sub"],
+    "multiply": OPS["mul"],
+    "divide": OPS["div"],
+    "true_divide": OPS["div"],
+    "negative": OPS["neg"],
+    "absolute": OPS["abs"],
+    "power": OPS["pow"],
+    "reshape": reshape,
+    "maximum": maximum,
 }
 globals().update(ALIASES)
 
 # numpy functions called on a traced value, by the function object itself (never by a name that merely matches)
 UFUNCS: dict[np.ufunc, Function] = {
-    np.add: OPS["add"], np.subtract: OPS["sub"], np.multiply: OPS["mul"], np.divide: OPS["div"],
-    np.negative: OPS["neg"], np.absolute: OPS["abs"], np.square: OPS["square"], np.sqrt: OPS["sqrt"],
-    np.exp: OPS["exp"], np.log: OPS["log"], np.tanh: OPS["tanh"], np.sin: OPS["sin"], np.cos: OPS["cos"],
-    np.power: OPS["pow"], np.matmul: OPS["matmul"], np.maximum: maximum, np.positive: lambda x: x,
+    np.add: OPS["add"],
+    np.subtract: OPS["sub"],
+    np.multiply: OPS["mul"],
+    np.divide: OPS["div"],
+    np.negative: OPS["neg"],
+    np.absolute: OPS["abs"],
+    np.square: OPS["square"],
+    np.sqrt: OPS["sqrt"],
+    np.exp: OPS["exp"],
+    np.log: OPS["log"],
+    np.tanh: OPS["tanh"],
+    np.sin: OPS["sin"],
+    np.cos: OPS["cos"],
+    np.power: OPS["pow"],
+    np.matmul: OPS["matmul"],
+    np.maximum: maximum,
+    np.positive: lambda x: x,
 }
 FUNCTIONS: dict[Function, Function] = {
-    np.sum: OPS["sum"], np.mean: OPS["mean"], np.transpose: OPS["transpose"], np.reshape: reshape,
-    np.trace: OPS["trace"], np.linalg.inv: OPS["inv"], np.linalg.det: OPS["det"], np.linalg.solve: OPS["solve"],
+    np.sum: OPS["sum"],
+    np.mean: OPS["mean"],
+    np.transpose: OPS["transpose"],
+    np.reshape: reshape,
+    np.trace: OPS["trace"],
+    np.linalg.inv: OPS["inv"],
+    np.linalg.det: OPS["det"],
+    np.linalg.solve: OPS["solve"],
 }
 # comparisons give plain booleans of the current values (for control flow), as the box's operators do
 COMPARISONS = {np.less, np.less_equal, np.greater, np.greater_equal}
@@ -96,8 +124,9 @@ def apply_ufunc(ufunc: np.ufunc, method: str, inputs: Sequence[Any], kwargs: Map
         return ufunc(*(_plain(item) for item in inputs))
     if method != "__call__" or ufunc not in UFUNCS or kwargs:
         called = f"np.{ufunc.__name__}" + (f".{method}" if method != "__call__" else "")
-        raise fail(f"{called}{' with ' + ', '.join(kwargs) if kwargs else ''} has no gradviz op, so it cannot "
-                   "be traced")
+        raise fail(
+            f"{called}{' with ' + ', '.join(kwargs) if kwargs else ''} has no gradviz op, so it cannot be traced"
+        )
     return UFUNCS[ufunc](*inputs)
 
 

@@ -43,8 +43,9 @@ if TYPE_CHECKING:
 __all__ = ["TorchImportError", "from_torch", "import_file"]
 
 
-def from_torch(module: nn.Module, example_input: Any, *, loss: nn.Module | None = None,
-               target: torch.Tensor | None = None) -> Graph:
+def from_torch(
+    module: nn.Module, example_input: Any, *, loss: nn.Module | None = None, target: torch.Tensor | None = None
+) -> Graph:
     """The graph of ``module`` run on ``example_input`` (a tensor, or a tuple with one per input of forward).
 
     The first input becomes an input node, any others (a target the model's forward takes) constant nodes.
@@ -65,14 +66,17 @@ def from_torch(module: nn.Module, example_input: Any, *, loss: nn.Module | None 
         raise TorchImportError(f"{name}: torch.fx cannot trace it: {first_line(error)}") from None
     placeholders = [node for node in traced.graph.nodes if node.op == "placeholder"]
     if len(placeholders) != len(examples):
-        raise TorchImportError(f"{name}: forward takes {len(placeholders)} inputs "
-                               f"({', '.join(node.name for node in placeholders)}), but {len(examples)} were given")
+        raise TorchImportError(
+            f"{name}: forward takes {len(placeholders)} inputs "
+            f"({', '.join(node.name for node in placeholders)}), but {len(examples)} were given"
+        )
     try:  # ShapeProp prints the traceback of a failure itself: keep it for the one line below
         with torch.no_grad(), contextlib.redirect_stderr(io.StringIO()):
             ShapeProp(traced).propagate(*examples)
     except Exception as error:
-        raise TorchImportError(f"{name}: the example input does not fit the model: "
-                               f"{first_line(error.__cause__ or error)}") from None
+        raise TorchImportError(
+            f"{name}: the example input does not fit the model: {first_line(error.__cause__ or error)}"
+        ) from None
     c = Converter(module, name)
     functions = known_functions(torch)
     for node in traced.graph.nodes:
@@ -92,8 +96,10 @@ def from_torch(module: nn.Module, example_input: Any, *, loss: nn.Module | None 
         output = _append_loss(c, output, loss, target)
     if output.shape != ():
         shown = "×".join(map(str, output.shape))
-        raise TorchImportError(f"{name}: the model's output is {shown}, not a scalar cost: give a loss and a target "
-                               "(loss=nn.CrossEntropyLoss(), target=labels), or --loss on the command line")
+        raise TorchImportError(
+            f"{name}: the model's output is {shown}, not a scalar cost: give a loss and a target "
+            "(loss=nn.CrossEntropyLoss(), target=labels), or --loss on the command line"
+        )
     keep = {placeholder.name for placeholder in placeholders}
     specs = tuple(reaching(c.specs, output.node, keep))
     described = f"Imported from PyTorch with torch.fx: {name}, weights as they were."
@@ -135,8 +141,9 @@ def import_file(reference: str, input_shape: str | Sequence[int], loss: str | No
     try:
         shape = tuple(int(size) for size in input_shape.split(",")) if isinstance(input_shape, str) else input_shape
     except ValueError:
-        raise TorchImportError(f"{path_text}: --input-shape must be sizes separated by commas (1,3,8,8), "
-                               f"not {input_shape!r}") from None
+        raise TorchImportError(
+            f"{path_text}: --input-shape must be sizes separated by commas (1,3,8,8), not {input_shape!r}"
+        ) from None
     torch = load_torch()
     model_class = _model_class(Path(path_text), class_name)
     torch.manual_seed(seed)
@@ -153,8 +160,9 @@ def import_file(reference: str, input_shape: str | Sequence[int], loss: str | No
     except TorchImportError as error:
         raise TorchImportError(f"{path_text}: {error}") from None
     except Exception as error:  # the user's code: whatever it raises is reported, in one line
-        raise TorchImportError(f"{path_text}: {class_name} failed: {type(error).__name__}: {first_line(error)}"
-                               ) from None
+        raise TorchImportError(
+            f"{path_text}: {class_name} failed: {type(error).__name__}: {first_line(error)}"
+        ) from None
 
 
 def _model_class(path: Path, class_name: str) -> type:

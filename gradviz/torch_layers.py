@@ -30,8 +30,10 @@ if TYPE_CHECKING:
 
 
 LAYERS = "Linear, Conv2d, ReLU, Sigmoid, Tanh, Flatten, Softmax, LogSoftmax, MSELoss, CrossEntropyLoss"
-CALLS = ("relu, sigmoid, tanh, + − * / @, neg, matmul, sum, mean, softmax, log_softmax, flatten, view, reshape, "
-         ".T, linear, conv2d, mse_loss, cross_entropy")
+CALLS = (
+    "relu, sigmoid, tanh, + − * / @, neg, matmul, sum, mean, softmax, log_softmax, flatten, view, reshape, "
+    ".T, linear, conv2d, mse_loss, cross_entropy"
+)
 
 
 class TorchImportError(GradvizError):
@@ -147,8 +149,10 @@ def _shape(node: fx.Node) -> tuple[int, ...] | None:
 
 def _unary(op: str) -> Callable[..., Value]:
     """An elementwise op: it commutes with a transpose, so a value held as columns stays so."""
+
     def convert(c: Converter, node: fx.Node, x: Value) -> Value:
         return Value(c.add(node.name, op, [x.node]), x.shape, x.transposed)
+
     return convert
 
 
@@ -160,6 +164,7 @@ def _binary(op: str) -> Callable[..., Value]:
             a, b = (c.rows(item) if isinstance(item, Value) else item for item in (a, b))
         inputs = [c.node_of(a, node.name), c.node_of(b, node.name)]
         return Value(c.add(node.name, op, inputs), _shape(node), keep)
+
     return convert
 
 
@@ -170,8 +175,19 @@ def _linear(c: Converter, node: fx.Node, x: Value, weight: Value, bias: Value | 
     return Value(c.add(node.name, "linear", inputs), _shape(node), transposed=len(x.shape) == 2)
 
 
-def _conv2d(c: Converter, node: fx.Node, x: Value, weight: Value, bias: Value | None, *, stride: Any, padding: Any,
-            dilation: Any, groups: int, where: str) -> Value:
+def _conv2d(
+    c: Converter,
+    node: fx.Node,
+    x: Value,
+    weight: Value,
+    bias: Value | None,
+    *,
+    stride: Any,
+    padding: Any,
+    dilation: Any,
+    groups: int,
+    where: str,
+) -> Value:
     pairs = [(p, p) if isinstance(p, int) else tuple(p) for p in (stride, dilation)]
     if groups != 1 or pairs[1] != (1, 1):
         raise c.refuse(where, f"a conv2d with groups {groups} and dilation {list(pairs[1])}")
@@ -200,8 +216,9 @@ def mse(c: Converter, node: fx.Node, prediction: Value, target: Value, *, reduct
     return Value(c.add(node.name, "mse", inputs, reduction=reduction), ())
 
 
-def cross_entropy(c: Converter, node: fx.Node, logits: Value, target: Value, *, options: dict[str, Any],
-                   where: str) -> Value:
+def cross_entropy(
+    c: Converter, node: fx.Node, logits: Value, target: Value, *, options: dict[str, Any], where: str
+) -> Value:
     _reduction_mode(c, options.get("reduction", "mean"), ("mean",), where)
     if options.get("weight") is not None or options.get("label_smoothing", 0.0):
         raise c.refuse(where, "a cross-entropy with class weights or label smoothing")
@@ -215,6 +232,7 @@ def _softmax(op: str) -> Callable[..., Value]:
         if dim is None:
             raise c.refuse(where, f"a {op} with no dim")
         return Value(c.add(node.name, op, [c.rows(x).node], axis=dim), _shape(node))
+
     return convert
 
 
@@ -222,6 +240,7 @@ def _reduce(op: str) -> Callable[..., Value]:
     def convert(c: Converter, node: fx.Node, x: Value, dim: Any = None, keepdim: bool = False) -> Value:
         axis = tuple(dim) if isinstance(dim, (list, tuple)) else dim
         return Value(c.add(node.name, op, [c.rows(x).node], axis=axis, keepdims=keepdim), _shape(node))
+
     return convert
 
 
@@ -249,15 +268,35 @@ SIGNATURES: dict[str, tuple[tuple[str, ...], dict[str, Any]]] = {
     "sum": (("input", "dim", "keepdim"), {"dim": None, "keepdim": False, "dtype": None}),
     "mean": (("input", "dim", "keepdim"), {"dim": None, "keepdim": False, "dtype": None}),
     "linear": (("input", "weight", "bias"), {"bias": None}),
-    "conv2d": (("input", "weight", "bias", "stride", "padding", "dilation", "groups"),
-               {"bias": None, "stride": 1, "padding": 0, "dilation": 1, "groups": 1}),
+    "conv2d": (
+        ("input", "weight", "bias", "stride", "padding", "dilation", "groups"),
+        {"bias": None, "stride": 1, "padding": 0, "dilation": 1, "groups": 1},
+    ),
     "mse_loss": (("input", "target", "size_average", "reduce", "reduction"), {"reduction": "mean"}),
-    "cross_entropy": (("input", "target", "weight", "size_average", "ignore_index", "reduce", "reduction",
-                       "label_smoothing"), {"weight": None, "reduction": "mean", "label_smoothing": 0.0}),
+    "cross_entropy": (
+        ("input", "target", "weight", "size_average", "ignore_index", "reduce", "reduction", "label_smoothing"),
+        {"weight": None, "reduction": "mean", "label_smoothing": 0.0},
+    ),
 }
-METHODS = {"add": "add", "sub": "sub", "mul": "mul", "div": "div", "neg": "neg", "matmul": "matmul", "relu": "relu",
-           "sigmoid": "sigmoid", "tanh": "tanh", "flatten": "reshape", "view": "reshape", "reshape": "reshape",
-           "softmax": "softmax", "log_softmax": "log_softmax", "sum": "sum", "mean": "mean", "t": "transpose"}
+METHODS = {
+    "add": "add",
+    "sub": "sub",
+    "mul": "mul",
+    "div": "div",
+    "neg": "neg",
+    "matmul": "matmul",
+    "relu": "relu",
+    "sigmoid": "sigmoid",
+    "tanh": "tanh",
+    "flatten": "reshape",
+    "view": "reshape",
+    "reshape": "reshape",
+    "softmax": "softmax",
+    "log_softmax": "log_softmax",
+    "sum": "sum",
+    "mean": "mean",
+    "t": "transpose",
+}
 STATIC_METHODS = {"size", "dim"}  # numbers about shapes, read only by view and reshape (which use torch's shape)
 STATIC = object()
 
@@ -265,13 +304,38 @@ STATIC = object()
 def known_functions(torch: Any) -> dict[Any, str]:
     F = torch.nn.functional
     return {
-        operator.add: "add", torch.add: "add", operator.sub: "sub", torch.sub: "sub", operator.mul: "mul",
-        torch.mul: "mul", operator.truediv: "div", torch.div: "div", operator.neg: "neg", torch.neg: "neg",
-        operator.matmul: "matmul", torch.matmul: "matmul", torch.mm: "matmul", torch.relu: "relu", F.relu: "relu",
-        torch.sigmoid: "sigmoid", F.sigmoid: "sigmoid", torch.tanh: "tanh", F.tanh: "tanh", torch.flatten: "reshape",
-        torch.reshape: "reshape", torch.softmax: "softmax", F.softmax: "softmax", torch.log_softmax: "log_softmax",
-        F.log_softmax: "log_softmax", torch.sum: "sum", torch.mean: "mean", torch.t: "transpose", F.linear: "linear",
-        F.conv2d: "conv2d", F.mse_loss: "mse_loss", F.cross_entropy: "cross_entropy",
+        operator.add: "add",
+        torch.add: "add",
+        operator.sub: "sub",
+        torch.sub: "sub",
+        operator.mul: "mul",
+        torch.mul: "mul",
+        operator.truediv: "div",
+        torch.div: "div",
+        operator.neg: "neg",
+        torch.neg: "neg",
+        operator.matmul: "matmul",
+        torch.matmul: "matmul",
+        torch.mm: "matmul",
+        torch.relu: "relu",
+        F.relu: "relu",
+        torch.sigmoid: "sigmoid",
+        F.sigmoid: "sigmoid",
+        torch.tanh: "tanh",
+        F.tanh: "tanh",
+        torch.flatten: "reshape",
+        torch.reshape: "reshape",
+        torch.softmax: "softmax",
+        F.softmax: "softmax",
+        torch.log_softmax: "log_softmax",
+        F.log_softmax: "log_softmax",
+        torch.sum: "sum",
+        torch.mean: "mean",
+        torch.t: "transpose",
+        F.linear: "linear",
+        F.conv2d: "conv2d",
+        F.mse_loss: "mse_loss",
+        F.cross_entropy: "cross_entropy",
     }
 
 
@@ -299,9 +363,18 @@ def _call(c: Converter, kind: str, node: fx.Node, where: str) -> Value:
         "reshape": lambda: _reshape(c, node, x),
         "transpose": lambda: _transpose(c, node, x),
         "linear": lambda: _linear(c, node, x, other("weight"), other("bias"), where=where),
-        "conv2d": lambda: _conv2d(c, node, x, other("weight"), other("bias"), stride=args["stride"],
-                                  padding=args["padding"], dilation=args["dilation"], groups=args["groups"],
-                                  where=where),
+        "conv2d": lambda: _conv2d(
+            c,
+            node,
+            x,
+            other("weight"),
+            other("bias"),
+            stride=args["stride"],
+            padding=args["padding"],
+            dilation=args["dilation"],
+            groups=args["groups"],
+            where=where,
+        ),
         "mse_loss": lambda: mse(c, node, x, other("target"), reduction=args["reduction"], where=where),
         "cross_entropy": lambda: cross_entropy(c, node, x, other("target"), options=args, where=where),
     }
@@ -324,8 +397,20 @@ def _layer(c: Converter, node: fx.Node) -> Value:
 
     layers: list[tuple[type, Callable[[], Value]]] = [
         (nn.Linear, lambda: _linear(c, node, inputs[0], *weights(), where=where)),
-        (nn.Conv2d, lambda: _conv2d(c, node, inputs[0], *weights(), stride=layer.stride, padding=layer.padding,
-                                    dilation=layer.dilation, groups=layer.groups, where=where)),
+        (
+            nn.Conv2d,
+            lambda: _conv2d(
+                c,
+                node,
+                inputs[0],
+                *weights(),
+                stride=layer.stride,
+                padding=layer.padding,
+                dilation=layer.dilation,
+                groups=layer.groups,
+                where=where,
+            ),
+        ),
         (nn.ReLU, lambda: _unary("relu")(c, node, inputs[0])),
         (nn.Sigmoid, lambda: _unary("sigmoid")(c, node, inputs[0])),
         (nn.Tanh, lambda: _unary("tanh")(c, node, inputs[0])),
@@ -333,8 +418,10 @@ def _layer(c: Converter, node: fx.Node) -> Value:
         (nn.Softmax, lambda: _softmax("softmax")(c, node, inputs[0], layer.dim, where)),
         (nn.LogSoftmax, lambda: _softmax("log_softmax")(c, node, inputs[0], layer.dim, where)),
         (nn.MSELoss, lambda: mse(c, node, inputs[0], inputs[1], reduction=layer.reduction, where=where)),
-        (nn.CrossEntropyLoss, lambda: cross_entropy(c, node, inputs[0], inputs[1], options=loss_options(),
-                                                     where=where)),
+        (
+            nn.CrossEntropyLoss,
+            lambda: cross_entropy(c, node, inputs[0], inputs[1], options=loss_options(), where=where),
+        ),
     ]
     if isinstance(layer, nn.Conv2d) and layer.padding_mode != "zeros":
         raise c.refuse(where, f"a Conv2d padded with {layer.padding_mode!r}")
@@ -352,7 +439,8 @@ def convert_node(c: Converter, node: fx.Node, functions: dict[Any, str]) -> Any:
     if node.op == "call_module":
         return _layer(c, node)
     static = (node.op == "call_method" and node.target in STATIC_METHODS) or (
-        node.op == "call_function" and node.target is operator.getitem and c.env.get(node.args[0]) is STATIC)
+        node.op == "call_function" and node.target is operator.getitem and c.env.get(node.args[0]) is STATIC
+    )
     if static:
         return STATIC
     if node.op == "call_method" and node.target in METHODS:

@@ -83,19 +83,44 @@ class Box:
         return len(self.value)
 
     # operators, each one op of the registry
-    def __add__(self, other: Any) -> Box: return record("add", self, other)
-    def __radd__(self, other: Any) -> Box: return record("add", other, self)
-    def __sub__(self, other: Any) -> Box: return record("sub", self, other)
-    def __rsub__(self, other: Any) -> Box: return record("sub", other, self)
-    def __mul__(self, other: Any) -> Box: return record("mul", self, other)
-    def __rmul__(self, other: Any) -> Box: return record("mul", other, self)
-    def __truediv__(self, other: Any) -> Box: return record("div", self, other)
-    def __rtruediv__(self, other: Any) -> Box: return record("div", other, self)
-    def __matmul__(self, other: Any) -> Box: return record("matmul", self, other)
-    def __rmatmul__(self, other: Any) -> Box: return record("matmul", other, self)
-    def __neg__(self) -> Box: return record("neg", self)
-    def __pos__(self) -> Box: return self
-    def __abs__(self) -> Box: return record("abs", self)
+    def __add__(self, other: Any) -> Box:
+        return record("add", self, other)
+
+    def __radd__(self, other: Any) -> Box:
+        return record("add", other, self)
+
+    def __sub__(self, other: Any) -> Box:
+        return record("sub", self, other)
+
+    def __rsub__(self, other: Any) -> Box:
+        return record("sub", other, self)
+
+    def __mul__(self, other: Any) -> Box:
+        return record("mul", self, other)
+
+    def __rmul__(self, other: Any) -> Box:
+        return record("mul", other, self)
+
+    def __truediv__(self, other: Any) -> Box:
+        return record("div", self, other)
+
+    def __rtruediv__(self, other: Any) -> Box:
+        return record("div", other, self)
+
+    def __matmul__(self, other: Any) -> Box:
+        return record("matmul", self, other)
+
+    def __rmatmul__(self, other: Any) -> Box:
+        return record("matmul", other, self)
+
+    def __neg__(self) -> Box:
+        return record("neg", self)
+
+    def __pos__(self) -> Box:
+        return self
+
+    def __abs__(self) -> Box:
+        return record("abs", self)
 
     def __pow__(self, exponent: Any) -> Box:
         if isinstance(exponent, Box):
@@ -124,15 +149,24 @@ class Box:
         return record("mean", self, axis=axis, keepdims=keepdims)
 
     # comparisons: plain booleans of the values now, so `if` and `while` pick a branch (not recorded)
-    def __lt__(self, other: Any) -> Any: return self.value < _plain(other)
-    def __le__(self, other: Any) -> Any: return self.value <= _plain(other)
-    def __gt__(self, other: Any) -> Any: return self.value > _plain(other)
-    def __ge__(self, other: Any) -> Any: return self.value >= _plain(other)
+    def __lt__(self, other: Any) -> Any:
+        return self.value < _plain(other)
+
+    def __le__(self, other: Any) -> Any:
+        return self.value <= _plain(other)
+
+    def __gt__(self, other: Any) -> Any:
+        return self.value > _plain(other)
+
+    def __ge__(self, other: Any) -> Any:
+        return self.value >= _plain(other)
 
     # what has no op: one clear error each, never a silently lost dependency
     def __getitem__(self, key: Any) -> Any:
-        raise fail("indexing a traced value has no gradviz op: select the data before tracing, or use "
-                   "whole-array ops (sum, reshape, matmul)")
+        raise fail(
+            "indexing a traced value has no gradviz op: select the data before tracing, or use "
+            "whole-array ops (sum, reshape, matmul)"
+        )
 
     def __iter__(self) -> Any:
         raise fail("iterating over a traced value has no gradviz op (it would index it)")
@@ -147,8 +181,10 @@ class Box:
         raise fail("int() of a traced value would leave the graph: read x.value to look at it")
 
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
-        raise fail("a traced value cannot become a plain numpy array (np.asarray): use gnp functions on it, "
-                   "or read x.value outside the computation")
+        raise fail(
+            "a traced value cannot become a plain numpy array (np.asarray): use gnp functions on it, "
+            "or read x.value outside the computation"
+        )
 
     # numpy functions called on a box: the ones with an op record it, the others say so
     def __array_ufunc__(self, ufunc: np.ufunc, method: str, *inputs: Any, **kwargs: Any) -> Any:
@@ -156,8 +192,9 @@ class Box:
 
         return gnp.apply_ufunc(ufunc, method, inputs, kwargs)
 
-    def __array_function__(self, func: Callable[..., Any], types: Any, args: Sequence[Any],
-                           kwargs: Mapping[str, Any]) -> Any:
+    def __array_function__(
+        self, func: Callable[..., Any], types: Any, args: Sequence[Any], kwargs: Mapping[str, Any]
+    ) -> Any:
         from gradviz import gnp  # noqa: PLC0415
 
         return gnp.apply_function(func, args, kwargs)
@@ -280,8 +317,7 @@ def _compute(op: Op, values: list[np.ndarray], attrs: dict[str, Any]) -> np.ndar
 # ----- trace ----------------------------------------------------------------------------------------
 
 
-def trace(fn: Callable[..., Any], params: Iterable[str] = (), constants: Iterable[str] = (),
-          **arrays: Any) -> Graph:
+def trace(fn: Callable[..., Any], params: Iterable[str] = (), constants: Iterable[str] = (), **arrays: Any) -> Graph:
     """Run ``fn`` on ``arrays`` (by argument name) and return the graph of the ops it applied.
 
     Arguments named in ``params`` become parameter nodes, those in ``constants`` constant nodes (no
@@ -303,24 +339,30 @@ def trace(fn: Callable[..., Any], params: Iterable[str] = (), constants: Iterabl
         boxes[key] = recorder.source(key, op, value)
     result, local_names = _call_capturing_locals(fn, code, boxes)
     if not isinstance(result, Box) or result.recorder is not recorder:
-        raise TraceError(f"{name} returned {type(result).__name__}, not a traced value: its result must come "
-                         "from gnp functions or operators applied to its arguments")
+        raise TraceError(
+            f"{name} returned {type(result).__name__}, not a traced value: its result must come "
+            "from gnp functions or operators applied to its arguments"
+        )
     if result.shape != ():
-        raise TraceError(f"{name} returned a value of shape {show(result.shape)}; the graph's output must be a "
-                         "scalar cost (end with gnp.sum, gnp.mean or a loss)")
+        raise TraceError(
+            f"{name} returned a value of shape {show(result.shape)}; the graph's output must be a "
+            "scalar cost (end with gnp.sum, gnp.mean or a loss)"
+        )
     names = _readable_names(recorder, local_names, result, name, set(arrays))
     specs = _renamed(reaching(recorder.specs, result.node, set(arrays)), names)
     doc = (inspect.getdoc(fn) or "").strip().split("\n")[0]
     return Graph(GraphFile(tuple(specs), names.get(result.node, result.node), title=name, description=doc))
 
 
-def _check_names(fn: Callable[..., Any], name: str, params: list[str], constants: list[str],
-                 arrays: Mapping[str, Any]) -> None:
+def _check_names(
+    fn: Callable[..., Any], name: str, params: list[str], constants: list[str], arrays: Mapping[str, Any]
+) -> None:
     for listed, kind in ((params, "params"), (constants, "constants")):
         for item in listed:
             if item not in arrays:
-                raise TraceError(f"{kind} names {item!r}, which is not among the arrays given "
-                                 f"({', '.join(arrays) or 'none'})")
+                raise TraceError(
+                    f"{kind} names {item!r}, which is not among the arrays given ({', '.join(arrays) or 'none'})"
+                )
     both = set(params) & set(constants)
     if both:
         raise TraceError(f"{sorted(both)[0]!r} is named in both params and constants")
@@ -344,8 +386,9 @@ def _named_arrays(fn: Callable[..., Any], code: CodeType | None) -> list[tuple[s
     if code is None:
         return []
     function = getattr(fn, "__func__", fn)
-    found = [(name, cell.cell_contents) for name, cell in zip(code.co_freevars, function.__closure__ or ())
-             if _filled(cell)]
+    found = [
+        (name, cell.cell_contents) for name, cell in zip(code.co_freevars, function.__closure__ or ()) if _filled(cell)
+    ]
     module = getattr(function, "__globals__", {})
     found += [(name, module[name]) for name in code.co_names if name in module]
     return [(name, value) for name, value in found if isinstance(value, np.ndarray)]
@@ -359,8 +402,9 @@ def _filled(cell: Any) -> bool:
     return True
 
 
-def _call_capturing_locals(fn: Callable[..., Any], code: CodeType | None,
-                           boxes: Mapping[str, Box]) -> tuple[Any, dict[str, Any]]:
+def _call_capturing_locals(
+    fn: Callable[..., Any], code: CodeType | None, boxes: Mapping[str, Box]
+) -> tuple[Any, dict[str, Any]]:
     """Call ``fn(**boxes)``; also return its local variables as they were when it returned.
 
     A profile hook sees the frame of ``fn`` return; it is set only if no profiler is running (a
@@ -382,8 +426,9 @@ def _call_capturing_locals(fn: Callable[..., Any], code: CodeType | None,
     return result, local_names
 
 
-def _readable_names(recorder: Recorder, local_names: Mapping[str, Any], result: Box, fn_name: str,
-                    arguments: set[str]) -> dict[str, str]:
+def _readable_names(
+    recorder: Recorder, local_names: Mapping[str, Any], result: Box, fn_name: str, arguments: set[str]
+) -> dict[str, str]:
     """Generated op ids → the local variable holding the node when ``fn`` returned (first name wins)."""
     renamed: dict[str, str] = {}
     used = set(recorder.taken)
@@ -407,5 +452,14 @@ def reaching(specs: list[NodeSpec], output: str, keep: set[str]) -> list[NodeSpe
 
 
 def _renamed(specs: list[NodeSpec], names: Mapping[str, str]) -> list[NodeSpec]:
-    return [NodeSpec(names.get(spec.id, spec.id), spec.op, tuple(names.get(i, i) for i in spec.inputs),
-                     spec.attrs, spec.value, spec.label) for spec in specs]
+    return [
+        NodeSpec(
+            names.get(spec.id, spec.id),
+            spec.op,
+            tuple(names.get(i, i) for i in spec.inputs),
+            spec.attrs,
+            spec.value,
+            spec.label,
+        )
+        for spec in specs
+    ]

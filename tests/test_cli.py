@@ -49,13 +49,17 @@ BAD_FILES = {
     "ragged value": (with_node(1, value=[[1.0], [2.0, 3.0]]), "node 'x', field 'value'"),
     "non-numeric value": (with_node(1, value=[["one"], [2.0]]), "node 'x', field 'value"),
     "unconnected input": (with_node(2, inputs=["W", None]), "node 'a', field 'inputs': input b not connected"),
-    "no output chosen": (json.dumps({"format": "gradviz-graph", "version": 1, "nodes": VALID_NODES}),
-                         "no node is chosen as the output"),
+    "no output chosen": (
+        json.dumps({"format": "gradviz-graph", "version": 1, "nodes": VALID_NODES}),
+        "no node is chosen as the output",
+    ),
     "output missing": (graph().replace('"output": "c"', '"output": "nope"'), "the output 'nope' names no node"),
     "output not scalar": (graph().replace('"output": "c"', '"output": "a"'), "must be a scalar cost"),
     "binary garbage": (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\xff\xfe", "not a text file"),
-    "pathological nesting": (with_node(1, value="DEEP").replace('"DEEP"', "[" * 100_000 + "1" + "]" * 100_000),
-                             "nested too deeply"),
+    "pathological nesting": (
+        with_node(1, value="DEEP").replace('"DEEP"', "[" * 100_000 + "1" + "]" * 100_000),
+        "nested too deeply",
+    ),
     "nesting as the whole file": ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
 }
 

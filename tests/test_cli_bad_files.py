@@ -63,8 +63,9 @@ def test_each_bad_file_is_one_line_naming_node_and_field(name, command, capsys):
     assert words in err[0]
 
 
-@pytest.mark.parametrize("name", ["33_wrong_arity_high", "52_reshape_zero_uint64", "s22_ce_zero_classes",
-                                  "s29_mean_of_empty"])
+@pytest.mark.parametrize(
+    "name", ["33_wrong_arity_high", "52_reshape_zero_uint64", "s22_ce_zero_classes", "s29_mean_of_empty"]
+)
 def test_render_draws_a_graph_that_cannot_run(name, tmp_path, capsys, qapp):
     code, _, err = call(["render", BAD / f"{name}.json", "-o", tmp_path / "g.png"], capsys)
     assert (code, err) == (0, []) and (tmp_path / "g.png").stat().st_size > 0
@@ -110,8 +111,14 @@ def test_dev_zero_and_a_fifo_in_a_separate_process_neither_hang_nor_grow(tmp_pat
     fifo = tmp_path / "pipe.json"
     os.mkfifo(fifo)
     for path in ("/dev/zero", fifo):
-        done = subprocess.run([sys.executable, "main.py", "run", str(path)], cwd=ROOT, capture_output=True,
-                              text=True, timeout=60, check=False)
+        done = subprocess.run(
+            [sys.executable, "main.py", "run", str(path)],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
         assert done.returncode == 2 and len(done.stderr.splitlines()) == 1, done.stderr
 
 
@@ -134,9 +141,17 @@ def test_a_utf8_file_with_a_byte_order_mark_is_read(tmp_path, capsys):
     assert (code, err) == (0, []) and json.loads(out)["output"] == "L"
 
 
-@pytest.mark.parametrize(("encoding", "name"), [("utf-16", "UTF-16"), ("utf-16-le", "UTF-16"), ("utf-16-be", "UTF-16"),
-                                                ("utf-32", "UTF-32"), ("utf-32-le", "UTF-32"),
-                                                ("utf-32-be", "UTF-32")])
+@pytest.mark.parametrize(
+    ("encoding", "name"),
+    [
+        ("utf-16", "UTF-16"),
+        ("utf-16-le", "UTF-16"),
+        ("utf-16-be", "UTF-16"),
+        ("utf-32", "UTF-32"),
+        ("utf-32-le", "UTF-32"),
+        ("utf-32-be", "UTF-32"),
+    ],
+)
 def test_utf16_and_utf32_files_are_named_not_called_binary(encoding, name, tmp_path, capsys):
     path = tmp_path / "wide.json"
     path.write_bytes((EXAMPLES / "linear_layer.json").read_text(encoding="utf-8").encode(encoding))
@@ -152,9 +167,13 @@ def test_new_from_a_folder_is_one_line(tmp_path, capsys):
 # ----- det of a singular matrix --------------------------------------------------------------------------
 
 SINGULAR_DET = {
-    "format": "gradviz-graph", "version": 1, "output": "c",
-    "nodes": [{"id": "A", "op": "parameter", "value": [[1.0, 2.0], [2.0, 4.0]]},
-              {"id": "c", "op": "det", "inputs": ["A"]}],
+    "format": "gradviz-graph",
+    "version": 1,
+    "output": "c",
+    "nodes": [
+        {"id": "A", "op": "parameter", "value": [[1.0, 2.0], [2.0, 4.0]]},
+        {"id": "c", "op": "det", "inputs": ["A"]},
+    ],
 }
 
 
@@ -178,13 +197,19 @@ def test_det_bar_of_a_rank_1_3x3_matrix_is_its_adjugate_transposed(tmp_path, cap
     a = np.outer([1.0, 2.0, 3.0], [1.0, -1.0, 2.0])  # rank 1: every 2×2 minor, hence the adjugate, is 0
     b = a + np.diag([0.0, 0.0, 1.0])  # rank 2: one nonzero cofactor row pattern
     for matrix in (a, b):
-        doc = dict(SINGULAR_DET, nodes=[{"id": "A", "op": "parameter", "value": matrix.tolist()},
-                                        {"id": "c", "op": "det", "inputs": ["A"]}])
+        doc = dict(
+            SINGULAR_DET,
+            nodes=[{"id": "A", "op": "parameter", "value": matrix.tolist()}, {"id": "c", "op": "det", "inputs": ["A"]}],
+        )
         path = tmp_path / "det3.json"
         path.write_text(json.dumps(doc))
         code, out, _ = call(["run", path, "--json"], capsys)
-        cofactors = np.array([[(-1) ** (i + j) * np.linalg.det(np.delete(np.delete(matrix, i, 0), j, 1))
-                               for j in range(3)] for i in range(3)])
+        cofactors = np.array(
+            [
+                [(-1) ** (i + j) * np.linalg.det(np.delete(np.delete(matrix, i, 0), j, 1)) for j in range(3)]
+                for i in range(3)
+            ]
+        )
         assert code == 0
         np.testing.assert_allclose(json.loads(out)["bars"]["A"], cofactors, atol=1e-9)
 
@@ -202,7 +227,7 @@ class ShortWrites:
         self.data = bytearray()
 
     def write(self, chunk) -> int:
-        taken = bytes(chunk[:self.limit])
+        taken = bytes(chunk[: self.limit])
         self.calls.append(len(chunk))
         self.data += taken
         return len(taken)
@@ -230,20 +255,32 @@ def test_json_is_written_whole_in_chunks_despite_short_writes(limit, monkeypatch
 
 
 BIG = {
-    "format": "gradviz-graph", "version": 1, "output": "c",
-    "nodes": [{"id": "x", "op": "input", "value": [[float(i * j) for j in range(300)] for i in range(300)]},
-              {"id": "c", "op": "sum", "inputs": ["x"]}],
+    "format": "gradviz-graph",
+    "version": 1,
+    "output": "c",
+    "nodes": [
+        {"id": "x", "op": "input", "value": [[float(i * j) for j in range(300)] for i in range(300)]},
+        {"id": "c", "op": "sum", "inputs": ["x"]},
+    ],
 }
 
 
 @pytest.mark.parametrize("unbuffered", [False, True])
 def test_run_json_to_a_full_disk_exits_1_with_one_line(unbuffered):
     with open("/dev/full", "w") as full:
-        done = subprocess.run([sys.executable, "main.py", "run", str(EXAMPLES / "linear_layer.json"), "--json"],
-                              env=environment(unbuffered), cwd=ROOT, stdout=full, stderr=subprocess.PIPE,
-                              text=True, timeout=60, check=False)
+        done = subprocess.run(
+            [sys.executable, "main.py", "run", str(EXAMPLES / "linear_layer.json"), "--json"],
+            env=environment(unbuffered),
+            cwd=ROOT,
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=60,
+            check=False,
+        )
     assert done.returncode == 1 and done.stderr.splitlines() == [
-        "gradviz: cannot write the output: No space left on device"]
+        "gradviz: cannot write the output: No space left on device"
+    ]
 
 
 def environment(unbuffered: bool) -> dict[str, str]:
@@ -256,8 +293,13 @@ def environment(unbuffered: bool) -> dict[str, str]:
 def test_run_json_into_a_pipe_closed_early_exits_1_with_one_line(unbuffered, tmp_path):
     path = tmp_path / "big.json"
     path.write_text(json.dumps(BIG))  # ~1 MB of JSON out: far more than a pipe holds
-    reader = subprocess.Popen([sys.executable, "main.py", "run", str(path), "--json"], cwd=ROOT,
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=environment(unbuffered))
+    reader = subprocess.Popen(
+        [sys.executable, "main.py", "run", str(path), "--json"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=environment(unbuffered),
+    )
     assert reader.stdout.read(100).startswith(b'{"output":"c"')
     reader.stdout.close()  # the reader stops reading
     _, err = reader.communicate(timeout=60)
@@ -268,8 +310,9 @@ def test_run_json_into_a_pipe_closed_early_exits_1_with_one_line(unbuffered, tmp
 def test_trace_text_into_head_stays_quiet(tmp_path):
     path = tmp_path / "big.json"
     path.write_text(json.dumps(BIG))
-    reader = subprocess.Popen([sys.executable, "main.py", "run", str(path)], cwd=ROOT,
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    reader = subprocess.Popen(
+        [sys.executable, "main.py", "run", str(path)], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
     reader.stdout.read(10)
     reader.stdout.close()
     _, err = reader.communicate(timeout=60)
@@ -302,8 +345,10 @@ def test_export_writes_through_a_symlink_and_refuses_a_read_only_script(tmp_path
     assert (code, err) == (0, []) and (tmp_path / "link.py").is_symlink() and "import numpy" in real.read_text()
     real.chmod(0o444)
     code, _, err = call(["export", EXAMPLES / "linear_layer.json", "--to", "numpy", "-o", real], capsys)
-    assert code == 2 and err == [f"gradviz: {real}: cannot write the script: the file is read-only (save under "
-                                 "another name, or make it writable first)"]
+    assert code == 2 and err == [
+        f"gradviz: {real}: cannot write the script: the file is read-only (save under "
+        "another name, or make it writable first)"
+    ]
 
 
 def one_op(op: str, values: list, attrs: dict | None = None, then_sum: bool = True) -> str:
@@ -317,19 +362,43 @@ def one_op(op: str, values: list, attrs: dict | None = None, then_sum: bool = Tr
 IMAGE = [[[[1.0, 2.0], [3.0, 4.0]]]]
 MORE_REFUSALS = {
     "conv2d 1×0 kernel": (one_op("conv2d", [IMAGE, [[[[]]]]]), "y", "inputs", "conv2d: kernel is 1×0"),
-    "conv2d stride 2⁶⁴−1": (one_op("conv2d", [IMAGE, [[[[1.0]]]]], {"stride": 2**64 - 1}), "y", "attrs",
-                           "conv2d: stride 18446744073709551615 is too large"),
-    "conv2d padding past 2³¹ numbers": (one_op("conv2d", [IMAGE, [[[[1.0]]]]], {"padding": 30000}), "y", "inputs",
-                                       "conv2d: the padded input would be 1×1×60002×60002"),
-    "convolve2d 0×0 kernel": (one_op("convolve2d", [[[1.0]], [[]]], {"mode": "full"}), "y", "inputs",
-                              "convolve2d: kernel is 1×0"),
+    "conv2d stride 2⁶⁴−1": (
+        one_op("conv2d", [IMAGE, [[[[1.0]]]]], {"stride": 2**64 - 1}),
+        "y",
+        "attrs",
+        "conv2d: stride 18446744073709551615 is too large",
+    ),
+    "conv2d padding past 2³¹ numbers": (
+        one_op("conv2d", [IMAGE, [[[[1.0]]]]], {"padding": 30000}),
+        "y",
+        "inputs",
+        "conv2d: the padded input would be 1×1×60002×60002",
+    ),
+    "convolve2d 0×0 kernel": (
+        one_op("convolve2d", [[[1.0]], [[]]], {"mode": "full"}),
+        "y",
+        "inputs",
+        "convolve2d: kernel is 1×0",
+    ),
     "log_softmax of 2×0": (one_op("log_softmax", [[[], []]]), "y", "inputs", "log_softmax: axis 1 of the input"),
-    "mean over an empty axis": (one_op("mean", [[[], []]], {"axis": 1}), "y", "inputs",
-                                "mean: axis 1 of the input (shape 2×0) has length 0"),
-    "cross_entropy of no classes": (one_op("cross_entropy", [[[]], [0]], then_sum=False), "c", "inputs",
-                                    "cross_entropy: logits 1×0 have no classes"),
-    "reshape to 10¹² × 0": (one_op("reshape", [[]], {"shape": [10**12, 0]}), "y", "attrs",
-                            "reshape: size 1000000000000 is too large"),
+    "mean over an empty axis": (
+        one_op("mean", [[[], []]], {"axis": 1}),
+        "y",
+        "inputs",
+        "mean: axis 1 of the input (shape 2×0) has length 0",
+    ),
+    "cross_entropy of no classes": (
+        one_op("cross_entropy", [[[]], [0]], then_sum=False),
+        "c",
+        "inputs",
+        "cross_entropy: logits 1×0 have no classes",
+    ),
+    "reshape to 10¹² × 0": (
+        one_op("reshape", [[]], {"shape": [10**12, 0]}),
+        "y",
+        "attrs",
+        "reshape: size 1000000000000 is too large",
+    ),
 }
 
 
@@ -346,11 +415,15 @@ def test_more_shapes_and_attributes_refused_where_the_op_is_declared(case, tmp_p
 
 def test_cross_entropy_with_no_rows_is_refused(tmp_path, capsys):
     path = tmp_path / "g.json"
-    nodes = [{"id": "z", "op": "input", "value": []},
-             {"id": "r", "op": "reshape", "inputs": ["z"], "attrs": {"shape": [0, 2]}},  # 0 rows of 2 classes
-             {"id": "t", "op": "constant", "value": []},
-             {"id": "c", "op": "cross_entropy", "inputs": ["r", "t"]}]
+    nodes = [
+        {"id": "z", "op": "input", "value": []},
+        {"id": "r", "op": "reshape", "inputs": ["z"], "attrs": {"shape": [0, 2]}},  # 0 rows of 2 classes
+        {"id": "t", "op": "constant", "value": []},
+        {"id": "c", "op": "cross_entropy", "inputs": ["r", "t"]},
+    ]
     path.write_text(json.dumps({"format": "gradviz-graph", "version": 1, "output": "c", "nodes": nodes}))
     code, _, err = call(["run", path], capsys)
-    assert code == 2 and err == [f"gradviz: {path}, node 'c', field 'inputs': cross_entropy: logits 0×2 have no rows "
-                                 "(N = 0); the mean of no losses is undefined"]
+    assert code == 2 and err == [
+        f"gradviz: {path}, node 'c', field 'inputs': cross_entropy: logits 0×2 have no rows "
+        "(N = 0); the mean of no losses is undefined"
+    ]

@@ -33,9 +33,41 @@ ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE_DOCUMENTS = {path.stem: path.read_text(encoding="utf-8") for path in sorted(EXAMPLES.glob("*.json"))}
 OPS = [op for op in all_ops() if not op.is_source]
 
-HOSTILE = [0, 1, -1, 2, -2, 3, 2**31, 2**63, 2**64 - 1, 10**12, -(10**12), 1e300, -1e300, 0.5, float("nan"),
-           True, None, "", "x", "matmul", [], [0], [2, 0], [-1], [0, -1], [2**64 - 1, 0], [1, 1], [10**12, 1],
-           [1, 0], [0, 0], [[1, 2], [3]], {}, {"axis": 0}]
+HOSTILE = [
+    0,
+    1,
+    -1,
+    2,
+    -2,
+    3,
+    2**31,
+    2**63,
+    2**64 - 1,
+    10**12,
+    -(10**12),
+    1e300,
+    -1e300,
+    0.5,
+    float("nan"),
+    True,
+    None,
+    "",
+    "x",
+    "matmul",
+    [],
+    [0],
+    [2, 0],
+    [-1],
+    [0, -1],
+    [2**64 - 1, 0],
+    [1, 1],
+    [10**12, 1],
+    [1, 0],
+    [0, 0],
+    [[1, 2], [3]],
+    {},
+    {"axis": 0},
+]
 NUMBERS = [0.0, 1.0, -1.0, 2.5, 0.0, 1e300, -1e300, 1e-300, 3.0, 1e154]
 LAYOUT = [[1e9, -1e9], [1e12, 0], [0, 0], ["a", 1], [1], [1e308, 1e308], [-1e9, 1e9], None, 5]
 
@@ -95,8 +127,10 @@ def _cycle(draw, document, node, ids):
 
 def _layout(draw, document, node, ids):
     layout = document.get("layout")
-    document["layout"] = {**(layout if isinstance(layout, dict) else {}),
-                          draw(st.sampled_from(ids)): draw(st.sampled_from(LAYOUT))}
+    document["layout"] = {
+        **(layout if isinstance(layout, dict) else {}),
+        draw(st.sampled_from(ids)): draw(st.sampled_from(LAYOUT)),
+    }
 
 
 def _deep(draw, document, node, ids):
@@ -142,7 +176,7 @@ def mutated_examples(draw) -> bytes:
     elif encoding == "utf-16":
         data = text.encode("utf-16")
     elif encoding == "truncate":
-        data = data[:draw(st.integers(0, len(data)))]
+        data = data[: draw(st.integers(0, len(data)))]
     return data
 
 
@@ -169,8 +203,13 @@ def op_graphs(draw) -> bytes:
     for index in range(count):
         # mostly one shape for every input (square, equal: what most ops need), now and then any shape
         shape = shared if draw(st.integers(0, 2)) else tuple(draw(st.lists(st.sampled_from([0, 1, 2, 3]), max_size=4)))
-        nodes.append({"id": f"s{index}", "op": draw(st.sampled_from(["input", "parameter", "constant"])),
-                      "value": nested(shape, draw(st.sampled_from(NUMBERS)))})
+        nodes.append(
+            {
+                "id": f"s{index}",
+                "op": draw(st.sampled_from(["input", "parameter", "constant"])),
+                "value": nested(shape, draw(st.sampled_from(NUMBERS))),
+            }
+        )
     attrs = {}
     for attr in op.attrs:
         if draw(st.booleans()):
@@ -201,23 +240,28 @@ def test_render_of_hostile_files(qapp, tmp_path_factory, data):
 
 FIXED = {
     "deep nesting": '{"format": "gradviz-graph", "version": 1, "nodes": [{"id": "x", "op": "input", "value": '
-                    + "[" * 100_000 + "1" + "]" * 100_000 + "}]}",
+    + "[" * 100_000
+    + "1"
+    + "]" * 100_000
+    + "}]}",
     "NaN token": '{"format": "gradviz-graph", "version": 1, "output": "c", "nodes": [{"id": "x", "op": "input", '
-                 '"value": NaN}, {"id": "c", "op": "sum", "inputs": ["x"]}]}',
+    '"value": NaN}, {"id": "c", "op": "sum", "inputs": ["x"]}]}',
     "cycle": '{"format": "gradviz-graph", "version": 1, "output": "c", "nodes": [{"id": "c", "op": "neg", '
-             '"inputs": ["d"]}, {"id": "d", "op": "neg", "inputs": ["c"]}]}',
+    '"inputs": ["d"]}, {"id": "d", "op": "neg", "inputs": ["c"]}]}',
     "unknown op": '{"format": "gradviz-graph", "version": 1, "output": "c", "nodes": '
-                  '[{"id": "c", "op": "frobnicate"}]}',
+    '[{"id": "c", "op": "frobnicate"}]}',
 }
 
 
-@pytest.mark.parametrize(("case", "command"), [("deep nesting", "run"), ("NaN token", "check"), ("cycle", "render"),
-                                               ("unknown op", "trace")])
+@pytest.mark.parametrize(
+    ("case", "command"), [("deep nesting", "run"), ("NaN token", "check"), ("cycle", "render"), ("unknown op", "trace")]
+)
 def test_hostile_files_in_a_subprocess(case, command, tmp_path):
     path = tmp_path / "hostile.json"
     path.write_text(FIXED[case])
     argv = [command, str(path)] + (["-o", str(tmp_path / "g.png")] if command == "render" else [])
-    done = subprocess.run([sys.executable, "main.py", *argv], cwd=ROOT, capture_output=True, text=True,
-                          timeout=120, check=False)
+    done = subprocess.run(
+        [sys.executable, "main.py", *argv], cwd=ROOT, capture_output=True, text=True, timeout=120, check=False
+    )
     lines = [line for line in done.stderr.splitlines() if "propagateSizeHints" not in line]
     assert_behaves(argv, done.returncode, lines)

@@ -26,8 +26,12 @@ def recipes_in_script() -> set[str]:
     for node in ast.walk(tree):
         if isinstance(node, ast.FunctionDef):
             for decorator in node.decorator_list:
-                if (isinstance(decorator, ast.Call) and getattr(decorator.func, "id", "") == "recipe"
-                        and decorator.args and isinstance(decorator.args[0], ast.Constant)):
+                if (
+                    isinstance(decorator, ast.Call)
+                    and getattr(decorator.func, "id", "") == "recipe"
+                    and decorator.args
+                    and isinstance(decorator.args[0], ast.Constant)
+                ):
                     names.add(f"{decorator.args[0].value}.png")
         if isinstance(node, ast.Assign) and [getattr(t, "id", "") for t in node.targets] == ["GIF"]:
             names.add(node.value.value)

@@ -10,12 +10,31 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 
-CORE = ["gradviz.engine", "gradviz.engine.ops", "gradviz.engine.tracer", "gradviz.engine.forward_mode",
-        "gradviz.engine.gradcheck", "gradviz.engine.build", "gradviz.engine.describe", "gradviz.engine.budget",
-        "gradviz.model.compile", "gradviz.model.document", "gradviz.model.graph_record", "gradviz.model.layout",
-        "gradviz.model.playback", "gradviz.model.story", "gradviz.model.lesson", "gradviz.model.practice",
-        "gradviz.model.distractors", "gradviz.export.lesson_html",
-        "gradviz.io.graph_file", "gradviz.io.atomic", "gradviz.io.file_bytes", "gradviz.export", "gradviz.cli"]
+CORE = [
+    "gradviz.engine",
+    "gradviz.engine.ops",
+    "gradviz.engine.tracer",
+    "gradviz.engine.forward_mode",
+    "gradviz.engine.gradcheck",
+    "gradviz.engine.build",
+    "gradviz.engine.describe",
+    "gradviz.engine.budget",
+    "gradviz.model.compile",
+    "gradviz.model.document",
+    "gradviz.model.graph_record",
+    "gradviz.model.layout",
+    "gradviz.model.playback",
+    "gradviz.model.story",
+    "gradviz.model.lesson",
+    "gradviz.model.practice",
+    "gradviz.model.distractors",
+    "gradviz.export.lesson_html",
+    "gradviz.io.graph_file",
+    "gradviz.io.atomic",
+    "gradviz.io.file_bytes",
+    "gradviz.export",
+    "gradviz.cli",
+]
 
 
 def test_core_never_imports_qt_or_pyqtgraph():

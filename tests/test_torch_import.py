@@ -75,20 +75,35 @@ def test_linear_layers_read_columns_with_transposes_only_at_the_ends(torch):
         "loss": ("cross_entropy", ("fc2_T", "labels")),
     }
     kinds = {spec.id: spec.op for spec in graph.file.nodes if spec.value is not None}
-    assert kinds == {"x": "input", "labels": "constant", "fc1.weight": "parameter", "fc1.bias": "parameter",
-                     "fc2.weight": "parameter", "fc2.bias": "parameter"}
+    assert kinds == {
+        "x": "input",
+        "labels": "constant",
+        "fc1.weight": "parameter",
+        "fc1.bias": "parameter",
+        "fc2.weight": "parameter",
+        "fc2.bias": "parameter",
+    }
 
 
 def test_a_small_cnn_with_mse_has_torchs_bars(torch):
     nn = torch.nn
     torch.manual_seed(1)
-    model = nn.Sequential(nn.Conv2d(3, 2, 3, stride=2, padding=1), nn.ReLU(), nn.Flatten(), nn.Linear(2 * 4 * 4, 3),
-                          nn.Tanh()).double()
+    model = nn.Sequential(
+        nn.Conv2d(3, 2, 3, stride=2, padding=1), nn.ReLU(), nn.Flatten(), nn.Linear(2 * 4 * 4, 3), nn.Tanh()
+    ).double()
     x = torch.randn(2, 3, 8, 8, dtype=torch.float64, requires_grad=True)
     target = torch.randn(2, 3, dtype=torch.float64)
     graph = gradviz.from_torch(model, x, loss=nn.MSELoss(), target=target)
     assert [spec.op for spec in graph.file.nodes if spec.value is None] == [
-        "conv2d", "relu", "reshape", "transpose", "linear", "tanh", "transpose", "mse"]
+        "conv2d",
+        "relu",
+        "reshape",
+        "transpose",
+        "linear",
+        "tanh",
+        "transpose",
+        "mse",
+    ]
     conv = next(spec for spec in graph.file.nodes if spec.op == "conv2d")
     assert dict(conv.attrs) == {"stride": (2, 2), "padding": (1, 1)}
     _assert_bars_are_torchs(graph, model, x, nn.MSELoss()(model(x), target))
@@ -118,8 +133,25 @@ def test_functional_calls_and_methods_have_torchs_bars(torch):
     x = torch.randn(2, 1, 4, 4, dtype=torch.float64, requires_grad=True)
     y = torch.randn(2, 4, dtype=torch.float64)
     graph = gradviz.from_torch(model, (x, y))
-    assert {"conv2d", "sigmoid", "reshape", "linear", "tanh", "matmul", "relu", "softmax", "log_softmax", "mse",
-            "mean", "neg", "add", "sub", "mul", "div", "transpose"} <= {spec.op for spec in graph.file.nodes}
+    assert {
+        "conv2d",
+        "sigmoid",
+        "reshape",
+        "linear",
+        "tanh",
+        "matmul",
+        "relu",
+        "softmax",
+        "log_softmax",
+        "mse",
+        "mean",
+        "neg",
+        "add",
+        "sub",
+        "mul",
+        "div",
+        "transpose",
+    } <= {spec.op for spec in graph.file.nodes}
     _assert_bars_are_torchs(graph, model, x, model(x, y))
 
 
@@ -134,16 +166,22 @@ def test_weights_are_imported_as_they_are_now_in_float64(torch):
     assert weight.value.dtype == np.float64
 
 
-@pytest.mark.parametrize(("build", "message"), [
-    ("pool", "Net: layer 'pool' is a MaxPool2d, which has no gradviz op"),
-    ("gelu", "Net: node 'gelu' is a call of torch.nn.functional.gelu, which has no gradviz op"),
-    ("index", "Net: node 'getitem' is indexing x[...], which has no gradviz op"),
-    ("branch", "Net: torch.fx cannot trace it: symbolically traced variables cannot be used as inputs to control flow"),
-    ("groups", "Net: layer 'conv' is a conv2d with groups 2 and dilation [1, 1], which has no gradviz op"),
-    ("smoothing", "Net: layer 'loss' is a cross-entropy with class weights or label smoothing"),
-    ("vector", "Net: the model's output is 1×4, not a scalar cost"),
-    ("shape", "Net: the example input does not fit the model: "),
-])
+@pytest.mark.parametrize(
+    ("build", "message"),
+    [
+        ("pool", "Net: layer 'pool' is a MaxPool2d, which has no gradviz op"),
+        ("gelu", "Net: node 'gelu' is a call of torch.nn.functional.gelu, which has no gradviz op"),
+        ("index", "Net: node 'getitem' is indexing x[...], which has no gradviz op"),
+        (
+            "branch",
+            "Net: torch.fx cannot trace it: symbolically traced variables cannot be used as inputs to control flow",
+        ),
+        ("groups", "Net: layer 'conv' is a conv2d with groups 2 and dilation [1, 1], which has no gradviz op"),
+        ("smoothing", "Net: layer 'loss' is a cross-entropy with class weights or label smoothing"),
+        ("vector", "Net: the model's output is 1×4, not a scalar cost"),
+        ("shape", "Net: the example input does not fit the model: "),
+    ],
+)
 def test_what_has_no_op_is_refused_in_one_line_naming_the_layer(torch, build, message):
     nn, F = torch.nn, torch.nn.functional
 
@@ -206,26 +244,30 @@ def test_import_torch_writes_a_graph_file_that_checks(torch, tmp_path, capsys):
     model = tmp_path / "model.py"
     model.write_text(textwrap.dedent(MODEL))
     out = tmp_path / "model.json"
-    code = main(["import-torch", f"{model}:Net", "--input-shape", "1,3,8,8", "--loss", "cross_entropy",
-                 "-o", str(out)])
+    code = main(["import-torch", f"{model}:Net", "--input-shape", "1,3,8,8", "--loss", "cross_entropy", "-o", str(out)])
     assert code == 0, capsys.readouterr().err
     graph = read(out)
     assert graph.output == "loss" and {"conv.weight", "fc.weight", "x", "target"} <= {s.id for s in graph.nodes}
     assert main(["check", str(out)]) == 0
     again = tmp_path / "again.json"
-    assert main(["import-torch", f"{model}:Net", "--input-shape", "1,3,8,8", "--loss", "cross_entropy",
-                 "-o", str(again)]) == 0
+    assert (
+        main(["import-torch", f"{model}:Net", "--input-shape", "1,3,8,8", "--loss", "cross_entropy", "-o", str(again)])
+        == 0
+    )
     assert again.read_bytes() == out.read_bytes(), "seeded: the same command writes the same file"
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["{model}:Pooled", "--input-shape", "1,3,8,8"], "{model}: Pooled: layer 'pool' is a MaxPool2d"),
-    (["{model}:Net", "--input-shape", "1,3,8,8"], "{model}: Net: the model's output is 1×4, not a scalar cost"),
-    (["{model}:Missing", "--input-shape", "1,3,8,8"], "{model}: Missing is not an nn.Module class defined there"),
-    (["{model}:Net", "--input-shape", "1,x"], "{model}: --input-shape must be sizes separated by commas"),
-    (["{model}:Net", "--input-shape", "1,2,8,8", "--loss", "mse"], "{model}: Net failed: RuntimeError: "),
-    (["{tmp}/nowhere.py:Net", "--input-shape", "1"], "{tmp}/nowhere.py: no such file"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["{model}:Pooled", "--input-shape", "1,3,8,8"], "{model}: Pooled: layer 'pool' is a MaxPool2d"),
+        (["{model}:Net", "--input-shape", "1,3,8,8"], "{model}: Net: the model's output is 1×4, not a scalar cost"),
+        (["{model}:Missing", "--input-shape", "1,3,8,8"], "{model}: Missing is not an nn.Module class defined there"),
+        (["{model}:Net", "--input-shape", "1,x"], "{model}: --input-shape must be sizes separated by commas"),
+        (["{model}:Net", "--input-shape", "1,2,8,8", "--loss", "mse"], "{model}: Net failed: RuntimeError: "),
+        (["{tmp}/nowhere.py:Net", "--input-shape", "1"], "{tmp}/nowhere.py: no such file"),
+    ],
+)
 def test_import_torch_refuses_in_one_line_with_exit_2(torch, tmp_path, capsys, args, message):
     model = tmp_path / "model.py"
     model.write_text(textwrap.dedent(MODEL))

@@ -175,8 +175,24 @@ def test_operators_and_numpy_functions_map_to_their_ops():
     A, B = rng.normal(size=(2, 2)), rng.normal(size=(2, 2)) + 3 * np.eye(2)
     g = gradviz.trace(f, A=A, B=B)
     ops = {spec.op for spec in g.file.nodes}
-    assert {"matmul", "transpose", "neg", "add", "sub", "div", "mul", "exp", "pow", "tanh", "abs", "inv",
-            "mean", "relu", "sum", "trace"} <= ops
+    assert {
+        "matmul",
+        "transpose",
+        "neg",
+        "add",
+        "sub",
+        "div",
+        "mul",
+        "exp",
+        "pow",
+        "tanh",
+        "abs",
+        "inv",
+        "mean",
+        "relu",
+        "sum",
+        "trace",
+    } <= ops
     assert g.run().output_value == pytest.approx(f(A, B))  # the same function, untraced, is plain numpy
 
 
@@ -194,16 +210,19 @@ def test_gnp_holds_every_op_of_the_registry_and_numpy_spellings():
 # ----- one clear error for what has no op ---------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("body", "message"), [
-    (lambda x: np.sort(x), "np.sort has no gradviz op"),
-    (lambda x: np.linalg.norm(x), "np.linalg.norm has no gradviz op"),
-    (lambda x: np.add.reduce(x), "np.add.reduce has no gradviz op"),
-    (lambda x: np.maximum(x, 1.0), "maximum has a gradviz op only as maximum"),
-    (lambda x: x[0], "indexing a traced value has no gradviz op"),
-    (lambda x: float(x), "float"),
-    (lambda x: np.asarray(x), "cannot become a plain numpy array"),
-    (lambda x: 2.0 ** x, "traced exponent"),
-])
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (lambda x: np.sort(x), "np.sort has no gradviz op"),
+        (lambda x: np.linalg.norm(x), "np.linalg.norm has no gradviz op"),
+        (lambda x: np.add.reduce(x), "np.add.reduce has no gradviz op"),
+        (lambda x: np.maximum(x, 1.0), "maximum has a gradviz op only as maximum"),
+        (lambda x: x[0], "indexing a traced value has no gradviz op"),
+        (lambda x: float(x), "float"),
+        (lambda x: np.asarray(x), "cannot become a plain numpy array"),
+        (lambda x: 2.0**x, "traced exponent"),
+    ],
+)
 def test_what_has_no_op_raises_one_error_naming_it_and_the_line(body, message):
     with pytest.raises(TraceError) as caught:
         gradviz.trace(body, x=np.array([1.0, 2.0]))
@@ -220,11 +239,14 @@ def test_a_shape_error_names_the_line_and_the_ops_message():
         gradviz.trace(f, W=np.ones((3, 2)), x=np.ones((2, 1)))
 
 
-@pytest.mark.parametrize(("kwargs", "message"), [
-    ({"params": ["V"]}, "params names 'V', which is not among the arrays given"),
-    ({"z": np.ones(2)}, "f has no argument 'z'"),
-    ({"params": ["x"], "constants": ["x"]}, "named in both"),
-])
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"params": ["V"]}, "params names 'V', which is not among the arrays given"),
+        ({"z": np.ones(2)}, "f has no argument 'z'"),
+        ({"params": ["x"], "constants": ["x"]}, "named in both"),
+    ],
+)
 def test_bad_arguments_are_refused(kwargs, message):
     def f(x):
         return gnp.sum(x)
@@ -280,8 +302,9 @@ def test_importing_gradviz_stays_cheap_and_tracing_never_loads_qt():
         "g = gradviz.trace(lambda x: gnp.sum(x * x), x=np.ones(2)); g.run(); g.save(sys.argv[1])\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('PySide6', 'pyqtgraph', 'shiboken6', 'torch')))\n"
     )
-    out = subprocess.run([sys.executable, "-c", code, "/dev/null"], capture_output=True, text=True, check=True,
-                         cwd=ROOT).stdout.split("\n")
+    out = subprocess.run(
+        [sys.executable, "-c", code, "/dev/null"], capture_output=True, text=True, check=True, cwd=ROOT
+    ).stdout.split("\n")
     assert out[0] == "False", "import gradviz must not import numpy"
     assert out[1] == "[]"
 

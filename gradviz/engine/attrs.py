@@ -27,7 +27,7 @@ KINDS = {
 }
 
 
-INT64 = range(-2**63, 2**63)  # what a graph file's integers can hold: a larger one reads back as a float
+INT64 = range(-(2**63), 2**63)  # what a graph file's integers can hold: a larger one reads back as a float
 
 
 def _is_int(value: Any) -> bool:

@@ -17,9 +17,7 @@ def unbroadcast(contribution: np.ndarray, shape: tuple[int, ...]) -> tuple[np.nd
         return contribution, ()
     extra = contribution.ndim - len(shape)
     stretched = tuple(
-        extra + axis
-        for axis, size in enumerate(shape)
-        if size == 1 and contribution.shape[extra + axis] != 1
+        extra + axis for axis, size in enumerate(shape) if size == 1 and contribution.shape[extra + axis] != 1
     )
     axes = tuple(range(extra)) + stretched
     summed = np.sum(contribution, axis=axes) if axes else contribution

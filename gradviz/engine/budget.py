@@ -34,8 +34,7 @@ class TooBigError(GradvizError):
 def show_bytes(count: int) -> str:
     """``count`` bytes for a person: 9.6 GiB, 512 MiB, 3 KiB (binary units, as the budget is set); an
     absurd shape in a hand-edited file gives an absurd size, still readable (56,843.4 EiB)."""
-    for unit, size in (("EiB", 2**60), ("PiB", 2**50), ("TiB", 2**40), ("GiB", 2**30), ("MiB", 2**20),
-                       ("KiB", 2**10)):
+    for unit, size in (("EiB", 2**60), ("PiB", 2**50), ("TiB", 2**40), ("GiB", 2**30), ("MiB", 2**20), ("KiB", 2**10)):
         if count >= size:
             return f"{count / size:,.1f}".removesuffix(".0") + f" {unit}"
     return f"{count} bytes"
@@ -50,8 +49,11 @@ def _size(program: Program, node_id: str) -> int:
 
 
 def _node_flops(program: Program) -> int:
-    return sum(int(node.op.flops(*(program.node(p).shape for p in node.inputs), **node.attrs))
-               for node in program.nodes if not node.op.is_source)
+    return sum(
+        int(node.op.flops(*(program.node(p).shape for p in node.inputs), **node.attrs))
+        for node in program.nodes
+        if not node.op.is_source
+    )
 
 
 def _reverse(program: Program) -> tuple[int, int]:

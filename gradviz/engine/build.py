@@ -42,8 +42,14 @@ class Builder:
     def constant(self, id: str, value: Any, label: str | None = None) -> str:  # noqa: A002
         return self._add(NodeSpec(id, "constant", value=value, label=label))
 
-    def op(self, op: str, *inputs: str, id: str | None = None, label: str | None = None,  # noqa: A002
-           **attrs: Any) -> str:
+    def op(
+        self,
+        op: str,
+        *inputs: str,
+        id: str | None = None,  # noqa: A002 - the file format's word for a node's name
+        label: str | None = None,
+        **attrs: Any,
+    ) -> str:
         """Add an op node reading ``inputs`` in port order; returns its id."""
         return self._add(NodeSpec(id or self._fresh(op), op, tuple(inputs), attrs, label=label))
 

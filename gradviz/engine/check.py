@@ -109,15 +109,17 @@ def source_array(value: Any, dtype: str, node_id: str) -> np.ndarray:
     try:
         array = np.array(value, dtype=np.float64)
     except (TypeError, ValueError, OverflowError):
-        raise NodeError(node_id, "value must be a number or a nested list of numbers of equal lengths",
-                        "value") from None
+        raise NodeError(
+            node_id, "value must be a number or a nested list of numbers of equal lengths", "value"
+        ) from None
     if dtype == "int":
         if not np.all(np.isfinite(array)) or not np.array_equal(array, np.round(array)):
             raise NodeError(node_id, "labels must be whole numbers", "value")
         too_large = array[np.abs(array) > LARGEST_LABEL]
         if too_large.size:  # cast, 1e300 would become −2⁶³ (and a RuntimeWarning)
-            raise NodeError(node_id, f"label {too_large[0]:g} is out of range (a class label is at most "
-                            f"{LARGEST_LABEL:,})", "value")
+            raise NodeError(
+                node_id, f"label {too_large[0]:g} is out of range (a class label is at most {LARGEST_LABEL:,})", "value"
+            )
         array = array.astype(np.int64)
     array.setflags(write=False)
     return array
@@ -126,8 +128,11 @@ def source_array(value: Any, dtype: str, node_id: str) -> np.ndarray:
 def label_sources(specs: Iterable[NodeSpec]) -> set[str]:
     """Ids of the nodes feeding a port that takes integer labels (their values are int64)."""
     return {
-        parent for spec in specs if (op := find_op(spec.op)) is not None
-        for port, parent in zip(op.ports, spec.inputs) if port.dtype == "int"
+        parent
+        for spec in specs
+        if (op := find_op(spec.op)) is not None
+        for port, parent in zip(op.ports, spec.inputs)
+        if port.dtype == "int"
     }
 
 
@@ -160,8 +165,12 @@ def check_graph(specs: Sequence[NodeSpec], output: str | None = None) -> GraphCh
             statuses[node_id] = NodeStatus(None, verdict.reason)
         else:
             statuses[node_id] = NodeStatus(None, verdict)
-    return GraphCheck(tuple(node_id for node_id in order if node_id in checked), MappingProxyType(checked),
-                      MappingProxyType(statuses), tuple(problems))
+    return GraphCheck(
+        tuple(node_id for node_id in order if node_id in checked),
+        MappingProxyType(checked),
+        MappingProxyType(statuses),
+        tuple(problems),
+    )
 
 
 # ----- the graph as a whole --------------------------------------------------------------------------
@@ -180,8 +189,9 @@ def _reference_problems(specs: tuple[NodeSpec, ...], output: str | None) -> Iter
     for spec in specs:
         for port, parent in enumerate(spec.inputs):
             if parent is not None and parent not in ids:
-                yield Problem(Kind.DANGLING_INPUT, spec.id, f"input {port + 1} names {parent!r}, which is no node",
-                              "inputs")
+                yield Problem(
+                    Kind.DANGLING_INPUT, spec.id, f"input {port + 1} names {parent!r}, which is no node", "inputs"
+                )
     if output is not None and output not in ids:
         yield Problem(Kind.DANGLING_OUTPUT, None, f"the output {output!r} names no node")
 
@@ -228,8 +238,9 @@ def _downstream(start: set[str], parents: Mapping[str, set[str]]) -> set[str]:
 # ----- one node --------------------------------------------------------------------------------------
 
 
-def _check_node(spec: NodeSpec, checked: Mapping[str, CheckedNode], by_id: Mapping[str, NodeSpec],
-                dtype: str) -> CheckedNode | Problem | str:
+def _check_node(
+    spec: NodeSpec, checked: Mapping[str, CheckedNode], by_id: Mapping[str, NodeSpec], dtype: str
+) -> CheckedNode | Problem | str:
     """The node checked, or its problem, or (a str) why it waits: a parent with no shape yet."""
     op = find_op(spec.op)
     if op is None:
@@ -251,8 +262,9 @@ def _check_node(spec: NodeSpec, checked: Mapping[str, CheckedNode], by_id: Mappi
         shape = tuple(op.shape(*shapes, **attrs))
     except GradvizError as error:  # shapes that do not fit, or an attribute out of range for them (padding 10¹²)
         attribute = isinstance(error, AttrError)
-        return Problem(Kind.ATTRIBUTE if attribute else Kind.SHAPE, spec.id, _reason(error),
-                       "attrs" if attribute else "inputs")
+        return Problem(
+            Kind.ATTRIBUTE if attribute else Kind.SHAPE, spec.id, _reason(error), "attrs" if attribute else "inputs"
+        )
     return CheckedNode(spec, op, MappingProxyType(attrs), value, shape)
 
 
@@ -266,12 +278,13 @@ def _source_value(spec: NodeSpec, op: Op, dtype: str) -> tuple[np.ndarray, tuple
     return value, (value.shape,)
 
 
-def _input_shapes(spec: NodeSpec, op: Op, checked: Mapping[str, CheckedNode],
-                  by_id: Mapping[str, NodeSpec]) -> tuple[None, tuple[Shape, ...]] | Problem | str:
+def _input_shapes(
+    spec: NodeSpec, op: Op, checked: Mapping[str, CheckedNode], by_id: Mapping[str, NodeSpec]
+) -> tuple[None, tuple[Shape, ...]] | Problem | str:
     if spec.value is not None:
         return Problem(Kind.VALUE, spec.id, f"{op.name} nodes compute their value; only sources hold one", "value")
     missing = [port.name for port, parent in zip(op.ports, spec.inputs) if parent is None]
-    missing += [port.name for port in op.ports[len(spec.inputs):] if not port.optional]
+    missing += [port.name for port in op.ports[len(spec.inputs) :] if not port.optional]
     if missing:
         return Problem(Kind.UNCONNECTED, spec.id, f"input {', '.join(missing)} not connected", "inputs")
     absent = [(port, parent) for port, parent in enumerate(spec.inputs) if parent not in by_id]

@@ -49,11 +49,12 @@ class Race:
         self.elements = sum(node.value.size for node in reverse.program.sources)
         # a source's bar is final after the last addition into it: from then on its elements are known
         last_write = {source.id: -1 for source in reverse.program.sources}
-        for step in reverse.steps[reverse.seed_index:]:
+        for step in reverse.steps[reverse.seed_index :]:
             if step.node.id in last_write:
                 last_write[step.node.id] = step.index
-        self._reverse_known = sorted((index, reverse.program.node(node_id).value.size)
-                                     for node_id, index in last_write.items())
+        self._reverse_known = sorted(
+            (index, reverse.program.node(node_id).value.size) for node_id, index in last_write.items()
+        )
 
     def reverse_at(self, tick: int) -> Progress:
         trace = self.reverse
@@ -68,10 +69,16 @@ class Race:
         done = sum(1 for end in self.forward.pass_ends if end <= index)
         tangents = self._forward_flops[index] if index >= 0 else 0
         # one element per finished pass: passes are per source element, so these counts are equal
-        return Progress("forward mode", index, done, self.forward.passes, self._values_flops + tangents,
-                        self._values_flops + (self._forward_flops[-1] if self._forward_flops else 0),
-                        done, self.elements)
+        return Progress(
+            "forward mode",
+            index,
+            done,
+            self.forward.passes,
+            self._values_flops + tangents,
+            self._values_flops + (self._forward_flops[-1] if self._forward_flops else 0),
+            done,
+            self.elements,
+        )
 
     def at(self, tick: int) -> tuple[Progress, Progress]:
         return self.reverse_at(tick), self.forward_at(tick)
-

@@ -66,14 +66,16 @@ def _dotted(name: str) -> str:
 
 def _tangent(trace: Trace, step: Step) -> str:
     if step.node.op.is_source:
-        return (f"forward-mode pass {step.pass_index + 1}: the tangent {_dotted(step.node.name)} of {step.node.name} "
-                f"is 1 at element {list(step.element)} and 0 elsewhere")
-    return (f"the tangent flows forward into {step.node.name} through {step.node.op.name}, giving "
-            f"{_dotted(step.node.name)}")
+        return (
+            f"forward-mode pass {step.pass_index + 1}: the tangent {_dotted(step.node.name)} of {step.node.name} "
+            f"is 1 at element {list(step.element)} and 0 elsewhere"
+        )
+    return (
+        f"the tangent flows forward into {step.node.name} through {step.node.op.name}, giving {_dotted(step.node.name)}"
+    )
 
 
-SENTENCES = {"forward": _forward, "seed": _seed, "backward": _backward, "accumulate": _accumulate,
-             "tangent": _tangent}
+SENTENCES = {"forward": _forward, "seed": _seed, "backward": _backward, "accumulate": _accumulate, "tangent": _tangent}
 
 
 def sentence(trace: Trace, index: int) -> str:

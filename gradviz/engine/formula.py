@@ -39,7 +39,11 @@ LATEX_SYMBOLS: dict[str, str] = {
     "→": r"\to ",
     "←": r"\leftarrow ",
     "₊": "_{+}",
-    "₀": "_{0}", "₁": "_{1}", "₂": "_{2}", "₃": "_{3}", "₄": "_{4}",
+    "₀": "_{0}",
+    "₁": "_{1}",
+    "₂": "_{2}",
+    "₃": "_{3}",
+    "₄": "_{4}",
     "ₒ": "_{o}",
     "ᵢ": "_{i}",
     "ᵏ": "^{k}",
@@ -94,22 +98,61 @@ def _unicode_name(name: str, decoration: str) -> str:
         if name.startswith("(") or len(name) == 1:
             return name + COMBINING_DOT
         middle = 0 if _letter_and_index(name) else (len(name) - 1) // 2
-        return name[:middle + 1] + COMBINING_DOT + name[middle + 1:]
+        return name[: middle + 1] + COMBINING_DOT + name[middle + 1 :]
     return name
 
 
 # Characters mathtext reads as commands or groups, written so that they print as themselves.
 _LATEX_ESCAPES = {
-    "\\": r"{\backslash}", "{": r"{\{}", "}": r"{\}}", "$": r"{\$}", "#": r"{\#}", "%": r"{\%}", "_": r"{\_}",
-    "^": r"{\textasciicircum}", "~": r"{\textasciitilde}", "&": r"\text{&}", '"': r'\text{"}', "`": r"\text{`}",
+    "\\": r"{\backslash}",
+    "{": r"{\{}",
+    "}": r"{\}}",
+    "$": r"{\$}",
+    "#": r"{\#}",
+    "%": r"{\%}",
+    "_": r"{\_}",
+    "^": r"{\textasciicircum}",
+    "~": r"{\textasciitilde}",
+    "&": r"\text{&}",
+    '"': r'\text{"}',
+    "`": r"\text{`}",
     " ": r"\ ",
 }
 # Greek letters with a TeX name (α → \\alpha); ο and capitals such as Α look like Latin letters and have none.
-_GREEK_NAMES = ("alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa", "lambda", "mu",
-                "nu", "xi", None, "pi", "rho", "varsigma", "sigma", "tau", "upsilon", "phi", "chi", "psi", "omega")
+_GREEK_NAMES = (
+    "alpha",
+    "beta",
+    "gamma",
+    "delta",
+    "epsilon",
+    "zeta",
+    "eta",
+    "theta",
+    "iota",
+    "kappa",
+    "lambda",
+    "mu",
+    "nu",
+    "xi",
+    None,
+    "pi",
+    "rho",
+    "varsigma",
+    "sigma",
+    "tau",
+    "upsilon",
+    "phi",
+    "chi",
+    "psi",
+    "omega",
+)
 _GREEK = {chr(0x3B1 + offset): "\\" + tex for offset, tex in enumerate(_GREEK_NAMES) if tex}
-_GREEK |= {char: "\\" + tex for char, tex in zip("ΓΔΘΛΞΠΣΥΦΨΩ", ("Gamma", "Delta", "Theta", "Lambda", "Xi", "Pi",
-                                                                  "Sigma", "Upsilon", "Phi", "Psi", "Omega"))}
+_GREEK |= {
+    char: "\\" + tex
+    for char, tex in zip(
+        "ΓΔΘΛΞΠΣΥΦΨΩ", ("Gamma", "Delta", "Theta", "Lambda", "Xi", "Pi", "Sigma", "Upsilon", "Phi", "Psi", "Omega")
+    )
+}
 
 
 def _latex_text(name: str) -> str:
@@ -173,6 +216,7 @@ def render_shapes(template: str, shapes: Mapping[str, tuple[int, ...]]) -> str:
 
     A bar has its node's shape, so the shapes of a rule are checked at a glance.
     """
+
     def shown(match: re.Match) -> str:
         shape = shapes.get(match.group(1))
         if shape is None:
@@ -212,7 +256,7 @@ def render_latex(template: str, names: Mapping[str, str] | None = None) -> str:
     parts = []
     position = 0
     for match in _PLACEHOLDER.finditer(template):
-        literal = template[position:match.start()]
+        literal = template[position : match.start()]
         port, decoration = match.group(1), match.group(2) or ""
         name = _latex_name(names.get(port, port), decoration)
         if literal.endswith("√"):

@@ -35,8 +35,16 @@ class TangentStep:
     __slots__ = ("_tangent", "element", "index", "node", "pass_index", "source")
     kind = "tangent"
 
-    def __init__(self, index: int, pass_index: int, source: str, element: tuple[int, ...], node: Node, *,
-                 tangent: np.ndarray | Callable[[], np.ndarray]) -> None:
+    def __init__(
+        self,
+        index: int,
+        pass_index: int,
+        source: str,
+        element: tuple[int, ...],
+        node: Node,
+        *,
+        tangent: np.ndarray | Callable[[], np.ndarray],
+    ) -> None:
         self.index, self.pass_index, self.source, self.element, self.node = index, pass_index, source, element, node
         self._tangent = tangent
 
@@ -81,15 +89,16 @@ def reached(program: Program, source: Node) -> tuple[Node, ...]:
     """The nodes a tangent seeded at ``source`` reaches, the source first, in program order: one pass's
     steps. Which nodes carry a tangent follows from the graph alone, never from the numbers."""
     carrying, order = {source.id}, [source]
-    for node in program.nodes[program.index[source.id] + 1:]:
+    for node in program.nodes[program.index[source.id] + 1 :]:
         if any(rule is not None and parent in carrying for rule, parent in zip(node.op.jvp, node.inputs)):
             carrying.add(node.id)
             order.append(node)
     return tuple(order)
 
 
-def tangent_pass(values: Mapping[str, np.ndarray], nodes: tuple[Node, ...], element: tuple[int, ...]
-                 ) -> dict[str, np.ndarray]:
+def tangent_pass(
+    values: Mapping[str, np.ndarray], nodes: tuple[Node, ...], element: tuple[int, ...]
+) -> dict[str, np.ndarray]:
     """One pass: node id → tangent for ``nodes`` (from ``reached``, in their order) with element ``element``
     of the source seeded."""
     source = nodes[0]
@@ -102,8 +111,9 @@ def tangent_pass(values: Mapping[str, np.ndarray], nodes: tuple[Node, ...], elem
     return tangents
 
 
-def forward_mode(program: Program, overrides: Mapping[str, object] | None = None,
-                 record: bool = True, report: Report | None = None) -> ForwardModeResult:
+def forward_mode(
+    program: Program, overrides: Mapping[str, object] | None = None, record: bool = True, report: Report | None = None
+) -> ForwardModeResult:
     """∂c/∂s for every input and parameter s by one forward-mode pass per element of s. ``record`` keeps
     every tangent (memory grows as passes × graph; ForwardTrace recomputes them instead); ``report(done,
     total)`` hears of every pass."""
@@ -114,7 +124,8 @@ def forward_mode(program: Program, overrides: Mapping[str, object] | None = None
     total = sum(source.value.size for source in program.sources)
     per_pass_flops = {
         node.id: int(node.op.flops(*(program.node(p).shape for p in node.inputs), **node.attrs))
-        for node in program.nodes if not node.op.is_source
+        for node in program.nodes
+        if not node.op.is_source
     }
     for source in program.sources:
         gradient = np.zeros(source.shape)
@@ -123,9 +134,12 @@ def forward_mode(program: Program, overrides: Mapping[str, object] | None = None
         for element in np.ndindex(*source.shape):
             tangents = tangent_pass(values, nodes, element)
             if record:
-                steps.extend(TangentStep(index, passes, source.id, element, node, tangent=tangent)
-                             for index, node, tangent in zip(range(len(steps), len(steps) + len(nodes)), nodes,
-                                                             tangents.values()))
+                steps.extend(
+                    TangentStep(index, passes, source.id, element, node, tangent=tangent)
+                    for index, node, tangent in zip(
+                        range(len(steps), len(steps) + len(nodes)), nodes, tangents.values()
+                    )
+                )
             flops += pass_flops
             gradient[element] = float(tangents[program.output]) if program.output in tangents else 0.0
             passes += 1
@@ -188,8 +202,9 @@ class ForwardTrace:
     kind = "forward mode"
     KEPT_PASSES = budget.FORWARD_PASSES_KEPT
 
-    def __init__(self, program: Program, overrides: Mapping[str, object] | None = None,
-                 report: Report | None = None) -> None:
+    def __init__(
+        self, program: Program, overrides: Mapping[str, object] | None = None, report: Report | None = None
+    ) -> None:
         budget.check(program, "forward")
         self.program = program
         self._values = forward_values(program, overrides)
@@ -207,8 +222,11 @@ class ForwardTrace:
         self._block_starts = [block.first_step for block in self._blocks]
         self._pass_starts = [block.first_pass for block in self._blocks]
         self.steps = _TangentSteps(self, step)
-        self.pass_ends = [block.first_step + (k + 1) * len(block.nodes) - 1  # the last step of each pass
-                          for block in self._blocks for k in range(block.source.value.size)]
+        self.pass_ends = [
+            block.first_step + (k + 1) * len(block.nodes) - 1  # the last step of each pass
+            for block in self._blocks
+            for k in range(block.source.value.size)
+        ]
         self._kept: OrderedDict[int, list[np.ndarray]] = OrderedDict()
 
     def __len__(self) -> int:
@@ -238,8 +256,14 @@ class ForwardTrace:
     def _step(self, index: int) -> TangentStep:
         block, within, position = self._locate(index)
         pass_index = block.first_pass + within
-        return TangentStep(index, pass_index, block.source.id, _element(within, block.source.shape),
-                           block.nodes[position], tangent=lambda: self._tangents(pass_index)[position])
+        return TangentStep(
+            index,
+            pass_index,
+            block.source.id,
+            _element(within, block.source.shape),
+            block.nodes[position],
+            tangent=lambda: self._tangents(pass_index)[position],
+        )
 
     def phase(self, index: int) -> str:
         return f"pass {self.steps[index].pass_index + 1} of {self.passes}"
@@ -250,8 +274,11 @@ class ForwardTrace:
             return State(index, {}, {})
         block, within, position = self._locate(index)
         tangents = self._tangents(block.first_pass + within)
-        return State(index, MappingProxyType(self._values),
-                     {node.id: tangent for node, tangent in zip(block.nodes[:position + 1], tangents)})
+        return State(
+            index,
+            MappingProxyType(self._values),
+            {node.id: tangent for node, tangent in zip(block.nodes[: position + 1], tangents)},
+        )
 
     def changed(self, a: int, b: int) -> set[str]:
         """Ids of the nodes whose value or tangent may differ between the states at steps ``a`` and ``b``
@@ -261,8 +288,8 @@ class ForwardTrace:
         (block_a, pass_a, at_a), (block_b, pass_b, at_b) = self._locate(a), self._locate(b)
         if block_a is block_b and pass_a == pass_b:
             low, high = sorted((at_a, at_b))
-            return {node.id for node in block_a.nodes[low + 1:high + 1]}
-        return {node.id for node in block_a.nodes[:at_a + 1]} | {node.id for node in block_b.nodes[:at_b + 1]}
+            return {node.id for node in block_a.nodes[low + 1 : high + 1]}
+        return {node.id for node in block_a.nodes[: at_a + 1]} | {node.id for node in block_b.nodes[: at_b + 1]}
 
     def gradient_at(self, index: int) -> dict[str, np.ndarray]:
         """∂c/∂s for every source, known only at the elements whose passes have finished by step ``index``
@@ -279,9 +306,11 @@ class ForwardTrace:
         render = render_latex if latex else render_unicode
         if step.node.op.is_source:
             return render("{out:dot} = e", {"out": step.node.name}) + (
-                f"_{{{','.join(map(str, step.element))}}}" if latex else f"{list(step.element)}")
-        names = {port.name: self.program.node(parent).name for port, parent in zip(step.node.op.ports,
-                                                                                   step.node.inputs)}
+                f"_{{{','.join(map(str, step.element))}}}" if latex else f"{list(step.element)}"
+            )
+        names = {
+            port.name: self.program.node(parent).name for port, parent in zip(step.node.op.ports, step.node.inputs)
+        }
         return render(step.node.op.dot_formula, names | {"out": step.node.name})
 
     def naive_flops(self, index: int) -> None:

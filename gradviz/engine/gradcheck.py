@@ -55,8 +55,9 @@ class GradCheck:
         return max((check.max_error for check in self.sources.values()), default=0.0)
 
 
-def numeric_gradient(program: Program, source: str, overrides: Mapping[str, object] | None = None,
-                     step: float = STEP) -> np.ndarray:
+def numeric_gradient(
+    program: Program, source: str, overrides: Mapping[str, object] | None = None, step: float = STEP
+) -> np.ndarray:
     """∂c/∂source by central differences, one element at a time (2 forward passes each)."""
     overrides = dict(overrides or {})
     base = np.array(overrides.get(source, program.node(source).value), dtype=np.float64)
@@ -80,16 +81,20 @@ def relative_error(bar: np.ndarray, numeric: np.ndarray) -> float:
         return 0.0
     # fmax skips NaN silently (np.nanmax warns on an all-NaN bar, as log of a negative gives); a NaN
     # anywhere is then an infinite error, so the check fails and says where the trace flags it
-    largest = max(1.0, float(np.fmax.reduce(np.abs(bar), axis=None, initial=0.0)),
-                  float(np.fmax.reduce(np.abs(numeric), axis=None, initial=0.0)))
+    largest = max(
+        1.0,
+        float(np.fmax.reduce(np.abs(bar), axis=None, initial=0.0)),
+        float(np.fmax.reduce(np.abs(numeric), axis=None, initial=0.0)),
+    )
     with np.errstate(all="ignore"):
         scale = np.maximum(np.maximum(np.abs(bar), np.abs(numeric)), FLOOR * largest)
         errors = np.abs(bar - numeric) / scale
     return float(np.max(np.where(np.isnan(errors), np.inf, errors)))
 
 
-def gradcheck(program: Program, overrides: Mapping[str, object] | None = None,
-              tolerance: float = TOLERANCE) -> GradCheck:
+def gradcheck(
+    program: Program, overrides: Mapping[str, object] | None = None, tolerance: float = TOLERANCE
+) -> GradCheck:
     """Compare every input's and parameter's bar with finite differences."""
     bars = run(program, overrides).gradients()
     checks = {}

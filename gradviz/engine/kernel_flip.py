@@ -137,12 +137,24 @@ class Plane:
         return crop(correlate_valid(self.spread_bar, self.flipped), self.pads, self.image.shape)
 
     def kernel_bar(self) -> np.ndarray:
-        return np.array([[self.kernel_bar_frame(i, j).total for j in range(self.kernel.shape[1])]
-                         for i in range(self.kernel.shape[0])])
+        return np.array(
+            [
+                [self.kernel_bar_frame(i, j).total for j in range(self.kernel.shape[1])]
+                for i in range(self.kernel.shape[0])
+            ]
+        )
 
 
-def plane_of(op: str, inputs: list[np.ndarray | None], attrs: dict, output_bar: np.ndarray | None = None,
-             *, batch: int = 0, in_channel: int = 0, out_channel: int = 0) -> Plane:
+def plane_of(
+    op: str,
+    inputs: list[np.ndarray | None],
+    attrs: dict,
+    output_bar: np.ndarray | None = None,
+    *,
+    batch: int = 0,
+    in_channel: int = 0,
+    out_channel: int = 0,
+) -> Plane:
     """The plane the view shows for a node of ``op`` with ``inputs`` (image, kernel[, bias]) and its
     ``attrs``; ``output_bar`` is the node's whole bar (for conv2d: N×O×Ho×Wo), or None before it exists."""
     if op not in CONVOLUTIONS:

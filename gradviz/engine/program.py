@@ -80,8 +80,9 @@ class Program:
     @cached_property
     def forward_plan(self) -> tuple[tuple[Node, Any, tuple[str, ...], dict[str, Any]], ...]:
         """Per op node, in order: (node, its forward, its input ids, its attributes as a plain dict)."""
-        return tuple((node, node.op.forward, node.inputs, dict(node.attrs))
-                     for node in self.nodes if not node.op.is_source)
+        return tuple(
+            (node, node.op.forward, node.inputs, dict(node.attrs)) for node in self.nodes if not node.op.is_source
+        )
 
     @cached_property
     def backward_plan(self) -> tuple[tuple[Node, dict[str, Any], tuple[tuple[int, Node, Any], ...]], ...]:
@@ -125,12 +126,13 @@ class Program:
         """True for nodes on a path from an input or parameter to the output: only they get bars."""
         depends: dict[str, bool] = {}
         for node in self.nodes:
-            depends[node.id] = node.op.has_bar if node.op.is_source else any(
-                depends[parent] for port, parent in zip(node.op.ports, node.inputs) if port.differentiable
+            depends[node.id] = (
+                node.op.has_bar
+                if node.op.is_source
+                else any(depends[parent] for port, parent in zip(node.op.ports, node.inputs) if port.differentiable)
             )
         feeds = {self.output}
         for node in reversed(self.nodes):
             if node.id in feeds:
                 feeds.update(parent for port, parent in zip(node.op.ports, node.inputs) if port.differentiable)
         return {node.id: depends[node.id] and node.id in feeds for node in self.nodes}
-

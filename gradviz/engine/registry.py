@@ -111,7 +111,8 @@ class Op:
         """Raise a GraphError unless ``count`` inputs fit this op's ports."""
         if not self.min_inputs <= count <= len(self.ports):
             wanted = (
-                str(len(self.ports)) if self.min_inputs == len(self.ports)
+                str(len(self.ports))
+                if self.min_inputs == len(self.ports)
                 else f"{self.min_inputs} to {len(self.ports)}"
             )
             names = ", ".join(self.port_names) or "none"
@@ -174,13 +175,26 @@ def defop(
     naive_bar_flops: Sequence[Callable[..., int] | None] = (),
 ) -> Op:
     """Declare and register an op; ports given as plain strings are real-valued and differentiable."""
-    return register(Op(
-        name=name, category=category, doc=doc,
-        ports=tuple(port if isinstance(port, Port) else Port(port) for port in ports),
-        forward=forward, shape=shape, vjp=tuple(vjp), jvp=tuple(jvp),
-        formula=formula, bar_formulas=tuple(bars), dot_formula=dot, flops=flops,
-        attrs=tuple(attrs), bar_notes=tuple(bar_notes), has_bar=has_bar, naive_bar_flops=tuple(naive_bar_flops),
-    ))
+    return register(
+        Op(
+            name=name,
+            category=category,
+            doc=doc,
+            ports=tuple(port if isinstance(port, Port) else Port(port) for port in ports),
+            forward=forward,
+            shape=shape,
+            vjp=tuple(vjp),
+            jvp=tuple(jvp),
+            formula=formula,
+            bar_formulas=tuple(bars),
+            dot_formula=dot,
+            flops=flops,
+            attrs=tuple(attrs),
+            bar_notes=tuple(bar_notes),
+            has_bar=has_bar,
+            naive_bar_flops=tuple(naive_bar_flops),
+        )
+    )
 
 
 def get_op(name: str) -> Op:
@@ -216,4 +230,5 @@ def _load_declarations() -> None:
     # from any entry point without import-order rituals. Done once: afterwards a lookup is a dict hit.
     global _loaded  # noqa: PLW0603 - a load-once flag, the cheapest check a hot lookup can make
     import gradviz.engine.ops  # noqa: F401, PLC0415 - the declarations import this module
+
     _loaded = True

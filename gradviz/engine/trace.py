@@ -178,8 +178,7 @@ class _BarsAt(Mapping[str, np.ndarray]):
         return self.get(node_id) is not None  # type: ignore[arg-type]
 
     def __iter__(self) -> Iterator[str]:
-        return (node_id for node_id, (indices, _bars) in self._trace._bar_history.items()
-                if indices[0] <= self._index)
+        return (node_id for node_id, (indices, _bars) in self._trace._bar_history.items() if indices[0] <= self._index)
 
     def __len__(self) -> int:
         return sum(1 for _ in self)
@@ -190,21 +189,25 @@ class Trace:
 
     kind = "reverse mode"
 
-    def __init__(self, program: Program, steps: tuple[Step, ...],
-                 bar_history: dict[str, tuple[list[int], list[np.ndarray]]] | None = None,
-                 value_step: dict[str, int] | None = None) -> None:
+    def __init__(
+        self,
+        program: Program,
+        steps: tuple[Step, ...],
+        bar_history: dict[str, tuple[list[int], list[np.ndarray]]] | None = None,
+        value_step: dict[str, int] | None = None,
+    ) -> None:
         """``bar_history`` (node id → step indices and bars after them) and ``value_step`` (node id → its
         forward step) may come from the tracer, which knows them while recording; otherwise they are
         read off the steps."""
         self.program = program
         self.steps = steps
         self.seed_index = len(program.nodes)  # one forward step per node, then the seed
-        self._value_step: dict[str, int] = value_step if value_step is not None else {
-            step.node.id: step.index for step in steps[: self.seed_index]
-        }
+        self._value_step: dict[str, int] = (
+            value_step if value_step is not None else {step.node.id: step.index for step in steps[: self.seed_index]}
+        )
         if bar_history is None:
             bar_history = {}
-            for step in steps[self.seed_index:]:
+            for step in steps[self.seed_index :]:
                 if step.kind in ("seed", "accumulate"):
                     indices, bars = bar_history.setdefault(step.node.id, ([], []))
                     indices.append(step.index)
@@ -276,7 +279,7 @@ class Trace:
         view moving from step a to step b redraws only these nodes (plus the marks of steps a and b
         themselves, which a view knows from the two steps)."""
         low, high = sorted((max(a, -1), max(b, -1)))
-        return {step.node.id for step in self.steps[low + 1:high + 1] if step.kind != "backward"}
+        return {step.node.id for step in self.steps[low + 1 : high + 1] if step.kind != "backward"}
 
     # ----- reading steps ------------------------------------------------------------------------
 

@@ -47,8 +47,9 @@ Report = Callable[[int, int], None]
 is cancelled between two steps)."""
 
 
-def forward_values(program: Program, overrides: Mapping[str, object] | None = None,
-                   report: Report | None = None, total: int = 0) -> dict[str, np.ndarray]:
+def forward_values(
+    program: Program, overrides: Mapping[str, object] | None = None, report: Report | None = None, total: int = 0
+) -> dict[str, np.ndarray]:
     """Every node's value, with source values replaced by ``overrides`` where given. ``report`` hears of
     each op computed, out of ``total`` (the op count if 0)."""
     overrides = overrides or {}

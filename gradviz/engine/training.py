@@ -34,8 +34,7 @@ def train(program: Program, learning_rate: float, iterations: int) -> tuple[Iter
     records = []
     for index in range(iterations + 1):
         trace = run(program, parameters)
-        records.append(Iteration(index, {key: value.copy() for key, value in parameters.items()},
-                                 trace.output_value))
+        records.append(Iteration(index, {key: value.copy() for key, value in parameters.items()}, trace.output_value))
         bars = trace.gradients()
         parameters = {key: value - learning_rate * bars[key] for key, value in parameters.items()}
     return tuple(records)

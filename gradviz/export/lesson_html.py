@@ -32,8 +32,10 @@ from gradviz.model.lesson import Segment, Stop, landing, resolve, stop_for_step
 from gradviz.model.story import story_of
 
 MATH_POINTS = 16.0
-CSP = ("default-src 'none'; img-src data:; style-src 'unsafe-inline'; script-src 'unsafe-inline'; "
-       "base-uri 'none'; form-action 'none'")
+CSP = (
+    "default-src 'none'; img-src data:; style-src 'unsafe-inline'; script-src 'unsafe-inline'; "
+    "base-uri 'none'; form-action 'none'"
+)
 
 
 class _MissingGlyphs(logging.Filter):
@@ -153,8 +155,10 @@ for (const key of options.get('press') || '') {
 def _exact(steps: Sequence[int]) -> str:
     """Which exact steps of the trace a told step stands for, and how to draw its canvas from the command line."""
     numbers = " and ".join(map(str, steps))
-    return (f"the trace's step{'s' if len(steps) > 1 else ''} {numbers}, as <code>gradviz trace</code> numbers "
-            f"them; <code>gradviz render --step {steps[-1]}</code> draws this canvas")
+    return (
+        f"the trace's step{'s' if len(steps) > 1 else ''} {numbers}, as <code>gradviz trace</code> numbers "
+        f"them; <code>gradviz render --step {steps[-1]}</code> draws this canvas"
+    )
 
 
 def lesson_page(graph: GraphFile, trace: Trace, stops: Sequence[Stop], frames: Sequence[str], title: str) -> str:
@@ -188,18 +192,22 @@ def lesson_page(graph: GraphFile, trace: Trace, stops: Sequence[Stop], frames: S
         )
     heading = html.escape(title or graph.title or "gradviz lesson")
     description = f"<p>{html.escape(graph.description)}</p>" if graph.description else ""
-    return "\n".join([
-        "<!DOCTYPE html>",
-        '<html lang="en"><head><meta charset="utf-8">',
-        f'<meta http-equiv="Content-Security-Policy" content="{CSP}">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{heading}</title><style>{STYLE}</style></head><body>",
-        f"<h1>{heading}</h1>{description}",
-        f'<div class="controls"><span>Step <output id="step-number">1</output> of {len(story)}</span>'
-        f'<input id="slider" type="range" min="1" max="{len(story)}" value="1" '
-        'aria-label="Step of the pass"><span>← / → keys</span></div>',
-        *stop_html,
-        '<div class="steps">', *step_html, "</div>",
-        f"<script>{SCRIPT}</script>",
-        "</body></html>",
-    ])
+    return "\n".join(
+        [
+            "<!DOCTYPE html>",
+            '<html lang="en"><head><meta charset="utf-8">',
+            f'<meta http-equiv="Content-Security-Policy" content="{CSP}">',
+            '<meta name="viewport" content="width=device-width, initial-scale=1">',
+            f"<title>{heading}</title><style>{STYLE}</style></head><body>",
+            f"<h1>{heading}</h1>{description}",
+            f'<div class="controls"><span>Step <output id="step-number">1</output> of {len(story)}</span>'
+            f'<input id="slider" type="range" min="1" max="{len(story)}" value="1" '
+            'aria-label="Step of the pass"><span>← / → keys</span></div>',
+            *stop_html,
+            '<div class="steps">',
+            *step_html,
+            "</div>",
+            f"<script>{SCRIPT}</script>",
+            "</body></html>",
+        ]
+    )

@@ -19,10 +19,28 @@ from gradviz.engine.errors import NodeError
 # Every name a script binds or reads at module level (its imports, helpers, loop variables), for both
 # targets so a node has the same name in the numpy and the torch script; and every builtin, so a
 # node called ``print`` or ``range`` cannot shadow what the script calls.
-TEMPLATE_NAMES = frozenset({
-    "np", "json", "sys", "torch", "F", "values", "bars", "show", "name", "value", "unbroadcast", "softmax",
-    "log_softmax", "logsumexp", "matmul_bars", "correlate2d", "conv2d", "conv2d_bars",
-})
+TEMPLATE_NAMES = frozenset(
+    {
+        "np",
+        "json",
+        "sys",
+        "torch",
+        "F",
+        "values",
+        "bars",
+        "show",
+        "name",
+        "value",
+        "unbroadcast",
+        "softmax",
+        "log_softmax",
+        "logsumexp",
+        "matmul_bars",
+        "correlate2d",
+        "conv2d",
+        "conv2d_bars",
+    }
+)
 RESERVED = TEMPLATE_NAMES | frozenset(dir(builtins))
 BAR = "_bar"  # a node's bar is the variable ``<name>_bar``
 
@@ -35,8 +53,12 @@ def check_ids(node_ids: Iterable[str]) -> None:
     """
     for node_id in node_ids:
         if not node_id.isprintable():
-            raise NodeError(node_id, "an id with a line break, control or format character cannot be "
-                            "exported (the script prints values under their ids); rename the node", "id")
+            raise NodeError(
+                node_id,
+                "an id with a line break, control or format character cannot be "
+                "exported (the script prints values under their ids); rename the node",
+                "id",
+            )
 
 
 def slug(node_id: str) -> str:
@@ -66,7 +88,7 @@ def python_names(node_ids: Iterable[str]) -> dict[str, str]:
     """
     ids = list(node_ids)
     plain = {node_id for node_id in ids if slug(node_id) == node_id}
-    plain -= {node_id for node_id in plain if node_id.endswith(BAR) and node_id[:-len(BAR)] in plain}
+    plain -= {node_id for node_id in plain if node_id.endswith(BAR) and node_id[: -len(BAR)] in plain}
     names: dict[str, str] = {}
     taken: set[str] = set()
     for node_id in (*[i for i in ids if i in plain], *[i for i in ids if i not in plain]):

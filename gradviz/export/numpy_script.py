@@ -36,7 +36,7 @@ def unbroadcast(bar, shape):
             bar = bar.sum(axis=axis, keepdims=True)
     return bar
 ''',
-    "softmax": '''
+    "softmax": """
 def softmax(x, axis):
     e = np.exp(x - x.max(axis=axis, keepdims=True))
     return e / e.sum(axis=axis, keepdims=True)
@@ -50,7 +50,7 @@ def log_softmax(x, axis):
 def logsumexp(x, axis):
     top = x.max(axis=axis, keepdims=True)
     return np.squeeze(top, axis) + np.log(np.exp(x - top).sum(axis=axis))
-''',
+""",
     "matmul_bars": '''
 def matmul_bars(g, a, b):
     """Bars of a @ b for batches and vectors: raise vectors to matrices as np.matmul does."""
@@ -106,8 +106,15 @@ def conv2d_bars(g, x, w, stride, padding):
 ''',
 }
 
-NEEDS = {"softmax": "softmax", "log_softmax": "softmax", "logsumexp": "softmax", "cross_entropy": "softmax",
-         "correlate2d": "correlate2d", "convolve2d": "correlate2d", "conv2d": "conv2d"}
+NEEDS = {
+    "softmax": "softmax",
+    "log_softmax": "softmax",
+    "logsumexp": "softmax",
+    "cross_entropy": "softmax",
+    "correlate2d": "correlate2d",
+    "convolve2d": "correlate2d",
+    "conv2d": "conv2d",
+}
 
 # ----- forward and bar rules, one entry per op ---------------------------------------------------------
 
@@ -140,18 +147,34 @@ def _image_bar(c: dict[str, Any], flipped: bool) -> str:
 
 
 FORWARD: dict[str, Template] = {
-    "add": "{a} + {b}", "sub": "{a} - {b}", "mul": "{a} * {b}", "div": "{a} / {b}",
-    "neg": "-{x}", "exp": "np.exp({x})", "log": "np.log({x})", "sqrt": "np.sqrt({x})", "square": "{x} ** 2",
-    "abs": "np.abs({x})", "relu": "np.maximum({x}, 0.0)", "sigmoid": "0.5 * (1 + np.tanh(0.5 * {x}))",
-    "tanh": "np.tanh({x})", "sin": "np.sin({x})", "cos": "np.cos({x})", "pow": "{x} ** {exponent!r}",
+    "add": "{a} + {b}",
+    "sub": "{a} - {b}",
+    "mul": "{a} * {b}",
+    "div": "{a} / {b}",
+    "neg": "-{x}",
+    "exp": "np.exp({x})",
+    "log": "np.log({x})",
+    "sqrt": "np.sqrt({x})",
+    "square": "{x} ** 2",
+    "abs": "np.abs({x})",
+    "relu": "np.maximum({x}, 0.0)",
+    "sigmoid": "0.5 * (1 + np.tanh(0.5 * {x}))",
+    "tanh": "np.tanh({x})",
+    "sin": "np.sin({x})",
+    "cos": "np.cos({x})",
+    "pow": "{x} ** {exponent!r}",
     "matmul": "{a} @ {b}",
     "linear": linear_forward,
-    "inv": "np.linalg.inv({A})", "det": "np.linalg.det({A})", "trace": "np.trace({A})",
+    "inv": "np.linalg.inv({A})",
+    "det": "np.linalg.det({A})",
+    "trace": "np.trace({A})",
     "solve": "np.linalg.solve({A}, {B})",
-    "transpose": "np.transpose({x}, {permutation})", "reshape": "np.reshape({x}, {out_shape})",
+    "transpose": "np.transpose({x}, {permutation})",
+    "reshape": "np.reshape({x}, {out_shape})",
     "sum": "np.sum({x}, axis={axis!r}, keepdims={keepdims})",
     "mean": "np.mean({x}, axis={axis!r}, keepdims={keepdims})",
-    "softmax": "softmax({x}, {axis})", "log_softmax": "log_softmax({x}, {axis})",
+    "softmax": "softmax({x}, {axis})",
+    "log_softmax": "log_softmax({x}, {axis})",
     "logsumexp": "logsumexp({x}, {axis})",
     "mse": lambda c: ("np.sum" if c["reduction"] == "sum" else "np.mean") + "(({prediction} - {target}) ** 2)",
     "cross_entropy": "-np.mean(log_softmax({logits}, 1)[np.arange({rows}), {target}])",
@@ -161,31 +184,58 @@ FORWARD: dict[str, Template] = {
 }
 
 BARS: dict[str, list[Template | None]] = {
-    "add": ["{g}", "{g}"], "sub": ["{g}", "-{g}"], "mul": ["{g} * {b}", "{g} * {a}"],
+    "add": ["{g}", "{g}"],
+    "sub": ["{g}", "-{g}"],
+    "mul": ["{g} * {b}", "{g} * {a}"],
     "div": ["{g} / {b}", "-{g} * {a} / {b} ** 2"],
-    "neg": ["-{g}"], "exp": ["{g} * {z}"], "log": ["{g} / {x}"], "sqrt": ["{g} / (2 * {z})"],
-    "square": ["{g} * 2 * {x}"], "abs": ["{g} * np.sign({x})"], "relu": ["{g} * ({x} > 0)"],
-    "sigmoid": ["{g} * {z} * (1 - {z})"], "tanh": ["{g} * (1 - {z} ** 2)"], "sin": ["{g} * np.cos({x})"],
-    "cos": ["-{g} * np.sin({x})"], "pow": ["{g} * {exponent!r} * {x} ** ({exponent!r} - 1)"],
+    "neg": ["-{g}"],
+    "exp": ["{g} * {z}"],
+    "log": ["{g} / {x}"],
+    "sqrt": ["{g} / (2 * {z})"],
+    "square": ["{g} * 2 * {x}"],
+    "abs": ["{g} * np.sign({x})"],
+    "relu": ["{g} * ({x} > 0)"],
+    "sigmoid": ["{g} * {z} * (1 - {z})"],
+    "tanh": ["{g} * (1 - {z} ** 2)"],
+    "sin": ["{g} * np.cos({x})"],
+    "cos": ["-{g} * np.sin({x})"],
+    "pow": ["{g} * {exponent!r} * {x} ** ({exponent!r} - 1)"],
     "matmul": [lambda c: _matmul(c, 0), lambda c: _matmul(c, 1)],
-    "linear": [lambda c: "np.outer({g}, {x})" if len(c["shape_x"]) == 1 else "{g} @ {x}.T", "{W}.T @ {g}",
-               lambda c: "{g}" if len(c["shape_x"]) == 1 else "{g}.sum(axis=1)"],
-    "inv": ["-{z}.T @ {g} @ {z}.T"], "det": ["{g} * {z} * np.linalg.inv({A}).T"],
+    "linear": [
+        lambda c: "np.outer({g}, {x})" if len(c["shape_x"]) == 1 else "{g} @ {x}.T",
+        "{W}.T @ {g}",
+        lambda c: "{g}" if len(c["shape_x"]) == 1 else "{g}.sum(axis=1)",
+    ],
+    "inv": ["-{z}.T @ {g} @ {z}.T"],
+    "det": ["{g} * {z} * np.linalg.inv({A}).T"],
     "trace": ["{g} * np.eye({shape_A[0]})"],
-    "solve": [lambda c: "-np.outer(np.linalg.solve({A}.T, {g}), {z})" if len(c["shape_B"]) == 1
-              else "-np.linalg.solve({A}.T, {g}) @ {z}.T", "np.linalg.solve({A}.T, {g})"],
-    "transpose": ["np.transpose({g}, {inverse})"], "reshape": ["np.reshape({g}, {shape_x})"],
-    "sum": [_spread], "mean": [lambda c: _spread(c) + f" / {c['count']}"],
+    "solve": [
+        lambda c: (
+            "-np.outer(np.linalg.solve({A}.T, {g}), {z})"
+            if len(c["shape_B"]) == 1
+            else "-np.linalg.solve({A}.T, {g}) @ {z}.T"
+        ),
+        "np.linalg.solve({A}.T, {g})",
+    ],
+    "transpose": ["np.transpose({g}, {inverse})"],
+    "reshape": ["np.reshape({g}, {shape_x})"],
+    "sum": [_spread],
+    "mean": [lambda c: _spread(c) + f" / {c['count']}"],
     "softmax": ["{z} * ({g} - np.sum({g} * {z}, axis={axis}, keepdims=True))"],
     "log_softmax": ["{g} - np.exp({z}) * np.sum({g}, axis={axis}, keepdims=True)"],
     "logsumexp": ["np.expand_dims({g}, {axis}) * softmax({x}, {axis})"],
-    "mse": [lambda c: "{g} * 2 * ({prediction} - {target})" + c["mean_scale"],
-            lambda c: "-{g} * 2 * ({prediction} - {target})" + c["mean_scale"]],
+    "mse": [
+        lambda c: "{g} * 2 * ({prediction} - {target})" + c["mean_scale"],
+        lambda c: "-{g} * 2 * ({prediction} - {target})" + c["mean_scale"],
+    ],
     "cross_entropy": ["{g} * (softmax({logits}, 1) - np.eye({classes})[{target}]) / {rows}", None],
     "correlate2d": [lambda c: _image_bar(c, flipped=False), "correlate2d({image}, {g}, {pads})"],
     "convolve2d": [lambda c: _image_bar(c, flipped=True), "correlate2d({image}, {g}, {flipped_pads})[::-1, ::-1]"],
-    "conv2d": ["conv2d_bars({g}, {x}, {w}, {stride}, {padding})[0]",
-               "conv2d_bars({g}, {x}, {w}, {stride}, {padding})[1]", "{g}.sum(axis=(0, 2, 3))"],
+    "conv2d": [
+        "conv2d_bars({g}, {x}, {w}, {stride}, {padding})[0]",
+        "conv2d_bars({g}, {x}, {w}, {stride}, {padding})[1]",
+        "{g}.sum(axis=(0, 2, 3))",
+    ],
 }
 
 
@@ -218,16 +268,29 @@ def numpy_script(graph: GraphFile, program: Program, graph_path: str | None = No
     check_ids(node.id for node in program.nodes)
     names = python_names(node.id for node in program.nodes)
     trace = run(program)  # only to know which edges numpy broadcast (the engine's raw contribution shapes)
-    broadcast = {(step.node.id, step.port): step.raw_shape != step.parent.shape
-                 for step in trace.steps if isinstance(step, BackwardStep)}
+    broadcast = {
+        (step.node.id, step.port): step.raw_shape != step.parent.shape
+        for step in trace.steps
+        if isinstance(step, BackwardStep)
+    }
     helpers = {NEEDS[node.op.name] for node in program.nodes if node.op.name in NEEDS}
-    helpers |= {"matmul_bars" for node in program.nodes if node.op.name == "matmul" and "matmul_bars" in
-                _fill(BARS["matmul"][0], _context(node, program, names))}
+    helpers |= {
+        "matmul_bars"
+        for node in program.nodes
+        if node.op.name == "matmul" and "matmul_bars" in _fill(BARS["matmul"][0], _context(node, program, names))
+    }
     if any(broadcast.values()):
         helpers.add("unbroadcast")
 
-    lines = [header(graph, "numpy", script_name(graph_path)), "", "import json", "import sys", "",
-             "import numpy as np", ""]
+    lines = [
+        header(graph, "numpy", script_name(graph_path)),
+        "",
+        "import json",
+        "import sys",
+        "",
+        "import numpy as np",
+        "",
+    ]
     lines += [HELPERS[name].strip("\n") + "\n\n" for name in sorted(helpers)]
     lines.append("# ----- values ------------------------------------------------------------------")
     for node in program.sources_and_constants:
@@ -236,8 +299,9 @@ def numpy_script(graph: GraphFile, program: Program, graph_path: str | None = No
     for node in program.nodes:
         if not node.op.is_source:
             formula = render_unicode(node.op.formula, _display_names(node, program))
-            lines.append(f"{names[node.id]} = {_fill(FORWARD[node.op.name], _context(node, program, names))}"
-                         f"  {comment(formula)}")
+            lines.append(
+                f"{names[node.id]} = {_fill(FORWARD[node.op.name], _context(node, program, names))}  {comment(formula)}"
+            )
     lines.append("\n# ----- reverse pass: bars, starting from the cost's bar = 1 ---------------------")
     bar_ids = list(trace.bars())
     for node_id in bar_ids:

@@ -39,8 +39,9 @@ def limits(array: np.ndarray, diverging: bool) -> tuple[float, float]:
     return (low, high) if high > low else (low - 1.0, high + 1.0)
 
 
-def rgba(array: np.ndarray, diverging: bool, bounds: tuple[float, float],
-         known: np.ndarray | None = None) -> np.ndarray:
+def rgba(
+    array: np.ndarray, diverging: bool, bounds: tuple[float, float], known: np.ndarray | None = None
+) -> np.ndarray:
     """Rows × columns × 4 bytes: the colour map at ``bounds``; cells not ``known`` transparent (a result
     still filling in), nan and infinities magenta, unmissable."""
     low, high = bounds

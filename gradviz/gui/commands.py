@@ -40,8 +40,9 @@ class RemoveNodes(QUndoCommand):
         order = {node_id: index for index, node_id in enumerate(document.nodes)}
         self.removed = [(document.nodes[i], document.positions.get(i, (0.0, 0.0)), order[i]) for i in node_ids]
         gone = set(node_ids)
-        self.rewired = [spec for spec in document.nodes.values()
-                        if spec.id not in gone and not gone.isdisjoint(spec.inputs)]
+        self.rewired = [
+            spec for spec in document.nodes.values() if spec.id not in gone and not gone.isdisjoint(spec.inputs)
+        ]
         self.output = document.chosen_output
 
     def redo(self) -> None:

@@ -33,8 +33,7 @@ PORT_PHASES = {0: "image", 1: "kernel"}  # conv2d's bias (port 2) has no sliding
 class ConvolutionFollower:
     """Feeds the panel from the player's trace; shows its dock when a convolution comes into view."""
 
-    def __init__(self, panel: ConvolutionPanel, dock: QDockWidget, player: Player,
-                 can_run: Callable[[], bool]) -> None:
+    def __init__(self, panel: ConvolutionPanel, dock: QDockWidget, player: Player, can_run: Callable[[], bool]) -> None:
         self.panel, self.dock, self.player, self._can_run = panel, dock, player, can_run
         self.node_id: str | None = None  # the convolution shown
         self._trace: object | None = None  # the trace its numbers came from
@@ -66,10 +65,13 @@ class ConvolutionFollower:
         """A step of another node: the convolution shown stays, at the phase the timeline has reached."""
         if self.node_id is None or self.node_id not in trace.program.index or self.dock.isHidden():
             return
-        own = [step for step in trace.steps[:index + 1] if step.node.id == self.node_id]
+        own = [step for step in trace.steps[: index + 1] if step.node.id == self.node_id]
         reached = [phase for phase in map(_phase_of, own) if phase is not None]
-        touching = [step.index for step in trace.steps[:index + 1] if step.node.id == self.node_id
-                    or getattr(getattr(step, "parent", None), "id", None) == self.node_id]  # its bar grows
+        touching = [
+            step.index
+            for step in trace.steps[: index + 1]
+            if step.node.id == self.node_id or getattr(getattr(step, "parent", None), "id", None) == self.node_id
+        ]  # its bar grows
         if not reached:
             self.panel.clear()  # not computed yet at this step
             self._drawn = None
@@ -123,8 +125,9 @@ class ConvolutionFollower:
             window = self.dock.parentWidget()
             height = docks.conv_height(window.height(), docks.dpi_scale(window), DOCK_HEIGHT)
             docks.size_bottom_docks(window, window.findChild(QDockWidget, "stepsDock"), self.dock, height)
-        self.panel.show_node(node.op.name, dict(node.attrs), inputs, state.bars.get(node_id), names,
-                             phase=phase, animate=animate)
+        self.panel.show_node(
+            node.op.name, dict(node.attrs), inputs, state.bars.get(node_id), names, phase=phase, animate=animate
+        )
 
 
 def _phase_of(step: object) -> str | None:

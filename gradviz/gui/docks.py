@@ -43,7 +43,8 @@ class FittingScroll(QScrollArea):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() in (QEvent.Type.LayoutRequest, QEvent.Type.Resize) and (
-                watched is self.viewport() or event.type() == QEvent.Type.LayoutRequest):
+            watched is self.viewport() or event.type() == QEvent.Type.LayoutRequest
+        ):
             self.fit()
         return super().eventFilter(watched, event)
 
@@ -82,8 +83,9 @@ def scrolled(panel: QWidget) -> QScrollArea:
 
 def window_size(available: QRect, scale: float) -> QSize:
     """The size a new window opens at: the preferred size, or the screen's available room if less."""
-    return QSize(min(int(PREFERRED.width() * scale), available.width()),
-                 min(int(PREFERRED.height() * scale), available.height()))
+    return QSize(
+        min(int(PREFERRED.width() * scale), available.width()), min(int(PREFERRED.height() * scale), available.height())
+    )
 
 
 def side_width(window_width: int, scale: float) -> int:
@@ -96,8 +98,9 @@ def conv_height(window_height: int, scale: float, wanted: int) -> int:
     return max(int(120 * scale), min(wanted, int(window_height * CONV_SHARE)))
 
 
-def size_bottom_docks(window: QMainWindow, steps: QDockWidget, above: QDockWidget | None = None,
-                      height: int = 0) -> None:
+def size_bottom_docks(
+    window: QMainWindow, steps: QDockWidget, above: QDockWidget | None = None, height: int = 0
+) -> None:
     """The Steps dock at its own height and ``above`` it (the kernel-flip view) at ``height``: given both,
     resizeDocks takes the room from the canvas. Given only the dock above, Qt took it from the Steps dock
     beside it in the split, and squeezed the timeline's sentence to its 84 px minimum."""
@@ -111,11 +114,11 @@ def clamp_to(geometry: QRect, frame: QRect, available: QRect) -> QRect | None:
     if available.contains(frame) or available.isEmpty():
         return None
     extra_w, extra_h = frame.width() - geometry.width(), frame.height() - geometry.height()
-    size = QSize(min(geometry.width(), available.width() - extra_w),
-                 min(geometry.height(), available.height() - extra_h))
+    size = QSize(
+        min(geometry.width(), available.width() - extra_w), min(geometry.height(), available.height() - extra_h)
+    )
     left = max(available.left(), min(frame.left(), available.right() - size.width() - extra_w + 1))
     top = max(available.top(), min(frame.top(), available.bottom() - size.height() - extra_h + 1))
-    return QRect(left + (geometry.left() - frame.left()), top + (geometry.top() - frame.top()), size.width(),
-                 size.height())
-
-
+    return QRect(
+        left + (geometry.left() - frame.left()), top + (geometry.top() - frame.top()), size.width(), size.height()
+    )

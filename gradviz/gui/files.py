@@ -100,8 +100,9 @@ class FileActions:
     def current_file(self) -> GraphFile:
         """The document as a file, with the view as it is now (zoom, and the timeline's mode and step)."""
         graph = self.document.to_graph_file()
-        return dataclasses.replace(graph, view={**graph.view, "zoom": round(self.view.zoom(), 4),
-                                                "step": self.player.index, "mode": self.mode})
+        return dataclasses.replace(
+            graph, view={**graph.view, "zoom": round(self.view.zoom(), 4), "step": self.player.index, "mode": self.mode}
+        )
 
     def save(self) -> bool:
         return self.save_to(self.path) if self.path else self.save_as()
@@ -155,8 +156,11 @@ class FileActions:
         if self.undo_stack.isClean():
             return True
         answer = QMessageBox.question(
-            self, "Unsaved changes", f"Save the changes to {self.path.name if self.path else 'this graph'}?",
-            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel)
+            self,
+            "Unsaved changes",
+            f"Save the changes to {self.path.name if self.path else 'this graph'}?",
+            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+        )
         if answer == QMessageBox.StandardButton.Save:
             return self.save()
         return answer == QMessageBox.StandardButton.Discard
@@ -195,8 +199,11 @@ class FileActions:
         orphan = self.recovery.claim_orphan()
         if orphan is None:
             return False
-        answer = QMessageBox.question(self, "Recover unsaved work", "gradviz closed without saving "
-                                      f"{orphan.source or 'an untitled graph'}. Recover it?")
+        answer = QMessageBox.question(
+            self,
+            "Recover unsaved work",
+            f"gradviz closed without saving {orphan.source or 'an untitled graph'}. Recover it?",
+        )
         if answer != QMessageBox.StandardButton.Yes:
             orphan.discard()
             return False

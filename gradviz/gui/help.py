@@ -49,6 +49,10 @@ def shortcut_rows(window: QMainWindow) -> list[tuple[str, str]]:
 
 
 def shortcuts_html(window: QMainWindow) -> str:
-    return "<table cellpadding='3'>" + "".join(
-        f"<tr><td><b>{escape(keys)}</b></td><td>{escape(what)}</td></tr>" for keys, what in shortcut_rows(window)
-    ) + "</table>"
+    return (
+        "<table cellpadding='3'>"
+        + "".join(
+            f"<tr><td><b>{escape(keys)}</b></td><td>{escape(what)}</td></tr>" for keys, what in shortcut_rows(window)
+        )
+        + "</table>"
+    )

@@ -42,8 +42,14 @@ class SetStops(QUndoCommand):
     """Replace the lesson's stops (add, edit or remove one); ``shown`` redraws the panel (the document has
     no event for its view section)."""
 
-    def __init__(self, document: GraphDocument, stops: tuple[Stop, ...], text: str,
-                 shown: Callable[[int | None], None], positions: tuple[int | None, int | None]) -> None:
+    def __init__(
+        self,
+        document: GraphDocument,
+        stops: tuple[Stop, ...],
+        text: str,
+        shown: Callable[[int | None], None],
+        positions: tuple[int | None, int | None],
+    ) -> None:
         """``positions``: the stop shown before and after the change."""
         super().__init__(text)
         self.document, self.shown = document, shown
@@ -98,8 +104,9 @@ class LessonFollower:
         """The dock, a few lines high: a stop is a sentence or two, the canvas keeps the room."""
         if self.dock.isHidden():
             self.dock.show()
-            self.window.resizeDocks([self.dock], [int(DOCK_HEIGHT * docks.dpi_scale(self.window))],
-                                    Qt.Orientation.Vertical)
+            self.window.resizeDocks(
+                [self.dock], [int(DOCK_HEIGHT * docks.dpi_scale(self.window))], Qt.Orientation.Vertical
+            )
         self.dock.raise_()
 
     def opened(self) -> None:
@@ -108,8 +115,7 @@ class LessonFollower:
         self.position = None
         if self.stops:
             self._show_dock()
-            self.refresh(stop_for_step(self.stops, self.window.player.index) if self.window.mode == "reverse"
-                         else None)
+            self.refresh(stop_for_step(self.stops, self.window.player.index) if self.window.mode == "reverse" else None)
         else:
             self.dock.hide()
 
@@ -141,8 +147,12 @@ class LessonFollower:
 
     def _show_panel(self, panel: str | None) -> None:
         window = self.window
-        docks = {"inspector": window.inspector_dock, "formula": window.steps_dock,
-                 "convolution": window.conv_follow.dock, "training": window.findChild(QDockWidget, "trainingDock")}
+        docks = {
+            "inspector": window.inspector_dock,
+            "formula": window.steps_dock,
+            "convolution": window.conv_follow.dock,
+            "training": window.findChild(QDockWidget, "trainingDock"),
+        }
         dock = docks.get(panel or "")
         if dock is not None:
             dock.show()
@@ -213,8 +223,15 @@ class LessonFollower:
         stops = list(self.stops)
         position = insertion_point(stops, stop.step)
         stops.insert(position, stop)
-        self.window.undo_stack.push(SetStops(self.window.document, tuple(stops), f"add a stop at step {stop.step}",
-                                             self._shown, (self.position, position)))
+        self.window.undo_stack.push(
+            SetStops(
+                self.window.document,
+                tuple(stops),
+                f"add a stop at step {stop.step}",
+                self._shown,
+                (self.position, position),
+            )
+        )
         self._show_dock()
 
     def edit_stop(self) -> StopDialog | None:
@@ -232,8 +249,11 @@ class LessonFollower:
         stops = list(self.stops)
         if stops[position] != stop:
             stops[position] = stop
-            self.window.undo_stack.push(SetStops(self.window.document, tuple(stops), f"edit stop {position + 1}",
-                                                 self._shown, (position, position)))
+            self.window.undo_stack.push(
+                SetStops(
+                    self.window.document, tuple(stops), f"edit stop {position + 1}", self._shown, (position, position)
+                )
+            )
 
     def remove_stop(self) -> None:
         if self.position is None:
@@ -241,9 +261,15 @@ class LessonFollower:
             return
         stops = list(self.stops)
         del stops[self.position]
-        self.window.undo_stack.push(SetStops(self.window.document, tuple(stops), f"remove stop {self.position + 1}",
-                                             self._shown,
-                                             (self.position, min(self.position, len(stops) - 1) if stops else None)))
+        self.window.undo_stack.push(
+            SetStops(
+                self.window.document,
+                tuple(stops),
+                f"remove stop {self.position + 1}",
+                self._shown,
+                (self.position, min(self.position, len(stops) - 1) if stops else None),
+            )
+        )
 
     def _shown(self, position: int | None) -> None:
         if shiboken6.isValid(self.panel):

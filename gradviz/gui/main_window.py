@@ -98,8 +98,7 @@ class MainWindow(FileActions, QMainWindow):
         self.start_autosave()
         self.setAcceptDrops(True)
         screen = QGuiApplication.primaryScreen()
-        self.resize(docks.window_size(screen.availableGeometry(), docks.dpi_scale(self)) if screen else
-                    docks.PREFERRED)
+        self.resize(docks.window_size(screen.availableGeometry(), docks.dpi_scale(self)) if screen else docks.PREFERRED)
         geometry = settings.value("window/geometry")
         if geometry is not None:
             self.restoreGeometry(geometry)
@@ -158,13 +157,15 @@ class MainWindow(FileActions, QMainWindow):
         self.tabifyDockWidget(self.inspector_dock, training_dock)
         self.palette_dock.raise_()
         self.convolution = ConvolutionPanel()
-        conv_dock = self._dock(self.convolution, "Convolution", Qt.DockWidgetArea.BottomDockWidgetArea,
-                               "convolutionDock")
+        conv_dock = self._dock(
+            self.convolution, "Convolution", Qt.DockWidgetArea.BottomDockWidgetArea, "convolutionDock"
+        )
         self.splitDockWidget(conv_dock, self.steps_dock, Qt.Orientation.Vertical)  # the heatmaps above the timeline
         conv_dock.hide()  # shown when a convolution is selected or reached
         conv_dock.visibilityChanged.connect(self._conv_visibility)
-        self.conv_follow = ConvolutionFollower(self.convolution, conv_dock, self.player,
-                                               lambda: self.document.can_run())
+        self.conv_follow = ConvolutionFollower(
+            self.convolution, conv_dock, self.player, lambda: self.document.can_run()
+        )
         self._parameters: dict | None = None  # a training iteration's parameters being stepped through
         self.lesson = LessonFollower(self)
         self.practice = PracticeFollower(self)
@@ -211,8 +212,7 @@ class MainWindow(FileActions, QMainWindow):
         self.view.play_toggle_requested.connect(self.player.toggle)
         self.player.moved.connect(self._show_step)
         self.document.subscribe(lambda change: change.kind != "moved" and self._schedule_retrace())
-        self.document.subscribe(lambda change: change.kind != "moved" and self.conv_follow.graph_changed(
-            self.document))
+        self.document.subscribe(lambda change: change.kind != "moved" and self.conv_follow.graph_changed(self.document))
 
     # ----- small helpers ------------------------------------------------------------------------------
 
@@ -332,9 +332,13 @@ class MainWindow(FileActions, QMainWindow):
         try:
             program = self.document.program()
             elements = sum(node.value.size for node in program.sources)
-            if elements > GRADCHECK_WARN and QMessageBox.question(
-                    self, "Check gradients", f"{elements:,} numbers need {2 * elements:,} forward passes. "
-                    "Run them?") != QMessageBox.StandardButton.Yes:
+            if (
+                elements > GRADCHECK_WARN
+                and QMessageBox.question(
+                    self, "Check gradients", f"{elements:,} numbers need {2 * elements:,} forward passes. Run them?"
+                )
+                != QMessageBox.StandardButton.Yes
+            ):
                 return None
             QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
             try:
@@ -349,8 +353,9 @@ class MainWindow(FileActions, QMainWindow):
         # closes, one more for every Ctrl+G
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.show()
-        self.show_message(f"Gradient check {'passed' if result.passed else 'FAILED'}: "
-                          f"largest relative error {result.max_error:.1e}")
+        self.show_message(
+            f"Gradient check {'passed' if result.passed else 'FAILED'}: largest relative error {result.max_error:.1e}"
+        )
         return dialog
 
     def showEvent(self, event: QShowEvent) -> None:
@@ -430,8 +435,11 @@ class MainWindow(FileActions, QMainWindow):
 
     def copy(self) -> None:
         ids = set(self.selected_ids())
-        self._clipboard = [(spec, self.document.positions.get(spec.id, (0.0, 0.0)))
-                           for spec in self.document.nodes.values() if spec.id in ids]
+        self._clipboard = [
+            (spec, self.document.positions.get(spec.id, (0.0, 0.0)))
+            for spec in self.document.nodes.values()
+            if spec.id in ids
+        ]
         self.show_message(f"Copied {len(self._clipboard)} node(s)")
 
     def paste(self) -> None:
@@ -458,11 +466,17 @@ class MainWindow(FileActions, QMainWindow):
 
     def auto_layout(self) -> None:
         """Lay the graph out left to right; selected nodes stay where the user put them."""
-        kept = {node_id: self.document.positions[node_id] for node_id in self.selected_ids()
-                if node_id in self.document.positions}
+        kept = {
+            node_id: self.document.positions[node_id]
+            for node_id in self.selected_ids()
+            if node_id in self.document.positions
+        }
         positions = layered_positions(self.document.nodes.values(), kept)
-        moves = {node_id: (self.document.positions.get(node_id, (0.0, 0.0)), position)
-                 for node_id, position in positions.items() if self.document.positions.get(node_id) != position}
+        moves = {
+            node_id: (self.document.positions.get(node_id, (0.0, 0.0)), position)
+            for node_id, position in positions.items()
+            if self.document.positions.get(node_id) != position
+        }
         if moves:
             self.undo_stack.push(MoveNodes(self.document, moves, "auto layout"))
         self.view.fit()

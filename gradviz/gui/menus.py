@@ -16,8 +16,9 @@ if TYPE_CHECKING:
     from gradviz.gui.main_window import MainWindow
 
 
-def _action(window: QMainWindow, menu: QMenu, text: str, slot: object, shortcut: object = None, *,
-            name: str = "") -> QAction:
+def _action(
+    window: QMainWindow, menu: QMenu, text: str, slot: object, shortcut: object = None, *, name: str = ""
+) -> QAction:
     """An action named after its text (actionSaveAs), with a window-wide shortcut."""
     action = QAction(text, window)
     action.setObjectName(name or "action" + "".join(word.capitalize() for word in text.strip(".…").split()))
@@ -40,8 +41,13 @@ def build_menus(window: MainWindow) -> None:
     examples = file.addMenu("Examples")
     examples.setObjectName("examplesMenu")
     for path in sorted(EXAMPLES.glob("*.json")):
-        _action(window, examples, path.stem.replace("_", " "), lambda _=False, p=path: window.open_path(p),
-                     name=f"example_{path.stem}")
+        _action(
+            window,
+            examples,
+            path.stem.replace("_", " "),
+            lambda _=False, p=path: window.open_path(p),
+            name=f"example_{path.stem}",
+        )
     file.addSeparator()
     _action(window, file, "Save", window.save, keys.Save)
     _action(window, file, "Save As…", window.save_as, keys.SaveAs)

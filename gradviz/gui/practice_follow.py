@@ -63,8 +63,9 @@ class PracticeFollower:
         self.toggle.setObjectName("practiceToggle")
         self.toggle.setAccessibleName("Practice: predict each edge of the reverse pass")
         self.toggle.setText("Practice")
-        self.toggle.setToolTip("Practice: before each edge of the reverse pass is shown, say its contribution's "
-                               "shape, rule and numbers")
+        self.toggle.setToolTip(
+            "Practice: before each edge of the reverse pass is shown, say its contribution's shape, rule and numbers"
+        )
         self.toggle.setCheckable(True)
         self.toggle.toggled.connect(self.set_enabled)
         row = _layout_holding(window.timeline.layout(), window.timeline.buttons["end"])

@@ -34,16 +34,19 @@ def shrink_note(scene: QGraphicsScene, scale: float = 2.0) -> str | None:
     if fitted == scale:
         return None
     source = _source_rect(scene)
-    return (f"the graph is {source.width() * scale:,.0f}×{source.height() * scale:,.0f} px at {scale:g}×, more than "
-            f"{MAX_SIDE} a side: drawn at {fitted:.3g}×")
+    return (
+        f"the graph is {source.width() * scale:,.0f}×{source.height() * scale:,.0f} px at {scale:g}×, more than "
+        f"{MAX_SIDE} a side: drawn at {fitted:.3g}×"
+    )
 
 
 def scene_image(scene: QGraphicsScene, scale: float = 1.0) -> QImage:
     """The whole scene drawn to an image at ``scale`` (less if it would pass MAX_SIDE), vectors only."""
     source = _source_rect(scene)
     scale = fitted_scale(scene, scale)
-    image = QImage(max(1, int(source.width() * scale)), max(1, int(source.height() * scale)),
-                   QImage.Format.Format_ARGB32)
+    image = QImage(
+        max(1, int(source.width() * scale)), max(1, int(source.height() * scale)), QImage.Format.Format_ARGB32
+    )
     with _as_picture(scene):
         image.fill(scene.backgroundBrush().color() if scene.backgroundBrush().style() else QColor("white"))
         painter = QPainter(image)
@@ -134,8 +137,9 @@ def picture_size(scene: QGraphicsScene, scale: float = 1.0) -> QSize:
     return QSize(max(1, int(source.width() * scale)), max(1, int(source.height() * scale)))
 
 
-def with_caption(image: QImage, document: QTextDocument, size: tuple[int, int], band: int, *, background: QColor,
-                 rule: QColor) -> QImage:
+def with_caption(
+    image: QImage, document: QTextDocument, size: tuple[int, int], band: int, *, background: QColor, rule: QColor
+) -> QImage:
     """``image`` centred in a picture area of ``size`` (width, height) above a band ``band`` pixels tall
     holding ``document``; a thin rule separates picture and words. All frames of a pass get the same
     size and band, so they align as slides and as a GIF."""

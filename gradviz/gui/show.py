@@ -11,8 +11,9 @@ from gradviz.gui.recovery import Recovery
 from gradviz.io.graph_file import GraphFile
 
 
-def show_graph(graph: GraphFile, settings: QSettings | None = None, recovery: Recovery | None = None
-               ) -> MainWindow | None:
+def show_graph(
+    graph: GraphFile, settings: QSettings | None = None, recovery: Recovery | None = None
+) -> MainWindow | None:
     """Open the window on ``graph``, untitled and unsaved.
 
     With no QApplication yet, this makes one and blocks until the window closes (as a script wants);

@@ -24,8 +24,14 @@ def build_scene(graph: GraphFile, dark: bool) -> GraphScene:
     """The scene of ``graph``, with anything the file gives no position laid out."""
     QApplication.instance() or QApplication([])  # Qt needs one before any scene
     if any(spec.id not in graph.layout for spec in graph.nodes):
-        graph = GraphFile(graph.nodes, graph.output, layered_positions(graph.nodes, graph.layout), graph.view,
-                          graph.title, graph.description)
+        graph = GraphFile(
+            graph.nodes,
+            graph.output,
+            layered_positions(graph.nodes, graph.layout),
+            graph.view,
+            graph.title,
+            graph.description,
+        )
     return GraphScene(GraphDocument(graph), QUndoStack(), current_theme(dark))
 
 
@@ -38,12 +44,15 @@ def _caption_html(story: Story, index: int, muted: str) -> str:
     """The step as the timeline tells it: its number and phase, its formula, its sentence."""
     position = story.position(index)
     where = f"step {position + 1} of {len(story)} · {story.trace.phase(index)}"
-    return (f'<span style="font-size: 120%"><b>{rich(story.formula(position))}</b></span>'
-            f'&nbsp;&nbsp; <span style="color: {muted}">{where}</span><br>{rich(story.sentence(position))}')
+    return (
+        f'<span style="font-size: 120%"><b>{rich(story.formula(position))}</b></span>'
+        f'&nbsp;&nbsp; <span style="color: {muted}">{where}</span><br>{rich(story.sentence(position))}'
+    )
 
 
-def captioned_frames(graph: GraphFile, steps: list[int] | None, dark: bool = False,
-                     scale: float = 2.0) -> Iterator[tuple[int, QImage]]:
+def captioned_frames(
+    graph: GraphFile, steps: list[int] | None, dark: bool = False, scale: float = 2.0
+) -> Iterator[tuple[int, QImage]]:
     """The canvas at each exact step of ``steps`` (None: at every step the timeline tells), each with its
     caption, all the same size: (exact step, frame) pairs, made one at a time so that a long pass is
     never held in memory whole. A first pass measures every picture and caption (no drawing).
@@ -68,8 +77,17 @@ def captioned_frames(graph: GraphFile, steps: list[int] | None, dark: bool = Fal
     band = max(ceil(caption(html, theme.text, width, scale).size().height()) for html in captions)
     for index, html in zip(indices, captions):
         scene.show_step(trace.state(index), story.shown_step(index))
-        yield index, with_caption(scene_image(scene, scale), caption(html, theme.text, width, scale),
-                                  (width, height), band, background=theme.background, rule=theme.grid)
+        yield (
+            index,
+            with_caption(
+                scene_image(scene, scale),
+                caption(html, theme.text, width, scale),
+                (width, height),
+                band,
+                background=theme.background,
+                rule=theme.grid,
+            ),
+        )
 
 
 def render_steps(graph: GraphFile, steps: list[int] | None, output: str | Path, dark: bool = False) -> list[Path]:
@@ -101,8 +119,17 @@ def render_gif(graph: GraphFile, output: str | Path, dark: bool = False, frame_m
     frames = []
     for _, frame in captioned_frames(graph, None, dark, scale=1.0):
         image = frame.convertToFormat(QImage.Format.Format_RGBA8888)
-        frames.append(Image.frombuffer("RGBA", (image.width(), image.height()), bytes(image.constBits()), "raw",
-                                       "RGBA", image.bytesPerLine(), 1).convert("RGB"))
+        frames.append(
+            Image.frombuffer(
+                "RGBA",
+                (image.width(), image.height()),
+                bytes(image.constBits()),
+                "raw",
+                "RGBA",
+                image.bytesPerLine(),
+                1,
+            ).convert("RGB")
+        )
     durations = [frame_ms] * (len(frames) - 1) + [frame_ms * 3]
     frames[0].save(output, save_all=True, append_images=frames[1:], duration=durations, loop=0, optimize=True)
     return Path(output)

@@ -13,9 +13,16 @@ from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication
 
 CATEGORY_COLOURS = {
-    "input": "#3b7dd8", "parameter": "#e08a1e", "constant": "#7f8c8d",
-    "arithmetic": "#16a085", "elementwise": "#2a9d8f", "linear algebra": "#7e57c2", "shape": "#5d7b9d",
-    "reduction": "#3f9b4f", "loss": "#b8860b", "convolution": "#5c6bc0",
+    "input": "#3b7dd8",
+    "parameter": "#e08a1e",
+    "constant": "#7f8c8d",
+    "arithmetic": "#16a085",
+    "elementwise": "#2a9d8f",
+    "linear algebra": "#7e57c2",
+    "shape": "#5d7b9d",
+    "reduction": "#3f9b4f",
+    "loss": "#b8860b",
+    "convolution": "#5c6bc0",
 }
 ERROR = "#d64541"
 
@@ -39,10 +46,30 @@ class Theme:
         return QColor(CATEGORY_COLOURS.get(op_name, CATEGORY_COLOURS.get(category, "#607d8b")))
 
 
-LIGHT = Theme(False, QColor("#f7f7f5"), QColor("#e6e6e2"), QColor("#ffffff"), QColor("#9aa0a6"), QColor("#1f2328"),
-              QColor("#5f6670"), QColor("#6b7280"), QColor("#1e88e5"), QColor(ERROR))
-DARK = Theme(True, QColor("#1e1f22"), QColor("#2a2c30"), QColor("#2b2d31"), QColor("#5c6370"), QColor("#e8eaed"),
-             QColor("#a0a6ae"), QColor("#9aa3ad"), QColor("#64b5f6"), QColor("#ef5350"))
+LIGHT = Theme(
+    False,
+    QColor("#f7f7f5"),
+    QColor("#e6e6e2"),
+    QColor("#ffffff"),
+    QColor("#9aa0a6"),
+    QColor("#1f2328"),
+    QColor("#5f6670"),
+    QColor("#6b7280"),
+    QColor("#1e88e5"),
+    QColor(ERROR),
+)
+DARK = Theme(
+    True,
+    QColor("#1e1f22"),
+    QColor("#2a2c30"),
+    QColor("#2b2d31"),
+    QColor("#5c6370"),
+    QColor("#e8eaed"),
+    QColor("#a0a6ae"),
+    QColor("#9aa3ad"),
+    QColor("#64b5f6"),
+    QColor("#ef5350"),
+)
 
 
 def system_prefers_dark() -> bool:
@@ -59,9 +86,18 @@ def current_theme(dark: bool | None = None) -> Theme:
 
 
 DARK_WIDGETS = {
-    "Window": "#2b2d31", "WindowText": "#e8eaed", "Base": "#1e1f22", "AlternateBase": "#2b2d31",
-    "Text": "#e8eaed", "Button": "#35373c", "ButtonText": "#e8eaed", "Highlight": "#3d6fb6",
-    "HighlightedText": "#ffffff", "ToolTipBase": "#35373c", "ToolTipText": "#e8eaed", "PlaceholderText": "#8a9099",
+    "Window": "#2b2d31",
+    "WindowText": "#e8eaed",
+    "Base": "#1e1f22",
+    "AlternateBase": "#2b2d31",
+    "Text": "#e8eaed",
+    "Button": "#35373c",
+    "ButtonText": "#e8eaed",
+    "Highlight": "#3d6fb6",
+    "HighlightedText": "#ffffff",
+    "ToolTipBase": "#35373c",
+    "ToolTipText": "#e8eaed",
+    "PlaceholderText": "#8a9099",
 }
 
 

@@ -57,7 +57,7 @@ def remove_stale_temps(target: Path) -> list[Path]:
     except OSError:
         return removed
     for entry in candidates:
-        pid_text = entry.name[len(prefix):].split("-", 1)[0]
+        pid_text = entry.name[len(prefix) :].split("-", 1)[0]
         try:
             info = entry.stat(follow_symlinks=False)
         except OSError:

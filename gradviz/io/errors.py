@@ -8,8 +8,9 @@ from pathlib import Path
 class GraphFileError(Exception):
     """A graph file that cannot be read, with where the problem is and what it is, on one line."""
 
-    def __init__(self, path: str | Path | None, message: str, node: str | None = None,
-                 field: str | None = None) -> None:
+    def __init__(
+        self, path: str | Path | None, message: str, node: str | None = None, field: str | None = None
+    ) -> None:
         self.path = str(path) if path is not None else None
         self.node = node
         self.field = field

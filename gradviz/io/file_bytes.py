@@ -19,8 +19,10 @@ MAX_BYTES = 256 * 2**20  # 256 MB: ~20 million numbers, far past any graph a per
 
 # Byte-order marks, longest first (UTF-32-LE's starts with UTF-16-LE's).
 _MARKS = (
-    (codecs.BOM_UTF32_LE, "UTF-32"), (codecs.BOM_UTF32_BE, "UTF-32"),
-    (codecs.BOM_UTF16_LE, "UTF-16"), (codecs.BOM_UTF16_BE, "UTF-16"),
+    (codecs.BOM_UTF32_LE, "UTF-32"),
+    (codecs.BOM_UTF32_BE, "UTF-32"),
+    (codecs.BOM_UTF16_LE, "UTF-16"),
+    (codecs.BOM_UTF16_BE, "UTF-16"),
 )
 
 
@@ -44,8 +46,10 @@ def _check(path: str | Path, info: os.stat_result) -> None:
     if kind is not None:
         raise GraphFileError(path, f"cannot read it: it is {kind}, not a file")
     if info.st_size > MAX_BYTES:
-        raise GraphFileError(path, f"the file is {info.st_size / 2**20:,.0f} MB; gradviz reads graph files of up "
-                             f"to {MAX_BYTES // 2**20} MB")
+        raise GraphFileError(
+            path,
+            f"the file is {info.st_size / 2**20:,.0f} MB; gradviz reads graph files of up to {MAX_BYTES // 2**20} MB",
+        )
 
 
 def read_bytes(path: str | Path) -> bytes:
@@ -74,7 +78,7 @@ def read_bytes(path: str | Path) -> bytes:
 def utf8(data: bytes, path: str | Path | None) -> bytes:
     """``data`` as UTF-8 bytes without a byte-order mark; GraphFileError naming any other encoding."""
     if data.startswith(codecs.BOM_UTF8):
-        return data[len(codecs.BOM_UTF8):]  # Windows' Notepad writes one; it is still UTF-8
+        return data[len(codecs.BOM_UTF8) :]  # Windows' Notepad writes one; it is still UTF-8
     encoding = _wide_encoding(data)
     if encoding is not None:
         raise GraphFileError(path, f"the file is {encoding}; save it as UTF-8")

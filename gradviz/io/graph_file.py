@@ -79,8 +79,9 @@ def _check_format_and_version(document: dict[str, Any], path: str | Path | None)
         raise GraphFileError(path, str(error), field="version") from None
 
 
-def _schema_error(error: fastjsonschema.JsonSchemaValueException, document: dict[str, Any],
-                  path: str | Path | None) -> GraphFileError:
+def _schema_error(
+    error: fastjsonschema.JsonSchemaValueException, document: dict[str, Any], path: str | Path | None
+) -> GraphFileError:
     """The validator's complaint as file, node and field (``nodes[3].inputs`` → node 'a', 'inputs')."""
     steps = [str(step) for step in error.path[1:]]
     message = error.message.split(" ", 1)[1] if " " in error.message else error.message
@@ -107,8 +108,9 @@ def _array(value: Any, node_id: str, path: str | Path | None) -> np.ndarray:
     try:
         array = np.array(value, dtype=np.float64)
     except (ValueError, TypeError):
-        raise GraphFileError(path, "value must be a number or nested lists of equal lengths (it is ragged)",
-                             node=node_id, field="value") from None
+        raise GraphFileError(
+            path, "value must be a number or nested lists of equal lengths (it is ragged)", node=node_id, field="value"
+        ) from None
     if not np.all(np.isfinite(array)):
         raise GraphFileError(path, "value holds a number too large for float64", node=node_id, field="value")
     return array
@@ -124,7 +126,10 @@ def parse(data: str | bytes, path: str | Path | None = None) -> GraphFile:
             raise _schema_error(error, document, path) from None
         nodes = tuple(
             NodeSpec(
-                id=node["id"], op=node["op"], inputs=tuple(node.get("inputs", ())), attrs=node.get("attrs", {}),
+                id=node["id"],
+                op=node["op"],
+                inputs=tuple(node.get("inputs", ())),
+                attrs=node.get("attrs", {}),
                 value=_array(node["value"], node["id"], path) if "value" in node else None,
                 label=node.get("label"),
             )
@@ -134,8 +139,9 @@ def parse(data: str | bytes, path: str | Path | None = None) -> GraphFile:
         raise GraphFileError(path, "nested too deeply to be a graph") from None
     layout = {node_id: (float(x), float(y)) for node_id, (x, y) in document.get("layout", {}).items()}
     view = {key: document["view"][key] for key in VIEW_KEYS if key in document.get("view", {})}
-    return GraphFile(nodes, document.get("output"), layout, view, document.get("title", ""),
-                     document.get("description", ""))
+    return GraphFile(
+        nodes, document.get("output"), layout, view, document.get("title", ""), document.get("description", "")
+    )
 
 
 def read(path: str | Path) -> GraphFile:
@@ -203,10 +209,12 @@ def dumps(graph: GraphFile) -> str:
     if stops:
         # one stop per line, keys in a fixed order: a lesson's diff reads stop by stop
         lines_of_stops = ",\n".join(
-            f"    {_json({key: stop[key] for key in STOP_KEYS if key in stop})}" for stop in stops)
+            f"    {_json({key: stop[key] for key in STOP_KEYS if key in stop})}" for stop in stops
+        )
         view_items = [f"{_json(key)}: {_json(value)}" for key, value in view.items()]
-        sections.append("  \"view\": {" + "".join(f"{item}, " for item in view_items)
-                        + f'"stops": [\n{lines_of_stops}\n  ]}}')
+        sections.append(
+            '  "view": {' + "".join(f"{item}, " for item in view_items) + f'"stops": [\n{lines_of_stops}\n  ]}}'
+        )
     elif view:
         sections.append(f'  "view": {_json(view)}')
     return "\n".join(lines) + "\n" + ",\n".join(sections) + "\n}\n"

@@ -52,8 +52,9 @@ class CodeError(GradvizError):
 
 def _shape(value: object) -> tuple[int, ...]:
     sizes = (value,) if isinstance(value, int) else value
-    if not isinstance(sizes, (list, tuple)) or not all(isinstance(s, int) and not isinstance(s, bool) and s >= 0
-                                                        for s in sizes):
+    if not isinstance(sizes, (list, tuple)) or not all(
+        isinstance(s, int) and not isinstance(s, bool) and s >= 0 for s in sizes
+    ):
         raise ValueError("a shape is a size or a list of sizes (whole numbers ≥ 0), such as (2, 3)")
     shape = tuple(sizes)
     if np.prod(shape, dtype=float) > MAX_ELEMENTS:
@@ -119,11 +120,19 @@ def helper_call(array: np.ndarray) -> str | None:
         return f"zeros({shape})"
     if np.all(array == 1.0):
         return f"ones({shape})"
-    if array.ndim == 2 and array.shape[0] == array.shape[1] and np.array_equal(array, np.eye(array.shape[0])) \
-            and not np.any(np.signbit(array)):
+    if (
+        array.ndim == 2
+        and array.shape[0] == array.shape[1]
+        and np.array_equal(array, np.eye(array.shape[0]))
+        and not np.any(np.signbit(array))
+    ):
         return f"eye({array.shape[0]})"
-    if array.ndim == 1 and array.size >= 3 and np.array_equal(array, np.arange(array.size)) \
-            and not np.signbit(array[0]):
+    if (
+        array.ndim == 1
+        and array.size >= 3
+        and np.array_equal(array, np.arange(array.size))
+        and not np.signbit(array[0])
+    ):
         return f"arange({array.size})"
     return None
 

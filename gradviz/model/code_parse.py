@@ -28,21 +28,57 @@ Shape = tuple[int, ...]
 
 OPERATORS = {ast.Add: "add", ast.Sub: "sub", ast.Mult: "mul", ast.Div: "div", ast.MatMult: "matmul"}
 assert set(OPERATORS.values()) == set(BINARY)  # one table of operators, read two ways
-OTHER_OPERATORS = {ast.Mod: "%", ast.FloorDiv: "//", ast.LShift: "<<", ast.RShift: ">>", ast.BitOr: "|",
-                   ast.BitXor: "^", ast.BitAnd: "&"}
+OTHER_OPERATORS = {
+    ast.Mod: "%",
+    ast.FloorDiv: "//",
+    ast.LShift: "<<",
+    ast.RShift: ">>",
+    ast.BitOr: "|",
+    ast.BitXor: "^",
+    ast.BitAnd: "&",
+}
 
 # what a refused piece of syntax is called in an error
 REFUSED = {
-    ast.Import: "import", ast.ImportFrom: "import", ast.Lambda: "lambda", ast.For: "a for loop",
-    ast.AsyncFor: "a for loop", ast.While: "a while loop", ast.If: "if", ast.IfExp: "if ... else",
-    ast.FunctionDef: "def", ast.AsyncFunctionDef: "def", ast.ClassDef: "class", ast.With: "with",
-    ast.AsyncWith: "with", ast.Try: "try", ast.Subscript: "indexing", ast.ListComp: "a comprehension",
-    ast.SetComp: "a comprehension", ast.DictComp: "a comprehension", ast.GeneratorExp: "a generator",
-    ast.Compare: "a comparison", ast.BoolOp: "and/or", ast.AugAssign: "augmented assignment (+=)",
-    ast.AnnAssign: "an annotated assignment", ast.Delete: "del", ast.Global: "global", ast.Nonlocal: "nonlocal",
-    ast.Return: "return", ast.Raise: "raise", ast.Assert: "assert", ast.Pass: "pass", ast.NamedExpr: ":=",
-    ast.JoinedStr: "an f-string", ast.Dict: "a dict", ast.Set: "a set", ast.Starred: "*",
-    ast.Await: "await", ast.Yield: "yield", ast.YieldFrom: "yield", ast.Slice: "a slice",
+    ast.Import: "import",
+    ast.ImportFrom: "import",
+    ast.Lambda: "lambda",
+    ast.For: "a for loop",
+    ast.AsyncFor: "a for loop",
+    ast.While: "a while loop",
+    ast.If: "if",
+    ast.IfExp: "if ... else",
+    ast.FunctionDef: "def",
+    ast.AsyncFunctionDef: "def",
+    ast.ClassDef: "class",
+    ast.With: "with",
+    ast.AsyncWith: "with",
+    ast.Try: "try",
+    ast.Subscript: "indexing",
+    ast.ListComp: "a comprehension",
+    ast.SetComp: "a comprehension",
+    ast.DictComp: "a comprehension",
+    ast.GeneratorExp: "a generator",
+    ast.Compare: "a comparison",
+    ast.BoolOp: "and/or",
+    ast.AugAssign: "augmented assignment (+=)",
+    ast.AnnAssign: "an annotated assignment",
+    ast.Delete: "del",
+    ast.Global: "global",
+    ast.Nonlocal: "nonlocal",
+    ast.Return: "return",
+    ast.Raise: "raise",
+    ast.Assert: "assert",
+    ast.Pass: "pass",
+    ast.NamedExpr: ":=",
+    ast.JoinedStr: "an f-string",
+    ast.Dict: "a dict",
+    ast.Set: "a set",
+    ast.Starred: "*",
+    ast.Await: "await",
+    ast.Yield: "yield",
+    ast.YieldFrom: "yield",
+    ast.Slice: "a slice",
 }
 
 
@@ -71,11 +107,20 @@ class _Reader:
         self.cost: tuple[str | None, ast.AST] | None = None
         self.last: tuple[str, ast.AST] | None = None
         # names the text assigns or gives as ids, so a made-up id never takes one a later line will need
-        self.taken = {target.id for node in ast.walk(self.module) if isinstance(node, ast.Assign)
-                      for target in node.targets if isinstance(target, ast.Name)}
-        self.taken |= {kw.value.value for node in ast.walk(self.module) if isinstance(node, ast.Call)
-                       for kw in node.keywords if kw.arg == "id" and isinstance(kw.value, ast.Constant)
-                       and isinstance(kw.value.value, str)}
+        self.taken = {
+            target.id
+            for node in ast.walk(self.module)
+            if isinstance(node, ast.Assign)
+            for target in node.targets
+            if isinstance(target, ast.Name)
+        }
+        self.taken |= {
+            kw.value.value
+            for node in ast.walk(self.module)
+            if isinstance(node, ast.Call)
+            for kw in node.keywords
+            if kw.arg == "id" and isinstance(kw.value, ast.Constant) and isinstance(kw.value.value, str)
+        }
 
     # ----- errors ------------------------------------------------------------------------------
 
@@ -117,8 +162,10 @@ class _Reader:
             raise self.error(statement.targets[-1], "write one name on the left of =, as in a = W @ x")
         target = statement.targets[0].id
         if target in self.assigned_on:
-            raise self.error(statement, f"{target} is assigned twice (first on line {self.assigned_on[target]}); "
-                                        f"give each node its own name")
+            raise self.error(
+                statement,
+                f"{target} is assigned twice (first on line {self.assigned_on[target]}); give each node its own name",
+            )
         value = statement.value
         if target == COST and isinstance(value, (ast.Name, ast.Constant)) and not _is_literal(value):
             node_id = None if isinstance(value, ast.Constant) and value.value is None else self.operand(value)
@@ -126,11 +173,15 @@ class _Reader:
             if node_id is not None:
                 self.names[target] = node_id
         elif isinstance(value, ast.Name):
-            raise self.error(value, f"{target} = {value.id} makes no new node: use {value.id} itself "
-                                    f"(or write {COST} = {value.id} to choose the cost)")
+            raise self.error(
+                value,
+                f"{target} = {value.id} makes no new node: use {value.id} itself "
+                f"(or write {COST} = {value.id} to choose the cost)",
+            )
         elif _is_literal(value) or _helper_name(value):
-            raise self.error(value, f"wrap the value in a source: {target} = constant(...), input(...) "
-                                    f"or parameter(...)")
+            raise self.error(
+                value, f"wrap the value in a source: {target} = constant(...), input(...) or parameter(...)"
+            )
         else:
             node_id = self.expression(value, target)
             if target == COST:
@@ -156,9 +207,12 @@ class _Reader:
         if output is None:
             return None
         if self.shapes[output] != ():
-            raise self.error(where, f"the cost {output} must be a scalar, but its shape is "
-                                    f"{show(self.shapes[output])} (end with sum(...) or a loss, "
-                                    f"or write {COST} = None)")
+            raise self.error(
+                where,
+                f"the cost {output} must be a scalar, but its shape is "
+                f"{show(self.shapes[output])} (end with sum(...) or a loss, "
+                f"or write {COST} = None)",
+            )
         self.check_whole(output)
         return output
 
@@ -183,8 +237,10 @@ class _Reader:
             if expr.id in self.names:
                 return self.names[expr.id]
             later = self.later_line(expr.id)
-            raise self.error(expr, f"{expr.id} is used before it is assigned (on line {later})" if later
-                             else f"{expr.id} is not defined")
+            raise self.error(
+                expr,
+                f"{expr.id} is used before it is assigned (on line {later})" if later else f"{expr.id} is not defined",
+            )
         if isinstance(expr, ast.Constant) and expr.value is None:
             raise self.error(expr, "this input is not connected (None): give a node here")
         if _is_literal(expr) or _helper_name(expr):
@@ -195,8 +251,9 @@ class _Reader:
 
     def later_line(self, name: str) -> int | None:
         for statement in self.module.body:
-            if isinstance(statement, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name
-                                                         for t in statement.targets):
+            if isinstance(statement, ast.Assign) and any(
+                isinstance(t, ast.Name) and t.id == name for t in statement.targets
+            ):
                 return statement.lineno
         return None
 
@@ -228,8 +285,13 @@ class _Reader:
             if not isinstance(exponent, (int, float)):
                 raise self.error(expr.right, "the exponent of ** must be a number, as in x ** 2")
             x = self.operand(expr.left)
-            return self.make(get_op("pow"), (x,), {"exponent": exponent}, expr,
-                             target or self.fresh(f"{x}_pow_{_token(exponent)}", "pow"))
+            return self.make(
+                get_op("pow"),
+                (x,),
+                {"exponent": exponent},
+                expr,
+                target or self.fresh(f"{x}_pow_{_token(exponent)}", "pow"),
+            )
         name = OPERATORS.get(type(expr.op))
         if name is None:
             symbol = OTHER_OPERATORS.get(type(expr.op), type(expr.op).__name__)
@@ -262,10 +324,19 @@ class _Reader:
         attrs, label, node_id = self.keywords(expr, op)
         if op.is_source:
             if len(expr.args) != 1:
-                raise self.error(expr, f"{op.name} takes one value: a number, nested lists of numbers, "
-                                       f"or a helper such as zeros((2, 3))")
-            return self.make(op, (), attrs, expr, node_id or target or self.fresh(op.name, op.name),
-                             value=self.value(expr.args[0]), label=label)
+                raise self.error(
+                    expr,
+                    f"{op.name} takes one value: a number, nested lists of numbers, or a helper such as zeros((2, 3))",
+                )
+            return self.make(
+                op,
+                (),
+                attrs,
+                expr,
+                node_id or target or self.fresh(op.name, op.name),
+                value=self.value(expr.args[0]),
+                label=label,
+            )
         try:
             op.check_arity(len(expr.args))
         except GradvizError as error:
@@ -294,8 +365,17 @@ class _Reader:
             attrs[keyword.arg] = value
         return attrs, label, node_id
 
-    def make(self, op: Op, inputs: tuple[str, ...], attrs: dict[str, Any], expr: ast.AST, node_id: str, *,
-             value: np.ndarray | None = None, label: str | None = None) -> str:
+    def make(
+        self,
+        op: Op,
+        inputs: tuple[str, ...],
+        attrs: dict[str, Any],
+        expr: ast.AST,
+        node_id: str,
+        *,
+        value: np.ndarray | None = None,
+        label: str | None = None,
+    ) -> str:
         """Check the node with its op's shape rule and add it; its id is returned."""
         if node_id in self.shapes:
             raise self.error(expr, f"the id {node_id!r} is used by two nodes")
@@ -383,8 +463,12 @@ def _is_literal(expr: ast.AST) -> bool:
 
 
 def _helper_name(expr: ast.AST) -> str | None:
-    if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name) and expr.func.id in HELPERS \
-            and find_op(expr.func.id) is None:
+    if (
+        isinstance(expr, ast.Call)
+        and isinstance(expr.func, ast.Name)
+        and expr.func.id in HELPERS
+        and find_op(expr.func.id) is None
+    ):
         return expr.func.id
     return None
 

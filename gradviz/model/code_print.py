@@ -36,7 +36,7 @@ def code_of(graph: GraphFile) -> str:
     names = variable_names(specs, graph.output)
     integers = label_sources(specs)
     sources = [spec for spec in specs if _is_source(spec)]
-    ops = specs[len(sources):]
+    ops = specs[len(sources) :]
     sections = [[_docstring(graph.title, graph.description)]] if graph.title or graph.description else []
     sections.append([_line(spec, names, spec.id in integers) for spec in sources])
     sections.append([_line(spec, names, False) for spec in ops])
@@ -69,8 +69,7 @@ def canonical_order(specs: Sequence[NodeSpec]) -> list[NodeSpec]:
             if not waiting[child]:
                 heapq.heappush(ready, written[child])
     placed = {spec.id for spec in order}
-    return ([spec for spec in specs if _is_source(spec)] + order
-            + [spec for spec in ops if spec.id not in placed])
+    return [spec for spec in specs if _is_source(spec)] + order + [spec for spec in ops if spec.id not in placed]
 
 
 def variable_names(specs: Sequence[NodeSpec], output: str | None) -> dict[str, str]:
@@ -78,9 +77,14 @@ def variable_names(specs: Sequence[NodeSpec], output: str | None) -> dict[str, s
 
     ``cost`` is kept for the output: a node called cost that is not the output gets another name.
     """
+
     def usable(name: str) -> bool:
-        return (name.isidentifier() and not keyword.iskeyword(name) and name != "__debug__"
-                and unicodedata.normalize("NFKC", name) == name)
+        return (
+            name.isidentifier()
+            and not keyword.iskeyword(name)
+            and name != "__debug__"
+            and unicodedata.normalize("NFKC", name) == name
+        )
 
     names = {spec.id: spec.id for spec in specs if usable(spec.id) and (spec.id != COST or spec.id == output)}
     taken = set(names.values()) | {COST}
@@ -115,7 +119,7 @@ def _line(spec: NodeSpec, names: Mapping[str, str], integer: bool) -> str:
         start = f"{head}{spec.op}("
         return start + ", ".join([_value(spec.value, integer, len(start)), *keywords]) + ")"
     inputs = [names.get(parent, "None") if parent is not None else "None" for parent in spec.inputs]
-    operator = None if keywords[len(spec.attrs):] else _operator(spec, inputs)
+    operator = None if keywords[len(spec.attrs) :] else _operator(spec, inputs)
     return head + (operator or f"{spec.op}({', '.join([*inputs, *keywords])})")
 
 
@@ -147,8 +151,12 @@ def _cost_line(specs: Sequence[NodeSpec], names: Mapping[str, str], output: str 
 def _docstring(title: str, description: str) -> str:
     """Title, a blank line, the description; a title is one line, so a line break in it becomes a space."""
     text = " ".join(title.split("\n")) + (f"\n\n{description}" if description else "")
-    plain = ('"""' not in text and "\\" not in text and not text.endswith('"')
-             and all(line.isprintable() for line in text.split("\n")))
+    plain = (
+        '"""' not in text
+        and "\\" not in text
+        and not text.endswith('"')
+        and all(line.isprintable() for line in text.split("\n"))
+    )
     return f'"""{text}"""' if plain else _literal(text)
 
 

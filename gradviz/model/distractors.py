@@ -46,7 +46,7 @@ def _transposes_swapped(right: str) -> Iterator[str]:
     for chosen in ([i] for i in range(len(factors))):
         out, position = [], 0
         for i, match in enumerate(factors):
-            out.append(right[position:match.start()])
+            out.append(right[position : match.start()])
             out.append(_toggle_transpose(match.group(0)) if i in chosen else match.group(0))
             position = match.end()
         out.append(right[position:])
@@ -62,7 +62,7 @@ def _factors_reordered(right: str) -> Iterator[str]:
     factors = text.lstrip("−").split(" ")
     for order in (factors[::-1], [_toggle_transpose(f) for f in factors[::-1]]):
         if order != factors:
-            yield right[:product.start()] + sign + " ".join(order) + right[product.end():]
+            yield right[: product.start()] + sign + " ".join(order) + right[product.end() :]
 
 
 def _derivative_dropped(right: str) -> Iterator[str]:
@@ -115,7 +115,9 @@ def _difference_reversed(right: str) -> Iterator[str]:
     """``(f − y)`` as ``(y − f)``: the sign of the error turned round."""
     difference = re.search(r"\((\{\w+\}) − (\{\w+\})\)", right)
     if difference:
-        yield right[:difference.start()] + f"({difference.group(2)} − {difference.group(1)})" + right[difference.end():]
+        yield (
+            right[: difference.start()] + f"({difference.group(2)} − {difference.group(1)})" + right[difference.end() :]
+        )
 
 
 MISTAKES: dict[str, Callable[[str], Iterator[str]]] = {
@@ -171,8 +173,9 @@ def _product_shape(right: str, shapes: Mapping[str, tuple[int, ...]]) -> tuple[i
     return result
 
 
-def distractor_templates(template: str, ports: tuple[str, ...], category: str = "",
-                         other_rules: tuple[str, ...] = ()) -> list[tuple[str, str]]:
+def distractor_templates(
+    template: str, ports: tuple[str, ...], category: str = "", other_rules: tuple[str, ...] = ()
+) -> list[tuple[str, str]]:
     """(mistake, wrong rule template) for ``template``, a declared bar rule of an op with ``ports`` in
     ``category``, the mistakes typical of that kind of op first. A wrong rule names only the op's ports."""
     left, right = _split_rule(template)
@@ -184,8 +187,9 @@ def distractor_templates(template: str, ports: tuple[str, ...], category: str = 
             continue
         if mistake == "transposes swapped" and not _PRODUCT.search(right):
             continue  # a transpose is a plausible slip only in a matrix product
-        found.extend((mistake, left + wrong) for wrong in MISTAKES[mistake](right)
-                     if set(re.findall(r"\{(\w+)", wrong)) <= known)
+        found.extend(
+            (mistake, left + wrong) for wrong in MISTAKES[mistake](right) if set(re.findall(r"\{(\w+)", wrong)) <= known
+        )
     found.extend((LAST_RESORT, left + wrong) for wrong in _scaled(right))  # always distinct from the right one
     return found
 
@@ -226,8 +230,9 @@ def rule_choices(trace: Trace, index: int, count: int = 3, seed: int | None = No
     shapes = {port.name: trace.program.node(parent).shape for port, parent in zip(op.ports, step.node.inputs)}
     shapes["out"] = step.node.shape
     right = render_unicode(step.rule, names)
-    others = tuple(rule for i, rule in enumerate(op.bar_formulas)
-                   if rule and i != step.port and i < len(step.node.inputs))
+    others = tuple(
+        rule for i, rule in enumerate(op.bar_formulas) if rule and i != step.port and i < len(step.node.inputs)
+    )
     right_shape = _product_shape(_split_rule(step.rule)[1], shapes)
     target_shape = right_shape or step.parent.shape
     seen = {_normal(right)}
@@ -251,5 +256,8 @@ def rule_choices(trace: Trace, index: int, count: int = 3, seed: int | None = No
     if first_contribution(trace, index):  # written as the timeline writes it: x̄ = …, not x̄ += …
         entries = [(mistake, text.replace(" += ", " = ", 1)) for mistake, text in entries]
     random.Random(index if seed is None else seed).shuffle(entries)
-    return RuleChoices(tuple(text for _, text in entries), next(i for i, (m, _) in enumerate(entries) if m == ""),
-                       tuple(m for m, _ in entries))
+    return RuleChoices(
+        tuple(text for _, text in entries),
+        next(i for i, (m, _) in enumerate(entries) if m == ""),
+        tuple(m for m, _ in entries),
+    )

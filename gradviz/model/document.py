@@ -57,8 +57,7 @@ class GraphDocument:
         """The document as a file; the output written is the cost in use, chosen or automatic, so the
         command line runs a saved file exactly as the window did."""
         layout = {node_id: self.positions[node_id] for node_id in self.nodes if node_id in self.positions}
-        return GraphFile(tuple(self.nodes.values()), self.output, layout, dict(self.view), self.title,
-                         self.description)
+        return GraphFile(tuple(self.nodes.values()), self.output, layout, dict(self.view), self.title, self.description)
 
     @property
     def output(self) -> str | None:
@@ -102,8 +101,10 @@ class GraphDocument:
         Nodes may read each other in any order, so views hear of several only once all are in, as one
         reset: told of one at a time, a view would meet a node whose parent it has not heard of yet."""
         items = list(self.nodes.items())
-        placed = sorted(((index, spec, position) for spec, position, index in entries if index is not None),
-                        key=lambda entry: entry[0])
+        placed = sorted(
+            ((index, spec, position) for spec, position, index in entries if index is not None),
+            key=lambda entry: entry[0],
+        )
         at_end = [(None, spec, position) for spec, position, index in entries if index is None]
         for index, spec, position in [*placed, *at_end]:
             items.insert(len(items) if index is None else index, (spec.id, _normalised(spec)))
@@ -119,10 +120,14 @@ class GraphDocument:
         chosen cost is cleared if it goes. Views hear of it once the graph is whole again (several nodes
         as one reset, one redraw rather than one per node)."""
         gone = set(node_ids) & self.nodes.keys()
-        rewired = [node_id for node_id, spec in self.nodes.items()
-                   if node_id not in gone and not gone.isdisjoint(spec.inputs)]
-        self.nodes = {node_id: self.without(spec, gone) if node_id in rewired else spec
-                      for node_id, spec in self.nodes.items() if node_id not in gone}
+        rewired = [
+            node_id for node_id, spec in self.nodes.items() if node_id not in gone and not gone.isdisjoint(spec.inputs)
+        ]
+        self.nodes = {
+            node_id: self.without(spec, gone) if node_id in rewired else spec
+            for node_id, spec in self.nodes.items()
+            if node_id not in gone
+        }
         for node_id in gone:
             self.positions.pop(node_id, None)
         if self.chosen_output in gone:
@@ -159,8 +164,12 @@ class GraphDocument:
 
     def consumers(self, node_id: str) -> list[tuple[str, int]]:
         """(child id, port) for every input that reads ``node_id``."""
-        return [(spec.id, port) for spec in self.nodes.values()
-                for port, parent in enumerate(spec.inputs) if parent == node_id]
+        return [
+            (spec.id, port)
+            for spec in self.nodes.values()
+            for port, parent in enumerate(spec.inputs)
+            if parent == node_id
+        ]
 
     def with_input(self, child: str, port: int, parent: str | None) -> NodeSpec:
         """The child's spec with ``port`` reading ``parent`` (None disconnects); other ports kept."""
@@ -181,8 +190,11 @@ class GraphDocument:
             return f"that would make a cycle: {parent} already depends on {child}"
         trial = {**self.nodes, child: self.with_input(child, port, parent)}
         # other ports still open, or a parent without a shape yet: allowed, checked when they are filled
-        refusals = [problem.reason for problem in check_graph(tuple(trial.values())).problems
-                    if problem.node_id == child and problem.kind in (Kind.SHAPE, Kind.ATTRIBUTE)]
+        refusals = [
+            problem.reason
+            for problem in check_graph(tuple(trial.values())).problems
+            if problem.node_id == child and problem.kind in (Kind.SHAPE, Kind.ATTRIBUTE)
+        ]
         return refusals[0] if refusals else None
 
     def status(self, node_id: str) -> NodeStatus:
@@ -198,13 +210,15 @@ class GraphDocument:
         """Whether the graph computes a cost now: every node has a shape and the output is a scalar.
         (Compiling would say the same, with an exception to catch.)"""
         statuses = self.statuses()
-        return self.output in statuses and statuses[self.output].shape == () and all(
-            status.shape is not None for status in statuses.values())
+        return (
+            self.output in statuses
+            and statuses[self.output].shape == ()
+            and all(status.shape is not None for status in statuses.values())
+        )
 
     def _sole_scalar_sink(self) -> str | None:
         read = {parent for spec in self.nodes.values() for parent in spec.inputs}
-        scalars = [node_id for node_id, status in self.statuses().items()
-                   if status.shape == () and node_id not in read]
+        scalars = [node_id for node_id, status in self.statuses().items() if status.shape == () and node_id not in read]
         return scalars[0] if len(scalars) == 1 else None
 
     def _ancestors(self, node_id: str) -> set[str]:

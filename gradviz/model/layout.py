@@ -22,8 +22,9 @@ COLUMN, ROW = 250.0, 200.0
 NODE_WIDTH, NODE_HEIGHT = 190.0, 185.0  # room for the value and bar badges shown while stepping
 
 
-def layered_positions(specs: Iterable[NodeSpec], kept: Mapping[str, tuple[float, float]] | None = None
-                      ) -> dict[str, tuple[float, float]]:
+def layered_positions(
+    specs: Iterable[NodeSpec], kept: Mapping[str, tuple[float, float]] | None = None
+) -> dict[str, tuple[float, float]]:
     """A position for every node: ``kept`` ones unchanged, the rest by layer, clear of the others.
 
     Ops go in the column of their longest path from a source, ordered by their inputs' heights so
@@ -55,6 +56,7 @@ def layered_positions(specs: Iterable[NodeSpec], kept: Mapping[str, tuple[float,
     def height(node_id: str) -> float:
         above = [positions[parent][1] for parent in by_id[node_id].inputs if parent in positions]
         return sum(above) / len(above) if above else written[node_id] * ROW
+
     for depth in sorted(by_depth):
         for node_id in sorted(by_depth[depth], key=lambda n: (height(n), written[n])):
             if node_id not in kept:
@@ -65,8 +67,9 @@ def layered_positions(specs: Iterable[NodeSpec], kept: Mapping[str, tuple[float,
         child = min(graph.successors(node_id), key=lambda c: (column[c], written[c]))
         port = list(by_id[child].inputs).index(node_id)
         x, y = positions[child]
-        positions[node_id] = taken.place((column[child] - 1) * COLUMN if column[child] else x - COLUMN,
-                                         y + _snap(port * 0.8 * ROW))
+        positions[node_id] = taken.place(
+            (column[child] - 1) * COLUMN if column[child] else x - COLUMN, y + _snap(port * 0.8 * ROW)
+        )
     return {spec.id: positions[spec.id] for spec in specs}
 
 
@@ -106,7 +109,7 @@ class _Taken:
 
     def place(self, x: float, y: float) -> tuple[float, float]:
         """(``x``, y) for the first y = ``y`` + k·STEP (k ≥ 0) no node blocks, and mark it taken."""
-        reach = self._xs[bisect_right(self._xs, x - NODE_WIDTH):bisect_left(self._xs, x + NODE_WIDTH)]
+        reach = self._xs[bisect_right(self._xs, x - NODE_WIDTH) : bisect_left(self._xs, x + NODE_WIDTH)]
         reach = [self._spans[near] for near in reach if abs(near - x) < NODE_WIDTH]
         moved = True
         while moved:
@@ -120,8 +123,12 @@ class _Taken:
         return x, y
 
 
-def copies(specs: list[NodeSpec], positions: Mapping[str, tuple[float, float]], taken: set[str],
-           offset: tuple[float, float] = (40.0, 40.0)) -> list[tuple[NodeSpec, tuple[float, float]]]:
+def copies(
+    specs: list[NodeSpec],
+    positions: Mapping[str, tuple[float, float]],
+    taken: set[str],
+    offset: tuple[float, float] = (40.0, 40.0),
+) -> list[tuple[NodeSpec, tuple[float, float]]]:
     """Copies of ``specs`` with fresh ids; wires among them follow the copies, wires to nodes in ``taken``
     stay, and wires to nodes that are not there are left unconnected."""
     renamed: dict[str, str] = {}

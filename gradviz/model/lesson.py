@@ -74,8 +74,10 @@ class Segment:
 
 def stops_of(view: Mapping[str, Any]) -> tuple[Stop, ...]:
     """The stops in a file's view section (already checked against the schema), in lesson order."""
-    return tuple(Stop(int(entry["step"]), str(entry["text"]), entry.get("node"), entry.get("panel"))
-                 for entry in view.get("stops", ()))
+    return tuple(
+        Stop(int(entry["step"]), str(entry["text"]), entry.get("node"), entry.get("panel"))
+        for entry in view.get("stops", ())
+    )
 
 
 def stops_json(stops: Iterable[Stop]) -> list[dict[str, Any]]:
@@ -90,8 +92,11 @@ def split_math(text: str, where: str = "") -> list[Segment]:
     parts = re.split(r"(?<!\\)\$", text)
     if len(parts) % 2 == 0:
         raise LessonError(f"{where}a $ opens math that no $ closes".strip())
-    return [Segment(part if index % 2 else part.replace("\\$", "$"), bool(index % 2))
-            for index, part in enumerate(parts) if part]
+    return [
+        Segment(part if index % 2 else part.replace("\\$", "$"), bool(index % 2))
+        for index, part in enumerate(parts)
+        if part
+    ]
 
 
 def placeholders(text: str) -> list[str]:
@@ -120,8 +125,7 @@ def _array(array: np.ndarray, spec: str | None, math: bool) -> str:
     return rf"[{joined}]" if not math else rf"\left[{joined}\right]"
 
 
-def _element(array: np.ndarray, index_text: str | None, node: str, spec: str | None, *, math: bool,
-             where: str) -> str:
+def _element(array: np.ndarray, index_text: str | None, node: str, spec: str | None, *, math: bool, where: str) -> str:
     if index_text is None:
         if array.size > WHOLE_ARRAY_LIMIT:
             raise LessonError(f"{where}node {node!r}: give an index, its {array.size} numbers are too many to quote")
@@ -184,14 +188,17 @@ def resolve(stop: Stop, trace: Trace, number: int) -> list[Segment]:
     step = landing(stop, trace)
     segments = []
     for segment in split_math(stop.text, where):
+
         def computed(match: re.Match, math: bool = segment.math) -> str:
             return _resolve_one(match, trace, step, math, where)
 
         text = PLACEHOLDER.sub(computed, segment.text)
         stray = placeholders(text)
         if stray:
-            raise LessonError(f"{where}{stray[0]} is not a placeholder (write {{{{node.value[i,j]}}}}, "
-                              "{{node.bar[i]}}, {{node.shape}}, {{node.size}} or {{flops}})")
+            raise LessonError(
+                f"{where}{stray[0]} is not a placeholder (write {{{{node.value[i,j]}}}}, "
+                "{{node.bar[i]}}, {{node.shape}}, {{node.size}} or {{flops}})"
+            )
         segments.append(Segment(text, segment.math))
     return segments
 

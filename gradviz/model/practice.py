@@ -43,6 +43,7 @@ def parse_shape(text: str) -> tuple[int, ...] | None:
         return None
     return tuple(int(part) for part in parts)
 
+
 # ----- the numbers -------------------------------------------------------------------------------------------
 
 
@@ -158,7 +159,7 @@ class StepQuiz:
 
     def _next_stage(self) -> None:
         self.tries = 0
-        following = STAGES[STAGES.index(self.stage) + 1:] if self.stage in STAGES else ()
+        following = STAGES[STAGES.index(self.stage) + 1 :] if self.stage in STAGES else ()
         following = tuple(s for s in following if s != "numbers" or self.asks_numbers())
         self.stage = following[0] if following else "done"
 

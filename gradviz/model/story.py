@@ -51,7 +51,7 @@ def ordinal(n: int) -> str:
 
 
 def _listed(names: list[str]) -> str:
-    """"a", "a and b", "a, b and c"."""
+    """ "a", "a and b", "a, b and c"."""
     return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
@@ -142,15 +142,18 @@ class Story:
             return self.trace.formula(self.told[position].index, latex=latex)
         backward, addition = edge
         left, sign, right = self._template(backward, addition)
-        names = {port.name: self.trace.program.node(parent).name
-                 for port, parent in zip(backward.node.op.ports, backward.node.inputs)}
+        names = {
+            port.name: self.trace.program.node(parent).name
+            for port, parent in zip(backward.node.op.ports, backward.node.inputs)
+        }
         names["out"] = backward.node.name
         if not backward.summed_axes:
             return (render_latex if latex else render_unicode)(f"{left} {sign} {right}", names)
         bracketed = right if _SINGLE.match(right) else f"({right})"
         if latex:
             below = ("\\mathrm{axis}\\ " if len(backward.summed_axes) == 1 else "\\mathrm{axes}\\ ") + ",".join(
-                map(str, backward.summed_axes))
+                map(str, backward.summed_axes)
+            )
             sign_tex = "=" if sign == "=" else "{+}{=}"
             return f"{render_latex(left, names)} {sign_tex} \\sum_{{{below}}} {render_latex(bracketed, names)}"
         return render_unicode(f"{left} {sign} Σ over {_axes(backward.summed_axes)} of {bracketed}", names)
@@ -163,8 +166,9 @@ class Story:
         backward, addition = edge
         left, sign, right = self._template(backward, addition)
         program = self.trace.program
-        shapes = {port.name: program.node(parent).shape
-                  for port, parent in zip(backward.node.op.ports, backward.node.inputs)}
+        shapes = {
+            port.name: program.node(parent).shape for port, parent in zip(backward.node.op.ports, backward.node.inputs)
+        }
         shapes["out"] = backward.node.shape
         if backward.summed_axes:
             right = f"Σ over {_axes(backward.summed_axes)} of ({render_shapes(right, shapes)})"
@@ -185,18 +189,27 @@ class Story:
         words = f"{_bar(child.name)} flows back through {child.op.name} to {parent.name}"
         if backward.summed_axes:
             raw = show(tuple(backward.raw_shape))
-            words += (f"; {parent.name} ({show(parent.shape)}) was broadcast to {raw} along "
-                      f"{_axes(backward.summed_axes)}, so its bar sums the {raw} contribution over "
-                      f"{'that axis' if len(backward.summed_axes) == 1 else 'those axes'}")
+            words += (
+                f"; {parent.name} ({show(parent.shape)}) was broadcast to {raw} along "
+                f"{_axes(backward.summed_axes)}, so its bar sums the {raw} contribution over "
+                f"{'that axis' if len(backward.summed_axes) == 1 else 'those axes'}"
+            )
         additions = self._additions[parent.id]
         total = len(additions)
         if total == 1:
             return words
         users = Counter(self.trace.steps[add.source].node.name for add in additions)
-        listed = _listed([name if times == 1 else f"{name} {'twice' if times == 2 else f'{times} times'}"
-                          for name, times in users.items()])
-        uses = (f"{parent.name} feeds {total} nodes ({listed})" if len(users) == total
-                else f"{parent.name} is used {total} times ({listed})")
+        listed = _listed(
+            [
+                name if times == 1 else f"{name} {'twice' if times == 2 else f'{times} times'}"
+                for name, times in users.items()
+            ]
+        )
+        uses = (
+            f"{parent.name} feeds {total} nodes ({listed})"
+            if len(users) == total
+            else f"{parent.name} is used {total} times ({listed})"
+        )
         place = f"this is the {ordinal(addition.count)} of {total}"
         if addition.count == total:
             place += f": {_bar(parent.name)} is complete"

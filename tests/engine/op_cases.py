@@ -85,8 +85,10 @@ def unary_any(draw: st.DrawFn) -> Case:
 
 @st.composite
 def pow_case(draw: st.DrawFn) -> Case:
-    return Case((draw(array_shapes(min_dims=0, max_dims=3, **SMALL)),),
-                {"exponent": draw(st.sampled_from([2.0, 3.0, 0.5, -1.5, 1.0, 0.0]))})
+    return Case(
+        (draw(array_shapes(min_dims=0, max_dims=3, **SMALL)),),
+        {"exponent": draw(st.sampled_from([2.0, 3.0, 0.5, -1.5, 1.0, 0.0]))},
+    )
 
 
 @st.composite
@@ -146,8 +148,10 @@ def reduce_case(draw: st.DrawFn) -> Case:
     ndim = len(shape)
     axes = [None]
     if ndim:
-        axes += [draw(st.integers(-ndim, ndim - 1)),
-                 sorted(draw(st.sets(st.integers(0, ndim - 1), min_size=1, max_size=ndim)))]
+        axes += [
+            draw(st.integers(-ndim, ndim - 1)),
+            sorted(draw(st.sets(st.integers(0, ndim - 1), min_size=1, max_size=ndim))),
+        ]
     return Case((shape,), {"axis": draw(st.sampled_from(axes)), "keepdims": draw(st.booleans())})
 
 
@@ -190,19 +194,27 @@ def conv2d_case(draw: st.DrawFn) -> Case:
 
 CASES = {
     **{name: binary_broadcast() for name in ("add", "sub", "mul", "div")},
-    **{name: unary_any() for name in (
-        "neg", "exp", "log", "sqrt", "square", "abs", "relu", "sigmoid", "tanh", "sin", "cos")},
+    **{
+        name: unary_any()
+        for name in ("neg", "exp", "log", "sqrt", "square", "abs", "relu", "sigmoid", "tanh", "sin", "cos")
+    },
     "pow": pow_case(),
     "matmul": matmul_case(),
     "linear": linear_case(),
-    "inv": square_case(), "det": square_case(), "trace": square_case(),
+    "inv": square_case(),
+    "det": square_case(),
+    "trace": square_case(),
     "solve": solve_case(),
     "transpose": transpose_case(),
     "reshape": reshape_case(),
-    "sum": reduce_case(), "mean": reduce_case(),
-    "softmax": softmax_case(), "log_softmax": softmax_case(), "logsumexp": softmax_case(),
+    "sum": reduce_case(),
+    "mean": reduce_case(),
+    "softmax": softmax_case(),
+    "log_softmax": softmax_case(),
+    "logsumexp": softmax_case(),
     "mse": mse_case(),
     "cross_entropy": cross_entropy_case(),
-    "correlate2d": correlate_case(), "convolve2d": correlate_case(),
+    "correlate2d": correlate_case(),
+    "convolve2d": correlate_case(),
     "conv2d": conv2d_case(),
 }

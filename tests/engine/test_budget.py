@@ -29,8 +29,12 @@ def linear() -> Program:
 
 def outer(n: int) -> tuple[NodeSpec, ...]:
     """u (n×1) times v (1×n): tiny inputs, an n×n product."""
-    return (NodeSpec("u", "input", value=np.ones((n, 1))), NodeSpec("v", "parameter", value=np.ones((1, n))),
-            NodeSpec("p", "matmul", ("u", "v")), NodeSpec("c", "sum", ("p",)))
+    return (
+        NodeSpec("u", "input", value=np.ones((n, 1))),
+        NodeSpec("v", "parameter", value=np.ones((1, n))),
+        NodeSpec("p", "matmul", ("u", "v")),
+        NodeSpec("c", "sum", ("p",)),
+    )
 
 
 def trace_bytes(trace) -> int:
@@ -72,9 +76,18 @@ def test_over_the_budget_the_run_is_refused_with_both_numbers_before_allocating(
         run(huge)  # refused at once: computing the product first would take 3 GiB and seconds
 
 
-@pytest.mark.parametrize(("count", "shown"), [(int(9.6 * 2**30), "9.6 GiB"), (2 * 2**30, "2 GiB"),
-                                              (512 * 2**20, "512 MiB"), (3 * 1024, "3 KiB"), (100, "100 bytes"),
-                                              (3 * 2**40, "3 TiB"), (56_843 * 2**60, "56,843 EiB")])
+@pytest.mark.parametrize(
+    ("count", "shown"),
+    [
+        (int(9.6 * 2**30), "9.6 GiB"),
+        (2 * 2**30, "2 GiB"),
+        (512 * 2**20, "512 MiB"),
+        (3 * 1024, "3 KiB"),
+        (100, "100 bytes"),
+        (3 * 2**40, "3 TiB"),
+        (56_843 * 2**60, "56,843 EiB"),
+    ],
+)
 def test_sizes_are_shown_in_binary_units(count, shown):
     assert budget.show_bytes(count) == shown
 
@@ -97,8 +110,14 @@ def test_forward_mode_keeps_two_passes_not_every_tangent():
 
 def test_the_cli_refuses_a_trace_over_the_budget_in_one_line(tmp_path):
     save(GraphFile(outer(20_000), "c"), tmp_path / "outer.json")
-    done = subprocess.run([sys.executable, "main.py", "run", str(tmp_path / "outer.json")], cwd=ROOT,
-                          capture_output=True, text=True, timeout=120, check=False)
+    done = subprocess.run(
+        [sys.executable, "main.py", "run", str(tmp_path / "outer.json")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert done.returncode == 2
     assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
     assert "this graph's trace needs 6 GiB; the limit is 2 GiB" in done.stderr

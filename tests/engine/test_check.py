@@ -19,16 +19,22 @@ W = NodeSpec("W", "parameter", value=np.ones((2, 3)))
 X = NodeSpec("x", "input", value=np.ones((3, 1)))
 
 BROKEN = {  # graph, the node at fault, its kind; each is wrong in exactly one way
-    "shape": ([W, NodeSpec("x", "input", value=np.ones((4, 1))), NodeSpec("a", "matmul", ("W", "x"))], "a",
-              Kind.SHAPE),
+    "shape": ([W, NodeSpec("x", "input", value=np.ones((4, 1))), NodeSpec("a", "matmul", ("W", "x"))], "a", Kind.SHAPE),
     "unknown op": ([W, NodeSpec("a", "frobnicate", ("W",))], "a", Kind.UNKNOWN_OP),
     "too many inputs": ([W, NodeSpec("a", "exp", ("W", "W"))], "a", Kind.ARITY),
     "attribute": ([W, NodeSpec("a", "sum", ("W",), {"colour": 1})], "a", Kind.ATTRIBUTE),
     "ragged value": ([NodeSpec("v", "input", value=[[1, 2], [3]]), NodeSpec("a", "sum", ("v",))], "v", Kind.VALUE),
     "value on an op": ([W, NodeSpec("a", "exp", ("W",), value=[1.0])], "a", Kind.VALUE),
     "unconnected": ([W, NodeSpec("a", "matmul", ("W", None))], "a", Kind.UNCONNECTED),
-    "labels": ([NodeSpec("z", "input", value=np.ones((2, 3))), NodeSpec("y", "constant", value=[0.5, 1.0]),
-                NodeSpec("c", "cross_entropy", ("z", "y"))], "y", Kind.VALUE),
+    "labels": (
+        [
+            NodeSpec("z", "input", value=np.ones((2, 3))),
+            NodeSpec("y", "constant", value=[0.5, 1.0]),
+            NodeSpec("c", "cross_entropy", ("z", "y")),
+        ],
+        "y",
+        Kind.VALUE,
+    ),
 }
 
 
@@ -52,9 +58,15 @@ def test_nodes_downstream_of_a_problem_wait_and_are_not_problems_of_their_own():
 
 
 def test_two_separate_cycles_are_both_named_and_the_rest_still_computes():
-    specs = [X, NodeSpec("p", "exp", ("q",)), NodeSpec("q", "exp", ("p",)),
-             NodeSpec("r", "exp", ("s",)), NodeSpec("s", "exp", ("r",)), NodeSpec("t", "exp", ("s",)),
-             NodeSpec("u", "exp", ("x",))]
+    specs = [
+        X,
+        NodeSpec("p", "exp", ("q",)),
+        NodeSpec("q", "exp", ("p",)),
+        NodeSpec("r", "exp", ("s",)),
+        NodeSpec("s", "exp", ("r",)),
+        NodeSpec("t", "exp", ("s",)),
+        NodeSpec("u", "exp", ("x",)),
+    ]
     verdict = check_graph(specs)
     cycles = [problem for problem in verdict.problems if problem.kind is Kind.CYCLE]
     assert len(cycles) == 2

@@ -79,11 +79,16 @@ def test_reverse_mode_knows_each_source_whole_once_its_bar_is_final(race):
     for tick in range(-1, race.last + 1):
         reverse = race.reverse_at(tick)
         state = race.reverse.state(reverse.index)
-        complete = [source for source in race.reverse.program.sources
-                    if all(race.reverse.bar_at(source.id, later) is not None
-                           and np.array_equal(race.reverse.bar_at(source.id, later), final[source.id])
-                           for later in range(reverse.index, len(race.reverse)))
-                    and source.id in state.bars]
+        complete = [
+            source
+            for source in race.reverse.program.sources
+            if all(
+                race.reverse.bar_at(source.id, later) is not None
+                and np.array_equal(race.reverse.bar_at(source.id, later), final[source.id])
+                for later in range(reverse.index, len(race.reverse))
+            )
+            and source.id in state.bars
+        ]
         assert reverse.known == sum(source.value.size for source in complete)
     assert race.reverse_at(race.reverse.seed_index).known == 0  # nothing known at the seed
 

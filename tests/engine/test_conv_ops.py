@@ -23,8 +23,11 @@ MODES = ("valid", "same", "full")
 
 
 @settings(max_examples=150, deadline=None)
-@given(sizes=st.tuples(*[st.integers(1, 7)] * 2, *[st.integers(1, 5)] * 2),
-       mode=st.sampled_from(MODES), seed=st.integers(0, 2**31))
+@given(
+    sizes=st.tuples(*[st.integers(1, 7)] * 2, *[st.integers(1, 5)] * 2),
+    mode=st.sampled_from(MODES),
+    seed=st.integers(0, 2**31),
+)
 def test_plane_ops_equal_scipy(sizes, mode, seed):
     h, w, kh, kw = sizes
     if mode == "valid" and (kh > h or kw > w):
@@ -38,9 +41,16 @@ def test_plane_ops_equal_scipy(sizes, mode, seed):
         assert op.shape(image.shape, kernel.shape, mode=mode) == op.forward(image, kernel, mode).shape
 
 
-@pytest.mark.parametrize(("k", "correlate", "convolve"), [
-    (1, (0, 0), (0, 0)), (2, (0, 1), (1, 0)), (3, (1, 1), (1, 1)), (4, (1, 2), (2, 1)), (5, (2, 2), (2, 2)),
-])
+@pytest.mark.parametrize(
+    ("k", "correlate", "convolve"),
+    [
+        (1, (0, 0), (0, 0)),
+        (2, (0, 1), (1, 0)),
+        (3, (1, 1), (1, 1)),
+        (4, (1, 2), (2, 1)),
+        (5, (2, 2), (2, 2)),
+    ],
+)
 def test_same_mode_pads_as_scipy_centres(k, correlate, convolve):
     """'same' splits the k − 1 zeros differently for the two ops when k is even; scipy is the judge."""
     assert conv.pad_for_mode((k, 3), "same") == (correlate, (1, 1))
@@ -95,7 +105,7 @@ def test_backward_of_correlation_is_a_convolution(mode):
     (top, _), (left, _) = padding
     full = signal.convolve2d(out_bar, kernel, "full")
     assert full.shape == (6 + sum(padding[0]), 5 + sum(padding[1]))  # the bar of the padded image
-    np.testing.assert_allclose(trace.bar("I"), full[top:top + 6, left:left + 5])
+    np.testing.assert_allclose(trace.bar("I"), full[top : top + 6, left : left + 5])
     # and the kernel bar is a correlation of the (padded) image with the output bar
     padded = np.pad(image, padding)
     np.testing.assert_allclose(trace.bar("k"), signal.correlate2d(padded, out_bar, "valid"))
@@ -135,7 +145,7 @@ def textbook_conv2d(x, w, b, stride, padding):
         for f in range(o):
             for y in range(out_h):
                 for z in range(out_w):
-                    patch = xp[a, :, y * sh:y * sh + kh, z * sw:z * sw + kw]
+                    patch = xp[a, :, y * sh : y * sh + kh, z * sw : z * sw + kw]
                     out[a, f, y, z] = np.sum(patch * w[f]) + (0.0 if b is None else b[f])
     return out
 
@@ -152,9 +162,13 @@ def test_conv2d_equals_its_definition(stride, padding, bias):
 
 
 @settings(max_examples=40, deadline=None)
-@given(sizes=st.tuples(*[st.integers(1, 3)] * 3, *[st.integers(1, 6)] * 2, *[st.integers(1, 3)] * 2),
-       stride=st.tuples(st.integers(1, 3), st.integers(1, 3)), padding=st.tuples(st.integers(0, 2), st.integers(0, 2)),
-       bias=st.booleans(), seed=st.integers(0, 2**31))
+@given(
+    sizes=st.tuples(*[st.integers(1, 3)] * 3, *[st.integers(1, 6)] * 2, *[st.integers(1, 3)] * 2),
+    stride=st.tuples(st.integers(1, 3), st.integers(1, 3)),
+    padding=st.tuples(st.integers(0, 2), st.integers(0, 2)),
+    bias=st.booleans(),
+    seed=st.integers(0, 2**31),
+)
 def test_conv2d_shape_rule_and_values_over_generated_shapes(sizes, stride, padding, bias, seed):
     n, c, o, h, w, kh, kw = sizes
     if kh > h + 2 * padding[0] or kw > w + 2 * padding[1]:
@@ -184,15 +198,19 @@ def test_conv2d_and_its_bars_equal_torch(stride, padding, bias):
     o = g.op("conv2d", *ports, id="o", stride=list(stride), padding=list(padding))
     trace = run(g.program(g.op("sum", g.op("mul", o, g.constant("G", weights)), id="c")))
     np.testing.assert_allclose(trace.value("o"), out.detach().numpy(), rtol=1e-10)
-    for name, tensor in (("x", tx), ("w", tw), ("b", tb))[:3 if bias else 2]:
+    for name, tensor in (("x", tx), ("w", tw), ("b", tb))[: 3 if bias else 2]:
         np.testing.assert_allclose(trace.bar(name), tensor.grad.numpy(), rtol=1e-10, atol=1e-12)
 
 
 # ----- every bar against finite differences, every dot rule against its bar -----------------------
 
 CASES = [
-    *[(name, ((6, 5), kernel), {"mode": mode}) for name in ("correlate2d", "convolve2d")
-      for kernel in ((3, 3), (2, 4)) for mode in MODES],
+    *[
+        (name, ((6, 5), kernel), {"mode": mode})
+        for name in ("correlate2d", "convolve2d")
+        for kernel in ((3, 3), (2, 4))
+        for mode in MODES
+    ],
     ("correlate2d", ((2, 3), (4, 4)), {"mode": "same"}),  # kernel larger than the image
     ("conv2d", ((2, 3, 6, 5), (4, 3, 3, 2)), {}),
     ("conv2d", ((2, 3, 6, 5), (4, 3, 3, 2), (4,)), {"stride": (2, 2), "padding": (1, 1)}),
@@ -238,8 +256,9 @@ def test_every_dot_rule_is_the_transpose_of_its_bar_rule(name, shapes, attrs):
         g_bar, v, u = rng.normal(size=out.shape), rng.normal(size=xs[port].shape), rng.normal(size=xs[port].shape)
         tangent = op.jvp[port](v, out, *xs, **attrs)
         assert np.shape(tangent) == out.shape
-        np.testing.assert_allclose(np.vdot(g_bar, tangent), np.vdot(op.vjp[port](g_bar, out, *xs, **attrs), v),
-                                   rtol=1e-10, atol=1e-12)
+        np.testing.assert_allclose(
+            np.vdot(g_bar, tangent), np.vdot(op.vjp[port](g_bar, out, *xs, **attrs), v), rtol=1e-10, atol=1e-12
+        )
         combined = op.jvp[port](2.0 * v - 3.0 * u, out, *xs, **attrs)
         np.testing.assert_allclose(combined, 2.0 * tangent - 3.0 * op.jvp[port](u, out, *xs, **attrs), atol=1e-12)
 
@@ -255,18 +274,29 @@ def test_flops_count_a_multiply_and_an_add_per_kernel_cell():
 # ----- readable errors ----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("op", "shapes", "attrs", "words"), [
-    ("correlate2d", ((3, 4), (5, 5)), {"mode": "valid"},
-     "correlate2d: kernel 5×5 is larger than image 3×4 in valid mode"),
-    ("convolve2d", ((3, 4), (2, 5)), {"mode": "valid"},
-     "convolve2d: kernel 2×5 is larger than image 3×4 in valid mode"),
-    ("convolve2d", ((3, 4, 5), (2, 2)), {"mode": "full"}, "convolve2d: image must be 2-D, got 3×4×5"),
-    ("correlate2d", ((3, 4), (2,)), {"mode": "same"}, "correlate2d: kernel must be 2-D, got 2"),
-    ("conv2d", ((1, 3, 5, 5), (2, 4, 3, 3)), {}, "conv2d: x has 3 channels but w expects 4"),
-    ("conv2d", ((1, 3, 2, 2), (2, 3, 3, 3)), {}, "conv2d: kernel 3×3 is larger than the padded input 2×2"),
-    ("conv2d", ((1, 3, 5, 5), (2, 3, 3, 3), (3,)), {}, "conv2d: b must have shape 2"),
-    ("conv2d", ((3, 5, 5), (2, 3, 3, 3)), {}, "conv2d: x must be N×C×H×W, got 3×5×5"),
-])
+@pytest.mark.parametrize(
+    ("op", "shapes", "attrs", "words"),
+    [
+        (
+            "correlate2d",
+            ((3, 4), (5, 5)),
+            {"mode": "valid"},
+            "correlate2d: kernel 5×5 is larger than image 3×4 in valid mode",
+        ),
+        (
+            "convolve2d",
+            ((3, 4), (2, 5)),
+            {"mode": "valid"},
+            "convolve2d: kernel 2×5 is larger than image 3×4 in valid mode",
+        ),
+        ("convolve2d", ((3, 4, 5), (2, 2)), {"mode": "full"}, "convolve2d: image must be 2-D, got 3×4×5"),
+        ("correlate2d", ((3, 4), (2,)), {"mode": "same"}, "correlate2d: kernel must be 2-D, got 2"),
+        ("conv2d", ((1, 3, 5, 5), (2, 4, 3, 3)), {}, "conv2d: x has 3 channels but w expects 4"),
+        ("conv2d", ((1, 3, 2, 2), (2, 3, 3, 3)), {}, "conv2d: kernel 3×3 is larger than the padded input 2×2"),
+        ("conv2d", ((1, 3, 5, 5), (2, 3, 3, 3), (3,)), {}, "conv2d: b must have shape 2"),
+        ("conv2d", ((3, 5, 5), (2, 3, 3, 3)), {}, "conv2d: x must be N×C×H×W, got 3×5×5"),
+    ],
+)
 def test_readable_shape_errors(op, shapes, attrs, words):
     declared = get_op(op)
     with pytest.raises(ShapeError, match=words):

@@ -27,9 +27,18 @@ def test_the_linear_layer_gradient_is_the_notes_formula():
 
 def two_branches() -> Program:
     """c = Σ sin(x) + Σ exp(w): a pass seeded in x never touches exp(w)."""
-    return Program([NodeSpec("x", "input", value=[0.1, 0.2]), NodeSpec("w", "parameter", value=[[0.3, 0.4, 0.5]]),
-                    NodeSpec("s", "sin", ("x",)), NodeSpec("e", "exp", ("w",)), NodeSpec("a", "sum", ("s",)),
-                    NodeSpec("b", "sum", ("e",)), NodeSpec("c", "add", ("a", "b"))], "c")
+    return Program(
+        [
+            NodeSpec("x", "input", value=[0.1, 0.2]),
+            NodeSpec("w", "parameter", value=[[0.3, 0.4, 0.5]]),
+            NodeSpec("s", "sin", ("x",)),
+            NodeSpec("e", "exp", ("w",)),
+            NodeSpec("a", "sum", ("s",)),
+            NodeSpec("b", "sum", ("e",)),
+            NodeSpec("c", "add", ("a", "b")),
+        ],
+        "c",
+    )
 
 
 def test_a_pass_walks_only_the_nodes_its_source_reaches_and_counts_their_flops():
@@ -55,8 +64,14 @@ def test_a_pass_walks_only_the_nodes_its_source_reaches_and_counts_their_flops()
 @given(arrays(np.float64, (1, 3), elements=st.floats(-3, 3)))  # an override keeps the node's shape
 def test_overrides_give_what_a_program_holding_those_values_gives(value):
     program = two_branches()
-    changed = Program([NodeSpec("x", "input", value=[0.1, 0.2]), NodeSpec("w", "parameter", value=value),
-                       *(NodeSpec(n.id, n.op.name, n.inputs) for n in program.nodes[2:])], "c")
+    changed = Program(
+        [
+            NodeSpec("x", "input", value=[0.1, 0.2]),
+            NodeSpec("w", "parameter", value=value),
+            *(NodeSpec(n.id, n.op.name, n.inputs) for n in program.nodes[2:]),
+        ],
+        "c",
+    )
     overridden = forward_mode(program, {"w": value}, record=False)
     assert overridden.steps == () and overridden.passes == 2 + 3
     np.testing.assert_allclose(overridden.gradients["w"], forward_mode(changed).gradients["w"])
@@ -64,8 +79,9 @@ def test_overrides_give_what_a_program_holding_those_values_gives(value):
 
 
 def test_an_overflowing_tangent_is_flagged_not_hidden():
-    program = Program([NodeSpec("x", "input", value=[1000.0]), NodeSpec("e", "exp", ("x",)),
-                       NodeSpec("c", "sum", ("e",))], "c")
+    program = Program(
+        [NodeSpec("x", "input", value=[1000.0]), NodeSpec("e", "exp", ("x",)), NodeSpec("c", "sum", ("e",))], "c"
+    )
     steps = forward_mode(program).steps
     assert [step.nonfinite for step in steps] == [False, True, True]
 

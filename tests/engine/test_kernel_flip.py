@@ -37,8 +37,12 @@ def _frames(plane, kind, shape):
 
 
 @settings(max_examples=60, deadline=None)
-@given(sizes=st.tuples(*[st.integers(1, 6)] * 2, *[st.integers(1, 4)] * 2), mode=st.sampled_from(MODES),
-       op=st.sampled_from(("correlate2d", "convolve2d")), seed=st.integers(0, 2**31))
+@given(
+    sizes=st.tuples(*[st.integers(1, 6)] * 2, *[st.integers(1, 4)] * 2),
+    mode=st.sampled_from(MODES),
+    op=st.sampled_from(("correlate2d", "convolve2d")),
+    seed=st.integers(0, 2**31),
+)
 def test_every_pixels_products_sum_to_the_engines_numbers(sizes, mode, op, seed):
     h, w, kh, kw = sizes
     if mode == "valid" and (kh > h or kw > w):
@@ -88,17 +92,22 @@ def test_conv2d_slices_sum_over_channels_and_batch_to_the_engines_numbers(stride
     out = trace.value("out")
 
     def _slice(n, c, o):
-        return plane_of("conv2d", [x, w], {"stride": stride, "padding": padding}, trace.bar("out"),
-                        batch=n, in_channel=c, out_channel=o)
+        return plane_of(
+            "conv2d",
+            [x, w],
+            {"stride": stride, "padding": padding},
+            trace.bar("out"),
+            batch=n,
+            in_channel=c,
+            out_channel=o,
+        )
 
     for n in range(2):
         for o in range(4):
-            shares = [_frames(_slice(n, c, o), "forward", out.shape[2:])
-                      for c in range(3)]
+            shares = [_frames(_slice(n, c, o), "forward", out.shape[2:]) for c in range(3)]
             np.testing.assert_allclose(sum(shares) + b[o], out[n, o], atol=1e-12)
         for c in range(3):  # x̄[n, c]: every filter's share, each the flipped kernel over its spread bar
-            shares = [_frames(_slice(n, c, o), "image", x.shape[2:])
-                      for o in range(4)]
+            shares = [_frames(_slice(n, c, o), "image", x.shape[2:]) for o in range(4)]
             np.testing.assert_allclose(sum(shares), trace.bar("image")[n, c], atol=1e-12)
     for o in range(4):
         for c in range(3):  # w̄[o, c]: summed over the batch

@@ -29,7 +29,7 @@ def test_step_kinds_come_in_order():
     kinds = [step.kind for step in trace.steps]
     seed = kinds.index("seed")
     assert set(kinds[:seed]) == {"forward"} and kinds.count("seed") == 1
-    backward_part = kinds[seed + 1:]
+    backward_part = kinds[seed + 1 :]
     assert backward_part == ["backward", "accumulate"] * (len(backward_part) // 2)
     assert [trace.phase(i) for i in (0, seed, seed + 1)] == ["forward", "seed", "backward"]
 
@@ -93,9 +93,7 @@ def test_stepping_there_and_back_equals_going_straight(data):
     _same_state(trace.state(j), straight)
     # a bar at step j is the sum of the contributions accumulated up to j
     for node_id, bar in straight.bars.items():
-        added = [
-            s for s in trace.steps[: j + 1] if s.kind == "accumulate" and s.node.id == node_id
-        ]
+        added = [s for s in trace.steps[: j + 1] if s.kind == "accumulate" and s.node.id == node_id]
         if added:
             np.testing.assert_allclose(bar, sum(trace.steps[s.source].contribution for s in added))
 

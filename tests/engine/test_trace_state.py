@@ -17,7 +17,7 @@ def naive_state(trace, program, index):
     seed makes c̄ = 1, an accumulation adds its backward step's contribution into the parent's bar."""
     computed = forward_values(program)
     values, bars = {}, {}
-    for step in trace.steps[:index + 1]:
+    for step in trace.steps[: index + 1]:
         if step.kind == "forward":
             values[step.node.id] = computed[step.node.id]
         elif step.kind == "seed":
@@ -59,9 +59,12 @@ def test_changed_names_exactly_the_nodes_that_differ(program, data):
     steps = st.integers(-1, len(trace) - 1)
     a, b = data.draw(steps), data.draw(steps)
     before, after = trace.state(a), trace.state(b)
-    differ = {node.id for node in program.nodes
-              if before.values.get(node.id) is not after.values.get(node.id)  # recorded arrays: identity is change
-              or before.bars.get(node.id) is not after.bars.get(node.id)}
+    differ = {
+        node.id
+        for node in program.nodes
+        if before.values.get(node.id) is not after.values.get(node.id)  # recorded arrays: identity is change
+        or before.bars.get(node.id) is not after.bars.get(node.id)
+    }
     assert trace.changed(a, b) == differ == trace.changed(b, a)
 
 
@@ -71,17 +74,24 @@ def test_forward_mode_recomputes_the_tangents_it_used_to_record(program, data):
     recorded = forward_mode(program).steps
     trace = ForwardTrace(program)
     assert len(trace) == len(recorded)
-    last_of_pass = [step.index for step, after in zip(recorded, [*recorded[1:], None])
-                    if after is None or after.pass_index != step.pass_index]
+    last_of_pass = [
+        step.index
+        for step, after in zip(recorded, [*recorded[1:], None])
+        if after is None or after.pass_index != step.pass_index
+    ]
     assert trace.pass_ends == last_of_pass
     order = data.draw(st.permutations(range(len(trace)))) if len(trace) < 60 else range(len(trace))
     for index in order:  # in any order: passes are recomputed as they are evicted
         step, kept = trace.steps[index], recorded[index]
-        assert (step.pass_index, step.source, step.element, step.node.id) == \
-               (kept.pass_index, kept.source, kept.element, kept.node.id)
+        assert (step.pass_index, step.source, step.element, step.node.id) == (
+            kept.pass_index,
+            kept.source,
+            kept.element,
+            kept.node.id,
+        )
         np.testing.assert_array_equal(step.tangent, kept.tangent)
         state = trace.state(index)
-        own = [s for s in recorded[:index + 1] if s.pass_index == kept.pass_index]
+        own = [s for s in recorded[: index + 1] if s.pass_index == kept.pass_index]
         assert list(state.bars) == [s.node.id for s in own]
         for s in own:
             np.testing.assert_array_equal(state.bars[s.node.id], s.tangent)
@@ -98,7 +108,11 @@ def test_forward_mode_changed_covers_every_node_that_differs(program, data):
 
     def differs(first, second):
         return (first is None) != (second is None) or (first is not None and not np.array_equal(first, second))
-    differ = {node.id for node in program.nodes
-              if differs(before.values.get(node.id), after.values.get(node.id))
-              or differs(before.bars.get(node.id), after.bars.get(node.id))}
+
+    differ = {
+        node.id
+        for node in program.nodes
+        if differs(before.values.get(node.id), after.values.get(node.id))
+        or differs(before.bars.get(node.id), after.bars.get(node.id))
+    }
     assert differ <= trace.changed(a, b) == trace.changed(b, a)

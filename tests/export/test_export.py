@@ -47,8 +47,9 @@ def assert_same_numbers(printed: dict, program) -> None:
     assert list(printed["values"]) == [node.id for node in program.nodes]
     assert list(printed["bars"]) == list(trace.bars())
     for node in program.nodes:
-        np.testing.assert_allclose(np.array(printed["values"][node.id], dtype=float), trace.value(node.id),
-                                   rtol=1e-9, atol=1e-12)
+        np.testing.assert_allclose(
+            np.array(printed["values"][node.id], dtype=float), trace.value(node.id), rtol=1e-9, atol=1e-12
+        )
     for node_id, bar in trace.bars().items():
         np.testing.assert_allclose(np.array(printed["bars"][node_id], dtype=float), bar, rtol=1e-8, atol=1e-10)
 
@@ -118,11 +119,16 @@ def test_numpy_script_needs_only_numpy():
 def test_exported_script_runs_standalone(tmp_path):
     """Through the command line, into a file, run by a fresh interpreter with no gradviz in sight."""
     script = tmp_path / "linear_layer.py"
-    done = subprocess.run([sys.executable, "main.py", "export", str(EXAMPLES / "linear_layer.json"), "--to",
-                           "numpy", "-o", str(script)], capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        [sys.executable, "main.py", "export", str(EXAMPLES / "linear_layer.json"), "--to", "numpy", "-o", str(script)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
-    result = subprocess.run([sys.executable, "-I", str(script), "--json"], capture_output=True, text=True,
-                            check=True, cwd=tmp_path)
+    result = subprocess.run(
+        [sys.executable, "-I", str(script), "--json"], capture_output=True, text=True, check=True, cwd=tmp_path
+    )
     printed = json.loads(result.stdout)
     np.testing.assert_allclose(printed["bars"]["W"], [[-2.0, -4.0], [2.2, 4.4], [-1.4, -2.8]])
     readable = subprocess.run([sys.executable, "-I", str(script)], capture_output=True, text=True, check=True)

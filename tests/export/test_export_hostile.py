@@ -44,9 +44,46 @@ HAS_TORCH = importlib.util.find_spec("torch") is not None
 
 PAYLOAD = 'print("PWNED")'
 PRINTABLE_PIECES = [
-    '"""', "'''", '"', "'", "\\", "\\n", "#", "{", "}", " ", "x", "ｘ", "ｎｐ", "x_bar", "_bar", "np", "torch", "F",
-    "json", "sys", "values", "bars", "show", "name", "value", "print", "range", "__import__", "__builtins__",
-    "__name__", "class", "None", "lambda", "1", "é", "e\u0301", "α", "Σ", PAYLOAD, "# -*- coding: latin-1 -*-",
+    '"""',
+    "'''",
+    '"',
+    "'",
+    "\\",
+    "\\n",
+    "#",
+    "{",
+    "}",
+    " ",
+    "x",
+    "ｘ",
+    "ｎｐ",
+    "x_bar",
+    "_bar",
+    "np",
+    "torch",
+    "F",
+    "json",
+    "sys",
+    "values",
+    "bars",
+    "show",
+    "name",
+    "value",
+    "print",
+    "range",
+    "__import__",
+    "__builtins__",
+    "__name__",
+    "class",
+    "None",
+    "lambda",
+    "1",
+    "é",
+    "e\u0301",
+    "α",
+    "Σ",
+    PAYLOAD,
+    "# -*- coding: latin-1 -*-",
 ]
 LINE_BREAKS = ["\n", "\r", "\r\n", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029"]
 UNPRINTABLE_PIECES = [*LINE_BREAKS, "\t", "\x00", "\x1b[2J", "\u202e", "\u200b", "\ufeff"]
@@ -67,18 +104,26 @@ def chain(ids: list[str]) -> list[dict]:
     """x (3,) ⊙ w (2, 1) broadcasts to (2, 3), + a constant, tanh, sum: sources of all kinds and a
     broadcast edge, so the script defines unbroadcast."""
     x, w, k, p, q, h, c = ids
-    return [{"id": x, "op": "input", "value": [1.0, -2.0, 0.5]},
-            {"id": w, "op": "parameter", "value": [[0.3], [-1.2]]},
-            {"id": k, "op": "constant", "value": 0.25},
-            {"id": p, "op": "mul", "inputs": [x, w]}, {"id": q, "op": "add", "inputs": [p, k]},
-            {"id": h, "op": "tanh", "inputs": [q]}, {"id": c, "op": "sum", "inputs": [h]}]
+    return [
+        {"id": x, "op": "input", "value": [1.0, -2.0, 0.5]},
+        {"id": w, "op": "parameter", "value": [[0.3], [-1.2]]},
+        {"id": k, "op": "constant", "value": 0.25},
+        {"id": p, "op": "mul", "inputs": [x, w]},
+        {"id": q, "op": "add", "inputs": [p, k]},
+        {"id": h, "op": "tanh", "inputs": [q]},
+        {"id": c, "op": "sum", "inputs": [h]},
+    ]
 
 
 def pair(ids: list[str]) -> list[dict]:
     """a ⊙ b summed: with ids x and ｘ, the graph Python's NFKC folding used to collapse."""
     a, b, p, c = ids
-    return [{"id": a, "op": "input", "value": [1.0, 2.0]}, {"id": b, "op": "input", "value": [10.0, 20.0]},
-            {"id": p, "op": "mul", "inputs": [a, b]}, {"id": c, "op": "sum", "inputs": [p]}]
+    return [
+        {"id": a, "op": "input", "value": [1.0, 2.0]},
+        {"id": b, "op": "input", "value": [10.0, 20.0]},
+        {"id": p, "op": "mul", "inputs": [a, b]},
+        {"id": c, "op": "sum", "inputs": [p]},
+    ]
 
 
 SHAPES = {chain: 7, pair: 4}
@@ -90,8 +135,16 @@ def document(shape, ids: list[str], labels: list[str | None], title: str, descri
     for node, label in zip(nodes, labels):
         if label is not None:
             node["label"] = label
-    return json.dumps({"format": "gradviz-graph", "version": 1, "output": ids[-1], "nodes": nodes,
-                       "title": title, "description": description})
+    return json.dumps(
+        {
+            "format": "gradviz-graph",
+            "version": 1,
+            "output": ids[-1],
+            "nodes": nodes,
+            "title": title,
+            "description": description,
+        }
+    )
 
 
 @st.composite
@@ -268,8 +321,9 @@ def test_an_id_that_cannot_be_printed_is_refused_by_name(target, graphs):
     graph, program, twin_graph, twin_program = graphs
     unprintable = [node.id for node in program.nodes if not node.id.isprintable()]
     if not unprintable:
-        assert template_of(EXPORTERS[target](graph, program)) == \
-            template_of(EXPORTERS[target](twin_graph, twin_program))
+        assert template_of(EXPORTERS[target](graph, program)) == template_of(
+            EXPORTERS[target](twin_graph, twin_program)
+        )
         return
     with pytest.raises(NodeError) as refused:
         EXPORTERS[target](graph, program)
@@ -305,8 +359,18 @@ def test_a_plain_id_keeps_its_name(name):
 def test_names_that_python_would_fold_together_stay_apart():
     assert python_names(["ｘ", "x"]) == {"ｘ": "x_2", "x": "x"}  # the plain id keeps its name, in any order
     assert python_names(["x", "x_bar", "class", "np", "1x", "__import__", "W 2", "é", "\u0301", "(a)", "__"]) == {
-        "x": "x", "x_bar": "x_bar_2", "class": "class_", "np": "np_", "1x": "v_1x", "__import__": "v__import__",
-        "W 2": "W_2", "é": "e", "\u0301": "node", "(a)": "a", "__": "v__"}
+        "x": "x",
+        "x_bar": "x_bar_2",
+        "class": "class_",
+        "np": "np_",
+        "1x": "v_1x",
+        "__import__": "v__import__",
+        "W 2": "W_2",
+        "é": "e",
+        "\u0301": "node",
+        "(a)": "a",
+        "__": "v__",
+    }
 
 
 def module_names(script: str) -> set[str]:
@@ -356,8 +420,9 @@ def test_a_comment_is_one_line_whatever_it_says(text):
 
 
 def main_py(*argv: str, cwd: Path = PROJECT) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, str(PROJECT / "main.py"), *argv], capture_output=True, text=True,
-                          cwd=cwd, check=False)
+    return subprocess.run(
+        [sys.executable, str(PROJECT / "main.py"), *argv], capture_output=True, text=True, cwd=cwd, check=False
+    )
 
 
 @pytest.mark.parametrize("target", EXPORTERS)
@@ -376,8 +441,9 @@ def test_crafted_file_exports_safely(target, path, tmp_path):
     if target == "torch" and not HAS_TORCH:
         assert ast.parse(script.read_text(encoding="utf-8"))  # still Python, even if it cannot run here
         return
-    ran = subprocess.run([sys.executable, "-I", str(script), "--json"], capture_output=True, text=True,
-                         cwd=tmp_path, check=False)
+    ran = subprocess.run(
+        [sys.executable, "-I", str(script), "--json"], capture_output=True, text=True, cwd=tmp_path, check=False
+    )
     assert ran.returncode == 0 and ran.stderr == "", ran.stderr
     assert "PWNED" not in ran.stdout and ran.stdout.count("\n") == 1
     expected = json.loads(main_py("run", "--json", str(path)).stdout)

@@ -32,8 +32,13 @@ NO_CHROMIUM = "chromium is not installed (.ci/run installs it: apt-get install c
 @pytest.fixture(scope="module")
 def page(tmp_path_factory) -> Path:
     target = tmp_path_factory.mktemp("lesson") / "lesson.html"
-    done = subprocess.run([sys.executable, "main.py", "export-lesson", str(LINEAR), "-o", str(target)],
-                          check=False, capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        [sys.executable, "main.py", "export-lesson", str(LINEAR), "-o", str(target)],
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith(f"wrote {target}: 9 steps, 6 stops")
     return target
@@ -44,8 +49,10 @@ def test_the_page_is_self_contained_and_small(page):
     assert len(text.encode()) < 2_000_000
     assert "Content-Security-Policy" in text and "default-src 'none'" in text
     # the only addresses are the SVG namespaces, which name and never fetch
-    assert set(re.findall(r"https?://[^\s\"'<>)]+", text)) <= {"http://www.w3.org/2000/svg",
-                                                                "http://www.w3.org/1999/xlink"}
+    assert set(re.findall(r"https?://[^\s\"'<>)]+", text)) <= {
+        "http://www.w3.org/2000/svg",
+        "http://www.w3.org/1999/xlink",
+    }
     assert not re.search(r"<(link|iframe|object|embed)\b|@import|url\(\s*['\"]?http", text)
     assert not re.search(r"""\ssrc=["'](?!data:)""", text)
     assert text.count('<section class="step"') == 9 and text.count("<svg") == 9
@@ -62,8 +69,13 @@ def test_the_stops_are_in_with_their_numbers_computed(page):
 def test_a_lesson_with_a_bad_stop_is_refused_in_one_line(tmp_path):
     bad = LINEAR.read_text().replace("{{W.bar[0,1]}}", "{{W.bar[0,9]}}")
     (tmp_path / "bad.json").write_text(bad)
-    done = subprocess.run([sys.executable, "main.py", "export-lesson", str(tmp_path / "bad.json"), "-o",
-                           str(tmp_path / "out.html")], check=False, capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "main.py", "export-lesson", str(tmp_path / "bad.json"), "-o", str(tmp_path / "out.html")],
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 2 and not (tmp_path / "out.html").exists()
     assert done.stderr.count("\n") == 1 and "stop 4 (step 9)" in done.stderr and "'W'" in done.stderr
 
@@ -71,11 +83,21 @@ def test_a_lesson_with_a_bad_stop_is_refused_in_one_line(tmp_path):
 def _browser(*arguments: str) -> subprocess.CompletedProcess:
     """Headless Chromium with no network: in a network namespace of its own where the system allows
     one (root in CI), and in any case with every host name unresolvable and no proxy that answers."""
-    command = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
-               "--host-resolver-rules=MAP * ~NOTFOUND", "--proxy-server=127.0.0.1:9", "--no-first-run",
-               *arguments]
-    isolated = shutil.which("unshare") and subprocess.run(["unshare", "-n", "true"], check=False,
-                                                          capture_output=True).returncode == 0
+    command = [
+        CHROMIUM,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--hide-scrollbars",
+        "--host-resolver-rules=MAP * ~NOTFOUND",
+        "--proxy-server=127.0.0.1:9",
+        "--no-first-run",
+        *arguments,
+    ]
+    isolated = (
+        shutil.which("unshare")
+        and subprocess.run(["unshare", "-n", "true"], check=False, capture_output=True).returncode == 0
+    )
     if isolated:
         command = ["unshare", "-n", *command]
     return subprocess.run(command, check=False, capture_output=True, text=True, timeout=120)
@@ -106,8 +128,13 @@ def test_in_chromium_step_k_looks_like_render_step_k(page, tmp_path):
         assert shot.exists(), f"chromium wrote no screenshot of step {k}"
         shots[k] = _picture(Image.open(shot))
         render = tmp_path / f"render-{exact}.png"
-        done = subprocess.run([sys.executable, "main.py", "render", str(LINEAR), "--step", str(exact), "-o",
-                               str(render)], check=False, capture_output=True, text=True, timeout=120)
+        done = subprocess.run(
+            [sys.executable, "main.py", "render", str(LINEAR), "--step", str(exact), "-o", str(render)],
+            check=False,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         assert done.returncode == 0, done.stderr
         renders[k] = _picture(_canvas_of_render(render, width, height))
     same = [np.abs(shots[k] - renders[k]).mean() for k in ending]
@@ -140,8 +167,20 @@ def test_names_titles_and_stop_texts_from_a_file_are_never_markup(tmp_path):
     document["title"] = "<script>x</script>"
     document["view"] = {"stops": [{"step": 2, "text": "<b>bold</b> $<x>$ & {{a.value}}"}]}
     (tmp_path / "hostile.json").write_text(json.dumps(document))
-    done = subprocess.run([sys.executable, "main.py", "export-lesson", str(tmp_path / "hostile.json"), "-o",
-                           str(tmp_path / "hostile.html")], check=False, capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "main.py",
+            "export-lesson",
+            str(tmp_path / "hostile.json"),
+            "-o",
+            str(tmp_path / "hostile.html"),
+        ],
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stderr
     text = (tmp_path / "hostile.html").read_text(encoding="utf-8")
     assert text.count("<script") == 1  # the page's own

@@ -17,6 +17,7 @@ def make_window(qtbot, tmp_path):
         # a test may end with unsaved work; closing would then (rightly) ask, and nobody would answer
         qtbot.addWidget(window, before_close_func=lambda w: w.undo_stack.setClean())
         return window
+
     return make
 
 

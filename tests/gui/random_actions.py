@@ -36,8 +36,31 @@ from tests.gui.user_input import CTRL, LEFT, NONE, SHIFT, UserInput, double_clic
 OPS = [op.name for op in all_ops()]
 EXAMPLE_NAMES = sorted(path.stem for path in EXAMPLES.glob("*.json"))
 # what a student types into a field: numbers, shapes, JSON, and nonsense
-TEXTS = ["0", "1", "-2.5", "3", "2x3", "3×1", "2, 2", "[0, 1]", "null", "1e400", "nan", "inf", "abc", "",
-         "  ", "-1", "0x0", "1e7", "[[1, 2]]", "x^", "αβ", "<b>w</b>", "9" * 30]
+TEXTS = [
+    "0",
+    "1",
+    "-2.5",
+    "3",
+    "2x3",
+    "3×1",
+    "2, 2",
+    "[0, 1]",
+    "null",
+    "1e400",
+    "nan",
+    "inf",
+    "abc",
+    "",
+    "  ",
+    "-1",
+    "0x0",
+    "1e7",
+    "[[1, 2]]",
+    "x^",
+    "αβ",
+    "<b>w</b>",
+    "9" * 30,
+]
 
 
 def semantic(graph: GraphFile) -> str:
@@ -52,12 +75,40 @@ class RandomActions(UserInput):
 
     # how often each action is drawn, relative to the others
     WEIGHTS: ClassVar[dict[str, float]] = {
-        "palette_drag": 6, "palette_search": 2, "quick_add": 2, "connect_wire": 8, "pick_up_wire": 3,
-        "click_node": 5, "drag_node": 3, "rubber_band": 2, "select_all": 2, "delete": 4, "undo": 6, "redo": 4,
-        "copy_paste": 2, "inspector_edit": 6, "value_cell": 4, "fill_button": 2, "step_key": 8, "space_tap": 1,
-        "speed": 2, "timeline_button": 2, "switch_mode": 3, "open_example": 4, "save_and_reopen": 1,
-        "new_document": 1, "fit": 2, "wheel_zoom": 2, "dark_mode": 1, "graph_as_code": 1, "auto_layout": 1,
-        "use_as_cost": 1, "check_gradients": 1, "resize_window": 1, "panel_control": 4, "export_image": 1,
+        "palette_drag": 6,
+        "palette_search": 2,
+        "quick_add": 2,
+        "connect_wire": 8,
+        "pick_up_wire": 3,
+        "click_node": 5,
+        "drag_node": 3,
+        "rubber_band": 2,
+        "select_all": 2,
+        "delete": 4,
+        "undo": 6,
+        "redo": 4,
+        "copy_paste": 2,
+        "inspector_edit": 6,
+        "value_cell": 4,
+        "fill_button": 2,
+        "step_key": 8,
+        "space_tap": 1,
+        "speed": 2,
+        "timeline_button": 2,
+        "switch_mode": 3,
+        "open_example": 4,
+        "save_and_reopen": 1,
+        "new_document": 1,
+        "fit": 2,
+        "wheel_zoom": 2,
+        "dark_mode": 1,
+        "graph_as_code": 1,
+        "auto_layout": 1,
+        "use_as_cost": 1,
+        "check_gradients": 1,
+        "resize_window": 1,
+        "panel_control": 4,
+        "export_image": 1,
     }
 
     def palette_drag(self) -> str | None:
@@ -82,6 +133,7 @@ class RandomActions(UserInput):
             def exec(self, *_args) -> Qt.DropAction:
                 carried.append(self.mimeData())
                 return Qt.DropAction.IgnoreAction
+
         palette.QDrag, real = Drag, palette.QDrag
         try:
             QTest.mousePress(tree.viewport(), LEFT, NONE, start)
@@ -105,7 +157,7 @@ class RandomActions(UserInput):
         return f"palette search {text!r} + Enter"
 
     def quick_add(self) -> str | None:
-        text = self.rng.choice(OPS)[:self.rng.randint(1, 4)]
+        text = self.rng.choice(OPS)[: self.rng.randint(1, 4)]
         if self.rng.random() < 0.5:
             double_click(self.viewport, where := self.random_pixel())
             how = f"double-click {where.toTuple()}"
@@ -144,8 +196,12 @@ class RandomActions(UserInput):
 
     def pick_up_wire(self) -> str | None:
         """Press on a connected input port and drop the wire elsewhere (another port or empty canvas)."""
-        wired = [(spec.id, port) for spec in self.window.document.nodes.values()
-                 for port, parent in enumerate(spec.inputs) if parent is not None]
+        wired = [
+            (spec.id, port)
+            for spec in self.window.document.nodes.values()
+            for port, parent in enumerate(spec.inputs)
+            if parent is not None
+        ]
         if not wired:
             return None
         child, port = self.rng.choice(wired)
@@ -156,8 +212,9 @@ class RandomActions(UserInput):
         other = self.window.scene.nodes[self.rng.choice(self.node_ids())]
         places = [self.random_pixel()]
         if other.look.port_names:
-            places.append(self.on_screen(other.mapToScene(other.input_port(
-                self.rng.randrange(len(other.look.port_names))))))
+            places.append(
+                self.on_screen(other.mapToScene(other.input_port(self.rng.randrange(len(other.look.port_names)))))
+            )
         end = self.rng.choice([place for place in places if place is not None])
         self.drag(start[0], end)
         return f"pick up the wire into {child}.{port}, drop at {end.toTuple()}"
@@ -221,8 +278,9 @@ class RandomActions(UserInput):
         inspector, document = self.window.inspector, self.window.document
         shown = inspector.node_id
         if shown is None or (sources and not find_op(document.nodes[shown].op).is_source):
-            candidates = [node_id for node_id, spec in document.nodes.items()
-                          if not sources or find_op(spec.op).is_source]
+            candidates = [
+                node_id for node_id, spec in document.nodes.items() if not sources or find_op(spec.op).is_source
+            ]
             where = self.ensure_in_view([self.title_point(self.rng.choice(candidates))]) if candidates else None
             if where is None:
                 return False
@@ -237,8 +295,11 @@ class RandomActions(UserInput):
         """Type into a field of the inspector's form (label, attribute, shape), tick a box, pick a choice."""
         if not self._inspected():
             return None
-        fields = [widget for widget in self.window.inspector.findChildren(QWidget)
-                  if widget.objectName() in ("labelEdit", "shapeEdit") or widget.objectName().startswith("attr_")]
+        fields = [
+            widget
+            for widget in self.window.inspector.findChildren(QWidget)
+            if widget.objectName() in ("labelEdit", "shapeEdit") or widget.objectName().startswith("attr_")
+        ]
         fields = [field for field in fields if field.isVisibleTo(self.window.inspector)]
         if not fields:
             return None
@@ -280,8 +341,11 @@ class RandomActions(UserInput):
     def fill_button(self) -> str | None:
         if not self._inspected(sources=self.rng.random() < 0.7):
             return None
-        buttons = [button for button in self.window.inspector.findChildren(QAbstractButton)
-                   if button.objectName().startswith("fill_") or button.objectName() == "costButton"]
+        buttons = [
+            button
+            for button in self.window.inspector.findChildren(QAbstractButton)
+            if button.objectName().startswith("fill_") or button.objectName() == "costButton"
+        ]
         if not buttons:
             return None
         button = self.rng.choice(buttons)
@@ -292,8 +356,10 @@ class RandomActions(UserInput):
 
     def step_key(self) -> str:
         """A few presses of →, ←, Home or End (→ most often: students step forward)."""
-        keys = [self.rng.choice([Qt.Key.Key_Right] * 4 + [Qt.Key.Key_Left, Qt.Key.Key_Home, Qt.Key.Key_End])
-                for _ in range(self.rng.randint(1, 6))]
+        keys = [
+            self.rng.choice([Qt.Key.Key_Right] * 4 + [Qt.Key.Key_Left, Qt.Key.Key_Home, Qt.Key.Key_End])
+            for _ in range(self.rng.randint(1, 6))
+        ]
         for key in keys:
             self.key(key)
         return " ".join(key.name.removeprefix("Key_") for key in keys) + f" (at step {self.window.player.index})"
@@ -349,15 +415,20 @@ class RandomActions(UserInput):
         path = self.saved[-1]
         written = semantic(read(path))
         if written != before:
-            self.fail(f"{path.name} does not hold the document that was saved", "\n".join(difflib.unified_diff(
-                before.splitlines(), written.splitlines(), "document", path.name, lineterm="")))
+            self.fail(
+                f"{path.name} does not hold the document that was saved",
+                "\n".join(
+                    difflib.unified_diff(before.splitlines(), written.splitlines(), "document", path.name, lineterm="")
+                ),
+            )
         self.key(Qt.Key.Key_O, CTRL)
         self.history_reset()
         if semantic(self.window.document.to_graph_file()) != before:
             self.fail(f"reopening {path.name} did not give the document that was saved")
         if self.window.path != path or self.window.isWindowModified():
-            self.fail(f"after reopening, the window has path {self.window.path} and modified "
-                      f"{self.window.isWindowModified()}")
+            self.fail(
+                f"after reopening, the window has path {self.window.path} and modified {self.window.isWindowModified()}"
+            )
         return f"Save As {path.name}, reopen"
 
     def new_document(self) -> str:
@@ -372,8 +443,16 @@ class RandomActions(UserInput):
     def wheel_zoom(self) -> str:
         where = self.random_pixel()
         delta = self.rng.choice([-360, -120, 120, 240, 720])
-        event = QWheelEvent(QPointF(where), QPointF(self.viewport.mapToGlobal(where)), QPoint(), QPoint(0, delta),
-                            Qt.MouseButton.NoButton, NONE, Qt.ScrollPhase.NoScrollPhase, False)
+        event = QWheelEvent(
+            QPointF(where),
+            QPointF(self.viewport.mapToGlobal(where)),
+            QPoint(),
+            QPoint(0, delta),
+            Qt.MouseButton.NoButton,
+            NONE,
+            Qt.ScrollPhase.NoScrollPhase,
+            False,
+        )
         QApplication.sendEvent(self.viewport, event)
         return f"wheel {delta} at {where.toTuple()}"
 
@@ -408,8 +487,9 @@ class RandomActions(UserInput):
         left_open = self.rng.random() < 0.4  # it is not modal: the student may go on editing beside it
         if not left_open:
             QTest.mouseClick(editor.findChild(QWidget, "codeClose"), LEFT)
-        return (f"graph as code: {edit} {line!r}, Apply{' → ' + error if error else ''}"
-                f"{', left open' if left_open else ''}")
+        return (
+            f"graph as code: {edit} {line!r}, Apply{' → ' + error if error else ''}{', left open' if left_open else ''}"
+        )
 
     def panel_control(self) -> str | None:
         """Use one control of the Training, Convolution or Steps panel: click a button, type into a spin
@@ -417,11 +497,17 @@ class RandomActions(UserInput):
         panel = self.rng.choice(["Training", "Convolution", "Steps"])
         if panel == "Training":
             self.raise_tab("Training")
-        root = {"Training": self.window.training, "Convolution": self.window.convolution,
-                "Steps": self.window.timeline}[panel]
+        root = {
+            "Training": self.window.training,
+            "Convolution": self.window.convolution,
+            "Steps": self.window.timeline,
+        }[panel]
         kinds = (QAbstractButton, QComboBox, QAbstractSpinBox, QSlider)
-        controls = [widget for widget in root.findChildren(QWidget) if isinstance(widget, kinds)
-                    and widget.isEnabled() and widget.isVisible() and widget.objectName()]
+        controls = [
+            widget
+            for widget in root.findChildren(QWidget)
+            if isinstance(widget, kinds) and widget.isEnabled() and widget.isVisible() and widget.objectName()
+        ]
         if not controls:
             return None
         control = self.rng.choice(controls)
@@ -436,8 +522,12 @@ class RandomActions(UserInput):
             self.type_into(control, text)
             return f"{panel}: type {text!r} into {name}"
         control.setFocus()
-        keys = [self.rng.choice([Qt.Key.Key_Down, Qt.Key.Key_Up, Qt.Key.Key_Right, Qt.Key.Key_Left,
-                                 Qt.Key.Key_End, Qt.Key.Key_Home]) for _ in range(self.rng.randint(1, 3))]
+        keys = [
+            self.rng.choice(
+                [Qt.Key.Key_Down, Qt.Key.Key_Up, Qt.Key.Key_Right, Qt.Key.Key_Left, Qt.Key.Key_End, Qt.Key.Key_Home]
+            )
+            for _ in range(self.rng.randint(1, 3))
+        ]
         for key in keys:
             self.key(key, widget=control)
         return f"{panel}: keys {' '.join(key.name.removeprefix('Key_') for key in keys)} on {name}"
@@ -478,5 +568,3 @@ class RandomActions(UserInput):
         height = self.rng.randint(min(room_y, available.height() // 2), room_y)
         self.window.resize(width, height)
         return f"resize to {width}×{height}"
-
-

@@ -152,21 +152,28 @@ class RandomSession(RandomActions):
         dialogs = "\n".join(self.dialogs[-5:])
         active = QApplication.activeWindow()
         focus = QApplication.focusWidget()
-        what += (f" (active window {type(active).__name__}:{active.objectName() if active else ''}, "
-                 f"focus {type(focus).__name__}:{focus.objectName() if focus else ''})")
-        raise SessionFailure(f"seed {self.seed}, after action {len(self.log) - 1}: {what}\n{detail}\n"
-                             f"actions:\n{lines}\nlast dialogs:\n{dialogs}\n"
-                             f"replay: GRADVIZ_RANDOM_SEEDS={self.seed} GRADVIZ_RANDOM_ACTIONS={len(self.log)} "
-                             "python -m pytest tests/gui/test_random_actions.py "
-                             f"-k {self.window.screen().size().width()}")
+        what += (
+            f" (active window {type(active).__name__}:{active.objectName() if active else ''}, "
+            f"focus {type(focus).__name__}:{focus.objectName() if focus else ''})"
+        )
+        raise SessionFailure(
+            f"seed {self.seed}, after action {len(self.log) - 1}: {what}\n{detail}\n"
+            f"actions:\n{lines}\nlast dialogs:\n{dialogs}\n"
+            f"replay: GRADVIZ_RANDOM_SEEDS={self.seed} GRADVIZ_RANDOM_ACTIONS={len(self.log)} "
+            "python -m pytest tests/gui/test_random_actions.py "
+            f"-k {self.window.screen().size().width()}"
+        )
 
     # ----- invariants ---------------------------------------------------------------------------------
 
     def check_quiet(self) -> None:
         """No Qt warning since the last check (pytest-qt would fail the test at its end; this says where)."""
-        warnings = [record.message for record in self.qtlog.records[self.warnings_seen:]
-                    if record.type in (QtMsgType.QtWarningMsg, QtMsgType.QtCriticalMsg, QtMsgType.QtFatalMsg)
-                    and not record.ignored]  # pyproject's qt_log_ignore: the offscreen platform's notes
+        warnings = [
+            record.message
+            for record in self.qtlog.records[self.warnings_seen :]
+            if record.type in (QtMsgType.QtWarningMsg, QtMsgType.QtCriticalMsg, QtMsgType.QtFatalMsg)
+            and not record.ignored
+        ]  # pyproject's qt_log_ignore: the offscreen platform's notes
         self.warnings_seen = len(self.qtlog.records)
         if warnings:
             self.fail(f"Qt warned: {warnings}")
@@ -211,14 +218,23 @@ class RandomSession(RandomActions):
             self.fail(f"the canvas's scale is {zoom}")
         if window.inspector.node_id is not None and window.inspector.node_id not in document.nodes:
             self.fail(f"the inspector shows {window.inspector.node_id}, which is gone")
-        strays = [widget for widget in QApplication.topLevelWidgets() if widget.isVisible() and widget is not window
-                  and widget.objectName() != "codeEditor"  # not modal: it may stay open beside the canvas
-                  and widget.windowType() in (Qt.WindowType.Window, Qt.WindowType.Dialog)]
+        strays = [
+            widget
+            for widget in QApplication.topLevelWidgets()
+            if widget.isVisible()
+            and widget is not window
+            and widget.objectName() != "codeEditor"  # not modal: it may stay open beside the canvas
+            and widget.windowType() in (Qt.WindowType.Window, Qt.WindowType.Dialog)
+        ]
         if strays:
             self.fail(f"a stray window is shown: {[type(w).__name__ + ':' + w.objectName() for w in strays]}")
         editor = window.findChild(QWidget, "codeEditor")
-        if editor is not None and editor.isVisible() and not editor.text.document().isModified() \
-                and editor.text.toPlainText() != code_of(document.to_graph_file()):
+        if (
+            editor is not None
+            and editor.isVisible()
+            and not editor.text.document().isModified()
+            and editor.text.toPlainText() != code_of(document.to_graph_file())
+        ):
             self.fail("the Graph as Code editor, unedited, does not show the graph")
         problems = [dialog for dialog in self.dialogs if dialog.startswith("warning") and "Cannot check" not in dialog]
         if problems:
@@ -229,13 +245,21 @@ class RandomSession(RandomActions):
         shown = {item.node_id for item in scene.items() if isinstance(item, NodeItem)}
         if shown != set(document.nodes) or set(scene.nodes) != set(document.nodes):
             self.fail(f"the {name} shows nodes {sorted(shown)}, the document holds {sorted(document.nodes)}")
-        wires = {(spec.id, port, parent) for spec in document.nodes.values()
-                 for port, parent in enumerate(spec.inputs) if parent is not None}
-        drawn = {(item.child_id, item.port, item.parent_id) for item in scene.items()
-                 if isinstance(item, EdgeItem) and item is not scene._wire}
+        wires = {
+            (spec.id, port, parent)
+            for spec in document.nodes.values()
+            for port, parent in enumerate(spec.inputs)
+            if parent is not None
+        }
+        drawn = {
+            (item.child_id, item.port, item.parent_id)
+            for item in scene.items()
+            if isinstance(item, EdgeItem) and item is not scene._wire
+        }
         if drawn != wires:
-            self.fail(f"the {name} draws wires {sorted(drawn - wires)} the document lacks, and lacks "
-                      f"{sorted(wires - drawn)}")
+            self.fail(
+                f"the {name} draws wires {sorted(drawn - wires)} the document lacks, and lacks {sorted(wires - drawn)}"
+            )
         for node_id, item in scene.nodes.items():
             position = document.positions[node_id]
             if (item.x(), item.y()) != tuple(position):
@@ -272,6 +296,7 @@ class RandomSession(RandomActions):
         """Opening or making a graph starts a new history: undo-all comes back to this document."""
         if self.window.undo_stack.count() == 0:
             self.baseline = semantic(self.window.document.to_graph_file())
+
 
 SEEDS = [int(seed) for seed in os.environ.get("GRADVIZ_RANDOM_SEEDS", "1").split(",")]
 

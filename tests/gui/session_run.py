@@ -47,11 +47,13 @@ class Session:
         self.shots = shots
         qInstallMessageHandler(self._qt_message)
         sys.excepthook = lambda kind, value, tb: self.problems.append(
-            f"{self.action}: exception {''.join(traceback.format_exception(kind, value, tb))}")
+            f"{self.action}: exception {''.join(traceback.format_exception(kind, value, tb))}"
+        )
         QMessageBox.question = staticmethod(lambda *a, **k: QMessageBox.StandardButton.Discard)
         folder = Path(tempfile.mkdtemp())
-        self.window = MainWindow(QSettings(str(folder / "settings.ini"), QSettings.Format.IniFormat),
-                                 Recovery(folder / "state"), dark=False)
+        self.window = MainWindow(
+            QSettings(str(folder / "settings.ini"), QSettings.Format.IniFormat), Recovery(folder / "state"), dark=False
+        )
         self.window.show()
         # Shortcuts (F, End, ...) answer only in the active window; on a bare X server with no window manager
         # nothing activates a window on its own, so the session asks as a window manager would.
@@ -77,14 +79,21 @@ class Session:
         window, view = self.window, self.window.view
         available = window.screen().availableGeometry()
         if not available.contains(window.frameGeometry()):
-            self.problems.append(f"{action}: the window {window.frameGeometry().getRect()} is not inside the "
-                                 f"screen {available.getRect()}")
-        strays = [widget for widget in self.app.topLevelWidgets() if widget.isVisible() and widget is not window
-                  and widget.windowType() == Qt.WindowType.Window]
+            self.problems.append(
+                f"{action}: the window {window.frameGeometry().getRect()} is not inside the "
+                f"screen {available.getRect()}"
+            )
+        strays = [
+            widget
+            for widget in self.app.topLevelWidgets()
+            if widget.isVisible() and widget is not window and widget.windowType() == Qt.WindowType.Window
+        ]
         if strays:
-            self.problems.append(f"{action}: a stray window is shown (and takes the keys): "
-                                 f"{[type(w).__name__ + ':' + w.objectName() for w in strays]} "
-                                 f"{[getattr(c, 'text', lambda: '')()[:60] for c in strays[0].findChildren(QWidget)]}")
+            self.problems.append(
+                f"{action}: a stray window is shown (and takes the keys): "
+                f"{[type(w).__name__ + ':' + w.objectName() for w in strays]} "
+                f"{[getattr(c, 'text', lambda: '')()[:60] for c in strays[0].findChildren(QWidget)]}"
+            )
             for widget in strays:
                 widget.hide()
         zoom = view.transform().m11()
@@ -104,8 +113,10 @@ class Session:
             return
         shown = view.mapFromScene(bounds).boundingRect()
         if not view.viewport().rect().adjusted(-1, -1, 1, 1).contains(shown):
-            self.problems.append(f"{action}: after Fit the graph {shown.getRect()} is outside the canvas "
-                                 f"{view.viewport().rect().getRect()}")
+            self.problems.append(
+                f"{action}: after Fit the graph {shown.getRect()} is outside the canvas "
+                f"{view.viewport().rect().getRect()}"
+            )
 
     def key(self, key: Qt.Key, action: str, modifiers: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier) -> None:
         QTest.keyClick(self.window.view.viewport(), key, modifiers)
@@ -131,12 +142,14 @@ class Session:
         scene, view = self.window.scene, self.window.view
         for node_id, item in list(scene.nodes.items()):
             title = item.mapToScene(item.boundingRect().center().x(), 30.0)  # the name row: no port there
-            QTest.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
-                             view.mapFromScene(title))
+            QTest.mouseClick(
+                view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, view.mapFromScene(title)
+            )
             self.check(f"{name}: click {node_id}")
             if self.window.isWindowModified():
-                self.problems.append(f"{name}: a click on {node_id} changed the document "
-                                     f"({self.window.undo_stack.undoText()!r})")
+                self.problems.append(
+                    f"{name}: a click on {node_id} changed the document ({self.window.undo_stack.undoText()!r})"
+                )
                 self.window.undo_stack.setClean()
 
     def play_and_step_back(self, name: str) -> None:
@@ -160,8 +173,11 @@ class Session:
 
     def toggle_dark(self, name: str) -> None:
         for _ in range(2):
-            self.key(Qt.Key.Key_D, f"{name}: dark mode", Qt.KeyboardModifier.ControlModifier
-                     | Qt.KeyboardModifier.ShiftModifier)
+            self.key(
+                Qt.Key.Key_D,
+                f"{name}: dark mode",
+                Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+            )
             if self.window.scene.theme.dark:
                 self.check(f"{name}: dark", shot=True)
         self.check_fit(f"{name}: dark mode twice")
@@ -180,8 +196,7 @@ class Session:
             self.switch_modes(path.stem)
         self.toggle_dark(examples[-1].stem)
         self.window.undo_stack.setClean()
-        return {"problems": self.problems, "canvas_share": round(share, 3), "text_px": text,
-                "actions": self.actions}
+        return {"problems": self.problems, "canvas_share": round(share, 3), "text_px": text, "actions": self.actions}
 
 
 def main() -> int:

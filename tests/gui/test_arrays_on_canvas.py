@@ -20,10 +20,12 @@ from gradviz.io.paths import EXAMPLES
 
 def _contrast(one: np.ndarray, other: np.ndarray) -> float:
     """WCAG 2 contrast ratio of two sRGB colours (bytes)."""
+
     def luminance(rgb: np.ndarray) -> float:
         c = rgb / 255.0
         linear = np.where(c <= 0.03928, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
         return float(linear @ [0.2126, 0.7152, 0.0722])
+
     high, low = sorted((luminance(one), luminance(other)), reverse=True)
     return (high + 0.05) / (low + 0.05)
 
@@ -102,8 +104,17 @@ def test_hovering_a_heatmap_reads_the_element(window, qtbot):
     view.centerOn(item)
     for nudge in (0, 1):  # a move onto the item, then a move over it: the hover events a mouse makes
         local = QPointF(view.mapFromScene(item.mapToScene(where)) + QPoint(nudge, 0))
-        QApplication.sendEvent(view.viewport(), QMouseEvent(QEvent.Type.MouseMove, local, view.viewport().mapToGlobal(
-            local), Qt.MouseButton.NoButton, Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier))
+        QApplication.sendEvent(
+            view.viewport(),
+            QMouseEvent(
+                QEvent.Type.MouseMove,
+                local,
+                view.viewport().mapToGlobal(local),
+                Qt.MouseButton.NoButton,
+                Qt.MouseButton.NoButton,
+                Qt.KeyboardModifier.NoModifier,
+            ),
+        )
     qtbot.waitUntil(lambda: "[1, 2]" in item.toolTip(), timeout=2000)
     assert f"{item.look.value[1, 2]:.6g}" in item.toolTip()
 

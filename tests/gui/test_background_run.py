@@ -21,9 +21,9 @@ SIDE, DEPTH = 400, 12  # a chain of 12 matmuls of 400×400: about 4.6 GFlop with
 
 def matmul_chain() -> tuple[NodeSpec, ...]:
     rng = np.random.default_rng(0)
-    nodes = [NodeSpec("x", "input", value=rng.normal(size=(SIDE, SIDE)) / SIDE ** 0.5)]
+    nodes = [NodeSpec("x", "input", value=rng.normal(size=(SIDE, SIDE)) / SIDE**0.5)]
     for k in range(DEPTH):
-        nodes.append(NodeSpec(f"W{k}", "parameter", value=rng.normal(size=(SIDE, SIDE)) / SIDE ** 0.5))
+        nodes.append(NodeSpec(f"W{k}", "parameter", value=rng.normal(size=(SIDE, SIDE)) / SIDE**0.5))
         nodes.append(NodeSpec(f"h{k}", "matmul", (nodes[-2].id if k == 0 else f"h{k - 1}", f"W{k}")))
     nodes.append(NodeSpec("c", "sum", (f"h{DEPTH - 1}",)))
     return tuple(nodes)
@@ -77,8 +77,9 @@ def test_cancel_stops_the_run_and_leaves_the_graph_unrun(big, qtbot):
 def test_an_edit_during_a_run_starts_over_with_the_new_graph(big, qtbot):
     press_right(big)
     assert big.player.busy
-    big.undo_stack.push(ReplaceNode(big.document, dataclasses.replace(big.document.nodes["c"], label="cost"),
-                                    "relabel"))
+    big.undo_stack.push(
+        ReplaceNode(big.document, dataclasses.replace(big.document.nodes["c"], label="cost"), "relabel")
+    )
     qtbot.waitUntil(lambda: not big.player.busy and not big.player._stopping, timeout=120_000)
     assert big.player.index == -1  # the edit stopped the run; the next → runs the new graph
     press_right(big)

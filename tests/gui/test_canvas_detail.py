@@ -94,8 +94,7 @@ def test_zoomed_out_nodes_still_show_their_badge_colours(window, qtbot):
     window.view.centerOn(item)
     image = window.view.viewport().grab().toImage()
     centre = window.view.mapFromScene(item.mapToScene(item._array_rect(0).center()))
-    expected = item._badges[0].image.pixelColor(item._badges[0].image.width() // 2,
-                                                item._badges[0].image.height() // 2)
+    expected = item._badges[0].image.pixelColor(item._badges[0].image.width() // 2, item._badges[0].image.height() // 2)
     shown = image.pixelColor(centre)
     assert abs(shown.red() - expected.red()) + abs(shown.green() - expected.green()) < 90
 
@@ -150,8 +149,11 @@ def test_one_step_rebuilds_only_the_nodes_it_is_about(window):
         built, old = scene.looks_built, window.player.index
         window.player.step()
         new = window.player.index
-        about = {*nodes_of(story.shown_step(old)), *nodes_of(story.shown_step(new)),
-                 *(node_id for step in trace.steps[old + 1:new + 1] for node_id in nodes_of(step))}
+        about = {
+            *nodes_of(story.shown_step(old)),
+            *nodes_of(story.shown_step(new)),
+            *(node_id for step in trace.steps[old + 1 : new + 1] for node_id in nodes_of(step)),
+        }
         assert scene.looks_built - built <= len(about) <= 4
         changed = {node_id for node_id, item in scene.nodes.items() if item.looks_set != before[node_id]}
         assert changed <= about
@@ -196,8 +198,20 @@ def test_the_bar_caption_has_its_line_over_the_name(qapp):
     from gradviz.gui.theme import LIGHT  # noqa: PLC0415
 
     item = NodeItem("w", LIGHT, lambda _: None)
-    item.set_look(NodeLook("parameter", "source", "weights", (), "3×4", None, False, stepping=True,
-                           value=np.ones((3, 4)), bar=np.ones((3, 4))))
+    item.set_look(
+        NodeLook(
+            "parameter",
+            "source",
+            "weights",
+            (),
+            "3×4",
+            None,
+            False,
+            stepping=True,
+            value=np.ones((3, 4)),
+            bar=np.ones((3, 4)),
+        )
+    )
     scale = 3.0
     rect = item.boundingRect()
     image = QImage(int(rect.width() * scale) + 2, int(rect.height() * scale) + 2, QImage.Format.Format_RGB32)

@@ -15,7 +15,7 @@ from gradviz.model.story import story_of
 def _pixels(image: QImage) -> np.ndarray:
     image = image.convertToFormat(QImage.Format.Format_RGB888)
     rows = np.frombuffer(image.constBits(), np.uint8).reshape(image.height(), image.bytesPerLine())
-    return rows[:, :image.width() * 3].reshape(image.height(), image.width(), 3).astype(int)
+    return rows[:, : image.width() * 3].reshape(image.height(), image.width(), 3).astype(int)
 
 
 def _ink_runs(band: np.ndarray, background: np.ndarray) -> list[int]:
@@ -44,10 +44,13 @@ def test_every_frame_has_a_legible_caption_band_that_follows_the_sentence(qapp):
         pixels = _pixels(frame)
         background = pixels[-1, -1]  # the band's own colour, at its corner
         # the caption band starts below the rule across the whole frame (one colour, not the background)
-        rules = [row for row in range(pixels.shape[0]) if (pixels[row] == pixels[row, 0]).all()
-                 and np.abs(pixels[row, 0] - background).sum() > 0]
+        rules = [
+            row
+            for row in range(pixels.shape[0])
+            if (pixels[row] == pixels[row, 0]).all() and np.abs(pixels[row, 0] - background).sum() > 0
+        ]
         assert rules, f"step {index}: no rule above a caption"
-        band = pixels[rules[-1] + 1:]
+        band = pixels[rules[-1] + 1 :]
         assert band.shape[0] >= 2 * 14  # room for the formula line and the sentence line
         runs = _ink_runs(band, background)
         # two lines of text (formula, sentence); each line's letters (with ascenders and descenders)

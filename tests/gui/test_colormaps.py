@@ -30,8 +30,11 @@ def test_zero_is_white_and_the_signs_are_blue_and_red():
 finite_or_not = st.one_of(st.floats(-1e6, 1e6), st.just(np.nan), st.just(np.inf), st.just(-np.inf))
 
 
-@given(arrays(np.float64, st.tuples(st.integers(1, 4), st.integers(1, 4)), elements=finite_or_not),
-       st.booleans(), st.data())
+@given(
+    arrays(np.float64, st.tuples(st.integers(1, 4), st.integers(1, 4)), elements=finite_or_not),
+    st.booleans(),
+    st.data(),
+)
 def test_nan_and_infinities_are_magenta_and_unknown_cells_transparent(grid, diverging, data):
     known = data.draw(arrays(np.bool_, grid.shape))
     pixels = rgba(grid, diverging, limits(grid, diverging), known)

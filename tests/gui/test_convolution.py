@@ -61,7 +61,7 @@ def test_every_frame_shows_its_window_products_and_the_cells_filled_so_far(windo
         panel.seek(index)
         u, v = divmod(index, 4)
         top = u + 1  # 'same' pads the 4×4 image by 1: image row u is padded row u + 1
-        window_ = out_bar[top:top + 3, v + 1:v + 4]
+        window_ = out_bar[top : top + 3, v + 1 : v + 4]
         np.testing.assert_array_equal(panel.tiles["products"].array, window_ * K[::-1, ::-1])
         assert panel.tiles["products"].array.sum() == pytest.approx(image_bar[u, v])
         assert int(panel.tiles["result"].known.sum()) == index + 1
@@ -144,8 +144,7 @@ def test_a_strided_window_outlines_each_cell_it_reads(window):
     x, w = rng.normal(size=(1, 1, 7, 7)), rng.normal(size=(1, 1, 3, 3))
     bar = rng.normal(size=conv2d(x, w, None, (2, 2), (1, 1)).shape)  # 4×4 windows over the padded 9×9
     panel = window.convolution
-    panel.show_node("conv2d", {"stride": (2, 2), "padding": (1, 1)}, [x, w], bar, Names("x", "w", "z"),
-                    phase="kernel")
+    panel.show_node("conv2d", {"stride": (2, 2), "padding": (1, 1)}, [x, w], bar, Names("x", "w", "z"), phase="kernel")
     panel.seek(4)  # kernel cell (1, 1) meets padded cells 1, 3, 5, 7 in each direction
     picked = panel.tiles["slid"].picked
     assert picked.isVisible() and picked.path().elementCount() == 16 * 5  # 16 outlined cells, 5 points each

@@ -35,8 +35,9 @@ def graphs(draw: st.DrawFn) -> GraphFile:
     for i in range(count):
         earlier = [j for j in range(count) if rank[j] < rank[i]]
         op = draw(st.sampled_from(sorted(ARITY) if earlier else ["input", "parameter"]))
-        inputs = tuple(draw(st.one_of(st.none(), st.sampled_from(earlier).map(lambda j: f"n{j}")))
-                       for _ in range(ARITY[op]))
+        inputs = tuple(
+            draw(st.one_of(st.none(), st.sampled_from(earlier).map(lambda j: f"n{j}"))) for _ in range(ARITY[op])
+        )
         value = [float(draw(st.integers(-3, 3)))] if ARITY[op] == 0 else None
         specs.append(NodeSpec(f"n{i}", op, inputs, {}, value))
     output = draw(st.one_of(st.none(), st.sampled_from([spec.id for spec in specs])))
@@ -52,16 +53,23 @@ def whole(document: GraphDocument, change: Change) -> None:
 
 
 def expected_after_delete(graph: GraphFile, gone: set[str]) -> tuple[list[NodeSpec], dict, str | None]:
-    kept = [dataclasses.replace(spec, inputs=tuple(None if parent in gone else parent for parent in spec.inputs))
-            for spec in graph.nodes if spec.id not in gone]
+    kept = [
+        dataclasses.replace(spec, inputs=tuple(None if parent in gone else parent for parent in spec.inputs))
+        for spec in graph.nodes
+        if spec.id not in gone
+    ]
     layout = {node_id: position for node_id, position in graph.layout.items() if node_id not in gone}
     return kept, layout, None if graph.output in gone else graph.output
 
 
 def same_specs(left: list[NodeSpec], right: list[NodeSpec]) -> bool:
-    return [(s.id, s.op, tuple(s.inputs), dict(s.attrs), None if s.value is None else np.asarray(s.value).tolist())
-            for s in left] == [(s.id, s.op, tuple(s.inputs), dict(s.attrs),
-                                None if s.value is None else np.asarray(s.value).tolist()) for s in right]
+    return [
+        (s.id, s.op, tuple(s.inputs), dict(s.attrs), None if s.value is None else np.asarray(s.value).tolist())
+        for s in left
+    ] == [
+        (s.id, s.op, tuple(s.inputs), dict(s.attrs), None if s.value is None else np.asarray(s.value).tolist())
+        for s in right
+    ]
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -85,8 +93,9 @@ def test_delete_any_subset_then_undo_and_redo(qapp, graph: GraphFile, data: st.D
         assert dumps(document.to_graph_file()) == original
         assert document.chosen_output == graph.output
         assert sorted(scene.nodes) == sorted(ids)
-        assert sorted(scene.edges) == sorted((spec.id, port) for spec in graph.nodes
-                                             for port, parent in enumerate(spec.inputs) if parent is not None)
+        assert sorted(scene.edges) == sorted(
+            (spec.id, port) for spec in graph.nodes for port, parent in enumerate(spec.inputs) if parent is not None
+        )
 
         stack.redo()
         assert same_specs(list(document.nodes.values()), kept) and document.chosen_output == chosen

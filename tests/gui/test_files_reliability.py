@@ -23,20 +23,42 @@ from gradviz.gui.recovery import Recovery
 from gradviz.io.graph_file import dumps, parse, read, save
 from gradviz.io.paths import EXAMPLES
 
-TYPO = {"format": "gradviz-graph", "version": 1, "output": "c", "nodes": [
-    {"id": "x", "op": "input", "value": [1.0]},
-    {"id": "c", "op": "sum", "inputs": ["X"]}]}  # "X" for "x": no such node
-SINGULAR = {"format": "gradviz-graph", "version": 1, "output": "c", "nodes": [
-    {"id": "A", "op": "parameter", "value": [[1.0, 2.0], [2.0, 4.0]]},
-    {"id": "c", "op": "det", "inputs": ["A"]}]}
+TYPO = {
+    "format": "gradviz-graph",
+    "version": 1,
+    "output": "c",
+    "nodes": [{"id": "x", "op": "input", "value": [1.0]}, {"id": "c", "op": "sum", "inputs": ["X"]}],
+}  # "X" for "x": no such node
+SINGULAR = {
+    "format": "gradviz-graph",
+    "version": 1,
+    "output": "c",
+    "nodes": [
+        {"id": "A", "op": "parameter", "value": [[1.0, 2.0], [2.0, 4.0]]},
+        {"id": "c", "op": "det", "inputs": ["A"]},
+    ],
+}
 LINEAR = {"W": [[0.1, -0.3], [0.7, 0.2], [-0.5, 0.4]], "x": [[1.0], [2.0]], "y": [[0.5], [0.0], [1.0]]}
-TOO_MANY_INPUTS = {"format": "gradviz-graph", "version": 1, "output": "L", "nodes": [
-    {"id": "W", "op": "parameter", "value": LINEAR["W"]}, {"id": "x", "op": "input", "value": LINEAR["x"]},
-    {"id": "a", "op": "matmul", "inputs": ["W", "x", "x"]}, {"id": "y", "op": "constant", "value": LINEAR["y"]},
-    {"id": "L", "op": "mse", "inputs": ["a", "y"], "attrs": {"reduction": "sum"}}]}
-MISSING_INPUT = {**TOO_MANY_INPUTS, "nodes": [
-    *TOO_MANY_INPUTS["nodes"][:2], {"id": "a", "op": "matmul", "inputs": ["W", "nope"]},
-    *TOO_MANY_INPUTS["nodes"][3:]]}
+TOO_MANY_INPUTS = {
+    "format": "gradviz-graph",
+    "version": 1,
+    "output": "L",
+    "nodes": [
+        {"id": "W", "op": "parameter", "value": LINEAR["W"]},
+        {"id": "x", "op": "input", "value": LINEAR["x"]},
+        {"id": "a", "op": "matmul", "inputs": ["W", "x", "x"]},
+        {"id": "y", "op": "constant", "value": LINEAR["y"]},
+        {"id": "L", "op": "mse", "inputs": ["a", "y"], "attrs": {"reduction": "sum"}},
+    ],
+}
+MISSING_INPUT = {
+    **TOO_MANY_INPUTS,
+    "nodes": [
+        *TOO_MANY_INPUTS["nodes"][:2],
+        {"id": "a", "op": "matmul", "inputs": ["W", "nope"]},
+        *TOO_MANY_INPUTS["nodes"][3:],
+    ],
+}
 
 
 @pytest.fixture
@@ -147,8 +169,9 @@ def test_the_automatic_cost_gives_way_to_a_choice_and_undo_is_exact(window, qtbo
     window.scene.clearSelection()
     window.scene.nodes[x].setSelected(True)
     shown(window, qtbot)  # active again: running the graph may have let another window take the focus
-    qtbot.keyClick(window.view.viewport(), Qt.Key.Key_C,
-                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)  # Use as Cost
+    qtbot.keyClick(
+        window.view.viewport(), Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    )  # Use as Cost
     assert window.document.output == x and not window.scene.nodes[total].look.is_output
     window.undo_stack.undo()
     assert window.document.chosen_output is None and dumps(window.document.to_graph_file()) == before
@@ -156,8 +179,9 @@ def test_the_automatic_cost_gives_way_to_a_choice_and_undo_is_exact(window, qtbo
 
 def test_starting_on_a_file_with_too_many_inputs_shows_it_red(qtbot, tmp_path, warnings):
     bad = write(tmp_path / "33_wrong_arity_high.json", TOO_MANY_INPUTS)
-    window = app.start(str(bad), QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat),
-                       Recovery(tmp_path / "state"))
+    window = app.start(
+        str(bad), QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat), Recovery(tmp_path / "state")
+    )
     qtbot.addWidget(window)
     assert warnings == [] and window.isVisible() and window.path == bad
     assert window.scene.nodes["a"].look.error == "matmul takes 2 inputs (a, b), not 3"
@@ -165,8 +189,9 @@ def test_starting_on_a_file_with_too_many_inputs_shows_it_red(qtbot, tmp_path, w
 
 def test_starting_on_a_file_naming_a_missing_node_shows_why_over_an_empty_window(qtbot, tmp_path, warnings):
     bad = write(tmp_path / "36_missing_input.json", MISSING_INPUT)
-    window = app.start(str(bad), QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat),
-                       Recovery(tmp_path / "state"))
+    window = app.start(
+        str(bad), QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat), Recovery(tmp_path / "state")
+    )
     qtbot.addWidget(window)
     assert warnings == [f"{bad}, node 'a', field 'inputs': input 2 names 'nope', which is no node"]
     assert window.isVisible() and window.path is None and window.document.nodes == {}
@@ -187,11 +212,24 @@ sys.exit(app.run(sys.argv[1]))
 def test_the_app_started_on_a_bad_file_exits_0_when_closed(tmp_path):
     bad = write(tmp_path / "36_missing_input.json", MISSING_INPUT)
     home = tmp_path / "home"
-    env = {"QT_QPA_PLATFORM": "offscreen", "HOME": str(home), "XDG_CONFIG_HOME": str(home / "config"),
-           "XDG_DATA_HOME": str(home / "data"), "PATH": "/usr/bin:/bin"}
-    done = subprocess.run([sys.executable, "-c", textwrap.dedent(CLOSE_SOON), str(bad)], env=env, check=False,
-                          cwd=Path(__file__).parents[2], capture_output=True, text=True, timeout=60)
+    env = {
+        "QT_QPA_PLATFORM": "offscreen",
+        "HOME": str(home),
+        "XDG_CONFIG_HOME": str(home / "config"),
+        "XDG_DATA_HOME": str(home / "data"),
+        "PATH": "/usr/bin:/bin",
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(CLOSE_SOON), str(bad)],
+        env=env,
+        check=False,
+        cwd=Path(__file__).parents[2],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 0, done.stderr
     assert "Traceback" not in done.stderr
-    assert done.stdout.splitlines() == [f"dialog: {bad}, node 'a', field 'inputs': input 2 names 'nope', "
-                                        "which is no node"]
+    assert done.stdout.splitlines() == [
+        f"dialog: {bad}, node 'a', field 'inputs': input 2 names 'nope', which is no node"
+    ]

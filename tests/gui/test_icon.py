@@ -11,6 +11,9 @@ def test_icon_draws_at_menu_and_title_bar_sizes(qapp):
         image = icon.pixmap(size, size).toImage()
         assert image.width() == size
         # drawn, not blank: the dark rounded square and the coloured nodes are both there
-        colours = {image.pixelColor(x, y).name() for x in range(0, size, max(1, size // 16))
-                   for y in range(0, size, max(1, size // 16))}
+        colours = {
+            image.pixelColor(x, y).name()
+            for x in range(0, size, max(1, size // 16))
+            for y in range(0, size, max(1, size // 16))
+        }
         assert len(colours) > 3

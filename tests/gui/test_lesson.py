@@ -14,8 +14,12 @@ from gradviz.io.paths import EXAMPLES
 
 STOPS = [
     {"step": 2, "text": "a = W x is {{a.value}}", "node": "a"},
-    {"step": 9, "text": "$\\bar{W} = \\bar{a} x^T$, so $\\bar{W}_{01}$ = {{W.bar[0,1]}}", "node": "W",
-     "panel": "inspector"},
+    {
+        "step": 9,
+        "text": "$\\bar{W} = \\bar{a} x^T$, so $\\bar{W}_{01}$ = {{W.bar[0,1]}}",
+        "node": "W",
+        "panel": "inspector",
+    },
     {"step": 11, "text": "x̄ = Wᵀ ā = {{x.bar}}", "node": "x", "panel": "formula"},
 ]
 
@@ -142,8 +146,12 @@ def test_add_edit_remove_a_stop_undo_and_save(window, qtbot, tmp_path):
     assert "stops" not in window.document.view
     window.findChild(QAction, "actionRedo").trigger()
     window.save_to(tmp_path / "written.json")
-    assert [stop.to_json() for stop in __import__("gradviz.model.lesson", fromlist=["stops_of"]).stops_of(
-        read(tmp_path / "written.json").view)] == [{"step": 9, "text": "W̄[0,1] = {{W.bar[0,1]}}", "node": "W"}]
+    assert [
+        stop.to_json()
+        for stop in __import__("gradviz.model.lesson", fromlist=["stops_of"]).stops_of(
+            read(tmp_path / "written.json").view
+        )
+    ] == [{"step": 9, "text": "W̄[0,1] = {{W.bar[0,1]}}", "node": "W"}]
 
 
 def test_the_lesson_menu_is_there_with_named_actions(window):

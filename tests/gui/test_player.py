@@ -15,6 +15,7 @@ def counted_job(calls: list[int]) -> RunJob:
         calls.append(1)
         g = Builder()
         return g.program(g.op("sum", g.op("square", g.input("x", np.arange(3.0)), id="s"), id="c"))
+
     return RunJob(compile_graph)
 
 
@@ -34,6 +35,7 @@ def test_reading_the_player_never_runs_the_graph(qtbot):
 def test_run_reports_a_failure_instead_of_raising(qtbot):
     def broken():
         raise ZeroDivisionError("a bug somewhere")
+
     player = Player()
     player.set_source(RunJob(broken))
     with qtbot.waitSignal(player.moved):

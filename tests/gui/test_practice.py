@@ -86,12 +86,16 @@ def test_two_wrong_answers_show_the_answer_and_the_end_shows_the_score(window, q
             shape.setText("7×7")
             check(qtbot, window)
         assert window.practice.panel.feedback.text().endswith(
-            f"has the shape of {quiz.step.parent.name}: " + "×".join(map(str, quiz.step.parent.shape)))
+            f"has the shape of {quiz.step.parent.name}: " + "×".join(map(str, quiz.step.parent.shape))
+        )
         window.practice.panel.answered.emit(quiz.choices.right)
         if quiz.stage == "numbers":
-            window.practice.panel.answered.emit([[str(v) for v in row] for row in
-                                                 np.atleast_2d(quiz.step.contribution).reshape(
-                                                     window.practice.panel.grid.rowCount(), -1)])
+            window.practice.panel.answered.emit(
+                [
+                    [str(v) for v in row]
+                    for row in np.atleast_2d(quiz.step.contribution).reshape(window.practice.panel.grid.rowCount(), -1)
+                ]
+            )
         assert window.player.index == quiz.index + 1  # the edge played: its addition follows its contribution
     assert asked == backward  # every edge asked, in order
     summary = window.practice.panel.score.text()

@@ -44,24 +44,53 @@ def test_random_actions_never_break_the_window(tmp_path, width, height, seeds):
     """The seeds' sessions pass every check (see random_session.py) on a screen of this size, and together
     they reach every kind of action, every example and every mode, stepping in each."""
     screen = tmp_path / "screen.json"
-    screen.write_text(json.dumps({"synchronousWindowSystemEvents": False, "windowFrameMargins": False,
-                                  "screens": [{"name": "s", "x": 0, "y": 0, "width": width, "height": height,
-                                               "logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1}]}))
-    env = dict(os.environ, QT_QPA_PLATFORM=f"offscreen:configfile={screen}", HOME=str(tmp_path),
-               XDG_CONFIG_HOME=str(tmp_path))
+    screen.write_text(
+        json.dumps(
+            {
+                "synchronousWindowSystemEvents": False,
+                "windowFrameMargins": False,
+                "screens": [
+                    {
+                        "name": "s",
+                        "x": 0,
+                        "y": 0,
+                        "width": width,
+                        "height": height,
+                        "logicalDpi": 96,
+                        "logicalBaseDpi": 96,
+                        "dpr": 1,
+                    }
+                ],
+            }
+        )
+    )
+    env = dict(
+        os.environ, QT_QPA_PLATFORM=f"offscreen:configfile={screen}", HOME=str(tmp_path), XDG_CONFIG_HOME=str(tmp_path)
+    )
     env.setdefault("GRADVIZ_RANDOM_SEEDS", seeds)
-    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-s", "-p", "no:cacheprovider",
-                           "tests/gui/random_session.py"], cwd=ROOT, env=env, check=False, capture_output=True,
-                          text=True, timeout=1800)
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-s", "-p", "no:cacheprovider", "tests/gui/random_session.py"],
+        cwd=ROOT,
+        env=env,
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=1800,
+    )
     noise = "This plugin does not support"
     output = "\n".join(line for line in (done.stdout + done.stderr).splitlines() if noise not in line)
     start = output.find("SessionFailure: ")
-    assert done.returncode == 0, output[start:start + 20000] if start >= 0 else output[-20000:]
+    assert done.returncode == 0, output[start : start + 20000] if start >= 0 else output[-20000:]
     assert done.stdout.count(" actions, ") == len(env["GRADVIZ_RANDOM_SEEDS"].split(","))  # every seed ran
     if "GRADVIZ_RANDOM_SEEDS" in os.environ:
         return  # a replay of chosen seeds: they need not reach everything
-    covered = set().union(*(json.loads(line.removeprefix("covered: ")) for line in done.stdout.splitlines()
-                            if line.startswith("covered: ")))
+    covered = set().union(
+        *(
+            json.loads(line.removeprefix("covered: "))
+            for line in done.stdout.splitlines()
+            if line.startswith("covered: ")
+        )
+    )
     if len(seeds.split(",")) > 1:  # the main run reaches every kind of action, example and mode, stepping in each
         wanted = {f"action:{name}" for name in RandomSession.WEIGHTS} | {f"example:{name}" for name in EXAMPLE_NAMES}
         wanted |= {f"{what}:{mode}" for mode in MODES.values() for what in ("mode", "stepping")}
@@ -72,8 +101,9 @@ def test_random_actions_never_break_the_window(tmp_path, width, height, seeds):
 
 
 def click(view, point: QPointF) -> None:
-    QTest.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
-                     view.mapFromScene(point))
+    QTest.mouseClick(
+        view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, view.mapFromScene(point)
+    )
 
 
 def test_a_node_moved_while_the_press_is_handled_goes_back_on_a_click(window, qtbot):
@@ -91,6 +121,7 @@ def test_a_node_moved_while_the_press_is_handled_goes_back_on_a_click(window, qt
     def replayed_as_a_drag() -> None:
         window.scene.selectionChanged.disconnect(replayed_as_a_drag)
         conv.moveBy(-130, 220)
+
     window.scene.selectionChanged.connect(replayed_as_a_drag)
     click(window.view, conv.mapToScene(QPointF(60.0, 40.0)))
     assert conv.isSelected()
@@ -102,8 +133,9 @@ def test_a_window_destroyed_with_the_convolution_dock_open_raises_nothing(qtbot,
     """The window deleted while the Convolution dock shows (a script's window, never closed): the dock
     is hidden as it goes, and the slot resizing the Steps dock ran on a half-destroyed window, a
     RuntimeError from libshiboken (found when a driver script ended without closing its window)."""
-    window = MainWindow(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat),
-                        Recovery(tmp_path / "state"), dark=False)
+    window = MainWindow(
+        QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat), Recovery(tmp_path / "state"), dark=False
+    )
     window.show()
     qtbot.waitExposed(window)
     window.conv_follow.dock.show()
@@ -173,6 +205,7 @@ def test_the_session_fails_on_an_exception_in_a_slot_or_a_qt_warning(make_window
         else:
             qWarning("something Qt did not like")
         return "troublesome action"
+
     session.troublesome = troublesome
     session.WEIGHTS = {"troublesome": 1}
     with pytest.raises(SessionFailure, match="seed 99, after action 0") as failure:

@@ -53,11 +53,17 @@ os._exit(1)  # the crash
 """
 
 
-def crashing_window(folder: Path, path: Path, mode: str = "reverse", step: int = -1,
-                    when: str = "now") -> tuple[subprocess.Popen, Path]:
+def crashing_window(
+    folder: Path, path: Path, mode: str = "reverse", step: int = -1, when: str = "now"
+) -> tuple[subprocess.Popen, Path]:
     """A window in another process that edits ``path`` and crashes (at once, or when its stdin closes)."""
-    child = subprocess.Popen([sys.executable, "-c", WINDOW_THAT_CRASHES, str(folder), str(path), mode, str(step),
-                              when], cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    child = subprocess.Popen(
+        [sys.executable, "-c", WINDOW_THAT_CRASHES, str(folder), str(path), mode, str(step), when],
+        cwd=ROOT,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     written = Path(child.stdout.readline().strip())
     assert written.exists(), "the child's autosave never came"
     return child, written
@@ -73,12 +79,15 @@ def lesson(tmp_path) -> Path:
 @pytest.fixture
 def answers(monkeypatch):
     """Answer the recovery question with ``answers.reply``; ``answers.asked`` holds the questions."""
+
     class Answers:
         def __init__(self) -> None:
             self.reply, self.asked = QMessageBox.StandardButton.Yes, []
+
     replies = Answers()
-    monkeypatch.setattr(QMessageBox, "question", lambda parent, title, text: replies.asked.append(text)
-                        or replies.reply)
+    monkeypatch.setattr(
+        QMessageBox, "question", lambda parent, title, text: replies.asked.append(text) or replies.reply
+    )
     return replies
 
 

@@ -20,11 +20,16 @@ from gradviz.gui.commands import ReplaceNode
 from gradviz.io.graph_file import GraphFile, save
 
 # inv of a singular matrix fails when run (det no longer does: its bar is the adjugate, defined everywhere)
-SINGULAR = (NodeSpec("A", "parameter", value=[[1.0, 2.0], [2.0, 4.0]]), NodeSpec("C", "inv", ("A",)),
-            NodeSpec("c", "sum", ("C",)))
-LABEL_OUT_OF_RANGE = (NodeSpec("z", "parameter", value=[[0.1, 0.2, 0.3], [0.4, 0.5, 0.6]]),
-                      NodeSpec("y", "constant", value=[0, 7]),  # 7 is no class of 3
-                      NodeSpec("c", "cross_entropy", ("z", "y")))
+SINGULAR = (
+    NodeSpec("A", "parameter", value=[[1.0, 2.0], [2.0, 4.0]]),
+    NodeSpec("C", "inv", ("A",)),
+    NodeSpec("c", "sum", ("C",)),
+)
+LABEL_OUT_OF_RANGE = (
+    NodeSpec("z", "parameter", value=[[0.1, 0.2, 0.3], [0.4, 0.5, 0.6]]),
+    NodeSpec("y", "constant", value=[0, 7]),  # 7 is no class of 3
+    NodeSpec("c", "cross_entropy", ("z", "y")),
+)
 
 
 def opened(window, qtbot, tmp_path, nodes) -> None:
@@ -48,10 +53,13 @@ def press_right(window) -> None:
 
 
 @pytest.mark.parametrize("mode", ["reverse mode", "forward mode"])
-@pytest.mark.parametrize("case", [
-    (SINGULAR, "C", "the matrix is singular"),
-    (LABEL_OUT_OF_RANGE, "c", "label 7 is out of range for 3 classes"),
-])
+@pytest.mark.parametrize(
+    "case",
+    [
+        (SINGULAR, "C", "the matrix is singular"),
+        (LABEL_OUT_OF_RANGE, "c", "label 7 is out of range for 3 classes"),
+    ],
+)
 def test_a_run_that_fails_is_shown_on_its_node_and_in_the_timeline(window, qtbot, tmp_path, mode, case):
     nodes, node_id, words = case
     opened(window, qtbot, tmp_path, nodes)
@@ -91,8 +99,12 @@ def test_a_trace_beyond_the_memory_budget_is_refused_with_its_size(window, qtbot
     """u (20000×1) v (1×20000): the 20000×20000 product and its bar are 3 GiB each (4·10⁸ float64s).
     Refused before allocating."""
     n = 20_000
-    nodes = (NodeSpec("u", "input", value=np.ones((n, 1))), NodeSpec("v", "parameter", value=np.ones((1, n))),
-             NodeSpec("p", "matmul", ("u", "v")), NodeSpec("c", "sum", ("p",)))
+    nodes = (
+        NodeSpec("u", "input", value=np.ones((n, 1))),
+        NodeSpec("v", "parameter", value=np.ones((1, n))),
+        NodeSpec("p", "matmul", ("u", "v")),
+        NodeSpec("c", "sum", ("p",)),
+    )
     opened(window, qtbot, tmp_path, nodes)
     press_right(window)
     assert window.player.error is not None
@@ -104,9 +116,12 @@ def test_comparing_modes_on_billions_of_flops_raises_nothing(window, qtbot):
     """x (30×30) @ W (30×200): 6,900 forward-mode passes of 360,000 flops, 2.5·10⁹ in all, past a
     QProgressBar's int: the flops bars were set in flops and overflowed inside the step handler."""
     rng = np.random.default_rng(0)
-    nodes = (NodeSpec("x", "input", value=rng.normal(size=(30, 30))),
-             NodeSpec("W", "parameter", value=rng.normal(size=(30, 200))),
-             NodeSpec("h", "matmul", ("x", "W")), NodeSpec("c", "sum", ("h",)))
+    nodes = (
+        NodeSpec("x", "input", value=rng.normal(size=(30, 30))),
+        NodeSpec("W", "parameter", value=rng.normal(size=(30, 200))),
+        NodeSpec("h", "matmul", ("x", "W")),
+        NodeSpec("c", "sum", ("h",)),
+    )
     window.load_graph(window.prepare_graph(GraphFile(nodes, "c"), "race"), None)
     window.timeline.mode.setCurrentText("reverse vs forward")
     window.player.end()

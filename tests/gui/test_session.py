@@ -20,13 +20,38 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.mark.parametrize("width,height", [(1280, 720), (1920, 1080)])
 def test_a_session_keeps_the_window_on_screen_legible_and_quiet(tmp_path, width, height):
     screen = tmp_path / "screen.json"
-    screen.write_text(json.dumps({"synchronousWindowSystemEvents": False, "windowFrameMargins": False,
-                                  "screens": [{"name": "s", "x": 0, "y": 0, "width": width, "height": height,
-                                               "logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1}]}))
-    env = dict(os.environ, QT_QPA_PLATFORM=f"offscreen:configfile={screen}", HOME=str(tmp_path),
-               XDG_CONFIG_HOME=str(tmp_path))
-    done = subprocess.run([sys.executable, "-m", "tests.gui.session_run"], cwd=ROOT, env=env, check=False,
-                          capture_output=True, text=True, timeout=120)
+    screen.write_text(
+        json.dumps(
+            {
+                "synchronousWindowSystemEvents": False,
+                "windowFrameMargins": False,
+                "screens": [
+                    {
+                        "name": "s",
+                        "x": 0,
+                        "y": 0,
+                        "width": width,
+                        "height": height,
+                        "logicalDpi": 96,
+                        "logicalBaseDpi": 96,
+                        "dpr": 1,
+                    }
+                ],
+            }
+        )
+    )
+    env = dict(
+        os.environ, QT_QPA_PLATFORM=f"offscreen:configfile={screen}", HOME=str(tmp_path), XDG_CONFIG_HOME=str(tmp_path)
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "tests.gui.session_run"],
+        cwd=ROOT,
+        env=env,
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout.strip().splitlines()[-1])
     assert result["problems"] == []

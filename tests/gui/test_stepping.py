@@ -58,8 +58,12 @@ def test_the_current_step_is_marked_on_its_nodes_and_wire(window, qtbot):
 
 def test_broadcast_wires_say_what_was_summed(window, tmp_path):
     """b (1×2) is stretched over the 3 rows of a; its bar sums the output's bar over axis 0."""
-    nodes = [NodeSpec("a", "input", value=np.ones((3, 2))), NodeSpec("b", "parameter", value=[[1.0, 2.0]]),
-             NodeSpec("s", "add", ("a", "b")), NodeSpec("c", "sum", ("s",))]
+    nodes = [
+        NodeSpec("a", "input", value=np.ones((3, 2))),
+        NodeSpec("b", "parameter", value=[[1.0, 2.0]]),
+        NodeSpec("s", "add", ("a", "b")),
+        NodeSpec("c", "sum", ("s",)),
+    ]
     save(GraphFile(tuple(nodes), "c"), tmp_path / "broadcast.json")
     window.open_path(tmp_path / "broadcast.json")
     steps = window.player.run().trace.steps
@@ -168,8 +172,9 @@ def test_forward_mode_takes_one_pass_per_input_number(window, tmp_path):
     assert "pass 1 of 3" in window.timeline.position.text()
     assert window.scene.nodes["x"].look.tangents and window.scene.nodes["x"].look.highlight == "forward"
     window.player.end()
-    np.testing.assert_allclose(trace.gradient_at(window.player.index)["x"],
-                               run(window.document.program()).gradients()["x"])
+    np.testing.assert_allclose(
+        trace.gradient_at(window.player.index)["x"], run(window.document.program()).gradients()["x"]
+    )
     assert "3 of 3 gradient elements" in window.formula_panel.details.text()
     window.save_to(tmp_path / "forward.json")
     window.timeline.mode.setCurrentText("reverse mode")

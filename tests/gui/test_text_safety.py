@@ -34,7 +34,8 @@ MARKUP = '<img src="no-such-image.png" width=40><b>big</b>'  # the repro's label
 def shown(label: QLabel) -> str:
     """The characters a label puts on screen (markup interpreted as Qt would)."""
     rich_text = label.textFormat() == Qt.TextFormat.RichText or (
-        label.textFormat() == Qt.TextFormat.AutoText and GuiQt.mightBeRichText(label.text()))
+        label.textFormat() == Qt.TextFormat.AutoText and GuiQt.mightBeRichText(label.text())
+    )
     if not rich_text:
         return label.text()
     document = QTextDocument()
@@ -46,8 +47,10 @@ def relabel(window, qtbot, node_id: str, label: str) -> None:
     """Rename a node as the inspector does (one undo command), then wait for the window's retrace."""
     spec = window.document.nodes[node_id]
     window.undo_stack.push(ReplaceNode(window.document, dataclasses.replace(spec, label=label), "relabel"))
-    qtbot.waitUntil(lambda: window.player.run() is not None
-                    and window.player.run().trace.program.node(node_id).label == label, timeout=3000)
+    qtbot.waitUntil(
+        lambda: window.player.run() is not None and window.player.run().trace.program.node(node_id).label == label,
+        timeout=3000,
+    )
 
 
 def step_through(window, node_id: str) -> None:
@@ -61,9 +64,16 @@ def step_through(window, node_id: str) -> None:
 
 
 def test_a_markup_label_is_shown_literally_everywhere(window, qtbot, tmp_path):
-    graph = {"format": "gradviz-graph", "version": 1, "output": "c",
-             "nodes": [{"id": "x", "op": "input", "value": [1.0, 2.0], "label": MARKUP},
-                       {"id": "h", "op": "tanh", "inputs": ["x"]}, {"id": "c", "op": "sum", "inputs": ["h"]}]}
+    graph = {
+        "format": "gradviz-graph",
+        "version": 1,
+        "output": "c",
+        "nodes": [
+            {"id": "x", "op": "input", "value": [1.0, 2.0], "label": MARKUP},
+            {"id": "h", "op": "tanh", "inputs": ["x"]},
+            {"id": "c", "op": "sum", "inputs": ["h"]},
+        ],
+    }
     path = tmp_path / "html_label.json"
     path.write_text(json.dumps(graph))
     window.show()
@@ -88,8 +98,11 @@ def test_a_markup_label_is_shown_literally_everywhere(window, qtbot, tmp_path):
 
 
 # Labels to read back verbatim: no whitespace runs or combining marks, which rich text may fold.
-READABLE = st.text(st.characters(blacklist_categories=("Cs", "Cc", "Cf", "Co", "Cn", "Zs", "Zl", "Zp", "Mn", "Me",
-                                                       "Mc")), min_size=1, max_size=12)
+READABLE = st.text(
+    st.characters(blacklist_categories=("Cs", "Cc", "Cf", "Co", "Cn", "Zs", "Zl", "Zp", "Mn", "Me", "Mc")),
+    min_size=1,
+    max_size=12,
+)
 ANY_LABEL = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=16)
 
 
@@ -100,18 +113,28 @@ def test_any_label_steps_through_a_whole_pass(window, qtbot):
     window.open_path(EXAMPLES / "linear_layer.json")
 
     @settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
-    @given(st.one_of(READABLE, ANY_LABEL, st.sampled_from(["αβ", "x^", "a_b", "$x$", "\\frac", "{", "}", "#%&~",
-                                                          "中文", "😀", "x\ny", "\u202e", MARKUP])))
+    @given(
+        st.one_of(
+            READABLE,
+            ANY_LABEL,
+            st.sampled_from(
+                ["αβ", "x^", "a_b", "$x$", "\\frac", "{", "}", "#%&~", "中文", "😀", "x\ny", "\u202e", MARKUP]
+            ),
+        )
+    )
     def check(label: str) -> None:
         relabel(window, qtbot, "x", label)
         step_through(window, "x")
         # read back: labels without whitespace (rich text folds it) or marks; a letter with a macron (Ē) is
         # drawn as the letter under a line, which is what it looks like but not the same characters
-        if all(unicodedata.category(char)[0] not in "CZM" and "\u0304" not in unicodedata.normalize("NFD", char)
-               for char in label):
+        if all(
+            unicodedata.category(char)[0] not in "CZM" and "\u0304" not in unicodedata.normalize("NFD", char)
+            for char in label
+        ):
             trace = window.player.run().trace
-            window.player.seek(next(step.index for step in trace.steps if step.kind == "forward"
-                                    and step.node.id == "x"))
+            window.player.seek(
+                next(step.index for step in trace.steps if step.kind == "forward" and step.node.id == "x")
+            )
             assert unicodedata.normalize("NFC", label) in shown(window.timeline.words)
 
     check()
@@ -138,9 +161,12 @@ def test_a_name_the_fonts_lack_falls_back_to_text(window, qtbot):
 
 # ----- a bar is one line over the whole name; a tangent is a dot, never "dx" ---------------------------
 
+
 def test_bars_are_one_line_over_the_whole_name():
-    assert rich(render_unicode("{a:bar} += {b:bar}", {"a": "conv", "b": "c"})) == \
-        f"{OVERLINE.format('conv')} += {OVERLINE.format('c')}"
+    assert (
+        rich(render_unicode("{a:bar} += {b:bar}", {"a": "conv", "b": "c"}))
+        == f"{OVERLINE.format('conv')} += {OVERLINE.format('c')}"
+    )
     assert rich(render_unicode("{a:bar}", {"a": "<b>"})) == OVERLINE.format("(&lt;b&gt;)")
 
 
@@ -172,6 +198,7 @@ def test_forward_mode_writes_tangents_with_a_dot(window):
 
 
 # ----- value cells: finite numbers only, refused with the reason -----------------------------------
+
 
 def _type_into_cell(window, qtbot, text: str) -> QTableWidget:
     """Double-click W[0, 0], select what is there, type ``text`` and press Enter, as a student does."""
@@ -217,6 +244,7 @@ def test_a_cell_takes_a_finite_number(window, qtbot):
 
 
 # ----- the inspector never shows a node of another graph --------------------------------------------
+
 
 def test_opening_another_graph_with_two_nodes_selected(window):
     window.open_path(EXAMPLES / "linear_layer.json")

@@ -98,8 +98,11 @@ def test_dark_mode_is_remembered_across_a_restart(qtbot, tmp_path):
         return window
 
     def toggle(window: MainWindow) -> None:
-        qtbot.keyClick(window.view.viewport(), Qt.Key.Key_D,
-                       Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+        qtbot.keyClick(
+            window.view.viewport(),
+            Qt.Key.Key_D,
+            Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+        )
 
     first = launch()
     assert not first.scene.theme.dark  # this settings file has no choice yet; offscreen follows a light desktop
@@ -119,8 +122,11 @@ def test_a_long_typeset_rule_never_pushes_the_timelines_words_out_of_the_steps_d
     # share of a 1280 px window, which used to widen the Steps dock into a sideways scroll
     _stepping_window(window, qtbot, "mlp_cross_entropy")
     window.resize(1280, 720)
-    into_logits = next(step.index + 1 for step in window.player.run().trace.steps
-                       if step.kind == "backward" and step.parent.id == "logits")
+    into_logits = next(
+        step.index + 1
+        for step in window.player.run().trace.steps
+        if step.kind == "backward" and step.parent.id == "logits"
+    )
     window.player.seek(into_logits)
     qtbot.waitUntil(lambda: not window.formula_panel.formula.pixmap().isNull(), timeout=5000)
     qtbot.wait(50)

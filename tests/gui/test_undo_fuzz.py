@@ -33,8 +33,7 @@ def command_for(document: GraphDocument, edit: tuple):
 
 def random_edit(document: GraphDocument, rng: random.Random) -> tuple | None:
     ids = list(document.nodes)
-    kind = rng.choice(["add", "add", "connect", "connect", "disconnect", "remove", "attr", "value", "move",
-                       "output"])
+    kind = rng.choice(["add", "add", "connect", "connect", "disconnect", "remove", "attr", "value", "move", "output"])
     if kind == "add" or not ids:
         spec = new_node(document, rng.choice(OPS))
         return ("add", spec, (rng.uniform(0, 800), rng.uniform(0, 600)))
@@ -52,8 +51,10 @@ def random_edit(document: GraphDocument, rng: random.Random) -> tuple | None:
     if kind == "remove":
         return ("remove", tuple(rng.sample(ids, k=min(len(ids), rng.choice([1, 1, 2])))))
     if kind == "attr" and op.name == "sum":
-        return ("replace", dataclasses.replace(spec, attrs={"axis": rng.choice([None, 0, -1]),
-                                                            "keepdims": rng.random() < 0.5}))
+        return (
+            "replace",
+            dataclasses.replace(spec, attrs={"axis": rng.choice([None, 0, -1]), "keepdims": rng.random() < 0.5}),
+        )
     if kind == "value" and op.is_source:
         rows, columns = rng.randint(1, 3), rng.randint(1, 3)
         value = [[round(rng.uniform(-1, 1), 3) for _ in range(columns)] for _ in range(rows)]
@@ -82,7 +83,7 @@ def test_random_edits_with_undo_and_redo(qapp):
             edit = random_edit(document, rng)
             if edit is None:
                 continue
-            del log[stack.index():]  # a push after undo drops the undone edits, as the stack does
+            del log[stack.index() :]  # a push after undo drops the undone edits, as the stack does
             stack.push(command_for(document, edit))
             log.append(edit)
         document.statuses()  # every state must diagnose without raising
@@ -90,7 +91,7 @@ def test_random_edits_with_undo_and_redo(qapp):
     assert len(log) == stack.count()
 
     replayed = GraphDocument(start)
-    for edit in log[:stack.index()]:
+    for edit in log[: stack.index()]:
         command_for(replayed, edit).redo()
     assert dumps(replayed.to_graph_file()) == dumps(document.to_graph_file())
 

@@ -138,7 +138,8 @@ def test_every_interactive_widget_is_named(window):
     unnamed = [
         f"{type(widget).__name__} {widget.objectName()!r}"
         for widget in window.findChildren(QWidget)
-        if isinstance(widget, interactive) and widget.isVisibleTo(window)
+        if isinstance(widget, interactive)
+        and widget.isVisibleTo(window)
         and not (widget.objectName() and widget.accessibleName())
         and not widget.objectName().startswith("qt_")
     ]
@@ -198,8 +199,11 @@ def test_inspector_shows_one_node_at_a_time(window):
     for node in ("W", "a", "L", "W"):
         window.scene.clearSelection()
         window.scene.nodes[node].setSelected(True)
-    forms = [child for child in window.inspector.children()
-             if isinstance(child, QWidget) and child.objectName() != "inspectorArrays"]
+    forms = [
+        child
+        for child in window.inspector.children()
+        if isinstance(child, QWidget) and child.objectName() != "inspectorArrays"
+    ]
     assert len(forms) == 1
     assert window.inspector.findChild(QLineEdit, "labelEdit").placeholderText() == "W"
 
@@ -246,8 +250,9 @@ def test_quick_add_by_typing(window, qtbot):
 def test_dropping_a_file_on_the_window_opens_it(window):
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(EXAMPLES / "matmul.json"))])
-    event = QDropEvent(QPointF(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
-                       Qt.KeyboardModifier.NoModifier)
+    event = QDropEvent(
+        QPointF(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    )
     window.dropEvent(event)
     assert set(window.document.nodes) == {spec.id for spec in read(EXAMPLES / "matmul.json").nodes}
 
@@ -283,6 +288,7 @@ def test_render_the_whole_pass_as_a_gif(tmp_path, qapp):
 
 
 # ----- issue 11: the window's stability --------------------------------------------------------------------
+
 
 def _open_example(window, qtbot, name: str) -> None:
     window.show()
@@ -393,10 +399,14 @@ def test_a_fitted_graph_stays_whole_when_its_nodes_grow_while_stepping(window, q
     """Nodes show their value and bar once stepping starts, so a graph fitted before the first step grows;
     the fitted view fits it again (the tiny CNN's bottom node was cut off at the end of the pass). A column
     of nodes, so that the height is what the fit is bound by."""
-    nodes = (NodeSpec("a", "parameter", value=[[1.0, 2.0], [3.0, 4.0]]), NodeSpec("b", "exp", ("a",)),
-             NodeSpec("c", "sum", ("b",)))
-    save(GraphFile(nodes, "c", layout={"a": (0.0, 0.0), "b": (0.0, 250.0), "c": (0.0, 500.0)}),
-         tmp_path / "column.json")
+    nodes = (
+        NodeSpec("a", "parameter", value=[[1.0, 2.0], [3.0, 4.0]]),
+        NodeSpec("b", "exp", ("a",)),
+        NodeSpec("c", "sum", ("b",)),
+    )
+    save(
+        GraphFile(nodes, "c", layout={"a": (0.0, 0.0), "b": (0.0, 250.0), "c": (0.0, 500.0)}), tmp_path / "column.json"
+    )
     window.show()
     qtbot.waitExposed(window)
     assert window.open_path(tmp_path / "column.json")

@@ -103,8 +103,11 @@ class UserInput:
     def drop(self, mime: QMimeData, target: QPoint) -> None:
         """What the window system delivers to the canvas when a drag enters, moves over it and drops."""
         copy = Qt.DropAction.CopyAction
-        for event in (QDragEnterEvent(target, copy, mime, LEFT, NONE), QDragMoveEvent(target, copy, mime, LEFT, NONE),
-                      QDropEvent(QPointF(target), copy, mime, LEFT, NONE)):
+        for event in (
+            QDragEnterEvent(target, copy, mime, LEFT, NONE),
+            QDragMoveEvent(target, copy, mime, LEFT, NONE),
+            QDropEvent(QPointF(target), copy, mime, LEFT, NONE),
+        ):
             QApplication.sendEvent(self.viewport, event)
 
     def ensure_in_view(self, points: list[QPointF]) -> list[QPoint] | None:

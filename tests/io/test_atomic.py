@@ -18,7 +18,9 @@ from gradviz.io.errors import GraphFileError
 from gradviz.io.graph_file import parse, read, save
 
 VALID = {
-    "format": "gradviz-graph", "version": 1, "output": "c",
+    "format": "gradviz-graph",
+    "version": 1,
+    "output": "c",
     "nodes": [
         {"id": "x", "op": "input", "value": [1.0, 2.0]},
         {"id": "c", "op": "sum", "inputs": ["x"]},
@@ -170,8 +172,9 @@ def test_kill_9_mid_save_leaves_the_old_or_the_new_file_and_the_next_save_cleans
     save(graph(), target)
     interrupted = 0
     for attempt in range(10):  # until two kills land mid-save (under load, a kill may land between saves)
-        saver = subprocess.Popen([sys.executable, "-c", SAVER, str(target)], stdout=subprocess.PIPE,
-                                 cwd=Path(__file__).resolve().parents[2])
+        saver = subprocess.Popen(
+            [sys.executable, "-c", SAVER, str(target)], stdout=subprocess.PIPE, cwd=Path(__file__).resolve().parents[2]
+        )
         assert saver.stdout.readline().strip() == b"ready"
         time.sleep(0.05 + 0.07 * attempt)
         saver.send_signal(signal.SIGKILL)

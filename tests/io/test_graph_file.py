@@ -16,7 +16,9 @@ from gradviz.io.paths import EXAMPLES, SCHEMA
 
 EXAMPLE_FILES = sorted(EXAMPLES.glob("*.json"))
 VALID = {
-    "format": "gradviz-graph", "version": 1, "output": "c",
+    "format": "gradviz-graph",
+    "version": 1,
+    "output": "c",
     "nodes": [
         {"id": "W", "op": "parameter", "value": [[0.1, -0.3], [0.7, 0.2]]},
         {"id": "x", "op": "input", "value": [[1.0], [2.0]]},
@@ -150,16 +152,39 @@ def test_random_json_gives_only_graph_file_errors(value):
 
 
 KEYS = ["format", "version", "output", "nodes", "layout", "id", "op", "inputs", "attrs", "value", "label"]
-REPLACEMENTS = st.sampled_from([None, 0, -1, 2, 1.5, "", "c", "x", "matmul", [], {}, [[1, 2], [3]], [1e308, 1e308],
-                                ["W", "W"], {"axis": "rows"}, {"reduction": "max"}, True, "W"])
+REPLACEMENTS = st.sampled_from(
+    [
+        None,
+        0,
+        -1,
+        2,
+        1.5,
+        "",
+        "c",
+        "x",
+        "matmul",
+        [],
+        {},
+        [[1, 2], [3]],
+        [1e308, 1e308],
+        ["W", "W"],
+        {"axis": "rows"},
+        {"reduction": "max"},
+        True,
+        "W",
+    ]
+)
 
 
 @st.composite
 def mutated_documents(draw):
     document = json.loads(json.dumps(VALID))
     for _ in range(draw(st.integers(1, 3))):
-        nodes = [node for node in document.get("nodes", []) if isinstance(node, dict)] \
-            if isinstance(document.get("nodes"), list) else []
+        nodes = (
+            [node for node in document.get("nodes", []) if isinstance(node, dict)]
+            if isinstance(document.get("nodes"), list)
+            else []
+        )
         target = draw(st.sampled_from(nodes)) if nodes and draw(st.booleans()) else document
         key = draw(st.sampled_from(KEYS))
         if draw(st.booleans()) and key in target:
@@ -190,8 +215,10 @@ def test_truncated_and_corrupted_bytes_give_only_graph_file_errors(data):
 
 # ----- version 2: lessons ---------------------------------------------------------------------------------
 
-STOPS = [{"step": 9, "text": "W̄ = ā xᵀ: $\\bar{W}_{01}$ = {{W.bar[0,1]}}", "node": "W", "panel": "inspector"},
-         {"step": 11, "text": "and x̄"}]
+STOPS = [
+    {"step": 9, "text": "W̄ = ā xᵀ: $\\bar{W}_{01}$ = {{W.bar[0,1]}}", "node": "W", "panel": "inspector"},
+    {"step": 11, "text": "and x̄"},
+]
 
 
 def test_a_version_1_file_reads_as_version_2_and_is_written_as_version_2(tmp_path):
@@ -220,12 +247,15 @@ def test_stops_round_trip_in_order_one_per_line(tmp_path):
     assert read(tmp_path / "lesson.json").view == graph.view
 
 
-@pytest.mark.parametrize(("stop", "field"), [
-    ({"text": "no step"}, "view.stops.0"),
-    ({"step": 2, "text": "x", "panel": "canvas"}, "view.stops.0.panel"),
-    ({"step": 2, "text": "x", "colour": "red"}, "view.stops.0"),
-    ({"step": "two", "text": "x"}, "view.stops.0.step"),
-])
+@pytest.mark.parametrize(
+    ("stop", "field"),
+    [
+        ({"text": "no step"}, "view.stops.0"),
+        ({"step": 2, "text": "x", "panel": "canvas"}, "view.stops.0.panel"),
+        ({"step": 2, "text": "x", "colour": "red"}, "view.stops.0"),
+        ({"step": "two", "text": "x"}, "view.stops.0.step"),
+    ],
+)
 def test_a_bad_stop_is_one_line_naming_the_file_and_the_field(stop, field):
     document = dict(VALID, version=2, view={"stops": [stop]})
     with pytest.raises(GraphFileError) as error:

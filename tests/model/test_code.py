@@ -54,9 +54,11 @@ def test_the_issue_example_computes_what_the_notes_say():
 
 
 def test_intermediate_expressions_get_readable_unique_ids():
-    graph = parse_code("W = parameter(ones((2, 2)))\nx = input([1.0, 2.0])\ny = constant([0.0, 1.0])\n"
-                       "W_at_x = parameter(1.0)\n"
-                       "c = sum((W @ x - y) ** 2) + -W_at_x\n")
+    graph = parse_code(
+        "W = parameter(ones((2, 2)))\nx = input([1.0, 2.0])\ny = constant([0.0, 1.0])\n"
+        "W_at_x = parameter(1.0)\n"
+        "c = sum((W @ x - y) ** 2) + -W_at_x\n"
+    )
     assert specs(graph)[4:] == [
         ("W_at_x_2", "matmul", ("W", "x"), {}),  # W_at_x is a line's name: the expression takes another
         ("W_at_x_2_minus_y", "sub", ("W_at_x_2", "y"), {}),
@@ -69,32 +71,41 @@ def test_intermediate_expressions_get_readable_unique_ids():
 
 
 def test_operators_transpose_negation_and_literal_constants():
-    graph = parse_code("A = parameter([[1.0, 2.0], [3.0, 4.0]])\nB = A.T\nC = -B\nD = 2 * C\nE = C / 0.5\n"
-                       "c = sum(D + E)")
-    assert specs(graph)[1:4] == [("B", "transpose", ("A",), {}), ("C", "neg", ("B",), {}),
-                                 ("const_2", "constant", (), {})]
+    graph = parse_code(
+        "A = parameter([[1.0, 2.0], [3.0, 4.0]])\nB = A.T\nC = -B\nD = 2 * C\nE = C / 0.5\nc = sum(D + E)"
+    )
+    assert specs(graph)[1:4] == [
+        ("B", "transpose", ("A",), {}),
+        ("C", "neg", ("B",), {}),
+        ("const_2", "constant", (), {}),
+    ]
     assert graph.nodes[3].value == 2.0 and graph.nodes[5].id == "const_0_5"
     assert run(compile_file(graph)).output_value == pytest.approx(-4 * 10.0)  # 2·(−10) + (−10)/0.5
 
 
 def test_every_registered_op_is_callable_by_name_with_its_attributes():
-    text = ("x = input(arange(1, 7))\nM = reshape(x, shape=[2, 3])\nS = softmax(M, axis=0)\n"
-            "c = logsumexp(sum(S, axis=1, keepdims=False), axis=0, label=\"ℓ\")")
+    text = (
+        "x = input(arange(1, 7))\nM = reshape(x, shape=[2, 3])\nS = softmax(M, axis=0)\n"
+        'c = logsumexp(sum(S, axis=1, keepdims=False), axis=0, label="ℓ")'
+    )
     graph = parse_code(text)
     assert specs(graph)[1:3] == [("M", "reshape", ("x",), {"shape": [2, 3]}), ("S", "softmax", ("M",), {"axis": 0})]
     assert graph.nodes[-1].label == "ℓ" and graph.nodes[-1].attrs == {"axis": 0}
     np.testing.assert_array_equal(graph.nodes[0].value, [1.0, 2.0, 3.0, 4.0, 5.0, 6.0])
 
 
-@pytest.mark.parametrize(("call", "expected"), [
-    ("zeros((2, 3))", np.zeros((2, 3))),
-    ("ones(4)", np.ones(4)),
-    ("eye(3)", np.eye(3)),
-    ("eye(2, 3)", np.eye(2, 3)),
-    ("arange(5)", np.arange(5.0)),
-    ("arange(1, 2, 0.25)", np.array([1.0, 1.25, 1.5, 1.75])),
-    ("randn((2, 2), seed=7)", np.random.default_rng(7).standard_normal((2, 2))),
-])
+@pytest.mark.parametrize(
+    ("call", "expected"),
+    [
+        ("zeros((2, 3))", np.zeros((2, 3))),
+        ("ones(4)", np.ones(4)),
+        ("eye(3)", np.eye(3)),
+        ("eye(2, 3)", np.eye(2, 3)),
+        ("arange(5)", np.arange(5.0)),
+        ("arange(1, 2, 0.25)", np.array([1.0, 1.25, 1.5, 1.75])),
+        ("randn((2, 2), seed=7)", np.random.default_rng(7).standard_normal((2, 2))),
+    ],
+)
 def test_value_helpers_build_numpys_arrays(call, expected):
     value = parse_code(f"x = input({call})\nc = sum(x)").nodes[0].value
     np.testing.assert_array_equal(value, expected)
@@ -116,20 +127,26 @@ def test_the_docstring_is_the_title_and_description():
 
 def test_ids_that_are_no_python_names_are_given_with_id():
     graph = parse_code('a_b = input(1.0, id="a-b")\ncost_2 = sin(a_b, id="cost")\nc = cost_2 * a_b')
-    assert specs(graph) == [("a-b", "input", (), {}), ("cost", "sin", ("a-b",), {}),
-                            ("c", "mul", ("cost", "a-b"), {})]
+    assert specs(graph) == [("a-b", "input", (), {}), ("cost", "sin", ("a-b",), {}), ("c", "mul", ("cost", "a-b"), {})]
 
 
 # ----- errors --------------------------------------------------------------------------------------
 
 
 ERRORS = {
-    "shape": ("W = parameter([[1.0, 2.0], [3.0, 4.0]])\nx = input([[1.0], [2.0], [3.0]])\ny = constant(1.0)\n"
-              "a = W @ x\nc = sum(a)", "line 4, col 5: matmul: inner sizes 2 and 3 differ"),
-    "nested shape": ("x = input([1.0, 2.0])\ny = input([1.0, 2.0, 3.0])\nc = sum(tanh(x) + y)",
-                     "line 3, col 9: add: shapes 2 and 3 do not broadcast"),
-    "unknown function": ("x = input(1.0)\nc = matmull(x, x)", "line 2, col 5: matmull is not an op, a source or "
-                         "a value helper; did you mean matmul?"),
+    "shape": (
+        "W = parameter([[1.0, 2.0], [3.0, 4.0]])\nx = input([[1.0], [2.0], [3.0]])\ny = constant(1.0)\n"
+        "a = W @ x\nc = sum(a)",
+        "line 4, col 5: matmul: inner sizes 2 and 3 differ",
+    ),
+    "nested shape": (
+        "x = input([1.0, 2.0])\ny = input([1.0, 2.0, 3.0])\nc = sum(tanh(x) + y)",
+        "line 3, col 9: add: shapes 2 and 3 do not broadcast",
+    ),
+    "unknown function": (
+        "x = input(1.0)\nc = matmull(x, x)",
+        "line 2, col 5: matmull is not an op, a source or a value helper; did you mean matmul?",
+    ),
     "import": ("import os\nx = input(1.0)", "line 1, col 1: import is not allowed"),
     "from import": ("x = input(1.0)\nfrom os import system", "line 2, col 1: import is not allowed"),
     "attribute": ("x = input([1.0])\nc = x.sum", "line 2, col 5: attribute access .sum is not allowed"),
@@ -138,16 +155,22 @@ ERRORS = {
     "for loop": ("x = input(1.0)\nfor i in [1, 2]:\n    y = x", "line 2, col 1: a for loop is not allowed"),
     "while loop": ("while True:\n    pass", "line 1, col 1: a while loop is not allowed"),
     "def": ("def f(x):\n    return x", "line 1, col 1: def is not allowed"),
-    "used before assignment": ("c = sum(x)\nx = input([1.0])",
-                               "line 1, col 9: x is used before it is assigned (on line 2)"),
+    "used before assignment": (
+        "c = sum(x)\nx = input([1.0])",
+        "line 1, col 9: x is used before it is assigned (on line 2)",
+    ),
     "undefined": ("c = sum(x)", "line 1, col 9: x is not defined"),
     "assigned twice": ("x = input(1.0)\nx = input(2.0)", "line 2, col 1: x is assigned twice (first on line 1)"),
-    "attribute checked by the op": ("x = input([1.0])\nc = sum(x, axis=\"rows\")",
-                                    "line 2, col 12: sum: attribute 'axis' must be an axis"),
+    "attribute checked by the op": (
+        'x = input([1.0])\nc = sum(x, axis="rows")',
+        "line 2, col 12: sum: attribute 'axis' must be an axis",
+    ),
     "unknown attribute": ("x = input([1.0])\nc = sum(x, axes=0)", "line 2, col 12: sum has no attribute 'axes'"),
     "arity": ("x = input([1.0])\nc = matmul(x)", "line 2, col 5: matmul takes 2 inputs (a, b), not 1"),
-    "cost not scalar": ("x = input([1.0, 2.0])\nh = tanh(x)", "line 2, col 5: the cost h must be a scalar, "
-                        "but its shape is 2"),
+    "cost not scalar": (
+        "x = input([1.0, 2.0])\nh = tanh(x)",
+        "line 2, col 5: the cost h must be a scalar, but its shape is 2",
+    ),
     "ragged value": ("x = input([[1.0], [2.0, 3.0]])", "line 1, col 11: a value's nested lists must have equal"),
     "text in a value": ("x = input(['one'])", "line 1, col 11: a value is a number or nested lists"),
     "overflow": ("x = input(1e999)", "line 1, col 11: a number here is too large for float64"),
@@ -156,8 +179,10 @@ ERRORS = {
     "alias": ("x = input(1.0)\ny = x", "line 2, col 5: y = x makes no new node"),
     "other operator": ("x = input(1.0)\nc = x % 2", "line 2, col 5: the operator % is not an op"),
     "power of a node": ("x = input(1.0)\nc = x ** x", "line 2, col 10: the exponent of ** must be a number"),
-    "labels must be whole": ("z = parameter([[1.0, 2.0]])\nt = constant([0.5])\nc = cross_entropy(z, t)",
-                             "line 2, col 5: labels must be whole numbers"),
+    "labels must be whole": (
+        "z = parameter([[1.0, 2.0]])\nt = constant([0.5])\nc = cross_entropy(z, t)",
+        "line 2, col 5: labels must be whole numbers",
+    ),
     "syntax": ("x = input(1.0\nc = x", "line 1, col 10: not Python"),
     "unicode columns": ("é = input([1.0])\nc = sum(é, axis='a')", "line 2, col 12: sum: attribute 'axis' must be"),
 }
@@ -217,8 +242,10 @@ def test_the_issue_example_reads_back_as_written():
 
 
 def test_hand_written_text_settles_after_one_pass():
-    text = ("# the notes' example, compact\nW = parameter([[0.1, -0.3], [0.7, 0.2]])\nx = input([[1.0], [2.0]])\n"
-            "c = sum((W @ x - 0.5) ** 2, label='c₀')\nd = sum(W.T @ x)\ncost = c\n")
+    text = (
+        "# the notes' example, compact\nW = parameter([[0.1, -0.3], [0.7, 0.2]])\nx = input([[1.0], [2.0]])\n"
+        "c = sum((W @ x - 0.5) ** 2, label='c₀')\nd = sum(W.T @ x)\ncost = c\n"
+    )
     once = code_of(parse_code(text))
     assert code_of(parse_code(once)) == once
     assert bare(parse_code(once)) == bare(parse_code(text))
@@ -226,7 +253,7 @@ def test_hand_written_text_settles_after_one_pass():
 
 
 def test_values_are_written_exactly():
-    values = [0.1, 1 / 3, -0.0, 1e-300, 1.7976931348623157e308, 5e-324, 2.0 ** 0.5]
+    values = [0.1, 1 / 3, -0.0, 1e-300, 1.7976931348623157e308, 5e-324, 2.0**0.5]
     g = Builder()
     g.input("x", values)
     g.op("sum", "x", id="c")
@@ -269,8 +296,12 @@ def test_tricky_titles_and_labels_round_trip():
     g = Builder()
     g.input("x", 1.0, label='say "hi" \\ \t ok')
     g.op("sin", "x", id="c")
-    for title, description in [("A \"quoted\" title", 'ends in a quote"'), ("back\\slash", "two\n\nparagraphs"),
-                               ("", "only a description"), ("only a title", "")]:
+    for title, description in [
+        ('A "quoted" title', 'ends in a quote"'),
+        ("back\\slash", "two\n\nparagraphs"),
+        ("", "only a description"),
+        ("only a title", ""),
+    ]:
         graph = GraphFile(g.specs, "c", title=title, description=description)
         assert bare(parse_code(code_of(graph))) == bare(graph)
 
@@ -299,7 +330,9 @@ def test_the_code_form_never_loads_qt():
     import subprocess  # noqa: PLC0415
     import sys  # noqa: PLC0415
 
-    code = ("import sys, gradviz.model.code, gradviz.model.code_parse, gradviz.model.code_print\n"
-            "print(','.join(sorted(m for m in sys.modules if m.split('.')[0] in ('PySide6', 'pyqtgraph'))))")
+    code = (
+        "import sys, gradviz.model.code, gradviz.model.code_parse, gradviz.model.code_print\n"
+        "print(','.join(sorted(m for m in sys.modules if m.split('.')[0] in ('PySide6', 'pyqtgraph'))))"
+    )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == ""

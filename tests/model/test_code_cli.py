@@ -54,11 +54,14 @@ def test_new_refuses_to_overwrite_unless_forced(tmp_path, capsys):
     assert read(target).output == "c"
 
 
-@pytest.mark.parametrize(("lines", "expected"), [
-    (LINES.replace("[[1.0], [2.0]]", "[[1.0], [2.0], [3.0]]"), "line 4, col 5: matmul: inner sizes 2 and 3 differ"),
-    ("import os\n", "line 1, col 1: import is not allowed"),
-    ("", "the text makes no nodes"),
-])
+@pytest.mark.parametrize(
+    ("lines", "expected"),
+    [
+        (LINES.replace("[[1.0], [2.0]]", "[[1.0], [2.0], [3.0]]"), "line 4, col 5: matmul: inner sizes 2 and 3 differ"),
+        ("import os\n", "line 1, col 1: import is not allowed"),
+        ("", "the text makes no nodes"),
+    ],
+)
 def test_bad_lines_exit_2_with_one_line_naming_file_line_and_column(tmp_path, capsys, lines, expected):
     (tmp_path / "bad.py").write_text(lines, encoding="utf-8")
     assert main(["new", str(tmp_path / "out.json"), "--from", str(tmp_path / "bad.py")]) == 2

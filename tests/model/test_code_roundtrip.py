@@ -91,7 +91,7 @@ def test_the_text_lists_sources_first_then_ops_after_their_inputs(graph):
     order = [spec.id for spec in parse_code(code_of(graph)).nodes]
     by_id = {spec.id: spec for spec in graph.nodes}
     sources = [node_id for node_id in order if get_op(by_id[node_id].op).is_source]
-    assert order[:len(sources)] == [spec.id for spec in graph.nodes if get_op(spec.op).is_source]
+    assert order[: len(sources)] == [spec.id for spec in graph.nodes if get_op(spec.op).is_source]
     for position, node_id in enumerate(order):
         assert all(order.index(parent) < position for parent in by_id[node_id].inputs)
 

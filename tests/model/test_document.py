@@ -131,8 +131,9 @@ def test_the_only_scalar_no_node_reads_is_the_cost_until_the_user_chooses():
 
 
 def test_a_file_naming_no_output_runs_its_one_scalar_and_a_named_one_is_kept():
-    unnamed = GraphFile((NodeSpec("x", "input", value=[3.0]), NodeSpec("c", "sum", ("x",)),
-                         NodeSpec("y", "neg", ("x",))), None)
+    unnamed = GraphFile(
+        (NodeSpec("x", "input", value=[3.0]), NodeSpec("c", "sum", ("x",)), NodeSpec("y", "neg", ("x",))), None
+    )
     document = GraphDocument(unnamed)
     assert document.output == "c" and document.program().output == "c"
     named = GraphDocument(GraphFile(unnamed.nodes, "x"))  # a file's choice is the user's choice
@@ -153,8 +154,9 @@ def test_files_a_document_cannot_hold_are_refused_with_node_and_field():
 
 
 def test_too_many_inputs_from_a_file_is_a_red_node_not_a_crash():
-    document = GraphDocument(GraphFile((NodeSpec("x", "input", value=[[1.0]]),
-                                        NodeSpec("a", "matmul", ("x", "x", "x"))), None))
+    document = GraphDocument(
+        GraphFile((NodeSpec("x", "input", value=[[1.0]]), NodeSpec("a", "matmul", ("x", "x", "x"))), None)
+    )
     assert document.status("a").error == "matmul takes 2 inputs (a, b), not 3"
 
 

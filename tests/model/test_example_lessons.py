@@ -65,10 +65,18 @@ def test_every_formula_typesets(lesson):
                 parser.parse(f"${segment.text}$")  # raises ValueError on what mathtext cannot read
 
 
-@pytest.mark.parametrize(("text", "math", "caught"), [
-    ("3 passes", False, True), ("the bar of i1 and W₂", False, False), ("a = 0.5", False, True),
-    ("n^4 and W_{01}", True, False), ("2(f - y) = 1", True, False), ("x = 0.5", True, True), ("-3", True, True),
-])
+@pytest.mark.parametrize(
+    ("text", "math", "caught"),
+    [
+        ("3 passes", False, True),
+        ("the bar of i1 and W₂", False, False),
+        ("a = 0.5", False, True),
+        ("n^4 and W_{01}", True, False),
+        ("2(f - y) = 1", True, False),
+        ("x = 0.5", True, True),
+        ("-3", True, True),
+    ],
+)
 def test_the_typed_number_rule_itself(text, math, caught):
     if math:
         text = NOTATION.sub(" ", text)

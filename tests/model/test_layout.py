@@ -40,6 +40,7 @@ def reference_positions(specs, kept=None):
     def height(node_id):
         above = [positions[parent][1] for parent in by_id[node_id].inputs if parent in positions]
         return sum(above) / len(above) if above else written[node_id] * ROW
+
     for depth in sorted(set(column.values())):
         ops = [node_id for node_id in graph if column[node_id] == depth and node_id not in sources]
         for node_id in sorted(ops, key=lambda n: (height(n), written[n])):
@@ -51,8 +52,9 @@ def reference_positions(specs, kept=None):
         child = min(graph.successors(node_id), key=lambda c: (column[c], written[c]))
         port = list(by_id[child].inputs).index(node_id)
         x, y = positions[child]
-        positions[node_id] = free((column[child] - 1) * COLUMN if column[child] else x - COLUMN,
-                                  y + snap(port * 0.8 * ROW))
+        positions[node_id] = free(
+            (column[child] - 1) * COLUMN if column[child] else x - COLUMN, y + snap(port * 0.8 * ROW)
+        )
     return {spec.id: positions[spec.id] for spec in specs}
 
 
@@ -64,8 +66,9 @@ def graphs(draw):
     for i in range(count):
         arity = 0 if i == 0 else draw(st.integers(0, min(2, i)))
         parents = draw(st.lists(st.integers(0, i - 1), min_size=arity, max_size=arity)) if arity else []
-        specs.append(NodeSpec(f"n{i}", "add" if arity == 2 else "neg" if arity else "input",
-                              tuple(f"n{p}" for p in parents)))
+        specs.append(
+            NodeSpec(f"n{i}", "add" if arity == 2 else "neg" if arity else "input", tuple(f"n{p}" for p in parents))
+        )
     kept_ids = draw(st.sets(st.sampled_from([spec.id for spec in specs]), max_size=count // 3))
     coordinate = st.floats(-2000, 2000, allow_nan=False).map(lambda v: round(v, 1))
     kept = {node_id: (draw(coordinate), draw(coordinate)) for node_id in sorted(kept_ids)}

@@ -29,9 +29,13 @@ X = np.array([[1.0], [2.0]])
 
 
 def linear_trace(W: np.ndarray):
-    nodes = (NodeSpec("W", "parameter", (), {}, W), NodeSpec("x", "input", (), {}, X),
-             NodeSpec("a", "matmul", ("W", "x")), NodeSpec("y", "constant", (), {}, Y),
-             NodeSpec("L", "mse", ("a", "y"), {"reduction": "sum"}))
+    nodes = (
+        NodeSpec("W", "parameter", (), {}, W),
+        NodeSpec("x", "input", (), {}, X),
+        NodeSpec("a", "matmul", ("W", "x")),
+        NodeSpec("y", "constant", (), {}, Y),
+        NodeSpec("L", "mse", ("a", "y"), {"reduction": "sum"}),
+    )
     return run(compile_graph(nodes, "L"))
 
 
@@ -50,14 +54,18 @@ def test_a_bar_placeholder_is_the_notes_formula_at_that_element(W, i, j):
 
 def test_values_shapes_sizes_and_whole_small_arrays():
     trace = linear_trace(W0)
-    text = resolved_text(Stop(LAST, "a = {{a.value}}, W is {{W.shape}} ({{W.size}} numbers), $W: {{W.shape}}$"),
-                         trace, 1)
+    text = resolved_text(
+        Stop(LAST, "a = {{a.value}}, W is {{W.shape}} ({{W.size}} numbers), $W: {{W.shape}}$"), trace, 1
+    )
     assert text == "a = (−0.5, 1.1, 0.3)ᵀ, W is 3×2 (6 numbers), $W: 3 \\times 2$"
 
 
 def test_math_and_words_alternate_and_an_escaped_dollar_is_a_dollar():
     assert split_math(r"costs \$5 and $\bar{W}$ done") == [
-        Segment("costs $5 and "), Segment(r"\bar{W}", math=True), Segment(" done")]
+        Segment("costs $5 and "),
+        Segment(r"\bar{W}", math=True),
+        Segment(" done"),
+    ]
     with pytest.raises(LessonError, match="no \\$ closes"):
         split_math("an $ alone")
 
@@ -70,15 +78,18 @@ def test_the_cost_of_a_product_step_and_its_naive_cost():
     assert flops == trace.flops(matmul_w) and naive == trace.naive_flops(matmul_w) and naive > flops
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ("{{q.bar}}", "stop 2 (step 4): {{q.bar}} names node 'q', which is no node"),
-    ("{{W.bar[0,0]}}", "stop 2 (step 4): node 'W': its bar has not been reached yet at step 4"),
-    ("{{W.value[3,0]}}", "stop 2 (step 4): node 'W': index [3,0] is outside its shape 3×2"),
-    ("{{W.value[0]}}", "index [0] is outside its shape 3×2"),
-    ("{{W.grad}}", "{{W.grad}} is not a placeholder"),
-    ("{{W.value[0,0]:q}}", "'q' is not a number format"),
-    ("{{flops}}", None),
-])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("{{q.bar}}", "stop 2 (step 4): {{q.bar}} names node 'q', which is no node"),
+        ("{{W.bar[0,0]}}", "stop 2 (step 4): node 'W': its bar has not been reached yet at step 4"),
+        ("{{W.value[3,0]}}", "stop 2 (step 4): node 'W': index [3,0] is outside its shape 3×2"),
+        ("{{W.value[0]}}", "index [0] is outside its shape 3×2"),
+        ("{{W.grad}}", "{{W.grad}} is not a placeholder"),
+        ("{{W.value[0,0]:q}}", "'q' is not a number format"),
+        ("{{flops}}", None),
+    ],
+)
 def test_a_bad_placeholder_is_one_line_naming_the_stop_and_the_node(text, message):
     trace = linear_trace(W0)
     stop = Stop(4, text)
@@ -105,8 +116,15 @@ def test_check_lesson_lists_every_broken_stop():
 
 
 def test_navigation_finds_the_stop_at_or_before_a_step_and_authoring_keeps_the_order():
-    stops = stops_of({"stops": [{"step": 2, "text": "a"}, {"step": 6, "text": "b", "node": "W"},
-                                {"step": 9, "text": "c", "panel": "formula"}]})
+    stops = stops_of(
+        {
+            "stops": [
+                {"step": 2, "text": "a"},
+                {"step": 6, "text": "b", "node": "W"},
+                {"step": 9, "text": "c", "panel": "formula"},
+            ]
+        }
+    )
     assert [stop_for_step(stops, k) for k in (-1, 2, 5, 6, 100)] == [None, 0, 0, 1, 2]
     assert [insertion_point(stops, k) for k in (0, 2, 7, 12)] == [0, 1, 2, 3]
     assert stops[1].node == "W" and stops[2].panel == "formula"

@@ -72,18 +72,31 @@ def test_the_typical_mistakes_are_offered():
 
 def test_two_ports_with_one_name_never_offer_the_right_rule_as_a_wrong_one():
     """x * x: the rule for a (z̄ ⊙ b) and for b (z̄ ⊙ a) read the same once both are x."""
-    nodes = (NodeSpec("x", "input", (), {}, np.array([1.0, 2.0])), NodeSpec("z", "mul", ("x", "x")),
-             NodeSpec("c", "sum", ("z",)))
+    nodes = (
+        NodeSpec("x", "input", (), {}, np.array([1.0, 2.0])),
+        NodeSpec("z", "mul", ("x", "x")),
+        NodeSpec("c", "sum", ("z",)),
+    )
     trace = run(compile_graph(nodes, "c"))
     for index in backward_steps(trace):
         choices = rule_choices(trace, index)
         assert len({normal(option) for option in choices.options}) == 4
 
 
-@pytest.mark.parametrize(("text", "shape"), [
-    ("3×2", (3, 2)), ("3x2", (3, 2)), (" (3, 2) ", (3, 2)), ("3 2", (3, 2)), ("scalar", ()), ("4", (4,)),
-    ("three", None), ("3×", (3,)), ("", None),
-])
+@pytest.mark.parametrize(
+    ("text", "shape"),
+    [
+        ("3×2", (3, 2)),
+        ("3x2", (3, 2)),
+        (" (3, 2) ", (3, 2)),
+        ("3 2", (3, 2)),
+        ("scalar", ()),
+        ("4", (4,)),
+        ("three", None),
+        ("3×", (3,)),
+        ("", None),
+    ],
+)
 def test_shapes_as_students_type_them(text, shape):
     assert parse_shape(text) == shape
 
@@ -150,8 +163,12 @@ def test_only_backward_steps_are_practised():
 def test_for_a_product_wrong_rules_that_keep_the_shape_come_first(m, k, n):
     """Z = X Y with X m×k and Y k×n. A wrong rule whose shapes fit (possible for square sizes) is offered
     before one a student could rule out by its shape alone."""
-    nodes = (NodeSpec("X", "parameter", (), {}, np.ones((m, k))), NodeSpec("Y", "input", (), {}, np.ones((k, n))),
-             NodeSpec("Z", "matmul", ("X", "Y")), NodeSpec("c", "sum", ("Z",)))
+    nodes = (
+        NodeSpec("X", "parameter", (), {}, np.ones((m, k))),
+        NodeSpec("Y", "input", (), {}, np.ones((k, n))),
+        NodeSpec("Z", "matmul", ("X", "Y")),
+        NodeSpec("c", "sum", ("Z",)),
+    )
     trace = run(compile_graph(nodes, "c"))
     for index in backward_steps(trace):
         step = trace.steps[index]
@@ -164,10 +181,12 @@ def test_for_a_product_wrong_rules_that_keep_the_shape_come_first(m, k, n):
         if m == k == n:
             assert all(fitting), choices.options  # square: every wrong product keeps the shape
         names = {"a": "X", "b": "Y", "out": "Z"}
-        candidates = {normal(render_unicode(template, names))
-                      for _, template in distractor_templates(step.rule, ("a", "b"), "linear algebra",
-                                                              tuple(r for r in step.node.op.bar_formulas
-                                                                    if r != step.rule))}
+        candidates = {
+            normal(render_unicode(template, names))
+            for _, template in distractor_templates(
+                step.rule, ("a", "b"), "linear algebra", tuple(r for r in step.node.op.bar_formulas if r != step.rule)
+            )
+        }
         candidates.discard(normal(trace.formula(index)))  # templates keep the trace's "+="
         available = sum(shape_fits(c, shapes, step.parent.shape) for c in candidates if "½" not in c and "2 " not in c)
         assert sum(fitting) - 1 >= min(3, available)  # the right one fits; then as many fitting wrong ones as exist

@@ -100,8 +100,19 @@ def test_forward_mode_is_told_one_for_one_with_dots():
 
 
 def test_ordinals():
-    assert [ordinal(n) for n in (1, 2, 3, 4, 11, 12, 13, 21, 22, 102, 111)] == \
-        ["1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "102nd", "111th"]
+    assert [ordinal(n) for n in (1, 2, 3, 4, 11, 12, 13, 21, 22, 102, 111)] == [
+        "1st",
+        "2nd",
+        "3rd",
+        "4th",
+        "11th",
+        "12th",
+        "13th",
+        "21st",
+        "22nd",
+        "102nd",
+        "111th",
+    ]
 
 
 @st.composite
@@ -150,4 +161,4 @@ def test_one_step_per_edge_and_an_addition_for_every_extra_use(graph):
     while cursor.index >= 0:
         visited.append(cursor.back())
     ends = [told.index for told in story.told]
-    assert visited[len(story):] == [*ends[-2::-1], -1]
+    assert visited[len(story) :] == [*ends[-2::-1], -1]

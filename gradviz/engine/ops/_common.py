@@ -35,8 +35,9 @@ def check_extent(op_name: str, what: str, value: int) -> None:
 def check_numbers(op_name: str, what: str, shape: Shape) -> None:
     """ShapeError if a value of ``shape`` would hold more than MAX_NUMBERS numbers."""
     if size(shape) > MAX_NUMBERS:
-        raise ShapeError(f"{op_name}: {what} would be {show(shape)}, {size(shape):.3g} numbers "
-                         f"(at most {MAX_NUMBERS:.3g})")
+        raise ShapeError(
+            f"{op_name}: {what} would be {show(shape)}, {size(shape):.3g} numbers (at most {MAX_NUMBERS:.3g})"
+        )
 
 
 def check_not_empty_along(op_name: str, shape: Shape, axes: tuple[int, ...], why: str) -> None:

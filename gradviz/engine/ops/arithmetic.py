@@ -14,12 +14,14 @@ from gradviz.engine.registry import Port, defop
 # ----- add, sub ---------------------------------------------------------------------------------
 
 defop(
-    "add", "arithmetic", "Elementwise sum a + b, broadcasting as numpy does.",
-    ports=["a", "b"], forward=np.add, shape=broadcast_rule("add"),
-    vjp=[lambda g, z, a, b: g,
-         lambda g, z, a, b: g],
-    jvp=[lambda t, z, a, b: t,
-         lambda t, z, a, b: t],
+    "add",
+    "arithmetic",
+    "Elementwise sum a + b, broadcasting as numpy does.",
+    ports=["a", "b"],
+    forward=np.add,
+    shape=broadcast_rule("add"),
+    vjp=[lambda g, z, a, b: g, lambda g, z, a, b: g],
+    jvp=[lambda t, z, a, b: t, lambda t, z, a, b: t],
     formula="{out} = {a} + {b}",
     bars=["{a:bar} += {out:bar}", "{b:bar} += {out:bar}"],
     dot="{out:dot} = {a:dot} + {b:dot}",
@@ -27,12 +29,14 @@ defop(
 )
 
 defop(
-    "sub", "arithmetic", "Elementwise difference a − b, broadcasting as numpy does.",
-    ports=["a", "b"], forward=np.subtract, shape=broadcast_rule("sub"),
-    vjp=[lambda g, z, a, b: g,
-         lambda g, z, a, b: -g],
-    jvp=[lambda t, z, a, b: t,
-         lambda t, z, a, b: -t],
+    "sub",
+    "arithmetic",
+    "Elementwise difference a − b, broadcasting as numpy does.",
+    ports=["a", "b"],
+    forward=np.subtract,
+    shape=broadcast_rule("sub"),
+    vjp=[lambda g, z, a, b: g, lambda g, z, a, b: -g],
+    jvp=[lambda t, z, a, b: t, lambda t, z, a, b: -t],
     formula="{out} = {a} − {b}",
     bars=["{a:bar} += {out:bar}", "{b:bar} += −{out:bar}"],
     dot="{out:dot} = {a:dot} − {b:dot}",
@@ -42,12 +46,14 @@ defop(
 # ----- mul, div ---------------------------------------------------------------------------------
 
 defop(
-    "mul", "arithmetic", "Elementwise (Hadamard) product a ⊙ b, broadcasting as numpy does.",
-    ports=["a", "b"], forward=np.multiply, shape=broadcast_rule("mul"),
-    vjp=[lambda g, z, a, b: g * b,
-         lambda g, z, a, b: g * a],
-    jvp=[lambda t, z, a, b: t * b,
-         lambda t, z, a, b: a * t],
+    "mul",
+    "arithmetic",
+    "Elementwise (Hadamard) product a ⊙ b, broadcasting as numpy does.",
+    ports=["a", "b"],
+    forward=np.multiply,
+    shape=broadcast_rule("mul"),
+    vjp=[lambda g, z, a, b: g * b, lambda g, z, a, b: g * a],
+    jvp=[lambda t, z, a, b: t * b, lambda t, z, a, b: a * t],
     formula="{out} = {a} ⊙ {b}",
     bars=["{a:bar} += {out:bar} ⊙ {b}", "{b:bar} += {out:bar} ⊙ {a}"],
     dot="{out:dot} = {a:dot} ⊙ {b} + {a} ⊙ {b:dot}",
@@ -56,12 +62,14 @@ defop(
 
 # NOTE: division by zero gives inf or nan, as in numpy; the trace flags the step that made it.
 defop(
-    "div", "arithmetic", "Elementwise quotient a ⊘ b, broadcasting as numpy does.",
-    ports=["a", Port("b", domain="nonzero")], forward=np.divide, shape=broadcast_rule("div"),
-    vjp=[lambda g, z, a, b: g / b,
-         lambda g, z, a, b: -g * z / b],
-    jvp=[lambda t, z, a, b: t / b,
-         lambda t, z, a, b: -t * z / b],
+    "div",
+    "arithmetic",
+    "Elementwise quotient a ⊘ b, broadcasting as numpy does.",
+    ports=["a", Port("b", domain="nonzero")],
+    forward=np.divide,
+    shape=broadcast_rule("div"),
+    vjp=[lambda g, z, a, b: g / b, lambda g, z, a, b: -g * z / b],
+    jvp=[lambda t, z, a, b: t / b, lambda t, z, a, b: -t * z / b],
     formula="{out} = {a} ⊘ {b}",
     bars=["{a:bar} += {out:bar} ⊘ {b}", "{b:bar} += −{out:bar} ⊙ {out} ⊘ {b}"],
     dot="{out:dot} = ({a:dot} − {out} ⊙ {b:dot}) ⊘ {b}",

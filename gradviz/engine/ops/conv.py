@@ -22,8 +22,13 @@ from gradviz.engine.errors import ShapeError
 from gradviz.engine.ops._common import check_extent, check_numbers, show, size
 from gradviz.engine.registry import Port, defop
 
-MODE = Attr("mode", "choice", "valid", "valid: no padding; same: output as large as the image; full: every overlap",
-            choices=("valid", "same", "full"))
+MODE = Attr(
+    "mode",
+    "choice",
+    "valid",
+    "valid: no padding; same: output as large as the image; full: every overlap",
+    choices=("valid", "same", "full"),
+)
 Shape = tuple[int, ...]
 Pads = tuple[tuple[int, int], tuple[int, int]]
 
@@ -36,6 +41,7 @@ def pad_for_mode(kernel_shape: tuple[int, ...], mode: str, flipped: bool = False
     valid adds none, full adds k − 1 on every side (every overlap), same adds k − 1 in all so that the
     output is as large as the image. Pass ``flipped`` for convolve2d, whose kernel is turned first.
     """
+
     # NOTE: 'same' splits its k − 1 zeros as scipy does (measured against scipy.signal):
     # correlate2d puts (k − 1) // 2 before and k // 2 after, convolve2d k // 2 before and (k − 1) // 2
     # after. They agree for odd k (k = 3: 1 and 1) and differ for even k (k = 4: 1, 2 against 2, 1).
@@ -65,13 +71,13 @@ def correlate_valid(padded: np.ndarray, kernel: np.ndarray) -> np.ndarray:
         scratch = np.empty((out_h, out_w))
         for i in range(kh):
             for j in range(kw):
-                np.multiply(padded[i:i + out_h, j:j + out_w], kernel[i, j], out=scratch)
+                np.multiply(padded[i : i + out_h, j : j + out_w], kernel[i, j], out=scratch)
                 out += scratch
         return out
     windows = sliding_window_view(padded, kw, axis=1)  # windows[r, x, j] = padded[r, x + j]
     out = np.empty((out_h, out_w))
     for y in range(out_h):
-        out[y] = np.einsum("ixj,ij->x", windows[y:y + kh], kernel)
+        out[y] = np.einsum("ixj,ij->x", windows[y : y + kh], kernel)
     return out
 
 
@@ -86,7 +92,7 @@ def convolve_valid(padded: np.ndarray, kernel: np.ndarray) -> np.ndarray:
 def crop(padded_bar: np.ndarray, pads: Pads, shape: tuple[int, ...]) -> np.ndarray:
     """The part of a padded image's bar that lies on the image: the zeros a mode added get no bar."""
     (top, _), (left, _) = pads
-    return padded_bar[top:top + shape[0], left:left + shape[1]]
+    return padded_bar[top : top + shape[0], left : left + shape[1]]
 
 
 def correlate2d(image: np.ndarray, kernel: np.ndarray, mode: str = "valid") -> np.ndarray:
@@ -133,25 +139,32 @@ def _correlate_image_bar(g: np.ndarray, z: np.ndarray, image: np.ndarray, kernel
     return crop(convolve2d(g, kernel, "full"), pad_for_mode(kernel.shape, mode), image.shape)
 
 
-def _correlate_kernel_bar(g: np.ndarray, z: np.ndarray, image: np.ndarray, kernel: np.ndarray,
-                          mode: str) -> np.ndarray:
+def _correlate_kernel_bar(g: np.ndarray, z: np.ndarray, image: np.ndarray, kernel: np.ndarray, mode: str) -> np.ndarray:
     return correlate_valid(np.pad(image, pad_for_mode(kernel.shape, mode)), g)
 
 
 defop(
-    "correlate2d", "convolution",
+    "correlate2d",
+    "convolution",
     "Cross-correlation of an image with a kernel, as scipy.signal.correlate2d: the kernel slides unflipped.",
-    ports=["image", "kernel"], forward=correlate2d, shape=_plane_shape("correlate2d"),
+    ports=["image", "kernel"],
+    forward=correlate2d,
+    shape=_plane_shape("correlate2d"),
     vjp=[_correlate_image_bar, _correlate_kernel_bar],
-    jvp=[lambda t, z, image, kernel, mode: correlate2d(t, kernel, mode),
-         lambda t, z, image, kernel, mode: correlate2d(image, t, mode)],
+    jvp=[
+        lambda t, z, image, kernel, mode: correlate2d(t, kernel, mode),
+        lambda t, z, image, kernel, mode: correlate2d(image, t, mode),
+    ],
     formula="{out} = {image} ⋆ {kernel}",
     bars=["{image:bar} += {out:bar} ∗ {kernel}", "{kernel:bar} += {image} ⋆ {out:bar}"],
     dot="{out:dot} = {image:dot} ⋆ {kernel} + {image} ⋆ {kernel:dot}",
-    flops=_plane_flops("correlate2d"), attrs=[MODE],
-    bar_notes=["the image's bar is the output's bar convolved with the kernel (full mode), cropped to the "
-               "image: the backward pass of correlation is a convolution",
-               "the kernel's bar is the (padded) image correlated with the output's bar"],
+    flops=_plane_flops("correlate2d"),
+    attrs=[MODE],
+    bar_notes=[
+        "the image's bar is the output's bar convolved with the kernel (full mode), cropped to the "
+        "image: the backward pass of correlation is a convolution",
+        "the kernel's bar is the (padded) image correlated with the output's bar",
+    ],
 )
 
 
@@ -160,25 +173,32 @@ def _convolve_image_bar(g: np.ndarray, z: np.ndarray, image: np.ndarray, kernel:
     return crop(correlate2d(g, kernel, "full"), pad_for_mode(kernel.shape, mode, flipped=True), image.shape)
 
 
-def _convolve_kernel_bar(g: np.ndarray, z: np.ndarray, image: np.ndarray, kernel: np.ndarray,
-                         mode: str) -> np.ndarray:
+def _convolve_kernel_bar(g: np.ndarray, z: np.ndarray, image: np.ndarray, kernel: np.ndarray, mode: str) -> np.ndarray:
     return correlate_valid(np.pad(image, pad_for_mode(kernel.shape, mode, flipped=True)), g)[::-1, ::-1]
 
 
 defop(
-    "convolve2d", "convolution",
+    "convolve2d",
+    "convolution",
     "Convolution of an image with a kernel, as scipy.signal.convolve2d: the kernel slides turned 180°.",
-    ports=["image", "kernel"], forward=convolve2d, shape=_plane_shape("convolve2d"),
+    ports=["image", "kernel"],
+    forward=convolve2d,
+    shape=_plane_shape("convolve2d"),
     vjp=[_convolve_image_bar, _convolve_kernel_bar],
-    jvp=[lambda t, z, image, kernel, mode: convolve2d(t, kernel, mode),
-         lambda t, z, image, kernel, mode: convolve2d(image, t, mode)],
+    jvp=[
+        lambda t, z, image, kernel, mode: convolve2d(t, kernel, mode),
+        lambda t, z, image, kernel, mode: convolve2d(image, t, mode),
+    ],
     formula="{out} = {image} ∗ {kernel}",
     bars=["{image:bar} += {out:bar} ⋆ {kernel}", "{kernel:bar} += rot180({image} ⋆ {out:bar})"],
     dot="{out:dot} = {image:dot} ∗ {kernel} + {image} ∗ {kernel:dot}",
-    flops=_plane_flops("convolve2d"), attrs=[MODE],
-    bar_notes=["the image's bar is the output's bar correlated with the kernel (full mode), cropped to the "
-               "image: the backward pass of convolution is a correlation",
-               "the kernel's bar is the (padded) image correlated with the output's bar, turned 180°"],
+    flops=_plane_flops("convolve2d"),
+    attrs=[MODE],
+    bar_notes=[
+        "the image's bar is the output's bar correlated with the kernel (full mode), cropped to the "
+        "image: the backward pass of convolution is a correlation",
+        "the kernel's bar is the (padded) image correlated with the output's bar, turned 180°",
+    ],
 )
 
 # ----- conv2d (torch.nn.functional.conv2d) -------------------------------------------------------
@@ -188,8 +208,7 @@ defop(
 # as in torch; their bar is zero.
 
 
-def _conv2d_shape(x: tuple, w: tuple, b: tuple | None = None, stride: tuple = (1, 1),
-                  padding: tuple = (0, 0)) -> tuple:
+def _conv2d_shape(x: tuple, w: tuple, b: tuple | None = None, stride: tuple = (1, 1), padding: tuple = (0, 0)) -> tuple:
     if len(x) != 4:
         raise ShapeError(f"conv2d: x must be N×C×H×W, got {show(x)}")
     if len(w) != 4:
@@ -217,17 +236,19 @@ def _padded(x: np.ndarray, padding: tuple) -> np.ndarray:
 
 
 def _out_size(x: np.ndarray, kernel: tuple, stride: tuple, padding: tuple) -> tuple[int, int]:
-    return tuple(
-        (x.shape[2 + axis] + 2 * padding[axis] - kernel[axis]) // stride[axis] + 1 for axis in (0, 1)
-    )
+    return tuple((x.shape[2 + axis] + 2 * padding[axis] - kernel[axis]) // stride[axis] + 1 for axis in (0, 1))
 
 
 def _offsets(kernel: tuple, out: tuple, stride: tuple) -> Iterator[tuple[int, int, slice, slice]]:
     """(i, j, rows, columns): for each kernel cell, the slice of the padded input it meets."""
     for i in range(kernel[0]):
         for j in range(kernel[1]):
-            yield (i, j, slice(i, i + stride[0] * (out[0] - 1) + 1, stride[0]),
-                   slice(j, j + stride[1] * (out[1] - 1) + 1, stride[1]))
+            yield (
+                i,
+                j,
+                slice(i, i + stride[0] * (out[0] - 1) + 1, stride[0]),
+                slice(j, j + stride[1] * (out[1] - 1) + 1, stride[1]),
+            )
 
 
 def columns(x: np.ndarray, kernel: tuple, stride: tuple, padding: tuple) -> np.ndarray:
@@ -244,8 +265,9 @@ def columns(x: np.ndarray, kernel: tuple, stride: tuple, padding: tuple) -> np.n
     return cols
 
 
-def conv2d(x: np.ndarray, w: np.ndarray, b: np.ndarray | None = None, stride: tuple = (1, 1),
-           padding: tuple = (0, 0)) -> np.ndarray:
+def conv2d(
+    x: np.ndarray, w: np.ndarray, b: np.ndarray | None = None, stride: tuple = (1, 1), padding: tuple = (0, 0)
+) -> np.ndarray:
     """torch.nn.functional.conv2d: a correlation of each window with each filter, summed over channels."""
     cols = columns(x, w.shape[2:], stride, padding)
     n, out_h, out_w = cols.shape[3:]
@@ -259,8 +281,15 @@ def _by_channel(g: np.ndarray) -> np.ndarray:
     return g.transpose(1, 0, 2, 3).reshape(g.shape[1], -1)
 
 
-def _conv2d_x_bar(g: np.ndarray, z: np.ndarray, x: np.ndarray, w: np.ndarray, b: np.ndarray | None = None,
-                  stride: tuple = (1, 1), padding: tuple = (0, 0)) -> np.ndarray:
+def _conv2d_x_bar(
+    g: np.ndarray,
+    z: np.ndarray,
+    x: np.ndarray,
+    w: np.ndarray,
+    b: np.ndarray | None = None,
+    stride: tuple = (1, 1),
+    padding: tuple = (0, 0),
+) -> np.ndarray:
     # Each window's share of the output's bar, spread back over the cells the window covered: the
     # output's bar, dilated by the stride, convolved with each filter ('full'), then the padding cut.
     kernel, out = w.shape[2:], g.shape[2:]
@@ -268,11 +297,18 @@ def _conv2d_x_bar(g: np.ndarray, z: np.ndarray, x: np.ndarray, w: np.ndarray, b:
     padded = np.zeros((x.shape[0], x.shape[1], x.shape[2] + 2 * padding[0], x.shape[3] + 2 * padding[1]))
     for i, j, rows, cols_slice in _offsets(kernel, out, stride):
         padded[:, :, rows, cols_slice] += spread[:, i, j].transpose(1, 0, 2, 3)
-    return padded[:, :, padding[0]:padding[0] + x.shape[2], padding[1]:padding[1] + x.shape[3]]
+    return padded[:, :, padding[0] : padding[0] + x.shape[2], padding[1] : padding[1] + x.shape[3]]
 
 
-def _conv2d_w_bar(g: np.ndarray, z: np.ndarray, x: np.ndarray, w: np.ndarray, b: np.ndarray | None = None,
-                  stride: tuple = (1, 1), padding: tuple = (0, 0)) -> np.ndarray:
+def _conv2d_w_bar(
+    g: np.ndarray,
+    z: np.ndarray,
+    x: np.ndarray,
+    w: np.ndarray,
+    b: np.ndarray | None = None,
+    stride: tuple = (1, 1),
+    padding: tuple = (0, 0),
+) -> np.ndarray:
     cols = columns(x, w.shape[2:], stride, padding)
     return (_by_channel(g) @ cols.reshape(cols.shape[0] * cols.shape[1] * cols.shape[2], -1).T).reshape(w.shape)
 
@@ -283,23 +319,31 @@ def _conv2d_flops(x: tuple, w: tuple, b: tuple | None = None, stride: tuple = (1
 
 
 defop(
-    "conv2d", "convolution",
+    "conv2d",
+    "convolution",
     "A convolution layer as torch.nn.functional.conv2d: N×C×H×W images, O×C×kh×kw filters, an optional "
     "bias per output channel, stride and zero padding. (Like torch, it slides the filters unflipped.)",
-    ports=["x", "w", Port("b", optional=True)], forward=conv2d, shape=_conv2d_shape,
-    vjp=[_conv2d_x_bar, _conv2d_w_bar,
-         lambda g, z, x, w, b=None, stride=(1, 1), padding=(0, 0): g.sum(axis=(0, 2, 3))],
-    jvp=[lambda t, z, x, w, b=None, stride=(1, 1), padding=(0, 0): conv2d(t, w, None, stride, padding),
-         lambda t, z, x, w, b=None, stride=(1, 1), padding=(0, 0): conv2d(x, t, None, stride, padding),
-         lambda t, z, x, w, b=None, stride=(1, 1), padding=(0, 0): np.broadcast_to(t[:, None, None], z.shape)],
+    ports=["x", "w", Port("b", optional=True)],
+    forward=conv2d,
+    shape=_conv2d_shape,
+    vjp=[_conv2d_x_bar, _conv2d_w_bar, lambda g, z, x, w, b=None, stride=(1, 1), padding=(0, 0): g.sum(axis=(0, 2, 3))],
+    jvp=[
+        lambda t, z, x, w, b=None, stride=(1, 1), padding=(0, 0): conv2d(t, w, None, stride, padding),
+        lambda t, z, x, w, b=None, stride=(1, 1), padding=(0, 0): conv2d(x, t, None, stride, padding),
+        lambda t, z, x, w, b=None, stride=(1, 1), padding=(0, 0): np.broadcast_to(t[:, None, None], z.shape),
+    ],
     formula="{out} = {x} ⋆ {w} + {b}",
     bars=["{x:bar} += {out:bar} ∗ {w}", "{w:bar} += {x} ⋆ {out:bar}", "{b:bar} += Σ {out:bar}"],
     dot="{out:dot} = {x:dot} ⋆ {w} + {x} ⋆ {w:dot} + {b:dot}",
     flops=_conv2d_flops,
-    attrs=[Attr("stride", "pair", (1, 1), "step between windows: one number or [rows, columns]", minimum=1),
-           Attr("padding", "pair", (0, 0), "zeros added on each side: one number or [rows, columns]")],
-    bar_notes=["x's bar: the output's bar, spread back through every window it came from (a full convolution "
-               "with the filters, dilated by the stride), with the padding cut away",
-               "each filter's bar is the input correlated with the output's bar, over the batch",
-               "b was added at every pixel of every image, so its bar sums the output's bar over them"],
+    attrs=[
+        Attr("stride", "pair", (1, 1), "step between windows: one number or [rows, columns]", minimum=1),
+        Attr("padding", "pair", (0, 0), "zeros added on each side: one number or [rows, columns]"),
+    ],
+    bar_notes=[
+        "x's bar: the output's bar, spread back through every window it came from (a full convolution "
+        "with the filters, dilated by the stride), with the padding cut away",
+        "each filter's bar is the input correlated with the output's bar, over the batch",
+        "b was added at every pixel of every image, so its bar sums the output's bar over them",
+    ],
 )

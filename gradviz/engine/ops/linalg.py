@@ -20,6 +20,7 @@ def _mT(x: np.ndarray) -> np.ndarray:
 
 # ----- matmul ---------------------------------------------------------------------------------
 
+
 def _matmul_shape(a: tuple, b: tuple) -> tuple:
     if not a or not b:
         raise ShapeError("matmul: inputs must have at least one dimension, not be scalars")
@@ -54,18 +55,23 @@ def _matmul_bar_b(g: np.ndarray, z: np.ndarray, a: np.ndarray, b: np.ndarray) ->
 
 
 defop(
-    "matmul", "linear algebra", "Matrix product A B (np.matmul: vectors and batches of matrices too).",
-    ports=["a", "b"], forward=np.matmul, shape=_matmul_shape,
+    "matmul",
+    "linear algebra",
+    "Matrix product A B (np.matmul: vectors and batches of matrices too).",
+    ports=["a", "b"],
+    forward=np.matmul,
+    shape=_matmul_shape,
     vjp=[_matmul_bar_a, _matmul_bar_b],
-    jvp=[lambda t, z, a, b: t @ b,
-         lambda t, z, a, b: a @ t],
+    jvp=[lambda t, z, a, b: t @ b, lambda t, z, a, b: a @ t],
     formula="{out} = {a} {b}",
     bars=["{a:bar} += {out:bar} {b}ᵀ", "{b:bar} += {a}ᵀ {out:bar}"],
     dot="{out:dot} = {a:dot} {b} + {a} {b:dot}",
     flops=lambda a, b: 2 * size(_matmul_shape(a, b)) * a[-1],
     # each of A's entries as Σₘₙ C̄ₘₙ ∂Cₘₙ/∂Aᵢⱼ over every entry of C (the notes' O(n⁴)); likewise for B
-    naive_bar_flops=[lambda a, b: 2 * size(_matmul_shape(a, b)) * size(a),
-                     lambda a, b: 2 * size(_matmul_shape(a, b)) * size(b)],
+    naive_bar_flops=[
+        lambda a, b: 2 * size(_matmul_shape(a, b)) * size(a),
+        lambda a, b: 2 * size(_matmul_shape(a, b)) * size(b),
+    ],
 )
 
 # ----- linear layer (lecture notes 20.2) ------------------------------------------------------
@@ -94,16 +100,23 @@ def _linear(w: np.ndarray, x: np.ndarray, b: np.ndarray | None = None) -> np.nda
 
 
 defop(
-    "linear", "linear algebra",
+    "linear",
+    "linear algebra",
     "The fully connected layer a = W x + b of the lecture notes; b (one per output) is added to every "
     "column of W x, and may be left out.",
-    ports=["W", "x", Port("b", optional=True)], forward=_linear, shape=_linear_shape,
-    vjp=[lambda g, z, w, x, b=None: np.outer(g, x) if x.ndim == 1 else g @ x.T,
-         lambda g, z, w, x, b=None: w.T @ g,
-         lambda g, z, w, x, b=None: g if x.ndim == 1 else g.sum(axis=1)],
-    jvp=[lambda t, z, w, x, b=None: t @ x,
-         lambda t, z, w, x, b=None: w @ t,
-         lambda t, z, w, x, b=None: _column(t, x) * np.ones_like(z)],
+    ports=["W", "x", Port("b", optional=True)],
+    forward=_linear,
+    shape=_linear_shape,
+    vjp=[
+        lambda g, z, w, x, b=None: np.outer(g, x) if x.ndim == 1 else g @ x.T,
+        lambda g, z, w, x, b=None: w.T @ g,
+        lambda g, z, w, x, b=None: g if x.ndim == 1 else g.sum(axis=1),
+    ],
+    jvp=[
+        lambda t, z, w, x, b=None: t @ x,
+        lambda t, z, w, x, b=None: w @ t,
+        lambda t, z, w, x, b=None: _column(t, x) * np.ones_like(z),
+    ],
     formula="{out} = {W} {x} + {b}",
     bars=["{W:bar} += {out:bar} {x}ᵀ", "{x:bar} += {W}ᵀ {out:bar}", "{b:bar} += Σ {out:bar}"],
     dot="{out:dot} = {W:dot} {x} + {W} {x:dot} + {b:dot}",
@@ -119,27 +132,37 @@ def _square(name: str):  # noqa: ANN202
         if len(a) != 2 or a[0] != a[1]:
             raise ShapeError(f"{name}: A must be a square matrix, got {show(a)}")
         return a if name == "inv" else ()
+
     return rule
 
 
 def _checked(solver):  # noqa: ANN001, ANN202
     """numpy's LinAlgError as a message a student can act on."""
+
     def run(*args: np.ndarray) -> np.ndarray:
         try:
             return solver(*args)
         except np.linalg.LinAlgError:
             raise ValueDomainError(f"{solver.__name__}: the matrix is singular") from None
+
     return run
 
 
 defop(
-    "inv", "linear algebra", "Matrix inverse C = A⁻¹.",
-    ports=[Port("A", domain="invertible")], forward=_checked(np.linalg.inv), shape=_square("inv"),
+    "inv",
+    "linear algebra",
+    "Matrix inverse C = A⁻¹.",
+    ports=[Port("A", domain="invertible")],
+    forward=_checked(np.linalg.inv),
+    shape=_square("inv"),
     vjp=[lambda g, c, a: -c.T @ g @ c.T],
     jvp=[lambda t, c, a: -c @ t @ c],
-    formula="{out} = {A}⁻¹", bars=["{A:bar} += −{out}ᵀ {out:bar} {out}ᵀ"], dot="{out:dot} = −{out} {A:dot} {out}",
+    formula="{out} = {A}⁻¹",
+    bars=["{A:bar} += −{out}ᵀ {out:bar} {out}ᵀ"],
+    dot="{out:dot} = −{out} {A:dot} {out}",
     flops=lambda a: 2 * a[0] ** 3,
 )
+
 
 def adjugate(a: np.ndarray) -> np.ndarray:
     """adj(A), the transposed cofactor matrix: det(A) A⁻¹ when A is invertible, and defined when it is not.
@@ -161,21 +184,33 @@ def adjugate(a: np.ndarray) -> np.ndarray:
 # its bar is c̄ adj(A)ᵀ, which equals the notes' c̄ c A⁻ᵀ whenever A⁻¹ exists. Computing it from the
 # adjugate keeps that result and does not refuse a singular matrix, whose det (0) is fine to compute.
 defop(
-    "det", "linear algebra", "Determinant C = det A.",
-    ports=[Port("A", domain="invertible")], forward=np.linalg.det, shape=_square("det"),
+    "det",
+    "linear algebra",
+    "Determinant C = det A.",
+    ports=[Port("A", domain="invertible")],
+    forward=np.linalg.det,
+    shape=_square("det"),
     vjp=[lambda g, c, a: g * adjugate(a).T],
     jvp=[lambda t, c, a: np.trace(adjugate(a) @ t)],
-    formula="{out} = det {A}", bars=["{A:bar} += {out:bar} {out} {A}⁻ᵀ"], dot="{out:dot} = {out} tr({A}⁻¹ {A:dot})",
+    formula="{out} = det {A}",
+    bars=["{A:bar} += {out:bar} {out} {A}⁻ᵀ"],
+    dot="{out:dot} = {out} tr({A}⁻¹ {A:dot})",
     flops=lambda a: 2 * a[0] ** 3 // 3,
     bar_notes=["c A⁻ᵀ is the adjugate adj(A)ᵀ, computed as such: it is also the bar when A is singular"],
 )
 
 defop(
-    "trace", "linear algebra", "Trace C = tr A, the sum of the diagonal.",
-    ports=["A"], forward=np.trace, shape=_square("trace"),
+    "trace",
+    "linear algebra",
+    "Trace C = tr A, the sum of the diagonal.",
+    ports=["A"],
+    forward=np.trace,
+    shape=_square("trace"),
     vjp=[lambda g, c, a: g * np.eye(a.shape[0])],
     jvp=[lambda t, c, a: np.trace(t)],
-    formula="{out} = tr {A}", bars=["{A:bar} += {out:bar} I"], dot="{out:dot} = tr {A:dot}",
+    formula="{out} = tr {A}",
+    bars=["{A:bar} += {out:bar} I"],
+    dot="{out:dot} = tr {A:dot}",
     flops=lambda a: a[0],
 )
 
@@ -197,14 +232,19 @@ def _solve_bar_b(g: np.ndarray, c: np.ndarray, a: np.ndarray, b: np.ndarray) -> 
 
 
 defop(
-    "solve", "linear algebra", "Solution C = A⁻¹ B of the linear system A C = B (np.linalg.solve).",
-    ports=[Port("A", domain="invertible"), "B"], forward=_checked(solve), shape=_solve_shape,
-    vjp=[lambda g, c, a, b: -np.outer(_solve_bar_b(g, c, a, b), c) if c.ndim == 1
-         else -_solve_bar_b(g, c, a, b) @ c.T,
-         _solve_bar_b],
-    jvp=[lambda t, c, a, b: -_checked(solve)(a, t @ c),
-         lambda t, c, a, b: _checked(solve)(a, t)],
-    formula="{out} = {A}⁻¹ {B}", bars=["{A:bar} += −{B:bar} {out}ᵀ", "{B:bar} += {A}⁻ᵀ {out:bar}"],
+    "solve",
+    "linear algebra",
+    "Solution C = A⁻¹ B of the linear system A C = B (np.linalg.solve).",
+    ports=[Port("A", domain="invertible"), "B"],
+    forward=_checked(solve),
+    shape=_solve_shape,
+    vjp=[
+        lambda g, c, a, b: -np.outer(_solve_bar_b(g, c, a, b), c) if c.ndim == 1 else -_solve_bar_b(g, c, a, b) @ c.T,
+        _solve_bar_b,
+    ],
+    jvp=[lambda t, c, a, b: -_checked(solve)(a, t @ c), lambda t, c, a, b: _checked(solve)(a, t)],
+    formula="{out} = {A}⁻¹ {B}",
+    bars=["{A:bar} += −{B:bar} {out}ᵀ", "{B:bar} += {A}⁻ᵀ {out:bar}"],
     dot="{out:dot} = {A}⁻¹ ({B:dot} − {A:dot} {out})",
     flops=lambda a, b: 2 * a[0] ** 3 // 3 + 2 * a[0] ** 2 * size(b[1:]),
     bar_notes=["Giles: Ā = −B̄ Cᵀ uses B's bar, so it is computed from the same solve with Aᵀ", None],

@@ -32,15 +32,25 @@ def _mse_shape(f: tuple, y: tuple, reduction: str) -> tuple:
 
 
 defop(
-    "mse", "loss", "Squared error c = Σ (f − y)², or its mean with reduction 'mean'.",
-    ports=["prediction", "target"], forward=_mse, shape=_mse_shape,
-    vjp=[lambda g, c, f, y, reduction: g * 2.0 * _mse_scale(f, y, reduction) * (f - y),
-         lambda g, c, f, y, reduction: g * -2.0 * _mse_scale(f, y, reduction) * (f - y)],
-    jvp=[lambda t, c, f, y, reduction: 2.0 * _mse_scale(f, y, reduction) * np.sum((f - y) * t),
-         lambda t, c, f, y, reduction: -2.0 * _mse_scale(f, y, reduction) * np.sum((f - y) * t)],
+    "mse",
+    "loss",
+    "Squared error c = Σ (f − y)², or its mean with reduction 'mean'.",
+    ports=["prediction", "target"],
+    forward=_mse,
+    shape=_mse_shape,
+    vjp=[
+        lambda g, c, f, y, reduction: g * 2.0 * _mse_scale(f, y, reduction) * (f - y),
+        lambda g, c, f, y, reduction: g * -2.0 * _mse_scale(f, y, reduction) * (f - y),
+    ],
+    jvp=[
+        lambda t, c, f, y, reduction: 2.0 * _mse_scale(f, y, reduction) * np.sum((f - y) * t),
+        lambda t, c, f, y, reduction: -2.0 * _mse_scale(f, y, reduction) * np.sum((f - y) * t),
+    ],
     formula="{out} = Σ ({prediction} − {target})²",
-    bars=["{prediction:bar} += {out:bar} · 2({prediction} − {target})",
-          "{target:bar} += −{out:bar} · 2({prediction} − {target})"],
+    bars=[
+        "{prediction:bar} += {out:bar} · 2({prediction} − {target})",
+        "{target:bar} += −{out:bar} · 2({prediction} − {target})",
+    ],
     dot="{out:dot} = Σ 2({prediction} − {target}) ⊙ ({prediction:dot} − {target:dot})",
     flops=lambda f, y, **_: 3 * size(np.broadcast_shapes(f, y)),
     attrs=[Attr("reduction", "choice", "sum", "sum over the elements, or their mean", choices=("sum", "mean"))],
@@ -79,8 +89,9 @@ def _cross_entropy_shape(logits: tuple, labels: tuple) -> tuple:
     if logits[1] == 0:
         raise ShapeError(f"cross_entropy: logits {show(logits)} have no classes (C = 0); a label needs one to name")
     if logits[0] == 0:
-        raise ShapeError(f"cross_entropy: logits {show(logits)} have no rows (N = 0); "
-                         "the mean of no losses is undefined")
+        raise ShapeError(
+            f"cross_entropy: logits {show(logits)} have no rows (N = 0); the mean of no losses is undefined"
+        )
     if labels != logits[:1]:
         raise ShapeError(f"cross_entropy: target must hold {logits[0]} labels (one per row), got {show(labels)}")
     return ()
@@ -88,10 +99,12 @@ def _cross_entropy_shape(logits: tuple, labels: tuple) -> tuple:
 
 # NOTE: the mean over the N rows, as torch.nn.functional.cross_entropy's default reduction.
 defop(
-    "cross_entropy", "loss",
+    "cross_entropy",
+    "loss",
     "Mean negative log-likelihood of integer labels under softmax(logits), as torch's cross_entropy.",
     ports=["logits", Port("target", differentiable=False, domain="labels")],
-    forward=_cross_entropy, shape=_cross_entropy_shape,
+    forward=_cross_entropy,
+    shape=_cross_entropy_shape,
     vjp=[lambda g, c, z, y: g * (softmax(z, 1) - _one_hot(y, z)) / z.shape[0], None],
     jvp=[lambda t, c, z, y: np.sum((softmax(z, 1) - _one_hot(y, z)) * t) / z.shape[0], None],
     formula="{out} = −mean log softmax({logits})[{target}]",

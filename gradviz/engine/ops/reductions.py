@@ -23,6 +23,7 @@ def _reduced_shape(op_name: str):  # noqa: ANN202
         if keepdims:
             return tuple(1 if i in axes else n for i, n in enumerate(x))
         return tuple(n for i, n in enumerate(x) if i not in axes)
+
     return rule
 
 
@@ -44,13 +45,21 @@ def _sum(x: np.ndarray, axis: Axes, keepdims: bool) -> np.ndarray:
 # ----- sum, mean --------------------------------------------------------------------------------
 
 defop(
-    "sum", "reduction", "Sum over an axis, several axes, or everything (np.sum).",
-    ports=["x"], forward=_sum, shape=_reduced_shape("sum"),
+    "sum",
+    "reduction",
+    "Sum over an axis, several axes, or everything (np.sum).",
+    ports=["x"],
+    forward=_sum,
+    shape=_reduced_shape("sum"),
     vjp=[lambda g, z, x, axis, keepdims: _spread(g, x, axis, keepdims)],
     jvp=[lambda t, z, x, axis, keepdims: _sum(t, axis, keepdims)],
-    formula="{out} = Σ {x}", bars=["{x:bar} += {out:bar} spread over the summed axes"], dot="{out:dot} = Σ {x:dot}",
-    flops=lambda x, **_: size(x), attrs=[AXIS, KEEPDIMS],
+    formula="{out} = Σ {x}",
+    bars=["{x:bar} += {out:bar} spread over the summed axes"],
+    dot="{out:dot} = Σ {x:dot}",
+    flops=lambda x, **_: size(x),
+    attrs=[AXIS, KEEPDIMS],
 )
+
 
 def _mean_shape(x: tuple, axis: object = None, keepdims: bool = False) -> tuple:
     check_not_empty_along("mean", x, normalise_axes(axis, len(x), "mean"), "the mean of no numbers is undefined")
@@ -58,14 +67,19 @@ def _mean_shape(x: tuple, axis: object = None, keepdims: bool = False) -> tuple:
 
 
 defop(
-    "mean", "reduction", "Mean over an axis, several axes, or everything (np.mean).",
-    ports=["x"], forward=lambda x, axis, keepdims: np.mean(x, axis=axis, keepdims=keepdims),
+    "mean",
+    "reduction",
+    "Mean over an axis, several axes, or everything (np.mean).",
+    ports=["x"],
+    forward=lambda x, axis, keepdims: np.mean(x, axis=axis, keepdims=keepdims),
     shape=_mean_shape,
     vjp=[lambda g, z, x, axis, keepdims: _spread(g, x, axis, keepdims) / _count(x.shape, axis)],
     jvp=[lambda t, z, x, axis, keepdims: _sum(t, axis, keepdims) / _count(t.shape, axis)],
-    formula="{out} = mean {x}", bars=["{x:bar} += {out:bar} / n spread over the averaged axes"],
+    formula="{out} = mean {x}",
+    bars=["{x:bar} += {out:bar} / n spread over the averaged axes"],
     dot="{out:dot} = mean {x:dot}",
-    flops=lambda x, **_: size(x) + 1, attrs=[AXIS, KEEPDIMS],
+    flops=lambda x, **_: size(x) + 1,
+    attrs=[AXIS, KEEPDIMS],
 )
 
 # ----- softmax, log_softmax, logsumexp -----------------------------------------------------------
@@ -97,33 +111,51 @@ def _dot_along(p: np.ndarray, v: np.ndarray, axis: int) -> np.ndarray:
 
 
 defop(
-    "softmax", "reduction", "Probabilities exp(x) / Σ exp(x) along an axis, computed stably.",
-    ports=["x"], forward=softmax, shape=lambda x, axis: _one_axis(x, axis, "softmax"),
+    "softmax",
+    "reduction",
+    "Probabilities exp(x) / Σ exp(x) along an axis, computed stably.",
+    ports=["x"],
+    forward=softmax,
+    shape=lambda x, axis: _one_axis(x, axis, "softmax"),
     vjp=[lambda g, s, x, axis: s * (g - _dot_along(g, s, axis))],
     jvp=[lambda t, s, x, axis: s * (t - _dot_along(t, s, axis))],
-    formula="{out} = softmax({x})", bars=["{x:bar} += {out} ⊙ ({out:bar} − Σ {out:bar} ⊙ {out})"],
+    formula="{out} = softmax({x})",
+    bars=["{x:bar} += {out} ⊙ ({out:bar} − Σ {out:bar} ⊙ {out})"],
     dot="{out:dot} = {out} ⊙ ({x:dot} − Σ {out} ⊙ {x:dot})",
-    flops=lambda x, **_: 5 * size(x), attrs=[SOFTMAX_AXIS],
+    flops=lambda x, **_: 5 * size(x),
+    attrs=[SOFTMAX_AXIS],
 )
 
 defop(
-    "log_softmax", "reduction", "log softmax(x) along an axis: x − logsumexp(x), computed stably.",
-    ports=["x"], forward=log_softmax, shape=lambda x, axis: _one_axis(x, axis, "log_softmax"),
+    "log_softmax",
+    "reduction",
+    "log softmax(x) along an axis: x − logsumexp(x), computed stably.",
+    ports=["x"],
+    forward=log_softmax,
+    shape=lambda x, axis: _one_axis(x, axis, "log_softmax"),
     vjp=[lambda g, z, x, axis: g - np.exp(z) * np.sum(g, axis=axis, keepdims=True)],
     jvp=[lambda t, z, x, axis: t - _dot_along(np.exp(z), t, axis)],
-    formula="{out} = {x} − logsumexp({x})", bars=["{x:bar} += {out:bar} − softmax({x}) Σ {out:bar}"],
+    formula="{out} = {x} − logsumexp({x})",
+    bars=["{x:bar} += {out:bar} − softmax({x}) Σ {out:bar}"],
     dot="{out:dot} = {x:dot} − Σ softmax({x}) ⊙ {x:dot}",
-    flops=lambda x, **_: 5 * size(x), attrs=[SOFTMAX_AXIS],
+    flops=lambda x, **_: 5 * size(x),
+    attrs=[SOFTMAX_AXIS],
 )
 
 defop(
-    "logsumexp", "reduction", "log Σ exp(x) along an axis (a smooth maximum), computed stably.",
-    ports=["x"], forward=logsumexp,
-    shape=lambda x, axis: tuple(n for i, n in enumerate(_one_axis(x, axis, "logsumexp"))
-                                if i != normalise_axes(axis, len(x), "logsumexp")[0]),
+    "logsumexp",
+    "reduction",
+    "log Σ exp(x) along an axis (a smooth maximum), computed stably.",
+    ports=["x"],
+    forward=logsumexp,
+    shape=lambda x, axis: tuple(
+        n for i, n in enumerate(_one_axis(x, axis, "logsumexp")) if i != normalise_axes(axis, len(x), "logsumexp")[0]
+    ),
     vjp=[lambda g, z, x, axis: np.expand_dims(g, axis) * softmax(x, axis)],
     jvp=[lambda t, z, x, axis: np.sum(softmax(x, axis) * t, axis=axis)],
-    formula="{out} = log Σ exp({x})", bars=["{x:bar} += {out:bar} softmax({x})"],
+    formula="{out} = log Σ exp({x})",
+    bars=["{x:bar} += {out:bar} softmax({x})"],
     dot="{out:dot} = Σ softmax({x}) ⊙ {x:dot}",
-    flops=lambda x, **_: 4 * size(x), attrs=[SOFTMAX_AXIS],
+    flops=lambda x, **_: 4 * size(x),
+    attrs=[SOFTMAX_AXIS],
 )

@@ -26,12 +26,17 @@ def _inverse(permutation: tuple[int, ...]) -> tuple[int, ...]:
 
 
 defop(
-    "transpose", "shape", "Permute the axes (np.transpose); with no axes, reverse them (Xᵀ for a matrix).",
-    ports=["x"], forward=lambda x, axes: np.transpose(x, axes),
+    "transpose",
+    "shape",
+    "Permute the axes (np.transpose); with no axes, reverse them (Xᵀ for a matrix).",
+    ports=["x"],
+    forward=lambda x, axes: np.transpose(x, axes),
     shape=lambda x, axes: tuple(x[axis] for axis in _permutation(len(x), axes)),
     vjp=[lambda g, z, x, axes: np.transpose(g, _inverse(_permutation(x.ndim, axes)))],
     jvp=[lambda t, z, x, axes: np.transpose(t, axes)],
-    formula="{out} = {x}ᵀ", bars=["{x:bar} += {out:bar}ᵀ"], dot="{out:dot} = {x:dot}ᵀ",
+    formula="{out} = {x}ᵀ",
+    bars=["{x:bar} += {out:bar}ᵀ"],
+    dot="{out:dot} = {x:dot}ᵀ",
     flops=lambda *_, **__: 0,
     attrs=[Attr("axes", "permutation", None, "the new order of the axes; null reverses them")],
 )
@@ -51,11 +56,16 @@ def _reshape_shape(x: tuple[int, ...], shape: tuple[int, ...]) -> tuple[int, ...
 
 
 defop(
-    "reshape", "shape", "The same numbers in a new shape (np.reshape, C order); one size may be -1.",
-    ports=["x"], forward=lambda x, shape: np.reshape(x, shape), shape=_reshape_shape,
+    "reshape",
+    "shape",
+    "The same numbers in a new shape (np.reshape, C order); one size may be -1.",
+    ports=["x"],
+    forward=lambda x, shape: np.reshape(x, shape),
+    shape=_reshape_shape,
     vjp=[lambda g, z, x, shape: np.reshape(g, x.shape)],
     jvp=[lambda t, z, x, shape: np.reshape(t, z.shape)],
-    formula="{out} = reshape({x})", bars=["{x:bar} += reshape({out:bar}) back to the shape of {x}"],
+    formula="{out} = reshape({x})",
+    bars=["{x:bar} += reshape({out:bar}) back to the shape of {x}"],
     dot="{out:dot} = reshape({x:dot})",
     flops=lambda *_, **__: 0,
     attrs=[Attr("shape", "shape", (-1,), "the new sizes; one may be -1 to take what is left")],

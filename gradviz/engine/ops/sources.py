@@ -14,9 +14,19 @@ from gradviz.engine.registry import defop
 
 def _source(name: str, doc: str, has_bar: bool) -> None:
     defop(
-        name, "source", doc, ports=[], forward=np.asarray, shape=same_shape,
-        vjp=[], jvp=[], formula=f"{{out}} = {name}", bars=[], dot="{out:dot} = eᵢ" if has_bar else "{out:dot} = 0",
-        flops=lambda *_: 0, has_bar=has_bar,
+        name,
+        "source",
+        doc,
+        ports=[],
+        forward=np.asarray,
+        shape=same_shape,
+        vjp=[],
+        jvp=[],
+        formula=f"{{out}} = {name}",
+        bars=[],
+        dot="{out:dot} = eᵢ" if has_bar else "{out:dot} = 0",
+        flops=lambda *_: 0,
+        has_bar=has_bar,
     )
 
 

@@ -38,8 +38,13 @@ class Badge:
         if np.size(array) > NUMBERS_UP_TO:
             return cls(image, (), None)
         grid = as_grid(array)
-        pixels = np.array([[image.pixelColor(column, row).getRgb()[:3] for column in range(grid.shape[1])]
-                           for row in range(grid.shape[0])], dtype=np.uint8)
+        pixels = np.array(
+            [
+                [image.pixelColor(column, row).getRgb()[:3] for column in range(grid.shape[1])]
+                for row in range(grid.shape[0])
+            ],
+            dtype=np.uint8,
+        )
         numbers = tuple(tuple(cell_text(number, digits) for number in grid.ravel()) for digits in (3, 2))
         return cls(image, numbers, readable_on(pixels))
 

@@ -87,10 +87,24 @@ class NodeLook:
 
     def same_as(self, other: NodeLook) -> bool:
         """Equal looks draw the same; arrays compare by identity (the trace's arrays never change)."""
-        fields = ("op_name", "category", "name", "port_names", "shape_text", "error", "is_output", "stepping",
-                  "dimmed", "highlight", "tangents")
-        return all(getattr(self, f) == getattr(other, f) for f in fields) \
-            and self.value is other.value and self.bar is other.bar
+        fields = (
+            "op_name",
+            "category",
+            "name",
+            "port_names",
+            "shape_text",
+            "error",
+            "is_output",
+            "stepping",
+            "dimmed",
+            "highlight",
+            "tangents",
+        )
+        return (
+            all(getattr(self, f) == getattr(other, f) for f in fields)
+            and self.value is other.value
+            and self.bar is other.bar
+        )
 
 
 EMPTY = NodeLook("", "", "", (), "", None, False)
@@ -137,8 +151,12 @@ def _texts_of(look: NodeLook) -> tuple:
 
 def scalar_labels(look: NodeLook) -> tuple[Label | None, Label | None]:
     """The number of a one-element value and bar, laid out once per array."""
-    return tuple(Label(cell_text(float(np.ravel(array)[0])), font(11, bold=True))
-                 if array is not None and np.size(array) == 1 else None for array in (look.value, look.bar))
+    return tuple(
+        Label(cell_text(float(np.ravel(array)[0])), font(11, bold=True))
+        if array is not None and np.size(array) == 1
+        else None
+        for array in (look.value, look.bar)
+    )
 
 
 @lru_cache(maxsize=4096)
@@ -158,9 +176,17 @@ class NodeTexts:
         self.name = Label(elided(look.name, font(13, bold=True), title_width), font(13, bold=True))
         self.ports = tuple(label(port_name, 9.5) for port_name in look.port_names)
         caption = font(8.5)
-        self.captions = (Label(elided(look.name, caption, caption_width), caption),
-                         Label(elided(look.name if not look.tangents else render_unicode(
-                             "{x:dot}", {"x": look.name}), caption, caption_width), caption))
+        self.captions = (
+            Label(elided(look.name, caption, caption_width), caption),
+            Label(
+                elided(
+                    look.name if not look.tangents else render_unicode("{x:dot}", {"x": look.name}),
+                    caption,
+                    caption_width,
+                ),
+                caption,
+            ),
+        )
         self.barred = not look.tangents  # the second caption carries a line over the name
         if self.barred:
             metrics = QFontMetricsF(caption)
@@ -191,8 +217,11 @@ class NodeItem(QGraphicsItem):
         self._texts = _empty_texts()
         self._scalars: tuple[Label | None, Label | None] = (None, None)
         self._header_colour = theme.header("", "")
-        self.setFlags(QGraphicsItem.GraphicsItemFlag.ItemIsMovable | QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
-                      | QGraphicsItem.GraphicsItemFlag.ItemSendsGeometryChanges)
+        self.setFlags(
+            QGraphicsItem.GraphicsItemFlag.ItemIsMovable
+            | QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
+            | QGraphicsItem.GraphicsItemFlag.ItemSendsGeometryChanges
+        )
         self._boxes = False
         self._box_picture: QPixmap | None = None
         self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
@@ -212,8 +241,10 @@ class NodeItem(QGraphicsItem):
         arrays_changed = look.value is not old.value or look.bar is not old.bar
         if arrays_changed:
             # colour the arrays once per array, not on every paint (256×256 tensors, many repaints)
-            self._badges = tuple(None if array is None or np.size(array) <= 1 else badge_for(array, diverging)
-                                 for array, diverging in ((look.value, False), (look.bar, True)))
+            self._badges = tuple(
+                None if array is None or np.size(array) <= 1 else badge_for(array, diverging)
+                for array, diverging in ((look.value, False), (look.bar, True))
+            )
             self._scalars = scalar_labels(look)
         self.look = look
         if _geometry_of(look) != _geometry_of(old):
@@ -244,8 +275,9 @@ class NodeItem(QGraphicsItem):
         self._bounds = QRectF(-margin, -margin, WIDTH + 2 * margin, bottom + 2 * margin)
         self._header_band = header_band(self._box.height())
         half = WIDTH / 2
-        self._bodies = tuple(QRectF(column * half + 8, self._ports_bottom + 4 + 15, half - 16, BADGE - 8 - 15)
-                             for column in (0, 1))
+        self._bodies = tuple(
+            QRectF(column * half + 8, self._ports_bottom + 4 + 15, half - 16, BADGE - 8 - 15) for column in (0, 1)
+        )
         self._heat_rects = tuple(map(self._heat_rect, self._bodies, self._badges))
 
     def show_boxes(self, boxes: bool) -> None:
@@ -507,8 +539,11 @@ class NodeItem(QGraphicsItem):
             row = min(int((point.y() - rect.top()) / rect.height() * grid.shape[0]), grid.shape[0] - 1)
             col = min(int((point.x() - rect.left()) / rect.width() * grid.shape[1]), grid.shape[1] - 1)
             index = np.unravel_index(row * grid.shape[1] + col, np.shape(array))
-            symbol = render_unicode("{x:dot}" if self.look.tangents else "{x:bar}", {"x": self.look.name}) \
-                if column == 1 else self.look.name
+            symbol = (
+                render_unicode("{x:dot}" if self.look.tangents else "{x:bar}", {"x": self.look.name})
+                if column == 1
+                else self.look.name
+            )
             return f"{symbol}[{', '.join(map(str, index))}] = {grid[row, col]:.6g}"
         return None
 
@@ -550,8 +585,9 @@ class EdgeItem(QGraphicsPathItem):
 
     def set_highlight(self, colour: QColor | None, text: str = "") -> None:
         """Mark the wire of the current step (and say what was summed along it)."""
-        self.setPen(QPen(colour or self.theme.edge, 4.0 if colour else 2.2, Qt.PenStyle.SolidLine,
-                         Qt.PenCapStyle.RoundCap))
+        self.setPen(
+            QPen(colour or self.theme.edge, 4.0 if colour else 2.2, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap)
+        )
         self.setZValue(0.5 if colour else 0)
         self.label.setText(text)
         self.label.setBrush(colour or self.theme.edge)

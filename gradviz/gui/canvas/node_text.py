@@ -80,8 +80,9 @@ class Label:
         self.static.setTextFormat(Qt.TextFormat.PlainText)
         self.width = metrics.horizontalAdvance(self.static.text())
 
-    def draw(self, painter: QPainter, rect: QRectF, horizontal: Qt.AlignmentFlag = LEFT,
-             bottom: bool = False) -> QPointF:
+    def draw(
+        self, painter: QPainter, rect: QRectF, horizontal: Qt.AlignmentFlag = LEFT, bottom: bool = False
+    ) -> QPointF:
         """Draw in ``rect``: left, right or centred; vertically centred, or on the bottom. Returns the
         top-left corner the text was drawn at."""
         if horizontal == RIGHT:

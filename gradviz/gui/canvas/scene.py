@@ -66,8 +66,11 @@ def changed_between(old: Shown | None, new: Shown | None) -> set[str] | None:
     marks = {*nodes_of(old.step), *nodes_of(new.step)}
     if new.trace is not None and new.trace is old.trace:
         return new.trace.changed(old.state.index, new.state.index) | marks
-    if abs(new.state.index - old.state.index) != 1 or (old.step.kind == "tangent") != (new.step.kind == "tangent") \
-            or getattr(old.step, "pass_index", None) != getattr(new.step, "pass_index", None):
+    if (
+        abs(new.state.index - old.state.index) != 1
+        or (old.step.kind == "tangent") != (new.step.kind == "tangent")
+        or getattr(old.step, "pass_index", None) != getattr(new.step, "pass_index", None)
+    ):
         return None
     return marks
 
@@ -157,8 +160,7 @@ class GraphScene(QGraphicsScene):
         item.setPos(*self.document.positions.get(node_id, (0.0, 0.0)))
         self._syncing = False
 
-    def show_step(self, state: State | None, step: Step | None,
-                  trace: Trace | ForwardTrace | None = None) -> None:
+    def show_step(self, state: State | None, step: Step | None, trace: Trace | ForwardTrace | None = None) -> None:
         """Draw the values and bars of ``state`` and mark ``step``; None for both stops stepping.
 
         Only the nodes the move changes are looked at again (see changed_between): given the ``trace``
@@ -236,13 +238,23 @@ class GraphScene(QGraphicsScene):
             status = statuses[node_id]
             ports = op.port_names if op else ()
             value = state.values.get(node_id) if state else None
-            self.nodes[node_id].set_look(NodeLook(
-                spec.op, op.category if op else "", spec.label or node_id, ports,
-                show(status.shape) if status.shape is not None else "", status.error,
-                node_id == self.document.output, stepping=state is not None, value=value,
-                bar=state.bars.get(node_id) if state else None,
-                dimmed=state is not None and value is None, highlight=self._highlight(node_id),
-                tangents=self._step is not None and self._step.kind == "tangent"))
+            self.nodes[node_id].set_look(
+                NodeLook(
+                    spec.op,
+                    op.category if op else "",
+                    spec.label or node_id,
+                    ports,
+                    show(status.shape) if status.shape is not None else "",
+                    status.error,
+                    node_id == self.document.output,
+                    stepping=state is not None,
+                    value=value,
+                    bar=state.bars.get(node_id) if state else None,
+                    dimmed=state is not None and value is None,
+                    highlight=self._highlight(node_id),
+                    tangents=self._step is not None and self._step.kind == "tangent",
+                )
+            )
 
     def _highlight_edges(self) -> None:
         """Mark the current step's wires and unmark the last step's; other wires are not touched."""
@@ -260,8 +272,12 @@ class GraphScene(QGraphicsScene):
         self._highlighted = marked
 
     def _rewire(self) -> None:
-        wanted = {(spec.id, port): parent for spec in self.document.nodes.values()
-                  for port, parent in enumerate(spec.inputs) if parent in self.nodes}
+        wanted = {
+            (spec.id, port): parent
+            for spec in self.document.nodes.values()
+            for port, parent in enumerate(spec.inputs)
+            if parent in self.nodes
+        }
         for key in [key for key in self.edges if key not in wanted or self.edges[key].parent_id != wanted[key]]:
             self.removeItem(self.edges.pop(key))
         for (child, port), parent in wanted.items():
@@ -300,15 +316,23 @@ class GraphScene(QGraphicsScene):
         hit = self._port_under(event.scenePos())
         if hit and event.button().name == "LeftButton":
             kind, node_id, port = hit
-            if kind == "in" and port < len(self.document.nodes[node_id].inputs) \
-                    and self.document.nodes[node_id].inputs[port] is not None:
+            if (
+                kind == "in"
+                and port < len(self.document.nodes[node_id].inputs)
+                and self.document.nodes[node_id].inputs[port] is not None
+            ):
                 # pick up the wire already in this port: it now hangs from its parent's output. Picking up
                 # and dropping is one gesture, so one undo entry: the macro closes on release.
                 parent = self.document.nodes[node_id].inputs[port]
                 self.undo_stack.beginMacro(f"move the wire from {parent} into {node_id}")
                 self._wire_macro = True
-                self.undo_stack.push(ReplaceNode(self.document, self.document.with_input(node_id, port, None),
-                                                 f"disconnect {parent} from {node_id}"))
+                self.undo_stack.push(
+                    ReplaceNode(
+                        self.document,
+                        self.document.with_input(node_id, port, None),
+                        f"disconnect {parent} from {node_id}",
+                    )
+                )
                 hit = ("out", parent, 0)
             self._wire_from = hit
             self._wire = EdgeItem("", "", 0, self.theme)
@@ -320,8 +344,11 @@ class GraphScene(QGraphicsScene):
         # shows its dock, the canvas shrinks and refits, and Qt replays the held press as a drag)
         before = {node_id: item.pos() for node_id, item in self.nodes.items()}
         super().mousePressEvent(event)
-        self._press_positions = {item.node_id: before[item.node_id] for item in self.selectedItems()
-                                 if isinstance(item, NodeItem) and item.node_id in before}
+        self._press_positions = {
+            item.node_id: before[item.node_id]
+            for item in self.selectedItems()
+            if isinstance(item, NodeItem) and item.node_id in before
+        }
 
     def mouseMoveEvent(self, event: QGraphicsSceneMouseEvent) -> None:
         if self._wire is not None:
@@ -350,8 +377,11 @@ class GraphScene(QGraphicsScene):
                 if self.nodes[node_id].pos() != old:
                     self.nodes[node_id].setPos(old)
             return
-        moves = {node_id: ((old.x(), old.y()), (self.nodes[node_id].x(), self.nodes[node_id].y()))
-                 for node_id, old in pressed.items() if self.nodes[node_id].pos() != old}
+        moves = {
+            node_id: ((old.x(), old.y()), (self.nodes[node_id].x(), self.nodes[node_id].y()))
+            for node_id, old in pressed.items()
+            if self.nodes[node_id].pos() != old
+        }
         if moves:
             self.undo_stack.push(MoveNodes(self.document, moves))
 
@@ -371,8 +401,11 @@ class GraphScene(QGraphicsScene):
             self.message.emit(f"Cannot connect {parent} to {child}: {reason}")
             return False
         port_name = find_op(self.document.nodes[child].op).port_names[port]
-        self.undo_stack.push(ReplaceNode(self.document, self.document.with_input(child, port, parent),
-                                         f"connect {parent} → {child}.{port_name}"))
+        self.undo_stack.push(
+            ReplaceNode(
+                self.document, self.document.with_input(child, port, parent), f"connect {parent} → {child}.{port_name}"
+            )
+        )
         return True
 
     # ----- adding from the palette ------------------------------------------------------------------
@@ -380,8 +413,9 @@ class GraphScene(QGraphicsScene):
     def add_op(self, op_name: str, position: QPointF) -> str:
         """Add a new ``op_name`` node centred near ``position``; returns its id."""
         spec = new_node(self.document, op_name)
-        self.undo_stack.push(AddNodes(self.document, [(spec, (position.x() - 90.0, position.y() - 30.0))],
-                                      f"add {spec.id}"))
+        self.undo_stack.push(
+            AddNodes(self.document, [(spec, (position.x() - 90.0, position.y() - 30.0))], f"add {spec.id}")
+        )
         return spec.id
 
     def dragEnterEvent(self, event: QGraphicsSceneDragDropEvent) -> None:

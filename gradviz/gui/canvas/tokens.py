@@ -86,5 +86,3 @@ class TokenRun:
     @property
     def running(self) -> bool:
         return bool(self.tokens)
-
-

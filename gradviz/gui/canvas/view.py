@@ -31,8 +31,10 @@ FIT_LIMIT = 1.5
 FIT_MARGIN = 40.0
 MIN_TEXT_PX = 10.0  # the smallest node text, on screen, at the zoom a graph opens at
 SMALLEST_NODE_POINTS = 9.5  # items.py draws op names and port names at 9.5 pt, the smallest node text
-EMPTY_HINT = ("An empty graph.\n\nDrag an op from the palette, double-click here or press Tab to add one;\n"
-              "drag from an output port to an input port to connect them.\nFile ▸ Examples has the lecture notes.")
+EMPTY_HINT = (
+    "An empty graph.\n\nDrag an op from the palette, double-click here or press Tab to add one;\n"
+    "drag from an output port to an input port to connect them.\nFile ▸ Examples has the lecture notes."
+)
 GRID = 40
 
 # The keys the canvas itself answers to (besides the window's actions): one table, read by keyPressEvent
@@ -42,8 +44,11 @@ VIEW_KEYS: dict[Qt.Key, ViewKey] = {
     Qt.Key.Key_Plus: ("+", "zoom in", lambda view: view.set_zoom(view.zoom() * 1.2)),
     Qt.Key.Key_Equal: ("=", "zoom in", lambda view: view.set_zoom(view.zoom() * 1.2)),
     Qt.Key.Key_Minus: ("−", "zoom out", lambda view: view.set_zoom(view.zoom() / 1.2)),
-    Qt.Key.Key_Tab: ("Tab", "quick add: type an op's name, Enter",
-                     lambda view: view.quick_add_requested.emit(view.mapToScene(view.viewport().rect().center()))),
+    Qt.Key.Key_Tab: (
+        "Tab",
+        "quick add: type an op's name, Enter",
+        lambda view: view.quick_add_requested.emit(view.mapToScene(view.viewport().rect().center())),
+    ),
 }
 VIEW_GESTURES = [
     ("Space (tap)", "play or pause the steps"),
@@ -67,8 +72,11 @@ class GraphView(QGraphicsView):
         self.setObjectName("canvas")
         self.setAccessibleName("Graph canvas")
         # smooth pixmaps: zoomed out, nodes are cached pictures shrunk by Qt (NodeItem.show_boxes)
-        self.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing
-                            | QPainter.RenderHint.SmoothPixmapTransform)
+        self.setRenderHints(
+            QPainter.RenderHint.Antialiasing
+            | QPainter.RenderHint.TextAntialiasing
+            | QPainter.RenderHint.SmoothPixmapTransform
+        )
         self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.SmartViewportUpdate)
         self.setDragMode(QGraphicsView.DragMode.RubberBandDrag)
         self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
@@ -213,8 +221,9 @@ class GraphView(QGraphicsView):
         super().keyReleaseEvent(event)
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
-        if event.button() == Qt.MouseButton.MiddleButton or (self._space_down and event.button() ==
-                                                              Qt.MouseButton.LeftButton):
+        if event.button() == Qt.MouseButton.MiddleButton or (
+            self._space_down and event.button() == Qt.MouseButton.LeftButton
+        ):
             self._pan_from = event.position()
             self._set_fitted(False)
             self._panned_with_space = self._space_down

@@ -17,9 +17,11 @@ from gradviz.engine.kernel_flip import Frame, Plane
 from gradviz.engine.ops._common import show
 from gradviz.gui.notation import plain, rich
 
-PHASES = {"forward": "forward: slide k over the image",
-          "image": "image bar: slide k turned 180° over the output bar",
-          "kernel": "kernel bar: slide the output bar over the image"}
+PHASES = {
+    "forward": "forward: slide k over the image",
+    "image": "image bar: slide k turned 180° over the output bar",
+    "kernel": "kernel bar: slide the output bar over the image",
+}
 
 
 class Names(NamedTuple):
@@ -43,8 +45,9 @@ def result_shape(plane: Plane, phase: str) -> tuple[int, int]:
 
 def frame_of(plane: Plane, phase: str, index: int) -> Frame:
     row, column = divmod(index, result_shape(plane, phase)[1])
-    return {"forward": plane.forward_frame, "image": plane.image_bar_frame,
-            "kernel": plane.kernel_bar_frame}[phase](row, column)
+    return {"forward": plane.forward_frame, "image": plane.image_bar_frame, "kernel": plane.kernel_bar_frame}[phase](
+        row, column
+    )
 
 
 def known_up_to(shape: tuple[int, int], index: int) -> np.ndarray:
@@ -73,17 +76,28 @@ def sentence(plane: Plane, phase: str, frame: Frame, names: Names, slice_note: s
     count = frame.products.size
     if phase == "forward":
         kernel = f"{kernel_name} turned 180°" if plane.op == "convolve2d" else kernel_name
-        text = (f"{output}{target} = <b>{frame.total:.4g}</b>: the sum of the {count} products of the window "
-                f"of the padded {image} with {kernel}")
+        text = (
+            f"{output}{target} = <b>{frame.total:.4g}</b>: the sum of the {count} products of the window "
+            f"of the padded {image} with {kernel}"
+        )
     elif phase == "image":
-        kernel, why = ((kernel_name, "the forward pass turned it, so the backward pass of convolution is a "
-                        "correlation") if plane.op == "convolve2d" else
-                       (f"{kernel_name} turned 180°", "sliding the turned kernel is convolving with "
-                        f"{kernel_name}: the backward pass of correlation is a convolution"))
-        text = (f"{barred(names.image)}{target} = <b>{frame.total:.4g}</b>: the sum of the {count} products of the "
-                f"window of the padded {barred(names.output)} with {kernel} &nbsp;·&nbsp; {why}")
+        kernel, why = (
+            (kernel_name, "the forward pass turned it, so the backward pass of convolution is a correlation")
+            if plane.op == "convolve2d"
+            else (
+                f"{kernel_name} turned 180°",
+                "sliding the turned kernel is convolving with "
+                f"{kernel_name}: the backward pass of correlation is a convolution",
+            )
+        )
+        text = (
+            f"{barred(names.image)}{target} = <b>{frame.total:.4g}</b>: the sum of the {count} products of the "
+            f"window of the padded {barred(names.output)} with {kernel} &nbsp;·&nbsp; {why}"
+        )
     else:
-        text = (f"{barred(names.kernel)}{target} = <b>{frame.total:.4g}</b>: the sum over the "
-                f"{show(frame.products.shape)} output of {barred(names.output)} × the {image} pixel this "
-                "kernel cell met")
+        text = (
+            f"{barred(names.kernel)}{target} = <b>{frame.total:.4g}</b>: the sum over the "
+            f"{show(frame.products.shape)} output of {barred(names.output)} × the {image} pixel this "
+            "kernel cell met"
+        )
     return text + (f"<br><i>{plain(slice_note)}</i>" if slice_note else "")

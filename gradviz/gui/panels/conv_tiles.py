@@ -102,8 +102,14 @@ class Tile:
         self.box.addItem(item)
         return item
 
-    def show(self, title: str, array: np.ndarray, diverging: bool, known: np.ndarray | None = None,
-             bounds: tuple[float, float] | None = None) -> None:
+    def show(
+        self,
+        title: str,
+        array: np.ndarray,
+        diverging: bool,
+        known: np.ndarray | None = None,
+        bounds: tuple[float, float] | None = None,
+    ) -> None:
         """Draw ``array`` (cells outside ``known`` left empty), coloured on ``bounds`` (default: its own).
 
         A frame of the animation calls this for the tiles that change; what is as it was (the title, the
@@ -151,8 +157,11 @@ class Tile:
             return
         pixels, known, array = self._pixels, self._known, self.array
         dark = readable_on(pixels)
-        cells = [(column, row, "" if value == 0 and self.diverging else f"{value:.3g}", bool(dark[row, column]))
-                 for (row, column), value in np.ndenumerate(array) if known is None or known[row, column]]
+        cells = [
+            (column, row, "" if value == 0 and self.diverging else f"{value:.3g}", bool(dark[row, column]))
+            for (row, column), value in np.ndenumerate(array)
+            if known is None or known[row, column]
+        ]
         self.numbers.show_cells(cells, array.shape)
         self.numbers.show()
 

@@ -132,9 +132,11 @@ class ConvolutionPanel(QWidget):
             self.channels[key] = (label, box)
         icons = QStyle.StandardPixmap
         self.buttons = {}
-        for name, icon, tip, action in (("back", icons.SP_MediaSeekBackward, "Previous pixel", self.back),
-                                        ("play", icons.SP_MediaPlay, "Slide the window", self.toggle),
-                                        ("step", icons.SP_MediaSeekForward, "Next pixel", self.step)):
+        for name, icon, tip, action in (
+            ("back", icons.SP_MediaSeekBackward, "Previous pixel", self.back),
+            ("play", icons.SP_MediaPlay, "Slide the window", self.toggle),
+            ("step", icons.SP_MediaSeekForward, "Next pixel", self.step),
+        ):
             button = self._widget(QToolButton(), f"conv_{name}", tip, row)
             button.setIcon(self.style().standardIcon(icon))
             button.clicked.connect(action)
@@ -145,8 +147,12 @@ class ConvolutionPanel(QWidget):
         self.pace = self._widget(QComboBox(), "convPace", "Pixel by pixel or a row at a time", row)
         self.pace.addItems(list(PACES))
         self.pace.currentTextChanged.connect(lambda _: self._clock.isActive() and self.play())
-        self.impulse = self._widget(QPushButton("Impulse demo"), "convImpulse",
-                                    "The notes' experiment: a one-hot image and a one-hot output bar", row)
+        self.impulse = self._widget(
+            QPushButton("Impulse demo"),
+            "convImpulse",
+            "The notes' experiment: a one-hot image and a one-hot output bar",
+            row,
+        )
         self.impulse.setCheckable(True)
         self.impulse.toggled.connect(self._rebuild)
         return row
@@ -165,8 +171,17 @@ class ConvolutionPanel(QWidget):
 
     # ----- what is shown -------------------------------------------------------------------------------
 
-    def show_node(self, op: str, attrs: dict, inputs: list[np.ndarray], output_bar: np.ndarray | None,
-                  names: Names, *, phase: str | None = None, animate: bool = False) -> None:
+    def show_node(
+        self,
+        op: str,
+        attrs: dict,
+        inputs: list[np.ndarray],
+        output_bar: np.ndarray | None,
+        names: Names,
+        *,
+        phase: str | None = None,
+        animate: bool = False,
+    ) -> None:
         """A convolution node's numbers; ``phase`` to switch (a step was reached), ``animate`` to slide."""
         self._source = ConvNode(op, attrs, inputs, output_bar, names)
         if op == "conv2d":
@@ -190,18 +205,22 @@ class ConvolutionPanel(QWidget):
         if self.impulse.isChecked():
             kernel = NOTES_KERNEL if self._source is None else self._source.kernel
             self.plane, self.names = impulse_plane(kernel), Names("one-hot I", "k", "O")
-            self.title.setText("Impulse demo: a one-hot image correlated with k draws k turned 180°; a one-hot "
-                               "output bar, sent back through the correlation (a convolution), draws k the right "
-                               "way round: the backward pass undoes the flip.")
+            self.title.setText(
+                "Impulse demo: a one-hot image correlated with k draws k turned 180°; a one-hot "
+                "output bar, sent back through the correlation (a convolution), draws k the right "
+                "way round: the backward pass undoes the flip."
+            )
         elif self._source is not None:
             op, attrs, inputs, output_bar, names = self._source
             batch, c, o = (self.channels[key][1].value() for key in ("batch", "in", "out"))
             self.plane = plane_of(op, inputs, attrs, output_bar, batch=batch, in_channel=c, out_channel=o)
             self.names = names
             slice_words = f" · batch item {batch}, input channel {c}, output channel {o}" if op == "conv2d" else ""
-            self.title.setText(f"<b>{op}</b> {plain(names.output)} from {plain(names.image)} and "
-                               f"{plain(names.kernel)} · "
-                               f"{padding_words(self.plane, attrs.get('mode'))}{slice_words}")
+            self.title.setText(
+                f"<b>{op}</b> {plain(names.output)} from {plain(names.image)} and "
+                f"{plain(names.kernel)} · "
+                f"{padding_words(self.plane, attrs.get('mode'))}{slice_words}"
+            )
         else:
             self._show_nothing()
             return
@@ -263,12 +282,16 @@ class ConvolutionPanel(QWidget):
             if plane.op == "convolve2d":
                 static.append(("laid", f"{names.kernel} turned 180° (convolution)", plane.laid, False))
         elif phase == "image":
-            static = [("slid", f"{barred(names.output)} spread and padded 'full'", plane.spread_bar, True),
-                      ("k", names.kernel, plane.kernel, False),
-                      ("flipped", f"{names.kernel}(−dx, −dy): turned 180°", plane.flipped, False)]
+            static = [
+                ("slid", f"{barred(names.output)} spread and padded 'full'", plane.spread_bar, True),
+                ("k", names.kernel, plane.kernel, False),
+                ("flipped", f"{names.kernel}(−dx, −dy): turned 180°", plane.flipped, False),
+            ]
         else:
-            static = [("slid", f"padded {names.image}", plane.padded, False),
-                      ("bar", barred(names.output), plane.output_bar, True)]
+            static = [
+                ("slid", f"padded {names.image}", plane.padded, False),
+                ("bar", barred(names.output), plane.output_bar, True),
+            ]
         keys = [key for key, *_ in static] + ["products", "result"]
         self.tiles = {key: Tile(self.heatmaps.ci, 0, column, key) for column, key in enumerate(keys)}
         for key, title, array, diverging in static:
@@ -319,11 +342,19 @@ class ConvolutionPanel(QWidget):
         slid.pick(frame.rows, frame.cols, colour)
         self.tiles["products"].show(f"products: Σ = {frame.total:.4g}", frame.products, True)
         result = self._results[self.phase]
-        title = {"forward": plain(self.names.output), "image": barred(self.names.image),
-                 "kernel": barred(self.names.kernel)}[self.phase]
+        title = {
+            "forward": plain(self.names.output),
+            "image": barred(self.names.image),
+            "kernel": barred(self.names.kernel),
+        }[self.phase]
         tile = self.tiles["result"]
-        tile.show(title, result, self.phase != "forward", known_up_to(result.shape, self.frame),
-                  bounds=limits(result, self.phase != "forward"))
+        tile.show(
+            title,
+            result,
+            self.phase != "forward",
+            known_up_to(result.shape, self.frame),
+            bounds=limits(result, self.phase != "forward"),
+        )
         row, column = frame.target
         tile.mark(tile.target, slice(row, row + 1), slice(column, column + 1))
         self.words.setText(sentence(self.plane, self.phase, frame, self.names, self._slice_note()))
@@ -331,10 +362,11 @@ class ConvolutionPanel(QWidget):
     def _slice_note(self) -> str:
         if self._source is None or self._source.op != "conv2d" or self.impulse.isChecked():
             return ""
-        return {"forward": "this is input channel c's share: the node adds every channel's share and the bias",
-                "image": "this is filter o's share: the input's bar adds the shares of all output channels",
-                "kernel": "this is batch item n's share: the filter's bar adds the shares of the whole batch",
-                }[self.phase]
+        return {
+            "forward": "this is input channel c's share: the node adds every channel's share and the bias",
+            "image": "this is filter o's share: the input's bar adds the shares of all output channels",
+            "kernel": "this is batch item n's share: the filter's bar adds the shares of the whole batch",
+        }[self.phase]
 
     def step(self) -> None:
         self.seek(self.frame + 1)

@@ -53,8 +53,7 @@ def typeset(latex: str, points: float, colour: str) -> bytes | None:
     log.addFilter(missing)
     try:
         with rc_context({"savefig.transparent": True}):  # no white box on a dark panel
-            math_to_image(f"${latex}$", buffer, prop=FontProperties(size=points), dpi=200, format="png",
-                          color=colour)
+            math_to_image(f"${latex}$", buffer, prop=FontProperties(size=points), dpi=200, format="png", color=colour)
     except (ValueError, RuntimeError, MemoryError):  # mathtext's parse errors are ValueErrors
         return None
     finally:
@@ -131,8 +130,12 @@ class FormulaPanel(QWidget):
         room = max(1, self.formula.contentsRect().width())
         pixmap = self._image
         if pixmap.width() / PIXEL_RATIO > room or pixmap.height() / PIXEL_RATIO > FORMULA_HEIGHT:
-            pixmap = pixmap.scaled(int(room * PIXEL_RATIO), int(FORMULA_HEIGHT * PIXEL_RATIO),
-                                   Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation)
+            pixmap = pixmap.scaled(
+                int(room * PIXEL_RATIO),
+                int(FORMULA_HEIGHT * PIXEL_RATIO),
+                Qt.AspectRatioMode.KeepAspectRatio,
+                Qt.TransformationMode.SmoothTransformation,
+            )
         pixmap.setDevicePixelRatio(PIXEL_RATIO)
         self.formula.setPixmap(pixmap)
 
@@ -161,15 +164,19 @@ class FormulaPanel(QWidget):
             known = trace.gradient_at(index)
             found = sum(int((~np.isnan(gradient)).sum()) for gradient in known.values())
             total = sum(gradient.size for gradient in known.values())
-            lines.append(f"<b>{plain(trace.phase(index))}</b> &nbsp; after the finished passes, {found} of {total} "
-                         "gradient elements are known; reverse mode finds all of them in one pass")
+            lines.append(
+                f"<b>{plain(trace.phase(index))}</b> &nbsp; after the finished passes, {found} of {total} "
+                "gradient elements are known; reverse mode finds all of them in one pass"
+            )
         flops = sum(trace.flops(exact) for exact in story.told[position].steps)
         if flops:
             cost = f"<b>cost</b> &nbsp; {flops:,} floating-point operations"
             naive = trace.naive_flops(step.index)
             if naive:
-                cost += (f"; summing every partial derivative one entry at a time would take {naive:,} "
-                         f"({naive / flops:.0f}×): O(n⁴) against O(n³)")
+                cost += (
+                    f"; summing every partial derivative one entry at a time would take {naive:,} "
+                    f"({naive / flops:.0f}×): O(n⁴) against O(n³)"
+                )
             lines.append(cost)
         if any(trace.steps[exact].nonfinite for exact in story.told[position].steps):
             lines.append("<b style='color:#d64541'>this step produced nan or infinity</b>")

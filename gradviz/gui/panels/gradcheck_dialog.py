@@ -26,9 +26,11 @@ class GradCheckDialog(QDialog):
         self.setAccessibleName("Gradient check")
         self.setWindowTitle("Gradient check: central finite differences in float64")
         verdict = "passed" if result.passed else "FAILED"
-        summary = QLabel(f"<b>{verdict}</b>: every bar against (c(x + h) − c(x − h)) / 2h, element by element; "
-                         f"tolerance {result.tolerance:.0e} on the relative error. Each heatmap scales to its own "
-                         "largest difference (hover for its size): rounding noise of 1e-10 looks as vivid as a bug.")
+        summary = QLabel(
+            f"<b>{verdict}</b>: every bar against (c(x + h) − c(x − h)) / 2h, element by element; "
+            f"tolerance {result.tolerance:.0e} on the relative error. Each heatmap scales to its own "
+            "largest difference (hover for its size): rounding noise of 1e-10 looks as vivid as a bug."
+        )
         summary.setWordWrap(True)
         summary.setObjectName("gradCheckSummary")
         grid = QGridLayout()
@@ -46,8 +48,14 @@ class GradCheckDialog(QDialog):
             grid.addWidget(mark, row, 3)
             image = QLabel()
             pixmap = QPixmap.fromImage(heatmap(check.difference, diverging=True))
-            image.setPixmap(pixmap.scaled(HEATMAP_SIZE, HEATMAP_SIZE, Qt.AspectRatioMode.KeepAspectRatio,
-                                          Qt.TransformationMode.FastTransformation))  # sharp cells, no blur
+            image.setPixmap(
+                pixmap.scaled(
+                    HEATMAP_SIZE,
+                    HEATMAP_SIZE,
+                    Qt.AspectRatioMode.KeepAspectRatio,
+                    Qt.TransformationMode.FastTransformation,
+                )
+            )  # sharp cells, no blur
             image.setToolTip(f"largest |bar − numeric| = {abs(check.difference).max():.2e}")
             grid.addWidget(image, row, 4)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)

@@ -128,15 +128,21 @@ class Inspector(QWidget):
             label.setObjectName(name)
             column.addWidget(label)
             return label
+
         if node_id is None:
-            text("Select a node to see and edit it.\n\nAdd ops from the palette (drag, double-click) "
-                 "or press Tab on the canvas. Drag from an output port to an input port to connect.")
+            text(
+                "Select a node to see and edit it.\n\nAdd ops from the palette (drag, double-click) "
+                "or press Tab on the canvas. Drag from an output port to an input port to connect."
+            )
             return
         spec = self.document.nodes[node_id]
         op = find_op(spec.op)
         status = self.document.status(node_id)
-        text(f"<b>{plain(spec.op)}</b> &nbsp; {rich(render_unicode(op.formula, {'out': spec.label or spec.id}))}",
-             "inspectorFormula", markup=True)
+        text(
+            f"<b>{plain(spec.op)}</b> &nbsp; {rich(render_unicode(op.formula, {'out': spec.label or spec.id}))}",
+            "inspectorFormula",
+            markup=True,
+        )
         text(op.doc)
         text(f"shape {show(status.shape)}" if status.shape is not None else f"⚠ {status.error}", "inspectorStatus")
         column.addLayout(form)
@@ -146,8 +152,11 @@ class Inspector(QWidget):
         label.editingFinished.connect(lambda: self._replace(label=label.text().strip() or None))
         form.addRow("Label", label)
         is_cost = node_id == self.document.output
-        cost = _named(QPushButton("This is the cost c" if is_cost else "Use as the cost c"), "costButton",
-                      "Use this node as the cost")
+        cost = _named(
+            QPushButton("This is the cost c" if is_cost else "Use as the cost c"),
+            "costButton",
+            "Use this node as the cost",
+        )
         cost.setEnabled(not is_cost)
         cost.clicked.connect(lambda: self.undo_stack.push(SetOutput(self.document, node_id)))
         form.addRow(cost)
@@ -179,8 +188,9 @@ class Inspector(QWidget):
             widget.setCurrentText(current)
             widget.currentTextChanged.connect(lambda text: self._set_attr(attr, text))
         else:  # axes, shapes, pairs: typed as JSON, e.g. [0, 1] or null
-            widget = _named(QLineEdit(json.dumps(list(current) if isinstance(current, tuple) else current)), name,
-                            accessible)
+            widget = _named(
+                QLineEdit(json.dumps(list(current) if isinstance(current, tuple) else current)), name, accessible
+            )
             widget.editingFinished.connect(lambda: self._set_attr_text(attr, widget.text()))
         widget.setToolTip(attr.doc)
         return widget
@@ -200,8 +210,12 @@ class Inspector(QWidget):
             for (row, column), number in np.ndenumerate(grid):
                 table.setItem(row, column, QTableWidgetItem(f"{number:.6g}"))
             table.resizeColumnsToContents()
-            table.setFixedHeight(min(320, table.horizontalHeader().height() + 4
-                                     + sum(table.rowHeight(row) for row in range(grid.shape[0]))))
+            table.setFixedHeight(
+                min(
+                    320,
+                    table.horizontalHeader().height() + 4 + sum(table.rowHeight(row) for row in range(grid.shape[0])),
+                )
+            )
             table.cellChanged.connect(lambda row, column: self._cell_edited(table, row, column, value))
             form.addRow(table)
         else:
@@ -249,12 +263,19 @@ class Inspector(QWidget):
                 wanted.append(("value", f"<b>{plain(name)}</b> at this step", value, False))
             if bar is not None:
                 caption = render_unicode("{x:dot}" if tangent else "{x:bar}", {"x": name})
-                wanted.append(("bar", f"<b>{rich(caption)}</b> {'tangent' if tangent else 'bar, accumulated so far'}",
-                               bar, True))
+                wanted.append(
+                    ("bar", f"<b>{rich(caption)}</b> {'tangent' if tangent else 'bar, accumulated so far'}", bar, True)
+                )
             step = self._step
             if step is not None and step.kind == "backward" and step.parent.id == self.node_id:
-                wanted.append(("contribution", f"<b>this step's contribution</b> from {plain(step.node.name)}",
-                               step.contribution, True))
+                wanted.append(
+                    (
+                        "contribution",
+                        f"<b>this step's contribution</b> from {plain(step.node.name)}",
+                        step.contribution,
+                        True,
+                    )
+                )
         for key, title, array, diverging in wanted:
             view = self._view(key, title)
             view.show_array(array, diverging)

@@ -48,8 +48,10 @@ def segments_html(document: QTextDocument, segments: Sequence[Segment], colour: 
         name = f"math-{number}-{abs(hash(segment.text))}.png"
         document.addResource(QTextDocument.ResourceType.ImageResource, QUrl(name), image)
         # typeset at 2× (200 dpi): shown at half its pixels, sharp on high-density screens
-        parts.append(f'<img src="{name}" width="{image.width() // 2}" height="{image.height() // 2}" '
-                     'style="vertical-align: middle">')
+        parts.append(
+            f'<img src="{name}" width="{image.width() // 2}" height="{image.height() // 2}" '
+            'style="vertical-align: middle">'
+        )
     return "".join(parts)
 
 
@@ -91,15 +93,17 @@ class LessonPanel(QWidget):
         layout.addLayout(buttons)
         layout.addWidget(self.text, 1)
 
-    def show_stop(self, position: int | None, count: int, segments: Sequence[Segment] | None,
-                  problem: str | None = None) -> None:
+    def show_stop(
+        self, position: int | None, count: int, segments: Sequence[Segment] | None, problem: str | None = None
+    ) -> None:
         """Stop ``position`` (from 0) of ``count``: its text, or the one-line ``problem`` that keeps it from showing."""
         self.previous.setEnabled(position is not None and position > 0)
         self.next.setEnabled(count > 0 and (position is None or position < count - 1))
         if count == 0:
             self.heading.setText("No stops yet")
-            self.text.setHtml(plain("This graph has no lesson. Step to a moment worth explaining and choose "
-                                    "Lesson ▸ Add Stop Here."))
+            self.text.setHtml(
+                plain("This graph has no lesson. Step to a moment worth explaining and choose Lesson ▸ Add Stop Here.")
+            )
             return
         if position is None:
             self.heading.setText(f"{count} stops")
@@ -117,8 +121,9 @@ class LessonPanel(QWidget):
 class StopDialog(QDialog):
     """Write or edit one stop: its text (checked live against the trace), the node to select, the panel."""
 
-    def __init__(self, parent: QWidget, stop: Stop, node_ids: Sequence[str],
-                 preview: Callable[[Stop], Sequence[Segment]]) -> None:
+    def __init__(
+        self, parent: QWidget, stop: Stop, node_ids: Sequence[str], preview: Callable[[Stop], Sequence[Segment]]
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("stopDialog")
         self.setAccessibleName("Lesson stop")

@@ -136,8 +136,9 @@ class PracticePanel(QWidget):
             for row in range(rows):
                 for column in range(columns):
                     self.grid.setItem(row, column, QTableWidgetItem(""))
-            self.grid.setMaximumHeight(self.grid.horizontalHeader().height() + 8
-                                       + rows * self.grid.verticalHeader().defaultSectionSize())
+            self.grid.setMaximumHeight(
+                self.grid.horizontalHeader().height() + 8 + rows * self.grid.verticalHeader().defaultSectionSize()
+            )
 
     def show_feedback(self, feedback: Feedback, truth: np.ndarray | None = None) -> None:
         """What the check said; for numbers, the wrong cells marked (and the truth typed in once revealed)."""
@@ -153,8 +154,13 @@ class PracticePanel(QWidget):
                 item.setText(f"{values[row, column]:.6g}")
 
     def typed_grid(self) -> list[list[str]]:
-        return [[(self.grid.item(row, column).text() if self.grid.item(row, column) else "")
-                 for column in range(self.grid.columnCount())] for row in range(self.grid.rowCount())]
+        return [
+            [
+                (self.grid.item(row, column).text() if self.grid.item(row, column) else "")
+                for column in range(self.grid.columnCount())
+            ]
+            for row in range(self.grid.rowCount())
+        ]
 
     def _check(self) -> None:
         if self.shape.isVisible():

@@ -57,7 +57,8 @@ class ModeHeader(QWidget):
         self.words.setText(
             f"<b>{self.mode}</b>: {progress.sweeps_done} of {progress.sweeps} {sweeps} · "
             f"{progress.known} of {progress.elements} gradient elements · "
-            f"{progress.flops:,} of {progress.total_flops:,} flops{done}")
+            f"{progress.flops:,} of {progress.total_flops:,} flops{done}"
+        )
         self.flops.setRange(0, 1000)  # in thousandths of the scale: flops overflow a QProgressBar's int
         self.flops.setValue(round(1000 * progress.flops / max(1, scale)))
 

@@ -178,9 +178,11 @@ class Timeline(QWidget):
         self.mode.setObjectName("timelineMode")
         self.mode.setAccessibleName("Differentiation mode")
         self.mode.addItems(list(MODES))
-        self.mode.setToolTip("Reverse mode: one pass back from the cost gives every bar.\n"
-                             "Forward mode: one pass per input number, each giving one element of the gradient.\n"
-                             "Reverse vs forward: both side by side on one clock, with their passes and flops.")
+        self.mode.setToolTip(
+            "Reverse mode: one pass back from the cost gives every bar.\n"
+            "Forward mode: one pass per input number, each giving one element of the gradient.\n"
+            "Reverse vs forward: both side by side on one clock, with their passes and flops."
+        )
         controls.addWidget(self.mode)
 
     def show_step(self, index: int) -> None:
@@ -191,8 +193,11 @@ class Timeline(QWidget):
             self.position.setText("")
             error = self.player.error
             where = f"{error.node_id}: " if error is not None and error.node_id else ""
-            self.words.setText(f"The graph cannot run: {rich(where + error.message)}" if error is not None else
-                               "The graph cannot run yet: every node needs its inputs and one node must be the cost.")
+            self.words.setText(
+                f"The graph cannot run: {rich(where + error.message)}"
+                if error is not None
+                else "The graph cannot run yet: every node needs its inputs and one node must be the cost."
+            )
             return
         if index < 0:
             self.position.setText("before the first step")
@@ -210,8 +215,10 @@ class Timeline(QWidget):
         phase = playback.trace.phase(index)
         self.position.setText(f"step {position + 1} of {len(story)}  ·  {phase}")
         exact = story.told[position].steps
-        self.position.setToolTip(f"the trace's step{'s' if len(exact) > 1 else ''} "
-                                 f"{' and '.join(map(str, exact))}, as `gradviz trace` numbers them")
+        self.position.setToolTip(
+            f"the trace's step{'s' if len(exact) > 1 else ''} "
+            f"{' and '.join(map(str, exact))}, as `gradviz trace` numbers them"
+        )
         self.words.setText(f"{rich(story.formula(position))}: &nbsp;{rich(story.sentence(position))}")
         self.phases.update()
 

@@ -45,16 +45,26 @@ class TrainingPanel(QWidget):
         self.document, self.undo_stack = document, undo_stack
         self.setObjectName("trainingPanel")
         self.setAccessibleName("Training")
-        self.rate = _named(QDoubleSpinBox(decimals=4, minimum=0.0001, maximum=10.0, singleStep=0.01, value=0.05),
-                           "learningRate", "Learning rate")
+        self.rate = _named(
+            QDoubleSpinBox(decimals=4, minimum=0.0001, maximum=10.0, singleStep=0.01, value=0.05),
+            "learningRate",
+            "Learning rate",
+        )
         self.count = _named(QSpinBox(minimum=1, maximum=1000, value=20), "trainingIterations", "Iterations")
         self.train_button = _named(QPushButton("Train"), "trainButton", "Train")
-        self.chooser = _named(QSpinBox(minimum=-1, maximum=-1, specialValueText="the graph's values"),
-                              "iterationChooser", "Iteration to step through")
-        self.apply_button = _named(QPushButton("Apply to graph"), "applyIteration",
-                                   "Apply this iteration's parameters to the graph")
-        self.summary = _named(QLabel("Train to see the loss fall, then pick an iteration to step through."),
-                              "trainingSummary", "Training summary")
+        self.chooser = _named(
+            QSpinBox(minimum=-1, maximum=-1, specialValueText="the graph's values"),
+            "iterationChooser",
+            "Iteration to step through",
+        )
+        self.apply_button = _named(
+            QPushButton("Apply to graph"), "applyIteration", "Apply this iteration's parameters to the graph"
+        )
+        self.summary = _named(
+            QLabel("Train to see the loss fall, then pick an iteration to step through."),
+            "trainingSummary",
+            "Training summary",
+        )
         self.summary.setWordWrap(True)
         self.records: tuple[Iteration, ...] = ()
         self._plot = None
