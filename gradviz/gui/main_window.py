@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from gradviz.engine.compare import Race
-from gradviz.engine.errors import GradvizError
+from gradviz.engine.errors import GradvizError, NodeError
 from gradviz.engine.gradcheck import gradcheck
 from gradviz.engine.tracer import run
 from gradviz.gui import docks
@@ -138,7 +138,7 @@ class MainWindow(FileActions, QMainWindow):
     def _build_bottom_docks(self) -> None:
         """Steps (timeline beside the formula) below the canvas; Training a tab beside Ops and Inspector."""
         self.player = Player()
-        self.timeline = Timeline(self.player)
+        self.timeline = Timeline(self.player, self._why_not_runnable)
         self.run_progress = RunProgress(self.statusBar())  # a long run goes on in the background: its bar and Cancel
         self.run_progress.cancel.clicked.connect(self.player.cancel)
         self.player.running.connect(self.run_progress.show_running)
@@ -180,6 +180,20 @@ class MainWindow(FileActions, QMainWindow):
         self.dock_toggles.append(dock.toggleViewAction())
         self.addDockWidget(area, dock)
         return dock
+
+    def _why_not_runnable(self) -> str | None:
+        """The compiler's first reason this graph cannot run, naming its node (None if it can)."""
+        try:
+            self.document.program()
+        except NodeError as error:
+            return (
+                f"{self.document.nodes[error.node_id].label or error.node_id}: {error.reason}"
+                if (error.node_id in self.document.nodes)
+                else error.reason
+            )
+        except GradvizError as error:
+            return str(error)
+        return None
 
     def _conv_visibility(self, visible: bool) -> None:
         """A bound method, not a lambda: Qt drops the connection when the window is destroyed (a lambda

@@ -106,12 +106,14 @@ def test_incompatible_connection_is_refused_with_a_reason(window, qtbot):
     assert window.undo_stack.isClean()
 
 
-def test_a_node_that_cannot_compute_turns_red_with_its_reason(window):
+def test_a_node_that_cannot_compute_turns_red_with_its_reason(window, qtbot):
     window.open_path(EXAMPLES / "linear_layer.json")
     window.scene.nodes["a"].setSelected(True)
     window.delete_selected()
     look = window.scene.nodes["L"].look
     assert look.error == "input prediction not connected"
+    # the timeline (after the edit's retrace) names the node and the reason, not a generic sentence
+    qtbot.waitUntil(lambda: "L: input prediction not connected" in window.timeline.words.text(), timeout=3000)
     window.undo_stack.undo()
     assert window.scene.nodes["L"].look.error is None and window.document.nodes["L"].inputs == ("a", "y")
 

@@ -10,6 +10,8 @@ exact step, so the canvas shows the trace's own numbers.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QEvent, QRectF, QSignalBlocker, Qt
 from PySide6.QtGui import QIcon, QMouseEvent, QPainter, QPaintEvent, QPalette, QPixmap
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSlider, QStyle, QToolButton, QVBoxLayout, QWidget
@@ -73,8 +75,11 @@ class PhaseBar(QWidget):
 class Timeline(QWidget):
     """The step controls for one player."""
 
-    def __init__(self, player: Player) -> None:
+    def __init__(self, player: Player, why_not: Callable[[], str | None] = lambda: None) -> None:
+        """``why_not``: the first reason the graph cannot run (a node's shape error, no cost), said in the
+        timeline's sentence rather than a generic one; None when there is none to name."""
         super().__init__()
+        self._why_not = why_not
         self.setObjectName("timeline")
         self.setAccessibleName("Timeline")
         self.player = player
@@ -193,9 +198,12 @@ class Timeline(QWidget):
             self.position.setText("")
             error = self.player.error
             where = f"{error.node_id}: " if error is not None and error.node_id else ""
+            why = self._why_not() if error is None else None
             self.words.setText(
                 f"The graph cannot run: {rich(where + error.message)}"
                 if error is not None
+                else f"The graph cannot run yet: {rich(why)}"
+                if why
                 else "The graph cannot run yet: every node needs its inputs and one node must be the cost."
             )
             return
