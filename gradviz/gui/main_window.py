@@ -338,6 +338,7 @@ class MainWindow(FileActions, QMainWindow):
         state, step = playback.trace.state(index), playback.story.shown_step(index)
         self.scene.show_step(state, step, playback.trace)
         self.view.keep_fitted()
+        self.view.follow(self.scene.nodes.get(step.node.id))
         self.inspector.show_step(state, step)
         self.formula_panel.show_step(playback.trace, index)
 

@@ -423,3 +423,20 @@ def test_a_fitted_graph_stays_whole_when_its_nodes_grow_while_stepping(window, q
     window.player.seek(0)
     window.player.seek(len(window.player.run().trace) - 1)
     assert window.view.zoom() == pytest.approx(2.0)
+
+
+def test_stepping_a_graph_too_big_to_fit_brings_each_steps_node_into_view(window, qtbot):
+    """Opened at a legible zoom centred on the cost, the tiny CNN's first nodes are off screen; stepping
+    scrolls each step's node into view (the student never steps through nodes they cannot see)."""
+    window.resize(900, 700)
+    window.show()
+    qtbot.waitExposed(window)
+    window.open_path(EXAMPLES / "tiny_cnn.json")
+    window.view.set_zoom(1.5)  # zoomed in by hand: far from fitting
+    window.view.centerOn(window.scene.nodes["loss"])
+    trace = window.player.run().trace
+    for step in trace.steps[:6]:
+        window.player.seek(step.index)
+        node = window.scene.nodes[window.player.playback.story.shown_step(step.index).node.id]
+        shown = window.view.mapFromScene(node.sceneBoundingRect()).boundingRect()
+        assert window.view.viewport().rect().intersects(shown), step.node.id

@@ -22,7 +22,7 @@ from PySide6.QtGui import (
     QTransform,
     QWheelEvent,
 )
-from PySide6.QtWidgets import QGraphicsView
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsView
 
 from gradviz.gui.canvas.scene import GraphScene
 
@@ -191,6 +191,12 @@ class GraphView(QGraphicsView):
         visible = self.mapToScene(self.viewport().rect()).boundingRect()
         if not visible.contains(self.scene().itemsBoundingRect()):
             self.fit()
+
+    def follow(self, item: QGraphicsItem | None) -> None:
+        """Scroll just enough to bring ``item`` (the current step's node) into view: a graph too big to fit
+        at a legible size opens centred on the cost, and stepping would otherwise happen off screen."""
+        if item is not None and not self._fitted:
+            self.ensureVisible(item, 40, 40)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
