@@ -29,9 +29,9 @@ COMMANDS = ("run", "check", "trace")
 REFUSED = {
     "33_wrong_arity_high": ("a", "inputs", "matmul takes 2 inputs (a, b), not 3"),
     "36_missing_input": ("a", "inputs", "input 2 names 'nope', which is no node"),
-    "52_reshape_zero_uint64": ("r", "attrs", "reshape: size 18446744073709551615 is too large"),
+    "52_reshape_zero_uint64": ("r", "attrs", "reshape: attribute 'shape' value 18446744073709551615 is too large"),
     "58_conv_padding_huge": ("y", "attrs", "conv2d: padding 1000000000000 is too large"),
-    "59_conv_padding_uint64": ("y", "attrs", "conv2d: padding 18446744073709551615 is too large"),
+    "59_conv_padding_uint64": ("y", "attrs", "conv2d: attribute 'padding' value 18446744073709551615 is too large"),
     "s20_ce_label_huge": ("t", "value", "label 1e+300 is out of range"),
     "s22_ce_zero_classes": ("c", "inputs", "cross_entropy: logits 2×0 have no classes"),
     "s28_correlate_kernel_0x0": ("y", "inputs", "correlate2d: kernel is 1×0"),
@@ -366,7 +366,7 @@ MORE_REFUSALS = {
         one_op("conv2d", [IMAGE, [[[[1.0]]]]], {"stride": 2**64 - 1}),
         "y",
         "attrs",
-        "conv2d: stride 18446744073709551615 is too large",
+        "conv2d: attribute 'stride' value 18446744073709551615 is too large",
     ),
     "conv2d padding past 2³¹ numbers": (
         one_op("conv2d", [IMAGE, [[[[1.0]]]]], {"padding": 30000}),

@@ -34,6 +34,14 @@ def _is_int(value: Any) -> bool:
     return isinstance(value, numbers.Integral) and not isinstance(value, bool) and value in INT64
 
 
+def _beyond_int64(value: Any) -> int | None:
+    """The first integer in ``value`` (or its list) that an int64 cannot hold, else None."""
+    for item in value if isinstance(value, (list, tuple)) else (value,):
+        if isinstance(item, numbers.Integral) and not isinstance(item, bool) and item not in INT64:
+            return int(item)
+    return None
+
+
 def _int_list(value: Any) -> tuple[int, ...] | None:
     if isinstance(value, (list, tuple)) and all(_is_int(item) for item in value):
         return tuple(int(item) for item in value)
@@ -58,6 +66,12 @@ class Attr:
     def coerce(self, value: Any, op_name: str) -> Any:
         """``value`` in its canonical form (tuples, not lists), or an AttrError saying why not."""
         normalised = self._normalise(value)
+        huge = _beyond_int64(value)
+        if normalised is _INVALID and huge is not None:  # an integer, but more than a graph file can hold
+            raise AttrError(
+                f"{op_name}: attribute {self.name!r} value {huge} is too large "
+                f"(a graph file's integers are at most 2⁶³−1)"
+            )
         if normalised is _INVALID:
             shown = repr(value) if len(repr(value)) <= 40 else repr(value)[:37] + "..."
             raise AttrError(f"{op_name}: attribute {self.name!r} must be {self._expected()}, not {shown}")
