@@ -17,8 +17,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("width,height", [(1280, 720), (1920, 1080)])
-def test_a_session_keeps_the_window_on_screen_legible_and_quiet(tmp_path, width, height):
+# the third: a screen of 144 dpi (a 150% desktop scale), where every size must follow the DPI
+@pytest.mark.parametrize("width,height,dpi", [(1280, 720, 96), (1920, 1080, 96), (1920, 1080, 144)])
+def test_a_session_keeps_the_window_on_screen_legible_and_quiet(tmp_path, width, height, dpi):
     screen = tmp_path / "screen.json"
     screen.write_text(
         json.dumps(
@@ -32,7 +33,7 @@ def test_a_session_keeps_the_window_on_screen_legible_and_quiet(tmp_path, width,
                         "y": 0,
                         "width": width,
                         "height": height,
-                        "logicalDpi": 96,
+                        "logicalDpi": dpi,
                         "logicalBaseDpi": 96,
                         "dpr": 1,
                     }
