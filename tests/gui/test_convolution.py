@@ -167,3 +167,19 @@ def test_playing_waits_at_a_convolution_until_its_window_has_slid(window, qtbot)
     qtbot.waitUntil(lambda: window.player.index > conv_forward, timeout=5000)  # then plays on
     assert panel.frame == panel.scrubber.maximum()
     window.player.pause()
+
+
+def test_the_kernels_numbers_show_when_they_fit_their_cells(window, qtbot):
+    """The impulse lesson is about where 1…9 land: in a kernel tile of ~50 px cells (the dock's share of a
+    1080-line screen) the one-digit numbers fit and show; a cell too narrow for "−0.631" shows none."""
+    window.resize(1600, 1000)
+    window.show()
+    qtbot.waitExposed(window)
+    window.open_path(EXAMPLES / "correlation_impulse.json")
+    window.scene.nodes["I_o"].setSelected(True)
+    tile = window.convolution.tiles["k"]
+    qtbot.waitUntil(lambda: tile._cell_px() >= 30, timeout=3000)
+    qtbot.waitUntil(tile.numbers.isVisible, timeout=3000)
+    assert sorted(text for _, _, text, _ in tile.numbers._cells) == [str(n) for n in range(1, 10)]
+    wide = [(0, 0, "−0.631", True)]
+    assert not tile.numbers.fit(wide, 40) and tile.numbers.fit(wide, 90)

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath, QPalette, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPalette, QPen
 from PySide6.QtWidgets import QApplication, QGraphicsItem
 
 from gradviz.gui.colormaps import limits, readable_on, rgba
 
-NUMBER_CELL_PX = 54  # cells drawn at least this large show their numbers, big enough to read from the back
+NUMBER_CELL_PX = 26  # cells under this never show numbers (11 pt text and a margin); larger ones do if they fit
 GRID_UP_TO = 40  # cells per side: arrays this small have their cell borders drawn, so zero padding shows
 WINDOW_COLOURS = {"forward": QColor("#0288d1"), "backward": QColor("#c2185b")}
 BLACK, WHITE = QColor("black"), QColor("white")
@@ -34,6 +34,11 @@ class NumberLayer(QGraphicsItem):
         self._font = QFont("DejaVu Sans", 11)
         self._cells: list[tuple[int, int, str, bool]] = []  # (column, row, text, dark ink)
         self._shape = (0, 0)
+
+    def fit(self, cells: list[tuple[int, int, str, bool]], cell_px: float) -> bool:
+        """Whether every number fits across a cell ``cell_px`` wide, with a little room either side."""
+        metrics = QFontMetricsF(self._font)
+        return all(metrics.horizontalAdvance(text) <= cell_px - 6 for _, _, text, _ in cells)
 
     def show_cells(self, cells: list[tuple[int, int, str, bool]], shape: tuple[int, int]) -> None:
         if shape != self._shape:
@@ -152,7 +157,8 @@ class Tile:
         """Each cell's number in it, when the cells are large enough to hold one legibly."""
         if self.array is None:
             return
-        if self._cell_px() < NUMBER_CELL_PX:
+        cell = self._cell_px()
+        if cell < NUMBER_CELL_PX:
             self.numbers.hide()
             return
         pixels, known, array = self._pixels, self._known, self.array
@@ -162,6 +168,9 @@ class Tile:
             for (row, column), value in np.ndenumerate(array)
             if known is None or known[row, column]
         ]
+        if not self.numbers.fit(cells, cell):  # "−0.631" needs a wider cell than the impulse's "9"
+            self.numbers.hide()
+            return
         self.numbers.show_cells(cells, array.shape)
         self.numbers.show()
 
