@@ -172,7 +172,7 @@ class Student:
         while True:
             before = player.index
             self.key(Qt.Key.Key_Right)
-            playback = player.loaded
+            playback = player.playback
             if playback is None or player.index == before:
                 raise RecipeError(f"pressed → to the end of the pass and never reached {what}")
             if wanted(playback.trace, player.index):

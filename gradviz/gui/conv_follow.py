@@ -45,10 +45,10 @@ class ConvolutionFollower:
         """The timeline moved: if its step belongs to a convolution, show that step's phase, sliding.
         After an edit (a new trace) the node shown is shown again with the new numbers."""
         self._resume = False  # any move of the timeline ends a wait for a slide
-        playback = self.player.loaded
+        playback = self.player.playback
         if self.node_id is not None and (playback is None or playback.trace is not self._trace):
             self.node_selected(self.node_id)
-            playback = self.player.loaded
+            playback = self.player.playback
         if playback is None or index < 0 or playback.trace.kind != "reverse mode":
             return
         step = playback.story.shown_step(index)  # an edge's addition belongs to its contribution's phase
@@ -116,7 +116,7 @@ class ConvolutionFollower:
         self._show(program, node_id, state, None, animate=False)
 
     def _show(self, program: Program, node_id: str, state: State, phase: str | None, animate: bool) -> None:
-        self.node_id, self._trace, self._drawn = node_id, self.player.loaded.trace, None
+        self.node_id, self._trace, self._drawn = node_id, self.player.playback.trace, None
         node = program.node(node_id)
         inputs = [state.values[parent] for parent in node.inputs[:2]]
         names = Names(program.node(node.inputs[0]).name, program.node(node.inputs[1]).name, node.name)

@@ -311,7 +311,7 @@ class MainWindow(FileActions, QMainWindow):
 
     def race(self) -> Race | None:
         """Reverse mode beside the forward-mode trace being stepped (comparing only), made once per trace."""
-        playback = self.player.loaded
+        playback = self.player.playback
         if self.mode != "both" or playback is None:
             return None
         if self._race is None or self._race.forward is not playback.trace:

@@ -55,8 +55,6 @@ class Player(QObject):
         """The cursor over the current trace if it has been made; never runs the graph."""
         return self._playback if self._job is None else None
 
-    loaded = playback  # the name the views used while ``playback`` still ran the graph
-
     @property
     def busy(self) -> bool:
         """True while a run is going on in the background."""

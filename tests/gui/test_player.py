@@ -23,7 +23,7 @@ def test_reading_the_player_never_runs_the_graph(qtbot):
     player, calls = Player(), []
     player.set_source(counted_job(calls))
     for _ in range(3):
-        assert player.playback is None and player.loaded is None
+        assert player.playback is None
         assert player.available and not player.busy and player.index == -1 and player.error is None
     assert calls == []
     with qtbot.waitSignal(player.moved) as moved:

@@ -35,11 +35,11 @@ class PhaseBar(QWidget):
 
     def _x(self, position: int) -> float:
         """Where presented step ``position`` ends along the bar (-1: the left edge)."""
-        count = len(self.player.loaded.story) if self.player.loaded else 1
+        count = len(self.player.playback.story) if self.player.playback else 1
         return (position + 1) / max(1, count) * (self.width() - 1)
 
     def paintEvent(self, event: QPaintEvent) -> None:
-        playback = self.player.loaded
+        playback = self.player.playback
         if playback is None:
             return
         painter = QPainter(self)
