@@ -33,6 +33,7 @@ from gradviz.io.paths import EXAMPLES
 from gradviz.model.document import GraphDocument
 from tests.gui.random_actions import EXAMPLE_NAMES
 from tests.gui.random_session import RandomSession, SessionFailure
+from tests.gui.screens import offscreen_environment
 from tests.gui.user_input import double_click
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -43,30 +44,7 @@ SESSIONS = [(1280, 720, "1,2,3,4,5"), (1920, 1080, "6")]
 def test_random_actions_never_break_the_window(tmp_path, width, height, seeds):
     """The seeds' sessions pass every check (see random_session.py) on a screen of this size, and together
     they reach every kind of action, every example and every mode, stepping in each."""
-    screen = tmp_path / "screen.json"
-    screen.write_text(
-        json.dumps(
-            {
-                "synchronousWindowSystemEvents": False,
-                "windowFrameMargins": False,
-                "screens": [
-                    {
-                        "name": "s",
-                        "x": 0,
-                        "y": 0,
-                        "width": width,
-                        "height": height,
-                        "logicalDpi": 96,
-                        "logicalBaseDpi": 96,
-                        "dpr": 1,
-                    }
-                ],
-            }
-        )
-    )
-    env = dict(
-        os.environ, QT_QPA_PLATFORM=f"offscreen:configfile={screen}", HOME=str(tmp_path), XDG_CONFIG_HOME=str(tmp_path)
-    )
+    env = offscreen_environment(tmp_path, width, height)
     env.setdefault("GRADVIZ_RANDOM_SEEDS", seeds)
     done = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-s", "-p", "no:cacheprovider", "tests/gui/random_session.py"],

@@ -6,12 +6,13 @@ Each size runs in its own process, because the offscreen screen's size is fixed 
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from tests.gui.screens import offscreen_environment
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -20,30 +21,7 @@ ROOT = Path(__file__).resolve().parents[2]
 # the third: a screen of 144 dpi (a 150% desktop scale), where every size must follow the DPI
 @pytest.mark.parametrize("width,height,dpi", [(1280, 720, 96), (1920, 1080, 96), (1920, 1080, 144)])
 def test_a_session_keeps_the_window_on_screen_legible_and_quiet(tmp_path, width, height, dpi):
-    screen = tmp_path / "screen.json"
-    screen.write_text(
-        json.dumps(
-            {
-                "synchronousWindowSystemEvents": False,
-                "windowFrameMargins": False,
-                "screens": [
-                    {
-                        "name": "s",
-                        "x": 0,
-                        "y": 0,
-                        "width": width,
-                        "height": height,
-                        "logicalDpi": dpi,
-                        "logicalBaseDpi": 96,
-                        "dpr": 1,
-                    }
-                ],
-            }
-        )
-    )
-    env = dict(
-        os.environ, QT_QPA_PLATFORM=f"offscreen:configfile={screen}", HOME=str(tmp_path), XDG_CONFIG_HOME=str(tmp_path)
-    )
+    env = offscreen_environment(tmp_path, width, height, dpi)
     done = subprocess.run(
         [sys.executable, "-m", "tests.gui.session_run"],
         cwd=ROOT,
