@@ -39,6 +39,7 @@ TEMPLATE_NAMES = frozenset(
         "correlate2d",
         "conv2d",
         "conv2d_bars",
+        "adjugate",
     }
 )
 RESERVED = TEMPLATE_NAMES | frozenset(dir(builtins))

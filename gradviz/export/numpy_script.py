@@ -51,6 +51,15 @@ def logsumexp(x, axis):
     top = x.max(axis=axis, keepdims=True)
     return np.squeeze(top, axis) + np.log(np.exp(x - top).sum(axis=axis))
 """,
+    "adjugate": '''
+def adjugate(a):
+    """adj(A): det(A) A⁻¹ for an invertible A, and defined for a singular one (det's bar is c̄ adj(A)ᵀ).
+    From the SVD A = U S Vᵀ, with products of all singular values but one, never dividing by one."""
+    u, s, vt = np.linalg.svd(a)
+    before = np.concatenate(([1.0], np.cumprod(s[:-1])))
+    after = np.concatenate((np.cumprod(s[:0:-1])[::-1], [1.0]))
+    return np.linalg.det(u) * np.linalg.det(vt) * (vt.T * (before * after)) @ u.T
+''',
     "matmul_bars": '''
 def matmul_bars(g, a, b):
     """Bars of a @ b for batches and vectors: raise vectors to matrices as np.matmul does."""
@@ -114,6 +123,7 @@ NEEDS = {
     "correlate2d": "correlate2d",
     "convolve2d": "correlate2d",
     "conv2d": "conv2d",
+    "det": "adjugate",
 }
 
 # ----- forward and bar rules, one entry per op ---------------------------------------------------------
@@ -207,7 +217,7 @@ BARS: dict[str, list[Template | None]] = {
         lambda c: "{g}" if len(c["shape_x"]) == 1 else "{g}.sum(axis=1)",
     ],
     "inv": ["-{z}.T @ {g} @ {z}.T"],
-    "det": ["{g} * {z} * np.linalg.inv({A}).T"],
+    "det": ["{g} * adjugate({A}).T"],
     "trace": ["{g} * np.eye({shape_A[0]})"],
     "solve": [
         lambda c: (

@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from gradviz.engine.build import Builder
+from gradviz.engine.program import NodeSpec, Program
 from gradviz.engine.registry import all_ops, get_op
 from gradviz.engine.tracer import run
 from gradviz.export import numpy_script, torch_script
@@ -133,3 +134,14 @@ def test_exported_script_runs_standalone(tmp_path):
     np.testing.assert_allclose(printed["bars"]["W"], [[-2.0, -4.0], [2.2, 4.4], [-1.4, -2.8]])
     readable = subprocess.run([sys.executable, "-I", str(script)], capture_output=True, text=True, check=True)
     assert "W bar =" in readable.stdout
+
+
+def test_the_numpy_script_takes_dets_bar_of_a_singular_matrix_as_the_engine_does():
+    """det of a singular matrix is 0 and its bar the transposed cofactor matrix (the engine's adjugate):
+    the exported script computes it too, where np.linalg.inv(A) raised LinAlgError."""
+    a = np.array([[1.0, 2.0], [2.0, 4.0]])
+    program = Program([NodeSpec("A", "parameter", value=a), NodeSpec("c", "det", ("A",))], "c")
+    printed = printed_json(numpy_script(graph_of(program), program))
+    assert_same_numbers(printed, program)
+    cofactors = np.array([[a[1, 1], -a[1, 0]], [-a[0, 1], a[0, 0]]])  # the 2×2 cofactor matrix, by hand
+    np.testing.assert_allclose(np.array(printed["bars"]["A"]), cofactors, atol=1e-12)
