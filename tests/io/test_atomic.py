@@ -151,8 +151,13 @@ def test_write_atomic_returns_the_resolved_target(tmp_path):
 
 
 SAVER = """
-import json, sys
+import json, os, sys, time
 from gradviz.io.graph_file import parse, save
+real_fsync = os.fsync
+def slow_fsync(descriptor):  # a busy disk: the temporary file lives long enough for a kill to land mid-save
+    time.sleep(0.02)
+    real_fsync(descriptor)
+os.fsync = slow_fsync
 big = [[float(i + j) for j in range(200)] for i in range(200)]
 graphs = []
 for fill in (1.0, 2.0):
@@ -171,12 +176,12 @@ def test_kill_9_mid_save_leaves_the_old_or_the_new_file_and_the_next_save_cleans
     target = tmp_path / "g.json"
     save(graph(), target)
     interrupted = 0
-    for attempt in range(10):  # until two kills land mid-save (under load, a kill may land between saves)
+    for attempt in range(20):  # until two kills land mid-save (under load, a kill may land between saves)
         saver = subprocess.Popen(
             [sys.executable, "-c", SAVER, str(target)], stdout=subprocess.PIPE, cwd=Path(__file__).resolve().parents[2]
         )
         assert saver.stdout.readline().strip() == b"ready"
-        time.sleep(0.05 + 0.07 * attempt)
+        time.sleep(0.05 + 0.013 * attempt)
         saver.send_signal(signal.SIGKILL)
         saver.wait()
         saver.stdout.close()
