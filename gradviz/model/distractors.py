@@ -100,6 +100,13 @@ def _sign_lost(right: str) -> Iterator[str]:
     yield right[1:] if right.startswith("−") else "−" + right
 
 
+def _value_for_bar(right: str) -> Iterator[str]:
+    """The output's value where its bar belongs (``a xᵀ`` for ``ā xᵀ``): forgetting that backprop carries
+    adjoints, not values. Same shape as the right rule, so it cannot be ruled out by shape."""
+    if "{out:bar}" in right:
+        yield right.replace("{out:bar}", "{out}", 1)
+
+
 def _scaled(right: str) -> Iterator[str]:
     yield f"2 {right}" if " " not in right else f"2 ({right})"
     yield f"½ {right}" if " " not in right else f"½ ({right})"
@@ -129,15 +136,16 @@ MISTAKES: dict[str, Callable[[str], Iterator[str]]] = {
     "constant dropped": _constant_dropped,
     "difference reversed": _difference_reversed,
     "sign lost": _sign_lost,
+    "value for bar": _value_for_bar,
 }
 OTHER_RULE = "the other input's rule"
-LAST_RESORT = "a wrong factor"  # 2× or ½×: offered only when the op's own mistakes run out
+LAST_RESORT = "a wrong factor"  # 2× or ½×: offered when the op's own mistakes that keep the shape run out
 # The mistakes students make with each kind of op, the most telling first.
 BY_CATEGORY: dict[str, tuple[str, ...]] = {
-    "linear algebra": ("transposes swapped", "factors in the wrong order", OTHER_RULE, "sign lost"),
+    "linear algebra": ("transposes swapped", "factors in the wrong order", OTHER_RULE, "value for bar", "sign lost"),
     "elementwise": ("missing g′", "output for input", "constant dropped", "sign lost"),
     "arithmetic": ("missing g′", OTHER_RULE, "sign lost"),
-    "convolution": ("the unflipped kernel", OTHER_RULE, "sign lost"),
+    "convolution": ("the unflipped kernel", OTHER_RULE, "value for bar", "sign lost"),
     "loss": ("missing g′", "constant dropped", "difference reversed", "sign lost"),
 }
 ANY_CATEGORY = ("sign lost", OTHER_RULE, "missing g′", "transposes swapped")
@@ -249,7 +257,11 @@ def rule_choices(trace: Trace, index: int, count: int = 3, seed: int | None = No
         fits = shape == target_shape if shape is not None else right_shape is None  # unknown beside a product: no
         tier = last_resort if mistake == LAST_RESORT else fitting if fits else misfit
         tier.append((mistake, shown))
-    chosen = (_one_of_each_first(fitting) + _one_of_each_first(misfit) + last_resort)[:count]
+    # Every wrong rule has the bar's shape where the op's mistakes allow: the student has just answered the
+    # shape, so a rule of another shape would be ruled out without a thought. The op's own mistakes that
+    # keep the shape come first, then the right rule scaled (2×, ½×: the shape by construction); a rule of
+    # another shape only if those run out (a rule with no product cannot run out: all of its mistakes fit).
+    chosen = (_one_of_each_first(fitting) + last_resort + _one_of_each_first(misfit))[:count]
     if len(chosen) < count:  # only a rule with no names at all could run out; pad with visibly different ones
         chosen += [("a wrong factor", f"{right} + {k}") for k in range(1, count - len(chosen) + 1)]
     entries = [("", right), *chosen]

@@ -55,13 +55,27 @@ def test_every_declared_rule_gets_three_wrong_ones_that_differ_from_it():
 
 
 def test_the_typical_mistakes_are_offered():
+    # square factors: turning them round or slipping a transpose keeps the shape, so those are offered
+    nodes = (
+        NodeSpec("X", "parameter", (), {}, np.array([[1.0, 2.0], [3.0, 4.0]])),
+        NodeSpec("Y", "input", (), {}, np.array([[0.5, -1.0], [2.0, 1.5]])),
+        NodeSpec("Z", "matmul", ("X", "Y")),
+        NodeSpec("c", "sum", ("Z",)),
+    )
+    square = run(compile_graph(nodes, "c"))
+    into_x = next(s.index for s in square.steps if s.kind == "backward" and s.parent.id == "X")
+    options = set(rule_choices(square, into_x).options)  # X feeds one node: its bar reads "=", not "+="
+    assert "X̄ = Yᵀ Z̄" in options  # the factors turned round
+    assert options & {"X̄ = Z̄ Y", "X̄ = Z̄ᵀ Yᵀ", "X̄ = −Z̄ Yᵀ"}  # a transpose slipped, or the sign lost
+    # W (3×2) = ā (3×1) xᵀ (1×2): turned round or transposed it has another shape, which a student who has
+    # just answered the shape would rule out at once; the options keep W's shape (the sign lost, scaled)
     trace = run(load(EXAMPLES / "linear_layer.json")[1])
     into_w = next(s.index for s in trace.steps if s.kind == "backward" and s.parent.id == "W")
     options = set(rule_choices(trace, into_w).options)
-    # W feeds one node, so its bar is that one contribution: "=" (as the timeline tells it), not "+="
-    assert "W̄ = −ā xᵀ" in options  # the one wrong rule with W's shape: it cannot be ruled out by shape
-    assert "W̄ = xᵀ ā" in options  # the factors turned round
-    assert options & {"W̄ = ā x", "W̄ = āᵀ xᵀ"}  # a transpose slipped
+    assert "W̄ = −ā xᵀ" in options
+    assert "W̄ = a xᵀ" in options  # the value where the bar belongs: backprop carries adjoints
+    shapes = {"ā": (3, 1), "a": (3, 1), "x": (2, 1), "W̄": (3, 2)}
+    assert all(shape_fits(option, shapes, (3, 2)) for option in options), options
     impulse = run(load(EXAMPLES / "correlation_impulse.json")[1])
     into_image = next(s.index for s in impulse.steps if s.kind == "backward" and s.parent.id == "I_i")
     assert any("⋆ k" in option for option in rule_choices(impulse, into_image).options)  # the unflipped kernel
@@ -176,10 +190,9 @@ def test_for_a_product_wrong_rules_that_keep_the_shape_come_first(m, k, n):
             continue
         choices = rule_choices(trace, index)
         assert len({normal(option) for option in choices.options}) == 4
-        shapes = {"X": (m, k), "Y": (k, n), "Z̄": (m, n)}
+        shapes = {"X": (m, k), "Y": (k, n), "Z̄": (m, n), "Z": (m, n)}
         fitting = [shape_fits(option, shapes, step.parent.shape) for option in choices.options]
-        if m == k == n:
-            assert all(fitting), choices.options  # square: every wrong product keeps the shape
+        assert all(fitting), choices.options  # every option has the bar's shape: none is ruled out by shape
         names = {"a": "X", "b": "Y", "out": "Z"}
         candidates = {
             normal(render_unicode(template, names))
@@ -193,9 +206,12 @@ def test_for_a_product_wrong_rules_that_keep_the_shape_come_first(m, k, n):
 
 
 def shape_fits(option: str, shapes: dict, wanted: tuple) -> bool:
-    """Whether the product on the right of ``option`` (names side by side, ᵀ allowed) has shape ``wanted``."""
+    """Whether the product on the right of ``option`` (names side by side, ᵀ allowed, maybe scaled by a
+    number: ``2 (X̄ Yᵀ)``) has shape ``wanted``."""
     result = None
-    for factor in re.split(r" \+?= ", option, maxsplit=1)[1].replace("−", "").split():
+    right = re.split(r" \+?= ", option, maxsplit=1)[1].replace("−", "")
+    right = re.sub(r"^(2|½) \((.*)\)$", r"\2", right)  # a number scales, keeping the shape
+    for factor in right.split():
         shape = shapes[factor.rstrip("ᵀ")]
         shape = shape[::-1] if factor.endswith("ᵀ") else shape
         if result is not None and result[1] != shape[0]:
