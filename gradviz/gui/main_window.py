@@ -336,8 +336,10 @@ class MainWindow(FileActions, QMainWindow):
             return
         # the state is the exact step's; the step marked is the one the timeline tells (an edge, not its "+=")
         state, step = playback.trace.state(index), playback.story.shown_step(index)
+        grows = not self.scene.stepping  # nodes take their stepping size (arrays shown) only as stepping starts
         self.scene.show_step(state, step, playback.trace)
-        self.view.keep_fitted()
+        if grows:
+            self.view.keep_fitted()  # an O(nodes) check: once, not on every step of a playback
         self.view.follow(self.scene.nodes.get(step.node.id))
         self.inspector.show_step(state, step)
         self.formula_panel.show_step(playback.trace, index)

@@ -160,6 +160,11 @@ class GraphScene(QGraphicsScene):
         item.setPos(*self.document.positions.get(node_id, (0.0, 0.0)))
         self._syncing = False
 
+    @property
+    def stepping(self) -> bool:
+        """Whether the nodes show a step's arrays (and so have their stepping size)."""
+        return self._state is not None
+
     def show_step(self, state: State | None, step: Step | None, trace: Trace | ForwardTrace | None = None) -> None:
         """Draw the values and bars of ``state`` and mark ``step``; None for both stops stepping.
 
