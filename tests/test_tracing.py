@@ -293,7 +293,7 @@ def test_a_graph_draws_itself_for_jupyter_at_a_step(qapp):
     assert "<svg" in svg and ">W<" in svg.replace(" ", "")
 
 
-def test_importing_gradviz_stays_cheap_and_tracing_never_loads_qt():
+def test_importing_gradviz_stays_cheap_and_tracing_never_loads_qt(tmp_path):
     code = (
         "import sys, gradviz\n"
         "print('numpy' in sys.modules)\n"
@@ -303,10 +303,11 @@ def test_importing_gradviz_stays_cheap_and_tracing_never_loads_qt():
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('PySide6', 'pyqtgraph', 'shiboken6', 'torch')))\n"
     )
     out = subprocess.run(
-        [sys.executable, "-c", code, "/dev/null"], capture_output=True, text=True, check=True, cwd=ROOT
+        [sys.executable, "-c", code, str(tmp_path / "g.json")], capture_output=True, text=True, check=True, cwd=ROOT
     ).stdout.split("\n")
     assert out[0] == "False", "import gradviz must not import numpy"
     assert out[1] == "[]"
+    assert (tmp_path / "g.json").stat().st_size > 0, "the traced graph was saved"
 
 
 # ----- the README and the notebook run ------------------------------------------------------------------
