@@ -16,11 +16,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtWidgets import QDockWidget
+from PySide6.QtWidgets import QDockWidget, QMainWindow
 
 from gradviz.engine.kernel_flip import CONVOLUTIONS
-from gradviz.engine.program import Program
-from gradviz.engine.trace import State, Trace
+from gradviz.engine.trace import BackwardStep, ForwardStep, State, Step, Trace
 from gradviz.gui import docks
 from gradviz.gui.panels.conv_phases import Names
 from gradviz.gui.panels.convolution import ConvolutionPanel
@@ -56,7 +55,7 @@ class ConvolutionFollower:
         if step.node.op.name not in CONVOLUTIONS or phase is None:
             self._follow(playback.trace, index)
             return
-        self._show(playback.trace.program, step.node.id, playback.trace.state(index), phase, from_start=True)
+        self._show(playback.trace, step.node.id, playback.trace.state(index), phase, from_start=True)
         self.player.slide_step()
 
     def _follow(self, trace: Trace, index: int) -> None:
@@ -76,7 +75,7 @@ class ConvolutionFollower:
             return
         drawn = (id(trace), self.node_id, reached[-1], touching[-1])  # its numbers change only at these steps
         if drawn != self._drawn:
-            self._show(trace.program, self.node_id, trace.state(index), reached[-1])
+            self._show(trace, self.node_id, trace.state(index), reached[-1])
             self._drawn = drawn
 
     def graph_changed(self, document: GraphDocument) -> None:
@@ -111,25 +110,28 @@ class ConvolutionFollower:
         state = playback.trace.state(index)
         if node_id not in state.values:
             state = playback.trace.state(playback.last)  # not computed yet at this step: show it finished
-        self._show(program, node_id, state, None)
+        self._show(playback.trace, node_id, state, None)
 
-    def _show(self, program: Program, node_id: str, state: State, phase: str | None, from_start: bool = False) -> None:
-        self.node_id, self._trace, self._drawn = node_id, self.player.playback.trace, None
+    def _show(self, trace: Trace, node_id: str, state: State, phase: str | None, from_start: bool = False) -> None:
+        """Show ``node_id`` of ``trace`` as it is in ``state`` (opening the dock if closed)."""
+        self.node_id, self._trace, self._drawn, program = node_id, trace, None, trace.program
         node = program.node(node_id)
         inputs = [state.values[parent] for parent in node.inputs[:2]]
         names = Names(program.node(node.inputs[0]).name, program.node(node.inputs[1]).name, node.name)
         if self.dock.isHidden():
             self.dock.show()
             window = self.dock.parentWidget()
-            height = docks.conv_height(window.height(), docks.dpi_scale(window), DOCK_HEIGHT)
-            docks.size_bottom_docks(window, window.findChild(QDockWidget, "stepsDock"), self.dock, height)
+            steps = window.findChild(QDockWidget, "stepsDock") if isinstance(window, QMainWindow) else None
+            if isinstance(window, QMainWindow) and isinstance(steps, QDockWidget):
+                height = docks.conv_height(window.height(), docks.dpi_scale(window), DOCK_HEIGHT)
+                docks.size_bottom_docks(window, steps, self.dock, height)
         self.panel.show_node(
             node.op.name, dict(node.attrs), inputs, state.bars.get(node_id), names, phase=phase, from_start=from_start
         )
 
 
-def _phase_of(step: object) -> str | None:
+def _phase_of(step: Step) -> str | None:
     """The kernel-flip phase a convolution's step builds (None for a step that builds none)."""
-    if step.kind == "forward":
+    if isinstance(step, ForwardStep):
         return "forward"
-    return PORT_PHASES.get(step.port) if step.kind == "backward" else None
+    return PORT_PHASES.get(step.port) if isinstance(step, BackwardStep) else None

@@ -29,7 +29,9 @@ import sys
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from gradviz.engine.forward_mode import ForwardTrace
 from gradviz.engine.program import Program
+from gradviz.engine.trace import Trace
 from gradviz.gui.worker import TraceWorker
 from gradviz.model.frames import PACES, FrameCursor
 from gradviz.model.playback import Playback, RunError, RunJob
@@ -120,13 +122,16 @@ class Player(QObject):
         """Put the cursor where the told step holding ``index`` ends (Story.landing): every seek, by a key,
         the scrubber, a lesson's stop or practice, lands where → and ← land, never between an edge's
         contribution and its addition, so the canvas always shows a step the timeline tells."""
-        self._playback.seek(self._playback.story.landing(index))
+        if self._playback is not None:
+            self._playback.seek(self._playback.story.landing(index))
 
-    def _install(self, trace: object) -> None:
+    def _install(self, trace: Trace | ForwardTrace) -> None:
+        # a ForwardTrace answers everything Playback asks of a Trace; the Protocol both traces follow is
+        # issue 13's "typed steps", not this module's
         if self._playback is None:
-            self._playback = Playback(trace)
+            self._playback = Playback(trace)  # type: ignore[arg-type]
         else:
-            self._playback.retrace(trace)  # same step, new numbers
+            self._playback.retrace(trace)  # type: ignore[arg-type]  # same step, new numbers
 
     def _fail(self, error: BaseException) -> None:
         self.error = RunError.of(error)
@@ -162,6 +167,8 @@ class Player(QObject):
     def _start(self, target: int) -> None:
         """Make the trace, then move to ``target``: at once for a short run, in the background for a long one."""
         job = self._job
+        if job is None:
+            return
         try:
             program = job.prepare()
             long = job.is_long(program)
@@ -266,7 +273,8 @@ class Player(QObject):
         self.seek(-1)
 
     def end(self) -> None:
-        self.seek(self._playback.last if self.playback is not None else PAST_THE_END)
+        playback = self.playback
+        self.seek(playback.last if playback is not None else PAST_THE_END)
 
     # ----- the clock ---------------------------------------------------------------------------------------
 

@@ -15,10 +15,11 @@ Every number comes from engine.kernel_flip, which is tested against the engine's
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 import numpy as np
 from PySide6.QtCore import QSignalBlocker, Qt, QVariantAnimation
+from PySide6.QtGui import QStandardItemModel
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -51,6 +52,7 @@ from gradviz.model.frames import PACES
 
 NOTES_KERNEL = np.arange(1.0, 10.0).reshape(3, 3)  # the notes' k, when no node is shown
 FLIP_MS = 900
+W = TypeVar("W", bound=QWidget)
 IDLE = "Select a correlate2d, convolve2d or conv2d node, or press Impulse demo."
 
 
@@ -85,7 +87,7 @@ class ConvolutionPanel(QWidget):
         self.phase = "forward"
         self.tiles: dict[str, Tile] = {}
         self._results: dict[str, np.ndarray] = {}
-        self.heatmaps = None  # pyqtgraph's layout, made on first show (importing it costs most of a start)
+        self.heatmaps: Any = None  # pyqtgraph's (untyped) layout, made on first show: its import costs most of a start
         self._flip = QVariantAnimation(self, startValue=0.0, endValue=180.0, duration=FLIP_MS)
         self._flip.valueChanged.connect(self._turn)
         self._flip.finished.connect(self.finish_flip)
@@ -114,7 +116,7 @@ class ConvolutionPanel(QWidget):
 
     # ----- controls ----------------------------------------------------------------------------------
 
-    def _widget(self, widget: QWidget, name: str, accessible: str, row: QHBoxLayout) -> QWidget:
+    def _widget(self, widget: W, name: str, accessible: str, row: QHBoxLayout) -> W:
         widget.setObjectName(name)
         widget.setAccessibleName(accessible)
         widget.setToolTip(accessible)
@@ -168,8 +170,9 @@ class ConvolutionPanel(QWidget):
             box.setVisible(conv2d)
         has_bar = self.plane is not None and self.plane.output_bar is not None
         model = self.phase_box.model()
-        for row, phase in enumerate(PHASES):
-            model.item(row).setEnabled(phase == "forward" or has_bar)
+        if isinstance(model, QStandardItemModel):  # a combo box's own model
+            for row, phase in enumerate(PHASES):
+                model.item(row).setEnabled(phase == "forward" or has_bar)
         for widget in (*self.buttons.values(), self.scrubber, self.pace):
             widget.setEnabled(self.plane is not None)
 
@@ -253,17 +256,17 @@ class ConvolutionPanel(QWidget):
         self.phase = phase
         with QSignalBlocker(self.phase_box):
             self.phase_box.setCurrentIndex(list(PHASES).index(phase))
-        self._layout_tiles()
+        self._layout_tiles(self.plane)
         rows, columns = result_shape(self.plane, phase)
         with QSignalBlocker(self.scrubber):
             self.scrubber.setRange(0, rows * columns - 1)
         self.player.load_frames(rows * columns, columns, 0 if from_start else rows * columns - 1)  # drawn at once
         if phase == "image":
-            self._start_flip()
+            self._start_flip(self.plane)
 
     # ----- the tiles -------------------------------------------------------------------------------------
 
-    def _layout_tiles(self) -> None:
+    def _layout_tiles(self, plane: Plane) -> None:
         """The tiles of the phase, with what does not change from frame to frame drawn once."""
         if self.heatmaps is None:
             import pyqtgraph as pg  # noqa: PLC0415 - see the module docstring
@@ -277,10 +280,10 @@ class ConvolutionPanel(QWidget):
             self._column.insertWidget(2, self.heatmaps, 1)
         self._flip.stop()
         self.heatmaps.clear()
-        plane, phase = self.plane, self.phase
+        phase, bar = self.phase, plane.output_bar
         names = self.names._replace(image=plain(self.names.image), kernel=plain(self.names.kernel))  # tile titles
         static: list[tuple[str, str, np.ndarray, bool]]
-        if phase == "forward":
+        if phase == "forward" or bar is None:  # (the bars' phases are offered only with the bar)
             static = [("slid", f"padded {names.image}", plane.padded, False), ("k", names.kernel, plane.kernel, False)]
             if plane.op == "convolve2d":
                 static.append(("laid", f"{names.kernel} turned 180° (convolution)", plane.laid, False))
@@ -293,15 +296,15 @@ class ConvolutionPanel(QWidget):
         else:
             static = [
                 ("slid", f"padded {names.image}", plane.padded, False),
-                ("bar", barred(names.output), plane.output_bar, True),
+                ("bar", barred(names.output), bar, True),
             ]
         keys = [key for key, *_ in static] + ["products", "result"]
         self.tiles = {key: Tile(self.heatmaps.ci, 0, column, key) for column, key in enumerate(keys)}
         for key, title, array, diverging in static:
             self.tiles[key].show(title, array, diverging)
         slid = self.tiles["slid"]
-        if phase == "image":
-            (kh, kw), (ho, wo), (sh, sw) = plane.kernel.shape, plane.output_bar.shape, plane.stride
+        if phase == "image" and bar is not None:
+            (kh, kw), (ho, wo), (sh, sw) = plane.kernel.shape, bar.shape, plane.stride
             rows, cols = slice(kh - 1, kh + (ho - 1) * sh), slice(kw - 1, kw + (wo - 1) * sw)
             slid.mark(slid.outline, rows, cols)  # where the bar lies; around it, the 'full' zeros
         else:
@@ -309,12 +312,12 @@ class ConvolutionPanel(QWidget):
             h, w = plane.image.shape
             slid.mark(slid.outline, slice(top, top + h), slice(left, left + w))
 
-    def _start_flip(self) -> None:
+    def _start_flip(self, plane: Plane) -> None:
         """Show the kernel as laid, then turn it through 180° to k(−dx, −dy)."""
         tile = self.tiles["flipped"]
-        tile.show(tile.title.text, self.plane.laid, False)
+        tile.show(tile.title.text, plane.laid, False)
         tile.hide_numbers()
-        height, width = self.plane.kernel.shape
+        height, width = plane.kernel.shape
         tile.image.setTransformOriginPoint(width / 2, height / 2)
         self._flip.start()
 
@@ -404,6 +407,6 @@ class ConvolutionPanel(QWidget):
     def _hover(self, point: object) -> None:
         for tile in self.tiles.values():
             cell = tile.cell_at(point)
-            if cell is not None:
+            if cell is not None and tile.array is not None:
                 self.readout.setText(f"{tile.title.text}  [{cell[0]}, {cell[1]}] = {tile.array[cell]:.6g}")
                 return
