@@ -136,6 +136,17 @@ def test_seeking_the_timeline_resets_the_frame_cursor(window, qtbot):
     assert not window.player.ticking and not window.player.frames.on_step
 
 
+def test_closing_the_view_lets_playing_go_on_without_its_frames(window, qtbot):
+    _stepping_window(window, qtbot)
+    panel = window.convolution
+    _press(qtbot, window, Qt.Key.Key_Right, CONV + 1)
+    _click(qtbot, window.timeline.buttons["play"])  # playing through conv's frames
+    window.conv_follow.dock.toggleViewAction().trigger()  # View ▸ Convolution off: the view closes
+    qtbot.waitUntil(lambda: window.player.index > CONV, timeout=4000)
+    assert window.player.playing and panel.frame < LAST  # it stepped on without sliding the rest, unseen
+    window.player.pause()
+
+
 def test_the_view_slides_a_window_of_its_own_once_without_moving_the_timeline(window, qtbot):
     _stepping_window(window, qtbot, "correlation_impulse")
     panel = window.convolution
