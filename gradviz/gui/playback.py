@@ -17,8 +17,8 @@ What the one clock does, as a lecturer would expect it:
   frames, then along the timeline.
 - The view's ▶ when it shows a window of its own (a node selected, the impulse demo, a phase picked by
   hand) slides that window once and stops; the timeline stays where it is.
-- **Pause**, from either ⏸, stops the clock: whatever it was moving stops. Both buttons show ⏸ while it
-  runs. A change of speed or pace takes effect at once.
+- **Pause**, from either ⏸ or Space, stops the clock: whatever it was moving stops. Both buttons show ⏸
+  while it runs, sliding or playing, so they always agree. A change of speed or pace takes effect at once.
 - Any move of the timeline ends the frames of the step it left: the next convolution step slides from
   its first frame; any other step leaves the view's window finished.
 """
@@ -290,7 +290,7 @@ class Player(QObject):
 
     @property
     def ticking(self) -> bool:
-        """True while the clock runs, whatever it moves: both views' ▶ show ⏸."""
+        """True while the clock runs, whatever it moves: both ▶ buttons show ⏸."""
         return self._clock.isActive()
 
     def play(self) -> None:
@@ -308,7 +308,8 @@ class Player(QObject):
             self.playing_changed.emit(False)
 
     def toggle(self) -> None:
-        self.pause() if self.playing else self.play()
+        """Space and the timeline's ▶/⏸: pause whatever the clock moves, or play."""
+        self.pause() if self.ticking else self.play()
 
     def set_speed(self, steps_per_second: float) -> None:
         self.speed = steps_per_second

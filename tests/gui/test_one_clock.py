@@ -53,13 +53,17 @@ def test_one_timer_runs_while_playing_and_while_sliding(window, qtbot):
     assert _running_clocks(window) == []
     _press(qtbot, window, Qt.Key.Key_Right, CONV + 1)  # onto conv: its window slides
     assert window.player.index == CONV and window.player.sliding
-    assert len(_running_clocks(window)) == 1
-    _click(qtbot, window.timeline.buttons["play"])  # play on from the slide: the same clock plays
-    assert window.player.playing and len(_running_clocks(window)) == 1
-    qtbot.waitUntil(lambda: panel.frame > 2, timeout=5000)
-    assert len(_running_clocks(window)) == 1
-    _press(qtbot, window, Qt.Key.Key_Space)  # pause: nothing ticks at all
+    assert len(_running_clocks(window)) == 1 and panel.findChildren(QTimer) == []  # the player's: the view has none
+    _click(qtbot, window.timeline.buttons["play"])  # the timeline's ⏸ (it shows ⏸ while sliding): it stops
+    assert _running_clocks(window) == [] and panel.frame < LAST
+    counts: list[int] = []
+    window.player.frame_moved.connect(lambda _: counts.append(len(_running_clocks(window))))
+    window.player.moved.connect(lambda _: counts.append(len(_running_clocks(window))))
+    _press(qtbot, window, Qt.Key.Key_Space)  # play on: the rest of conv's frames, then the steps after it
+    qtbot.waitUntil(lambda: window.player.index > CONV + 1, timeout=8000)
+    _press(qtbot, window, Qt.Key.Key_Space)
     assert _running_clocks(window) == [] and not window.player.ticking
+    assert set(counts) == {1} and len(counts) > 3  # frames and steps alike, each moved by the one timer
 
 
 def test_the_panels_play_slides_the_frames_then_the_timeline_steps_on(window, qtbot):
@@ -139,8 +143,9 @@ def test_seeking_the_timeline_resets_the_frame_cursor(window, qtbot):
 def test_closing_the_view_lets_playing_go_on_without_its_frames(window, qtbot):
     _stepping_window(window, qtbot)
     panel = window.convolution
-    _press(qtbot, window, Qt.Key.Key_Right, CONV + 1)
-    _click(qtbot, window.timeline.buttons["play"])  # playing through conv's frames
+    _press(qtbot, window, Qt.Key.Key_Right, CONV)
+    _click(qtbot, window.timeline.buttons["play"])
+    qtbot.waitUntil(lambda: window.player.index == CONV and panel.frame > 0, timeout=5000)  # sliding conv's frames
     window.conv_follow.dock.toggleViewAction().trigger()  # View ▸ Convolution off: the view closes
     qtbot.waitUntil(lambda: window.player.index > CONV, timeout=4000)
     assert window.player.playing and panel.frame < LAST  # it stepped on without sliding the rest, unseen
