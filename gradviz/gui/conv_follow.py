@@ -1,10 +1,10 @@
 """Which convolution the kernel-flip view shows: the node selected, or the node of the step reached.
 
-Reaching a convolution's forward step shows the forward phase from its first frame, and tells the
-player that these frames are the step's, so its one clock slides them (gradviz.gui.playback: once if
-paused, then on along the timeline if playing); its backward step into the image shows the image bar
-(the kernel turns over first), into the kernel the kernel bar. At any other step the view shows the
-phase the timeline has reached for that convolution (finished), never one it has not reached yet. Selecting a
+Reaching a convolution's forward step shows the forward phase from its first frame and tells the player
+that these frames are the step's, so its one clock slides them (gradviz.gui.playback: once if paused,
+then on along the timeline if playing); its backward step into the image shows the image bar (the kernel
+turns over first), into the kernel the kernel bar. At any other step the view shows the phase the
+timeline has reached for that convolution (finished), never one it has not reached yet. Selecting a
 convolution node while not stepping shows the finished pass, so every phase can be explored. The
 numbers are always the trace's: the values and the bar known at that step.
 
