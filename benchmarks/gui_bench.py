@@ -59,6 +59,7 @@ from gradviz.engine.ops.conv import correlate2d  # noqa: E402
 from gradviz.gui.main_window import MainWindow  # noqa: E402
 from gradviz.gui.panels.conv_phases import Names  # noqa: E402
 from gradviz.gui.panels.convolution import ConvolutionPanel  # noqa: E402
+from gradviz.gui.playback import Player  # noqa: E402
 from gradviz.gui.recovery import Recovery  # noqa: E402
 from gradviz.io.graph_file import GraphFile, save  # noqa: E402
 from gradviz.model.layout import layered_positions  # noqa: E402
@@ -391,7 +392,7 @@ def conv_frame_times(frames: int) -> tuple[dict[str, float], float]:
     rng = np.random.default_rng(0)
     image, kernel = rng.normal(size=(64, 64)), rng.normal(size=(5, 5))
     bar = rng.normal(size=correlate2d(image, kernel, "same").shape)
-    panel = ConvolutionPanel()
+    panel = ConvolutionPanel(Player())
     panel.resize(1700, 420)
     panel.show()
     panel.show_node("correlate2d", {"mode": "same"}, [image, kernel], bar, Names("I", "k", "O"))

@@ -17,6 +17,7 @@ correlate2d and conv2d, turned 180° for convolve2d. Everything is numpy; the Qt
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import NamedTuple
@@ -147,7 +148,7 @@ class Plane:
 
 def plane_of(
     op: str,
-    inputs: list[np.ndarray | None],
+    inputs: Sequence[np.ndarray | None],
     attrs: dict,
     output_bar: np.ndarray | None = None,
     *,

@@ -156,7 +156,7 @@ class MainWindow(FileActions, QMainWindow):
         training_dock = self._dock(self.training, "Training", Qt.DockWidgetArea.RightDockWidgetArea, "trainingDock")
         self.tabifyDockWidget(self.inspector_dock, training_dock)
         self.palette_dock.raise_()
-        self.convolution = ConvolutionPanel()
+        self.convolution = ConvolutionPanel(self.player)  # draws the player's frames, asks it to move them
         conv_dock = self._dock(
             self.convolution, "Convolution", Qt.DockWidgetArea.BottomDockWidgetArea, "convolutionDock"
         )

@@ -76,7 +76,7 @@ def test_stepping_onto_conv2d_follows_its_phase_and_the_slices_add_up_to_the_bar
     panel = window.convolution
     steps = {(step.kind, getattr(step, "port", None)): step.index for step in trace.steps if step.node.id == "conv"}
     window.player.seek(steps[("forward", None)])
-    assert panel.phase == "forward" and panel._clock.isActive()  # reaching the step slides the window
+    assert panel.phase == "forward" and window.player.sliding  # reaching the step slides the window
     outputs = []
     for o in range(2):
         panel.channels["out"][1].setValue(o)
@@ -120,7 +120,7 @@ def test_row_by_row_play_reaches_the_end_and_stops(window, qtbot):
     panel.seek(0)
     panel.play()
     seen = []
-    qtbot.waitUntil(lambda: seen.append(panel.frame) or not panel._clock.isActive(), timeout=5000)
+    qtbot.waitUntil(lambda: seen.append(panel.frame) or not window.player.ticking, timeout=5000)
     assert panel.frame == 15
     assert all(frame % 4 == 3 for frame in seen[1:] if frame != seen[0])  # whole rows at a time
 
@@ -154,6 +154,8 @@ def test_a_strided_window_outlines_each_cell_it_reads(window):
 
 
 def test_playing_waits_at_a_convolution_until_its_window_has_slid(window, qtbot):
+    """One clock: playing slides the convolution's window row by row (its 5×5 result: rows end at frames
+    4, 9, 14, 19, 24), then steps on; the player plays throughout (it used to be paused by the view)."""
     window.open_path(EXAMPLES / "tiny_cnn.json")
     trace = _trace(window)
     conv_forward = next(step.index for step in trace.steps if step.node.id == "conv" and step.kind == "forward")
@@ -161,12 +163,13 @@ def test_playing_waits_at_a_convolution_until_its_window_has_slid(window, qtbot)
     panel.pace.setCurrentText("row by row")
     window.player.set_speed(30.0)
     window.player.seek(conv_forward - 1)
+    seen: list[tuple[int, int, bool]] = []
+    window.player.frame_moved.connect(lambda frame: seen.append((window.player.index, frame, window.player.playing)))
     window.player.play()
-    qtbot.waitUntil(lambda: window.player.index == conv_forward, timeout=3000)
-    assert not window.player.playing and panel._clock.isActive()  # the timeline waits for the slide
-    qtbot.waitUntil(lambda: window.player.index > conv_forward, timeout=5000)  # then plays on
-    assert panel.frame == panel.scrubber.maximum()
+    qtbot.waitUntil(lambda: window.player.index > conv_forward, timeout=5000)
     window.player.pause()
+    at_conv = [(frame, playing) for index, frame, playing in seen if index == conv_forward]
+    assert at_conv == [(0, True), (4, True), (9, True), (14, True), (19, True), (24, True)]
 
 
 def test_the_kernels_numbers_show_when_they_fit_their_cells(window, qtbot):

@@ -6,15 +6,20 @@ filling in. The image bar's phase turns the kernel over (an animated 180° flip)
 output's bar padded 'full', which is the lecture's point: the backward pass of correlation is a
 convolution. The impulse demo replays the notes' experiment on the node's kernel.
 
+The view owns no clock and no cursor of its own: its frame is the player's frame cursor, moved by the
+player's one clock (gradviz.gui.playback says when), and its ▶, ⏸, pace, arrows and scrubber are
+requests to the player. It draws the frame ``frame_moved`` names.
+
 Every number comes from engine.kernel_flip, which is tested against the engine's trace.
 """
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 import numpy as np
-from PySide6.QtCore import QSignalBlocker, Qt, QTimer, QVariantAnimation, Signal
+from PySide6.QtCore import QSignalBlocker, Qt, QVariantAnimation
+from PySide6.QtGui import QStandardItemModel
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -42,10 +47,12 @@ from gradviz.gui.panels.conv_phases import (
     sentence,
 )
 from gradviz.gui.panels.conv_tiles import WINDOW_COLOURS, Tile
+from gradviz.gui.playback import Player
+from gradviz.model.frames import PACES
 
 NOTES_KERNEL = np.arange(1.0, 10.0).reshape(3, 3)  # the notes' k, when no node is shown
-PACES = {"pixel by pixel": 12.0, "row by row": 4.0}  # frames (or rows) per second
 FLIP_MS = 900
+W = TypeVar("W", bound=QWidget)
 IDLE = "Select a correlate2d, convolve2d or conv2d node, or press Impulse demo."
 
 
@@ -66,25 +73,21 @@ class ConvNode(NamedTuple):
 
 
 class ConvolutionPanel(QWidget):
-    """One convolution node at a time; ``show_node`` gives it the numbers, the controls walk the frames.
+    """One convolution node at a time; ``show_node`` gives it the numbers, ``player``'s frame cursor says
+    which frame to draw, and the controls ask the player to move it."""
 
-    ``slid`` is emitted when playing reaches the last frame (the timeline waits for it while playing)."""
-
-    slid = Signal()
-
-    def __init__(self) -> None:
+    def __init__(self, player: Player) -> None:
         super().__init__()
+        self.player = player
         self.setObjectName("convolutionPanel")
         self.setAccessibleName("Kernel-flip view")
         self._source: ConvNode | None = None  # the node shown
         self.plane: Plane | None = None
         self.names = Names()
         self.phase = "forward"
-        self.frame = -1
         self.tiles: dict[str, Tile] = {}
         self._results: dict[str, np.ndarray] = {}
-        self.heatmaps = None  # pyqtgraph's layout, made on first show (importing it costs most of a start)
-        self._clock = QTimer(self, timeout=self._tick)
+        self.heatmaps: Any = None  # pyqtgraph's (untyped) layout, made on first show: its import costs most of a start
         self._flip = QVariantAnimation(self, startValue=0.0, endValue=180.0, duration=FLIP_MS)
         self._flip.valueChanged.connect(self._turn)
         self._flip.finished.connect(self.finish_flip)
@@ -108,10 +111,12 @@ class ConvolutionPanel(QWidget):
         self._column.addWidget(self.words)
         self._column.addWidget(self.readout)
         self._enable()
+        player.frame_moved.connect(self._show_frame)
+        player.playing_changed.connect(self._show_clock)
 
     # ----- controls ----------------------------------------------------------------------------------
 
-    def _widget(self, widget: QWidget, name: str, accessible: str, row: QHBoxLayout) -> QWidget:
+    def _widget(self, widget: W, name: str, accessible: str, row: QHBoxLayout) -> W:
         widget.setObjectName(name)
         widget.setAccessibleName(accessible)
         widget.setToolTip(accessible)
@@ -146,7 +151,8 @@ class ConvolutionPanel(QWidget):
         row.setStretchFactor(self.scrubber, 1)
         self.pace = self._widget(QComboBox(), "convPace", "Pixel by pixel or a row at a time", row)
         self.pace.addItems(list(PACES))
-        self.pace.currentTextChanged.connect(lambda _: self._clock.isActive() and self.play())
+        self.pace.setCurrentText(self.player.pace)
+        self.pace.currentTextChanged.connect(self.player.set_pace)
         self.impulse = self._widget(
             QPushButton("Impulse demo"),
             "convImpulse",
@@ -164,8 +170,9 @@ class ConvolutionPanel(QWidget):
             box.setVisible(conv2d)
         has_bar = self.plane is not None and self.plane.output_bar is not None
         model = self.phase_box.model()
-        for row, phase in enumerate(PHASES):
-            model.item(row).setEnabled(phase == "forward" or has_bar)
+        if isinstance(model, QStandardItemModel):  # a combo box's own model
+            for row, phase in enumerate(PHASES):
+                model.item(row).setEnabled(phase == "forward" or has_bar)
         for widget in (*self.buttons.values(), self.scrubber, self.pace):
             widget.setEnabled(self.plane is not None)
 
@@ -180,9 +187,10 @@ class ConvolutionPanel(QWidget):
         names: Names,
         *,
         phase: str | None = None,
-        animate: bool = False,
+        from_start: bool = False,
     ) -> None:
-        """A convolution node's numbers; ``phase`` to switch (a step was reached), ``animate`` to slide."""
+        """A convolution node's numbers; ``phase`` to switch (a step was reached), ``from_start`` to show its
+        first frame (to be slid) rather than the whole result."""
         self._source = ConvNode(op, attrs, inputs, output_bar, names)
         if op == "conv2d":
             x, w = inputs[0], inputs[1]
@@ -192,7 +200,7 @@ class ConvolutionPanel(QWidget):
                     box.setRange(0, extent - 1)
         with QSignalBlocker(self.impulse):
             self.impulse.setChecked(False)
-        self._rebuild(phase=phase, animate=animate)
+        self._rebuild(phase=phase, from_start=from_start)
 
     def clear(self) -> None:
         """No node to show (another graph was opened); a running impulse demo stays."""
@@ -200,7 +208,7 @@ class ConvolutionPanel(QWidget):
         if not self.impulse.isChecked():
             self._rebuild()
 
-    def _rebuild(self, *_: object, phase: str | None = None, animate: bool = False) -> None:
+    def _rebuild(self, *_: object, phase: str | None = None, from_start: bool = False) -> None:
         """Make the plane from the source (or the impulse demo) and redraw from the chosen frame."""
         if self.impulse.isChecked():
             kernel = NOTES_KERNEL if self._source is None else self._source.kernel
@@ -229,38 +237,36 @@ class ConvolutionPanel(QWidget):
             self._results |= {"image": self.plane.image_bar(), "kernel": self.plane.kernel_bar()}
         wanted = phase or self.phase
         self._enable()
-        self.set_phase(wanted if wanted in self._results else "forward", animate=animate, force=True)
+        self.set_phase(wanted if wanted in self._results else "forward", from_start=from_start, force=True)
 
     def _show_nothing(self) -> None:
-        self.pause()
         self._flip.stop()
         self.plane, self.tiles, self._results = None, {}, {}
+        self.player.load_frames(0, 1, -1)  # no window: no frames to slide
         if self.heatmaps is not None:
             self.heatmaps.clear()
         self.title.setText(IDLE)
         self.words.setText("")
         self._enable()
 
-    def set_phase(self, phase: str, animate: bool = False, force: bool = False) -> None:
+    def set_phase(self, phase: str, from_start: bool = False, force: bool = False) -> None:
+        """Show ``phase``'s window: finished (every pixel of the result), or at its first frame."""
         if self.plane is None or phase not in self._results or (phase == self.phase and not force):
             return
         self.phase = phase
         with QSignalBlocker(self.phase_box):
             self.phase_box.setCurrentIndex(list(PHASES).index(phase))
-        self._layout_tiles()
-        count = result_shape(self.plane, phase)
+        self._layout_tiles(self.plane)
+        rows, columns = result_shape(self.plane, phase)
         with QSignalBlocker(self.scrubber):
-            self.scrubber.setRange(0, count[0] * count[1] - 1)
-        self.frame = -2  # force a draw
-        self.seek(0 if animate else self.scrubber.maximum())
+            self.scrubber.setRange(0, rows * columns - 1)
+        self.player.load_frames(rows * columns, columns, 0 if from_start else rows * columns - 1)  # drawn at once
         if phase == "image":
-            self._start_flip()
-        if animate:
-            self.play()
+            self._start_flip(self.plane)
 
     # ----- the tiles -------------------------------------------------------------------------------------
 
-    def _layout_tiles(self) -> None:
+    def _layout_tiles(self, plane: Plane) -> None:
         """The tiles of the phase, with what does not change from frame to frame drawn once."""
         if self.heatmaps is None:
             import pyqtgraph as pg  # noqa: PLC0415 - see the module docstring
@@ -274,10 +280,10 @@ class ConvolutionPanel(QWidget):
             self._column.insertWidget(2, self.heatmaps, 1)
         self._flip.stop()
         self.heatmaps.clear()
-        plane, phase = self.plane, self.phase
+        phase, bar = self.phase, plane.output_bar
         names = self.names._replace(image=plain(self.names.image), kernel=plain(self.names.kernel))  # tile titles
         static: list[tuple[str, str, np.ndarray, bool]]
-        if phase == "forward":
+        if phase == "forward" or bar is None:  # (the bars' phases are offered only with the bar)
             static = [("slid", f"padded {names.image}", plane.padded, False), ("k", names.kernel, plane.kernel, False)]
             if plane.op == "convolve2d":
                 static.append(("laid", f"{names.kernel} turned 180° (convolution)", plane.laid, False))
@@ -290,15 +296,15 @@ class ConvolutionPanel(QWidget):
         else:
             static = [
                 ("slid", f"padded {names.image}", plane.padded, False),
-                ("bar", barred(names.output), plane.output_bar, True),
+                ("bar", barred(names.output), bar, True),
             ]
         keys = [key for key, *_ in static] + ["products", "result"]
         self.tiles = {key: Tile(self.heatmaps.ci, 0, column, key) for column, key in enumerate(keys)}
         for key, title, array, diverging in static:
             self.tiles[key].show(title, array, diverging)
         slid = self.tiles["slid"]
-        if phase == "image":
-            (kh, kw), (ho, wo), (sh, sw) = plane.kernel.shape, plane.output_bar.shape, plane.stride
+        if phase == "image" and bar is not None:
+            (kh, kw), (ho, wo), (sh, sw) = plane.kernel.shape, bar.shape, plane.stride
             rows, cols = slice(kh - 1, kh + (ho - 1) * sh), slice(kw - 1, kw + (wo - 1) * sw)
             slid.mark(slid.outline, rows, cols)  # where the bar lies; around it, the 'full' zeros
         else:
@@ -306,12 +312,12 @@ class ConvolutionPanel(QWidget):
             h, w = plane.image.shape
             slid.mark(slid.outline, slice(top, top + h), slice(left, left + w))
 
-    def _start_flip(self) -> None:
+    def _start_flip(self, plane: Plane) -> None:
         """Show the kernel as laid, then turn it through 180° to k(−dx, −dy)."""
         tile = self.tiles["flipped"]
-        tile.show(tile.title.text, self.plane.laid, False)
+        tile.show(tile.title.text, plane.laid, False)
         tile.hide_numbers()
-        height, width = self.plane.kernel.shape
+        height, width = plane.kernel.shape
         tile.image.setTransformOriginPoint(width / 2, height / 2)
         self._flip.start()
 
@@ -329,13 +335,23 @@ class ConvolutionPanel(QWidget):
 
     # ----- frames ------------------------------------------------------------------------------------------
 
+    @property
+    def frame(self) -> int:
+        """The frame shown: the player's frame cursor (-1 when there is no window)."""
+        return self.player.frames.index
+
     def seek(self, index: int) -> None:
-        if self.plane is None or index == self.frame:
+        """Ask for frame ``index`` (the scrubber, a test, a script); it is drawn when the player moves there."""
+        if self.plane is not None:
+            self.player.seek_frame(index)
+
+    def _show_frame(self, index: int) -> None:
+        """Draw frame ``index`` of the window shown: where it lies, its products, the result so far."""
+        if self.plane is None or index < 0:
             return
-        self.frame = max(0, min(self.scrubber.maximum(), index))
         with QSignalBlocker(self.scrubber):
-            self.scrubber.setValue(self.frame)
-        frame = frame_of(self.plane, self.phase, self.frame)
+            self.scrubber.setValue(index)
+        frame = frame_of(self.plane, self.phase, index)
         colour = WINDOW_COLOURS["forward" if self.phase == "forward" else "backward"]
         slid = self.tiles["slid"]
         slid.mark(slid.window, frame.rows, frame.cols, colour)
@@ -352,7 +368,7 @@ class ConvolutionPanel(QWidget):
             title,
             result,
             self.phase != "forward",
-            known_up_to(result.shape, self.frame),
+            known_up_to(result.shape, index),
             bounds=limits(result, self.phase != "forward"),
         )
         row, column = frame.target
@@ -369,40 +385,28 @@ class ConvolutionPanel(QWidget):
         }[self.phase]
 
     def step(self) -> None:
-        self.seek(self.frame + 1)
+        self.player.step_frame()
 
     def back(self) -> None:
-        self.seek(self.frame - 1)
+        self.player.back_frame()
 
     def toggle(self) -> None:
-        self.pause() if self._clock.isActive() else self.play()
+        self.player.toggle_frames()
 
     def play(self) -> None:
-        if self.plane is None:
-            return
-        if self.frame >= self.scrubber.maximum():
-            self.seek(0)
-        self._clock.start(int(1000 / PACES[self.pace.currentText()]))
-        self.buttons["play"].setIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_MediaPause))
+        self.player.play_frames()
 
     def pause(self) -> None:
-        self._clock.stop()
-        self.buttons["play"].setIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_MediaPlay))
+        self.player.pause()
 
-    def _tick(self) -> None:
-        if self.plane is None or self.frame >= self.scrubber.maximum():
-            self.pause()
-            self.slid.emit()
-            return
-        if self.pace.currentText() == "row by row":
-            width = result_shape(self.plane, self.phase)[1]
-            self.seek(min(self.scrubber.maximum(), (self.frame + 1) // width * width + width - 1))
-        else:
-            self.step()
+    def _show_clock(self) -> None:
+        """⏸ while the one clock runs (pressing it stops the timeline too), ▶ otherwise."""
+        icon = QStyle.StandardPixmap.SP_MediaPause if self.player.ticking else QStyle.StandardPixmap.SP_MediaPlay
+        self.buttons["play"].setIcon(self.style().standardIcon(icon))
 
     def _hover(self, point: object) -> None:
         for tile in self.tiles.values():
             cell = tile.cell_at(point)
-            if cell is not None:
+            if cell is not None and tile.array is not None:
                 self.readout.setText(f"{tile.title.text}  [{cell[0]}, {cell[1]}] = {tile.array[cell]:.6g}")
                 return

@@ -143,7 +143,7 @@ class Timeline(QWidget):
         colour = self.palette().color(QPalette.ColorRole.ButtonText)
         for name, button in self.buttons.items():
             icon = self._icons[name]
-            if name == "play" and self.player.playing:
+            if name == "play" and self.player.ticking:  # playing, or sliding a convolution's window
                 icon = QStyle.StandardPixmap.SP_MediaPause
             tinted = QIcon()
             for size in (16, 32):
