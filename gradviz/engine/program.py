@@ -7,6 +7,7 @@ graph is raised by that one checker, naming the node and the field, with the wor
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -53,6 +54,18 @@ class Node:
     def name(self) -> str:
         """What the student sees: the label if there is one, else the id."""
         return self.label or self.id
+
+    @property
+    def size(self) -> int:
+        """How many numbers the node's array has (the product of its shape)."""
+        return math.prod(self.shape)
+
+    @property
+    def held(self) -> np.ndarray:
+        """The value a source or constant holds; an op node computes its value, so asking one is a bug."""
+        if self.value is None:
+            raise TypeError(f"node {self.id!r} computes its value: only sources and constants hold one")
+        return self.value
 
 
 def _node(checked: CheckedNode) -> Node:

@@ -11,6 +11,7 @@ import sys
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from gradviz.engine.program import Program
+from gradviz.engine.walkable import Walkable
 from gradviz.gui.worker import TraceWorker
 from gradviz.model.playback import Playback, RunError, RunJob
 
@@ -86,7 +87,7 @@ class Player(QObject):
         contribution and its addition, so the canvas always shows a step the timeline tells."""
         self._playback.seek(self._playback.story.landing(index))
 
-    def _install(self, trace: object) -> None:
+    def _install(self, trace: Walkable) -> None:
         if self._playback is None:
             self._playback = Playback(trace)
         else:
