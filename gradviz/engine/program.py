@@ -32,7 +32,7 @@ class NodeSpec:
 
     id: str
     op: str
-    inputs: Sequence[str] = ()
+    inputs: Sequence[str | None] = ()  # None: a port left unconnected (the checker refuses to run it)
     attrs: Mapping[str, Any] = field(default_factory=dict)
     value: Any = None
     label: str | None = None
@@ -70,7 +70,9 @@ class Node:
 
 def _node(checked: CheckedNode) -> Node:
     spec = checked.spec
-    return Node(spec.id, checked.op, tuple(spec.inputs), checked.attrs, checked.value, spec.label, checked.shape)
+    inputs = tuple(parent for parent in spec.inputs if parent is not None)
+    assert len(inputs) == len(spec.inputs), f"{spec.id} has a port unconnected"  # the checker refuses such a node
+    return Node(spec.id, checked.op, inputs, checked.attrs, checked.value, spec.label, checked.shape)
 
 
 class Program:
