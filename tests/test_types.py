@@ -12,8 +12,11 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import get_args
 
 import pytest
+
+from gradviz.engine.attrs import KINDS, AttrKind
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = ["gradviz/engine", "gradviz/model", "gradviz/io", "gradviz/export"]
@@ -33,3 +36,7 @@ def test_mypy_finds_no_error_in_the_core():
     checked = re.search(r"no issues found in (\d+) source files", result.stdout)
     expected = sum(len(list((ROOT / package).rglob("*.py"))) for package in PACKAGES) + len(CORE) - len(PACKAGES)
     assert checked is not None and int(checked.group(1)) == expected  # every core file was checked, none skipped
+
+
+def test_every_attribute_kind_the_type_allows_is_described():
+    assert set(get_args(AttrKind)) == set(KINDS)  # the Literal mypy checks declarations against, and the words
