@@ -15,6 +15,7 @@ from PySide6.QtCore import QThread, Signal
 from PySide6.QtWidgets import QHBoxLayout, QProgressBar, QPushButton, QSizePolicy, QStatusBar, QWidget
 
 from gradviz.engine.program import Program
+from gradviz.engine.walkable import Walkable
 from gradviz.model.playback import RunJob
 
 REPORT_EVERY_S = 0.05  # progress signals at most 20 times a second: a 10,000-step run would flood the queue
@@ -33,7 +34,7 @@ class TraceWorker(QThread):
     def __init__(self, job: RunJob, program: Program) -> None:
         super().__init__()
         self.job, self.program = job, program
-        self.trace: object | None = None
+        self.trace: Walkable | None = None
         self.error: BaseException | None = None
         self._last_report = 0.0
 
