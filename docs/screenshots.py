@@ -232,7 +232,7 @@ def backward_into(child: str, port: int) -> Callable[[object, int], bool]:
 
     def wanted(trace: object, index: int) -> bool:
         step = trace.steps[index]
-        return through_port(step) or (step.kind == "accumulate" and through_port(trace.steps[step.source]))
+        return through_port(step) or (step.kind == "accumulate" and through_port(trace.steps[step.backward_index]))
 
     return wanted
 

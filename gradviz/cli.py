@@ -33,7 +33,7 @@ from gradviz.engine.describe import line, sentence
 from gradviz.engine.errors import GradvizError, GraphError, NodeError
 from gradviz.engine.forward_mode import forward_mode
 from gradviz.engine.gradcheck import TOLERANCE, gradcheck
-from gradviz.engine.trace import Trace
+from gradviz.engine.trace import AccumulateStep, BackwardStep, ForwardStep, SeedStep, Trace
 from gradviz.engine.tracer import run
 from gradviz.io.atomic import write_atomic
 from gradviz.io.errors import GraphFileError
@@ -148,19 +148,20 @@ def _step_json(trace: Trace, index: int) -> dict[str, Any]:
         "flops": trace.flops(index),
         "nonfinite": bool(step.nonfinite),
     }
-    if step.kind == "forward":
-        entry["value"] = as_json(step.value)
-    elif step.kind == "seed":
-        entry["bar"] = as_json(step.bar)
-    elif step.kind == "backward":
-        entry.update(
-            parent=step.parent.id,
-            port=step.port_name,
-            contribution=as_json(step.contribution),
-            summed_axes=list(step.summed_axes),
-        )
-    else:
-        entry.update(source=step.source, count=step.count, bar=as_json(step.bar))
+    match step:
+        case ForwardStep():
+            entry["value"] = as_json(step.value)
+        case SeedStep():
+            entry["bar"] = as_json(step.bar)
+        case BackwardStep():
+            entry.update(
+                parent=step.parent.id,
+                port=step.port_name,
+                contribution=as_json(step.contribution),
+                summed_axes=list(step.summed_axes),
+            )
+        case AccumulateStep():  # "source": the key the JSON has always had for the backward step's index
+            entry.update(source=step.backward_index, count=step.count, bar=as_json(step.bar))
     return entry
 
 
@@ -465,7 +466,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     return code
 
 
-def _failure(error: Exception, args: argparse.Namespace) -> int:
+def _failure(error: GraphFileError | GradvizError | MemoryError | OSError, args: argparse.Namespace) -> int:
     """One line on stderr for what stopped a command, and its exit code."""
     graph = getattr(args, "graph", "")
     if isinstance(error, GraphFileError):

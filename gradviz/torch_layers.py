@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 import numpy as np
 
@@ -109,6 +109,20 @@ class Converter:
             self._columns[value.node] = self.add(f"{value.node}_T", "transpose", [value.node])
         return Value(self._columns[value.node], value.shape, transposed=True)
 
+    def shape_of(self, node: fx.Node) -> tuple[int, ...]:
+        """The shape of the one tensor ``node`` makes, as torch's shape propagation found it."""
+        meta = node.meta.get("tensor_meta")
+        if meta is None or not hasattr(meta, "shape"):
+            raise self.refuse(f"node {node.name!r}", "a call that does not make one tensor")
+        return tuple(meta.shape)
+
+    def tensor_operand(self, item: Any, where: str) -> Value:
+        """An argument that must be a tensor: a number there is refused."""
+        value = self.operand(item, where)
+        if isinstance(value, float):
+            raise self.refuse(where, f"a call on the number {value:g} where it needs a tensor")
+        return value
+
     def operand(self, item: Any, where: str) -> Value | float:
         """An argument as a Value or a plain number."""
         if isinstance(item, (int, float)) and not isinstance(item, bool):
@@ -139,9 +153,11 @@ def _arguments(node: fx.Node, names: Sequence[str], defaults: dict[str, Any]) ->
     return {**defaults, **given}
 
 
-def _shape(node: fx.Node) -> tuple[int, ...] | None:
-    meta = node.meta.get("tensor_meta")
-    return tuple(meta.shape) if meta is not None and hasattr(meta, "shape") else None
+class Named(Protocol):
+    """What converting a call needs of its fx node: its name (a loss appended to the model has no fx node)."""
+
+    @property
+    def name(self) -> str: ...
 
 
 # ----- what each layer and call becomes ----------------------------------------------------------------
@@ -163,7 +179,7 @@ def _binary(op: str) -> Callable[..., Value]:
         if not keep:
             a, b = (c.rows(item) if isinstance(item, Value) else item for item in (a, b))
         inputs = [c.node_of(a, node.name), c.node_of(b, node.name)]
-        return Value(c.add(node.name, op, inputs), _shape(node), keep)
+        return Value(c.add(node.name, op, inputs), c.shape_of(node), keep)
 
     return convert
 
@@ -172,7 +188,7 @@ def _linear(c: Converter, node: fx.Node, x: Value, weight: Value, bias: Value | 
     if len(x.shape) not in (1, 2):
         raise c.refuse(where, f"a Linear on a {len(x.shape)}-D input")
     inputs = [weight.node, (c.columns(x) if len(x.shape) == 2 else x).node, *([bias.node] if bias else [])]
-    return Value(c.add(node.name, "linear", inputs), _shape(node), transposed=len(x.shape) == 2)
+    return Value(c.add(node.name, "linear", inputs), c.shape_of(node), transposed=len(x.shape) == 2)
 
 
 def _conv2d(
@@ -201,7 +217,7 @@ def _conv2d(
     if len(x.shape) != 4:
         raise c.refuse(where, f"a conv2d on a {len(x.shape)}-D input (gradviz's takes N×C×H×W)")
     inputs = [c.rows(x).node, weight.node, *([bias.node] if bias else [])]
-    return Value(c.add(node.name, "conv2d", inputs, stride=pairs[0], padding=padding), _shape(node))
+    return Value(c.add(node.name, "conv2d", inputs, stride=pairs[0], padding=padding), c.shape_of(node))
 
 
 def _reduction_mode(c: Converter, reduction: str, allowed: Sequence[str], where: str) -> str:
@@ -210,14 +226,14 @@ def _reduction_mode(c: Converter, reduction: str, allowed: Sequence[str], where:
     return reduction
 
 
-def mse(c: Converter, node: fx.Node, prediction: Value, target: Value, *, reduction: str, where: str) -> Value:
+def mse(c: Converter, node: Named, prediction: Value, target: Value, *, reduction: str, where: str) -> Value:
     reduction = _reduction_mode(c, reduction, ("mean", "sum"), where)
     inputs = [c.rows(prediction).node, c.rows(target).node]
     return Value(c.add(node.name, "mse", inputs, reduction=reduction), ())
 
 
 def cross_entropy(
-    c: Converter, node: fx.Node, logits: Value, target: Value, *, options: dict[str, Any], where: str
+    c: Converter, node: Named, logits: Value, target: Value, *, options: dict[str, Any], where: str
 ) -> Value:
     _reduction_mode(c, options.get("reduction", "mean"), ("mean",), where)
     if options.get("weight") is not None or options.get("label_smoothing", 0.0):
@@ -231,7 +247,7 @@ def _softmax(op: str) -> Callable[..., Value]:
     def convert(c: Converter, node: fx.Node, x: Value, dim: int | None, where: str) -> Value:
         if dim is None:
             raise c.refuse(where, f"a {op} with no dim")
-        return Value(c.add(node.name, op, [c.rows(x).node], axis=dim), _shape(node))
+        return Value(c.add(node.name, op, [c.rows(x).node], axis=dim), c.shape_of(node))
 
     return convert
 
@@ -239,23 +255,23 @@ def _softmax(op: str) -> Callable[..., Value]:
 def _reduce(op: str) -> Callable[..., Value]:
     def convert(c: Converter, node: fx.Node, x: Value, dim: Any = None, keepdim: bool = False) -> Value:
         axis = tuple(dim) if isinstance(dim, (list, tuple)) else dim
-        return Value(c.add(node.name, op, [c.rows(x).node], axis=axis, keepdims=keepdim), _shape(node))
+        return Value(c.add(node.name, op, [c.rows(x).node], axis=axis, keepdims=keepdim), c.shape_of(node))
 
     return convert
 
 
 def _reshape(c: Converter, node: fx.Node, x: Value) -> Value:
-    return Value(c.add(node.name, "reshape", [c.rows(x).node], shape=_shape(node)), _shape(node))
+    return Value(c.add(node.name, "reshape", [c.rows(x).node], shape=c.shape_of(node)), c.shape_of(node))
 
 
 def _transpose(c: Converter, node: fx.Node, x: Value) -> Value:
     if x.transposed:  # the node already holds the transpose: nothing to add
-        return Value(x.node, _shape(node))
-    return Value(c.add(node.name, "transpose", [x.node]), _shape(node))
+        return Value(x.node, c.shape_of(node))
+    return Value(c.add(node.name, "transpose", [x.node]), c.shape_of(node))
 
 
 def _matmul(c: Converter, node: fx.Node, a: Value, b: Value) -> Value:
-    return Value(c.add(node.name, "matmul", [c.rows(a).node, c.rows(b).node]), _shape(node))
+    return Value(c.add(node.name, "matmul", [c.rows(a).node, c.rows(b).node]), c.shape_of(node))
 
 
 # Each call gradviz imports: the names of its arguments (as torch's functions take them) and their defaults.
@@ -345,16 +361,14 @@ def _call(c: Converter, kind: str, node: fx.Node, where: str) -> Value:
     args = _arguments(node, names, defaults)
     if args.get("alpha", 1) != 1 or args.get("rounding_mode") is not None or args.get("dtype") is not None:
         raise c.refuse(where, f"a {kind} with alpha, rounding_mode or dtype")
-    x = c.operand(args["input"], where)
+    if kind in ("add", "sub", "mul", "div"):  # a number on either side is a constant node
+        return _binary(kind)(c, node, c.operand(args["input"], where), c.operand(args["other"], where))
+    x = c.tensor_operand(args["input"], where)
 
     def other(key: str) -> Any:
         return c.operand(args[key], where) if args[key] is not None else None
 
     convert = {
-        "add": lambda: _binary("add")(c, node, x, other("other")),
-        "sub": lambda: _binary("sub")(c, node, x, other("other")),
-        "mul": lambda: _binary("mul")(c, node, x, other("other")),
-        "div": lambda: _binary("div")(c, node, x, other("other")),
         "matmul": lambda: _matmul(c, node, x, other("other")),
         "softmax": lambda: _softmax("softmax")(c, node, x, args["dim"], where),
         "log_softmax": lambda: _softmax("log_softmax")(c, node, x, args["dim"], where),
@@ -383,59 +397,74 @@ def _call(c: Converter, kind: str, node: fx.Node, where: str) -> Value:
 
 def _layer(c: Converter, node: fx.Node) -> Value:
     """A call of a submodule: the layers gradviz has ops for, with the layer's own weights."""
-    nn = load_torch().nn
-    layer = c.model.get_submodule(node.target)
-    where = f"layer {node.target!r}"
-    inputs = [c.operand(item, where) for item in node.args]
+    load_torch()  # one clear line if torch is missing; after it, torch imports
+    import torch  # noqa: PLC0415 - optional: only importing a model needs it
+    from torch import nn  # noqa: PLC0415
 
-    def weights() -> tuple[Value, Value | None]:
-        weight = c.tensor(layer.weight, f"{node.target}.weight")
-        return weight, c.tensor(layer.bias, f"{node.target}.bias") if layer.bias is not None else None
+    target = str(node.target)  # a call_module's target is the submodule's dotted name
+    layer = c.model.get_submodule(target)
+    where = f"layer {target!r}"
+    inputs = [c.tensor_operand(item, where) for item in node.args]
 
-    def loss_options() -> dict[str, Any]:
-        return {"reduction": layer.reduction, "weight": layer.weight, "label_smoothing": layer.label_smoothing}
+    def weights(layer: nn.Linear | nn.Conv2d) -> tuple[Value, Value | None]:
+        bias = layer.bias if isinstance(layer.bias, torch.Tensor) else None  # a Linear's bias may be None
+        weight = c.tensor(layer.weight, f"{target}.weight")
+        return weight, c.tensor(bias, f"{target}.bias") if bias is not None else None
 
-    layers: list[tuple[type, Callable[[], Value]]] = [
-        (nn.Linear, lambda: _linear(c, node, inputs[0], *weights(), where=where)),
-        (
-            nn.Conv2d,
-            lambda: _conv2d(
-                c,
-                node,
-                inputs[0],
-                *weights(),
-                stride=layer.stride,
-                padding=layer.padding,
-                dilation=layer.dilation,
-                groups=layer.groups,
-                where=where,
-            ),
-        ),
-        (nn.ReLU, lambda: _unary("relu")(c, node, inputs[0])),
-        (nn.Sigmoid, lambda: _unary("sigmoid")(c, node, inputs[0])),
-        (nn.Tanh, lambda: _unary("tanh")(c, node, inputs[0])),
-        (nn.Flatten, lambda: _reshape(c, node, inputs[0])),
-        (nn.Softmax, lambda: _softmax("softmax")(c, node, inputs[0], layer.dim, where)),
-        (nn.LogSoftmax, lambda: _softmax("log_softmax")(c, node, inputs[0], layer.dim, where)),
-        (nn.MSELoss, lambda: mse(c, node, inputs[0], inputs[1], reduction=layer.reduction, where=where)),
-        (
-            nn.CrossEntropyLoss,
-            lambda: cross_entropy(c, node, inputs[0], inputs[1], options=loss_options(), where=where),
-        ),
-    ]
+    def linear(layer: nn.Linear) -> Value:
+        return _linear(c, node, inputs[0], *weights(layer), where=where)
+
+    def conv2d(layer: nn.Conv2d) -> Value:
+        stride, padding, dilation = layer.stride, layer.padding, layer.dilation
+        return _conv2d(
+            c,
+            node,
+            inputs[0],
+            *weights(layer),
+            stride=stride,
+            padding=padding,
+            dilation=dilation,
+            groups=layer.groups,
+            where=where,
+        )
+
+    def softmax(op: str) -> Callable[[nn.Softmax | nn.LogSoftmax], Value]:
+        return lambda layer: _softmax(op)(c, node, inputs[0], layer.dim, where)
+
+    def mse_loss(layer: nn.MSELoss) -> Value:
+        return mse(c, node, inputs[0], inputs[1], reduction=layer.reduction, where=where)
+
+    def cross_entropy_loss(layer: nn.CrossEntropyLoss) -> Value:
+        options = {"reduction": layer.reduction, "weight": layer.weight, "label_smoothing": layer.label_smoothing}
+        return cross_entropy(c, node, inputs[0], inputs[1], options=options, where=where)
+
+    # each layer class gradviz imports (exactly that class: a subclass may compute something else)
+    layers: dict[type, Callable[[Any], Value]] = {
+        nn.Linear: linear,
+        nn.Conv2d: conv2d,
+        nn.ReLU: lambda _: _unary("relu")(c, node, inputs[0]),
+        nn.Sigmoid: lambda _: _unary("sigmoid")(c, node, inputs[0]),
+        nn.Tanh: lambda _: _unary("tanh")(c, node, inputs[0]),
+        nn.Flatten: lambda _: _reshape(c, node, inputs[0]),
+        nn.Softmax: softmax("softmax"),
+        nn.LogSoftmax: softmax("log_softmax"),
+        nn.MSELoss: mse_loss,
+        nn.CrossEntropyLoss: cross_entropy_loss,
+    }
     if isinstance(layer, nn.Conv2d) and layer.padding_mode != "zeros":
         raise c.refuse(where, f"a Conv2d padded with {layer.padding_mode!r}")
-    for kind, convert in layers:
-        if type(layer) is kind:
-            return convert()
-    raise c.refuse(where, f"a {type(layer).__name__}")
+    convert = layers.get(type(layer))
+    if convert is None:
+        raise c.refuse(where, f"a {type(layer).__name__}")
+    return convert(layer)
 
 
 def convert_node(c: Converter, node: fx.Node, functions: dict[Any, str]) -> Any:
     """The Value (or STATIC, for numbers about shapes) of one fx node."""
     where = f"node {node.name!r}"
     if node.op == "get_attr":
-        return c.tensor(_attribute(c.model, node.target), node.target)
+        target = str(node.target)  # a get_attr's target is the attribute's dotted name
+        return c.tensor(_attribute(c.model, target), target)
     if node.op == "call_module":
         return _layer(c, node)
     static = (node.op == "call_method" and node.target in STATIC_METHODS) or (
@@ -446,7 +475,7 @@ def convert_node(c: Converter, node: fx.Node, functions: dict[Any, str]) -> Any:
     if node.op == "call_method" and node.target in METHODS:
         return _call(c, METHODS[node.target], node, where)
     if node.op == "call_function" and node.target is getattr and node.args[1] in ("T", "mT"):
-        return _transpose(c, node, c.operand(node.args[0], where))
+        return _transpose(c, node, c.tensor_operand(node.args[0], where))
     if node.op == "call_function" and node.target in functions:
         return _call(c, functions[node.target], node, where)
     if node.op == "call_method":

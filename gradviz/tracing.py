@@ -447,7 +447,7 @@ def reaching(specs: list[NodeSpec], output: str, keep: set[str]) -> list[NodeSpe
     needed = {output}
     for spec in reversed(specs):
         if spec.id in needed:
-            needed.update(spec.inputs)
+            needed.update(parent for parent in spec.inputs if parent is not None)
     return [spec for spec in specs if spec.id in needed or spec.id in keep]
 
 
@@ -456,7 +456,7 @@ def _renamed(specs: list[NodeSpec], names: Mapping[str, str]) -> list[NodeSpec]:
         NodeSpec(
             names.get(spec.id, spec.id),
             spec.op,
-            tuple(names.get(i, i) for i in spec.inputs),
+            tuple(names.get(i, i) if i is not None else None for i in spec.inputs),
             spec.attrs,
             spec.value,
             spec.label,

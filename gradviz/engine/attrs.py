@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import math
 import numbers
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from gradviz.engine.errors import AttrError
 
+AttrKind = Literal["number", "int", "bool", "choice", "axis", "int_axis", "permutation", "shape", "pair"]
+
 # The kinds of attribute an op may declare, and what a value of each looks like.
-KINDS = {
+KINDS: dict[AttrKind, str] = {
     "number": "a number",
     "int": "an integer",
     "bool": "true or false",
@@ -53,7 +56,7 @@ class Attr:
     """One attribute an op takes: its name, kind, default and allowed values."""
 
     name: str
-    kind: str
+    kind: AttrKind  # checked by mypy where an op declares it, and here when made at run time
     default: Any
     doc: str = ""
     choices: tuple[str, ...] = ()
@@ -133,7 +136,7 @@ def _pair(attr: Attr, value: Any) -> Any:
     return pair if pair is not None and len(pair) == 2 and min(pair) >= least else _INVALID
 
 
-_NORMALISERS = {
+_NORMALISERS: dict[AttrKind, Callable[[Attr, Any], Any]] = {
     "number": _number,
     "int": _integer,
     "int_axis": _integer,

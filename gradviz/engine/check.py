@@ -132,7 +132,7 @@ def label_sources(specs: Iterable[NodeSpec]) -> set[str]:
         for spec in specs
         if (op := find_op(spec.op)) is not None
         for port, parent in zip(op.ports, spec.inputs)
-        if port.dtype == "int"
+        if port.dtype == "int" and parent is not None
     }
 
 
@@ -201,7 +201,7 @@ def _dependency_order(by_id: Mapping[str, NodeSpec]) -> tuple[list[str], list[li
 
     A node on a cycle, or downstream of one, is left out of the order: its shape can never be known.
     """
-    parents = {node_id: {p for p in spec.inputs if p in by_id} for node_id, spec in by_id.items()}
+    parents = {node_id: {p for p in spec.inputs if p is not None and p in by_id} for node_id, spec in by_id.items()}
     cycles: list[list[str]] = []
     while True:
         sorter = TopologicalSorter(parents)
@@ -291,10 +291,11 @@ def _input_shapes(
     if absent:  # a reference problem of the graph already; the node says so too
         port, parent = absent[0]
         return f"input {port + 1} names {parent!r}, which is no node"
-    waiting = [parent for parent in spec.inputs if parent not in checked]
+    parents = [parent for parent in spec.inputs if parent is not None]  # all of them: none is missing or absent
+    waiting = [parent for parent in parents if parent not in checked]
     if waiting:
         return f"waits for {', '.join(dict.fromkeys(waiting))}"
-    return None, tuple(checked[parent].shape for parent in spec.inputs)
+    return None, tuple(checked[parent].shape for parent in parents)
 
 
 def _reason(error: GradvizError) -> str:

@@ -24,7 +24,7 @@ class Progress(NamedTuple):
     """How far one mode has got at one tick of the shared clock."""
 
     mode: str
-    index: int  # the step of this mode's own trace; -1 before its first
+    index: int  # type: ignore[assignment]  # the step of this mode's own trace, -1 before its first (shadows tuple.index)
     sweeps_done: int
     sweeps: int
     flops: int
@@ -46,14 +46,14 @@ class Race:
         self._reverse_flops = list(accumulate(reverse.flops(i) for i in range(len(reverse))))
         self._forward_flops = list(accumulate(forward.flops(i) for i in range(len(forward))))
         self._values_flops = self._reverse_flops[reverse.seed_index - 1] if reverse.seed_index else 0
-        self.elements = sum(node.value.size for node in reverse.program.sources)
+        self.elements = sum(node.size for node in reverse.program.sources)
         # a source's bar is final after the last addition into it: from then on its elements are known
         last_write = {source.id: -1 for source in reverse.program.sources}
         for step in reverse.steps[reverse.seed_index :]:
             if step.node.id in last_write:
                 last_write[step.node.id] = step.index
         self._reverse_known = sorted(
-            (index, reverse.program.node(node_id).value.size) for node_id, index in last_write.items()
+            (index, reverse.program.node(node_id).size) for node_id, index in last_write.items()
         )
 
     def reverse_at(self, tick: int) -> Progress:

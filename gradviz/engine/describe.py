@@ -11,8 +11,11 @@ from __future__ import annotations
 import unicodedata
 
 from gradviz.engine.formula import render_shapes, render_unicode
+from gradviz.engine.forward_mode import TangentStep
 from gradviz.engine.ops._common import show
-from gradviz.engine.trace import Step, Trace
+from gradviz.engine.program import Program
+from gradviz.engine.trace import AccumulateStep, BackwardStep, ForwardStep, SeedStep, Trace
+from gradviz.engine.walkable import Walkable
 
 
 def _pad(text: str, width: int) -> str:
@@ -25,16 +28,19 @@ def _article(word: str) -> str:
     return "an" if word[0] in "aeiou" else "a"
 
 
-def rule_shapes(trace: Trace, index: int) -> str:
-    """The rule of backward step ``index`` with each name replaced by its shape: (2×2) += (2×1) (2×1)ᵀ."""
-    step = trace.steps[index]
-    program = trace.program
+def rule_shapes(step: BackwardStep, program: Program) -> str:
+    """The rule of a backward step with each name replaced by its shape: (2×2) += (2×1) (2×1)ᵀ."""
     shapes = {port.name: program.node(parent).shape for port, parent in zip(step.node.op.ports, step.node.inputs)}
     shapes["out"] = step.node.shape
     return render_shapes(step.rule, shapes)
 
 
-def _forward(trace: Trace, step: Step) -> str:
+def _dotted(name: str) -> str:
+    """The tangent's symbol, as the formulas write it (ẋ, never dx)."""
+    return render_unicode("{x:dot}", {"x": name})
+
+
+def _computed(trace: Walkable, step: ForwardStep) -> str:
     node = step.node
     if node.op.is_source:
         return f"{node.name} is {_article(node.op.name)} {node.op.name} of shape {show(node.shape)}"
@@ -43,45 +49,38 @@ def _forward(trace: Trace, step: Step) -> str:
     return f"{node.op.name} computes {node.name} from {listed}"
 
 
-def _seed(trace: Trace, step: Step) -> str:
-    return f"the reverse pass starts at the cost: the bar of {step.node.name} is 1"
-
-
-def _backward(trace: Trace, step: Step) -> str:
-    summed = f", summed over axis {', '.join(map(str, step.summed_axes))}" if step.summed_axes else ""
-    return f"the bar of {step.node.name} flows into {step.parent.name} through {step.node.op.name}{summed}"
-
-
-def _accumulate(trace: Trace, step: Step) -> str:
-    source = trace.steps[step.source].node.name
+def _added(trace: Walkable, step: AccumulateStep) -> str:
+    child = trace.steps[step.backward_index].node.name
     if step.count == 1:
-        return f"{step.node.name}'s bar starts with the contribution from {source}"
-    return f"{step.node.name}'s bar adds contribution {step.count}, from {source}"
+        return f"{step.node.name}'s bar starts with the contribution from {child}"
+    return f"{step.node.name}'s bar adds contribution {step.count}, from {child}"
 
 
-def _dotted(name: str) -> str:
-    """The tangent's symbol, as the formulas write it (ẋ, never dx)."""
-    return render_unicode("{x:dot}", {"x": name})
-
-
-def _tangent(trace: Trace, step: Step) -> str:
-    if step.node.op.is_source:
+def _carried(step: TangentStep) -> str:
+    node = step.node
+    if node.op.is_source:
         return (
-            f"forward-mode pass {step.pass_index + 1}: the tangent {_dotted(step.node.name)} of {step.node.name} "
+            f"forward-mode pass {step.pass_index + 1}: the tangent {_dotted(node.name)} of {node.name} "
             f"is 1 at element {list(step.element)} and 0 elsewhere"
         )
-    return (
-        f"the tangent flows forward into {step.node.name} through {step.node.op.name}, giving {_dotted(step.node.name)}"
-    )
+    return f"the tangent flows forward into {node.name} through {node.op.name}, giving {_dotted(node.name)}"
 
 
-SENTENCES = {"forward": _forward, "seed": _seed, "backward": _backward, "accumulate": _accumulate, "tangent": _tangent}
-
-
-def sentence(trace: Trace, index: int) -> str:
+def sentence(trace: Walkable, index: int) -> str:
     """What happens at step ``index``, in words ("the bar of a flows into W through matmul")."""
     step = trace.steps[index]
-    return SENTENCES[step.kind](trace, step)
+    match step:
+        case ForwardStep():
+            return _computed(trace, step)
+        case SeedStep():
+            return f"the reverse pass starts at the cost: the bar of {step.node.name} is 1"
+        case BackwardStep():
+            summed = f", summed over axis {', '.join(map(str, step.summed_axes))}" if step.summed_axes else ""
+            return f"the bar of {step.node.name} flows into {step.parent.name} through {step.node.op.name}{summed}"
+        case AccumulateStep():
+            return _added(trace, step)
+        case TangentStep():
+            return _carried(step)
 
 
 def line(trace: Trace, index: int) -> str:
@@ -89,17 +88,18 @@ def line(trace: Trace, index: int) -> str:
     step = trace.steps[index]
     node = step.node
     formula = trace.formula(index)
-    if step.kind == "forward":
-        edge = f"▸ {node.op.name} {node.name}"
-        shapes = show(node.shape)
-    elif step.kind == "seed":
-        edge, shapes = f"● seed {node.name}", "scalar"
-    elif step.kind == "backward":
-        edge = f"◂ {node.op.name} {node.name} → {step.parent.name}"
-        shapes = rule_shapes(trace, index)
-        if step.summed_axes:
-            shapes += f"   Σ over axis {', '.join(map(str, step.summed_axes))}"
-    else:
-        edge = f"+ {node.name}"
-        shapes = f"contribution {step.count}"
+    match step:
+        case ForwardStep():
+            edge = f"▸ {node.op.name} {node.name}"
+            shapes = show(node.shape)
+        case SeedStep():
+            edge, shapes = f"● seed {node.name}", "scalar"
+        case BackwardStep():
+            edge = f"◂ {node.op.name} {node.name} → {step.parent.name}"
+            shapes = rule_shapes(step, trace.program)
+            if step.summed_axes:
+                shapes += f"   Σ over axis {', '.join(map(str, step.summed_axes))}"
+        case AccumulateStep():
+            edge = f"+ {node.name}"
+            shapes = f"contribution {step.count}"
     return f"step {index:<4} {_pad(edge, 24)} {_pad(formula, 28)} {shapes}"

@@ -197,7 +197,7 @@ class _Renderer(string.Formatter):
         self._latex = latex
 
     def get_value(self, key: int | str, args: object, kwargs: object) -> str:
-        return self._names.get(key, key)
+        return self._names.get(key, key) if isinstance(key, str) else str(key)
 
     def format_field(self, value: object, format_spec: str) -> str:
         if format_spec not in _DECORATIONS:

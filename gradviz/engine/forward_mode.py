@@ -13,7 +13,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import NamedTuple
+from typing import NamedTuple, overload
 
 import numpy as np
 
@@ -21,32 +21,41 @@ from gradviz.engine import budget
 from gradviz.engine.errors import GradvizError
 from gradviz.engine.formula import render_latex, render_unicode
 from gradviz.engine.program import Node, Program
-from gradviz.engine.trace import State
+from gradviz.engine.trace import State, StepKind
 from gradviz.engine.tracer import Report, at_node, forward_values
 
 
 class TangentStep:
-    """Step ``index``: in pass ``pass_index`` (seeding element ``element`` of ``source``), ``node``'s tangent.
+    """Step ``index``: in pass ``pass_index`` (seeding element ``element`` of node ``source_id``), ``node``'s tangent.
 
     The tangent is an array, or (in a ForwardTrace) made when first read: a step's place in the trace is
     known from the graph's structure alone, so walking the steps never computes a pass.
     """
 
-    __slots__ = ("_tangent", "element", "index", "node", "pass_index", "source")
-    kind = "tangent"
+    __slots__ = ("_tangent", "element", "index", "node", "pass_index", "source_id")
 
     def __init__(
         self,
         index: int,
         pass_index: int,
-        source: str,
+        source_id: str,
         element: tuple[int, ...],
         node: Node,
         *,
         tangent: np.ndarray | Callable[[], np.ndarray],
     ) -> None:
-        self.index, self.pass_index, self.source, self.element, self.node = index, pass_index, source, element, node
+        self.index, self.pass_index, self.source_id, self.element, self.node = (
+            index,
+            pass_index,
+            source_id,
+            element,
+            node,
+        )
         self._tangent = tangent
+
+    @property
+    def kind(self) -> StepKind:
+        return StepKind.TANGENT
 
     @property
     def tangent(self) -> np.ndarray:
@@ -67,11 +76,11 @@ class ForwardModeResult:
     steps: tuple[TangentStep, ...]
 
 
-def _tangent_of(node: Node, tangents: Mapping[str, np.ndarray], values: Mapping[str, np.ndarray]) -> np.ndarray | None:
-    """Σ over ports of the dot rule: the node's tangent, or None where no input carries one."""
+def _tangent_of(node: Node, tangents: Mapping[str, np.ndarray], values: Mapping[str, np.ndarray]) -> np.ndarray:
+    """Σ over ports of the dot rule: the node's tangent (``node`` is one a pass reaches, so an input carries one)."""
     xs = [values[parent] for parent in node.inputs]
     z = values[node.id]
-    total = None
+    total: np.ndarray | None = None
     for port, parent in enumerate(node.inputs):
         rule = node.op.jvp[port]
         t = tangents.get(parent)
@@ -82,7 +91,8 @@ def _tangent_of(node: Node, tangents: Mapping[str, np.ndarray], values: Mapping[
         except GradvizError as error:
             raise at_node(node, error) from None
         total = part if total is None else total + part
-    return None if total is None else np.broadcast_to(total, z.shape)
+    assert total is not None, f"no tangent flows into {node.id}"  # reached() keeps only nodes one flows into
+    return np.broadcast_to(total, z.shape)
 
 
 def reached(program: Program, source: Node) -> tuple[Node, ...]:
@@ -121,7 +131,7 @@ def forward_mode(
     gradients: dict[str, np.ndarray] = {}
     steps: list[TangentStep] = []
     passes = flops = 0
-    total = sum(source.value.size for source in program.sources)
+    total = sum(source.size for source in program.sources)
     per_pass_flops = {
         node.id: int(node.op.flops(*(program.node(p).shape for p in node.inputs), **node.attrs))
         for node in program.nodes
@@ -177,6 +187,10 @@ class _TangentSteps(Sequence[TangentStep]):
     def __len__(self) -> int:
         return self._length
 
+    @overload
+    def __getitem__(self, index: int) -> TangentStep: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[TangentStep]: ...
     def __getitem__(self, index: int | slice) -> TangentStep | list[TangentStep]:
         if isinstance(index, slice):
             return [self[i] for i in range(*index.indices(self._length))]
@@ -192,14 +206,14 @@ class ForwardTrace:
 
     The state at step k holds every value (forward mode needs them all first) and, as "bars", the
     tangents of the current pass so far; ``gradient_at(k)`` is ∂c/∂source assembled from the passes
-    already finished: one element per pass, which is the whole point.
+    already finished: one element per pass, which is the whole point. There is no seed step: every step
+    belongs to some pass.
 
     Storing every pass's tangents costs passes × graph (a 100×100 input: 10,000 passes, 1.7 GB), so a
     pass's tangents are recomputed when a step of it is read, and only the last ``KEPT_PASSES`` are kept:
     stepping through one pass computes it once.
     """
 
-    kind = "forward mode"
     KEPT_PASSES = budget.FORWARD_PASSES_KEPT
 
     def __init__(
@@ -210,22 +224,21 @@ class ForwardTrace:
         self._values = forward_values(program, overrides)
         result = forward_mode(program, overrides, record=False, report=report)
         self.passes, self.gradients = result.passes, result.gradients
-        self.seed_index = 0  # no seed: every step belongs to some pass
         self._blocks: list[_Block] = []
         step = first_pass = 0
         for source in program.sources:
-            if source.value.size:
+            if source.size:
                 nodes = reached(program, source)
                 self._blocks.append(_Block(step, first_pass, source, nodes))
-                step += source.value.size * len(nodes)
-                first_pass += source.value.size
+                step += source.size * len(nodes)
+                first_pass += source.size
         self._block_starts = [block.first_step for block in self._blocks]
         self._pass_starts = [block.first_pass for block in self._blocks]
         self.steps = _TangentSteps(self, step)
         self.pass_ends = [
             block.first_step + (k + 1) * len(block.nodes) - 1  # the last step of each pass
             for block in self._blocks
-            for k in range(block.source.value.size)
+            for k in range(block.source.size)
         ]
         self._kept: OrderedDict[int, list[np.ndarray]] = OrderedDict()
 
@@ -265,7 +278,8 @@ class ForwardTrace:
             tangent=lambda: self._tangents(pass_index)[position],
         )
 
-    def phase(self, index: int) -> str:
+    def where(self, index: int) -> str:
+        """Where step ``index`` lies in the run, as the timeline says it: 'pass 2 of 6'."""
         return f"pass {self.steps[index].pass_index + 1} of {self.passes}"
 
     def state(self, index: int) -> State:
@@ -297,7 +311,7 @@ class ForwardTrace:
         partial = {source: np.full(gradient.shape, np.nan) for source, gradient in self.gradients.items()}
         finished = bisect_right(self.pass_ends, index)  # passes are in order, so these are the first ones
         for block in self._blocks:
-            count = min(max(finished - block.first_pass, 0), block.source.value.size)
+            count = min(max(finished - block.first_pass, 0), block.source.size)
             partial[block.source.id].reshape(-1)[:count] = self.gradients[block.source.id].reshape(-1)[:count]
         return partial
 

@@ -67,7 +67,7 @@ def numeric_gradient(
         return float(forward_values(program, {**overrides, source: value})[program.output])
 
     for element in np.ndindex(*base.shape):
-        h = step * max(1.0, abs(base[element]))
+        h = step * max(1.0, abs(float(base[element])))
         up, down = base.copy(), base.copy()
         up[element] += h
         down[element] -= h
@@ -99,7 +99,7 @@ def gradcheck(
     bars = run(program, overrides).gradients()
     checks = {}
     for source in program.sources:
-        if source.value.dtype.kind == "i":
+        if source.held.dtype.kind == "i":
             continue  # labels are not differentiable
         numeric = numeric_gradient(program, source.id, overrides)
         checks[source.id] = SourceCheck(source.id, bars[source.id], numeric, relative_error(bars[source.id], numeric))

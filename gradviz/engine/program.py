@@ -7,6 +7,7 @@ graph is raised by that one checker, naming the node and the field, with the wor
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -31,7 +32,7 @@ class NodeSpec:
 
     id: str
     op: str
-    inputs: Sequence[str] = ()
+    inputs: Sequence[str | None] = ()  # None: a port left unconnected (the checker refuses to run it)
     attrs: Mapping[str, Any] = field(default_factory=dict)
     value: Any = None
     label: str | None = None
@@ -54,10 +55,24 @@ class Node:
         """What the student sees: the label if there is one, else the id."""
         return self.label or self.id
 
+    @property
+    def size(self) -> int:
+        """How many numbers the node's array has (the product of its shape)."""
+        return math.prod(self.shape)
+
+    @property
+    def held(self) -> np.ndarray:
+        """The value a source or constant holds; an op node computes its value, so asking one is a bug."""
+        if self.value is None:
+            raise TypeError(f"node {self.id!r} computes its value: only sources and constants hold one")
+        return self.value
+
 
 def _node(checked: CheckedNode) -> Node:
     spec = checked.spec
-    return Node(spec.id, checked.op, tuple(spec.inputs), checked.attrs, checked.value, spec.label, checked.shape)
+    inputs = tuple(parent for parent in spec.inputs if parent is not None)
+    assert len(inputs) == len(spec.inputs), f"{spec.id} has a port unconnected"  # the checker refuses such a node
+    return Node(spec.id, checked.op, inputs, checked.attrs, checked.value, spec.label, checked.shape)
 
 
 class Program:

@@ -23,12 +23,26 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import NamedTuple
+from enum import StrEnum
+from typing import NamedTuple, TypeVar, overload
 
 import numpy as np
 
 from gradviz.engine.formula import render_latex, render_unicode
 from gradviz.engine.program import Node, Program
+
+_Default = TypeVar("_Default")
+
+
+class StepKind(StrEnum):
+    """A step's kind by name, for what is printed or keyed (``gradviz trace``'s JSON); code that acts on a step
+    tests its class (``isinstance``, ``match``), which also tells a type checker the step's fields."""
+
+    FORWARD = "forward"
+    SEED = "seed"
+    BACKWARD = "backward"
+    ACCUMULATE = "accumulate"
+    TANGENT = "tangent"  # forward mode's steps (engine.forward_mode.TangentStep)
 
 
 def _has_nonfinite(array: np.ndarray) -> bool:
@@ -42,14 +56,20 @@ def _names(child: Node, program: Program) -> dict[str, str]:
     return names
 
 
+# A step's ``index`` (and an addition's ``count``) is a field that shadows the tuple method of that name, which no
+# step uses; mypy reads the field as overriding the method, hence the ignores on those two field names.
+
+
 class ForwardStep(NamedTuple):
     """Node ``node`` computed its value."""
 
-    index: int
+    index: int  # type: ignore[assignment]  # shadows tuple.index (see above)
     node: Node
     value: np.ndarray
 
-    kind = "forward"
+    @property
+    def kind(self) -> StepKind:
+        return StepKind.FORWARD
 
     @property
     def nonfinite(self) -> bool:
@@ -59,18 +79,23 @@ class ForwardStep(NamedTuple):
 class SeedStep(NamedTuple):
     """The reverse pass starts: the output's bar is c̄ = ∂c/∂c = 1."""
 
-    index: int
+    index: int  # type: ignore[assignment]  # shadows tuple.index (see above)
     node: Node
     bar: np.ndarray
 
-    kind = "seed"
-    nonfinite = False
+    @property
+    def kind(self) -> StepKind:
+        return StepKind.SEED
+
+    @property
+    def nonfinite(self) -> bool:
+        return False
 
 
 class BackwardStep(NamedTuple):
     """The bar of ``node`` flowed through port ``port`` of its op into the parent ``parent``."""
 
-    index: int
+    index: int  # type: ignore[assignment]  # shadows tuple.index (see above)
     node: Node
     port: int
     parent: Node
@@ -79,7 +104,9 @@ class BackwardStep(NamedTuple):
     summed_axes: tuple[int, ...]
     raw_shape: tuple[int, ...]
 
-    kind = "backward"
+    @property
+    def kind(self) -> StepKind:
+        return StepKind.BACKWARD
 
     @property
     def nonfinite(self) -> bool:
@@ -101,15 +128,17 @@ class BackwardStep(NamedTuple):
 
 
 class AccumulateStep(NamedTuple):
-    """``parent``'s bar += the contribution of backward step ``source``; ``count``-th addition."""
+    """``node``'s bar += the contribution of the backward step at ``backward_index``; its ``count``-th addition."""
 
-    index: int
+    index: int  # type: ignore[assignment]  # shadows tuple.index (see above)
     node: Node
-    source: int
+    backward_index: int
     bar: np.ndarray
-    count: int
+    count: int  # type: ignore[assignment]  # shadows tuple.count (see above)
 
-    kind = "accumulate"
+    @property
+    def kind(self) -> StepKind:
+        return StepKind.ACCUMULATE
 
     @property
     def nonfinite(self) -> bool:
@@ -128,66 +157,69 @@ class State:
     bars: Mapping[str, np.ndarray]
 
 
-class _ValuesAt(Mapping[str, np.ndarray]):
-    """The values known once step ``index`` is done, read from the trace on demand (made in O(1))."""
+class _StateView(Mapping[str, np.ndarray]):
+    """A read-only view of one kind of array at step ``index``, answering each lookup from the trace (made in
+    O(1)); a subclass says how one node is looked up and which nodes it has."""
 
     __slots__ = ("_index", "_trace")
 
     def __init__(self, trace: Trace, index: int) -> None:
         self._trace, self._index = trace, index
 
-    def get(self, node_id: str, default: np.ndarray | None = None) -> np.ndarray | None:
-        value = self._trace.value_at(node_id, self._index) if node_id in self._trace._value_step else None
-        return default if value is None else value
+    def _lookup(self, node_id: str) -> np.ndarray | None:
+        raise NotImplementedError
+
+    @overload
+    def get(self, node_id: str, /) -> np.ndarray | None: ...
+    @overload
+    def get(self, node_id: str, default: np.ndarray | _Default, /) -> np.ndarray | _Default: ...
+    def get(self, node_id: str, default: object = None, /) -> object:
+        found = self._lookup(node_id)
+        return default if found is None else found
 
     def __getitem__(self, node_id: str) -> np.ndarray:
-        value = self.get(node_id)
-        if value is None:
+        found = self._lookup(node_id)
+        if found is None:
             raise KeyError(node_id)
-        return value
+        return found
 
     def __contains__(self, node_id: object) -> bool:
-        return self._trace._value_step.get(node_id, len(self._trace.steps)) <= self._index
+        return isinstance(node_id, str) and self._lookup(node_id) is not None
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
+class _ValuesAt(_StateView):
+    """The values known once step ``index`` is done."""
+
+    __slots__ = ()
+
+    def _lookup(self, node_id: str) -> np.ndarray | None:
+        return self._trace.value_at(node_id, self._index) if node_id in self._trace._value_step else None
+
+    def __contains__(self, node_id: object) -> bool:
+        step = self._trace._value_step.get(node_id) if isinstance(node_id, str) else None
+        return step is not None and step <= self._index
 
     def __iter__(self) -> Iterator[str]:
         return (node_id for node_id, step in self._trace._value_step.items() if step <= self._index)
 
-    def __len__(self) -> int:
-        return sum(1 for _ in self)
 
+class _BarsAt(_StateView):
+    """Every bar's partial sum once step ``index`` is done."""
 
-class _BarsAt(Mapping[str, np.ndarray]):
-    """Every bar's partial sum once step ``index`` is done, read from the trace on demand (made in O(1))."""
+    __slots__ = ()
 
-    __slots__ = ("_index", "_trace")
-
-    def __init__(self, trace: Trace, index: int) -> None:
-        self._trace, self._index = trace, index
-
-    def get(self, node_id: str, default: np.ndarray | None = None) -> np.ndarray | None:
-        bar = self._trace.bar_at(node_id, self._index)
-        return default if bar is None else bar
-
-    def __getitem__(self, node_id: str) -> np.ndarray:
-        bar = self.get(node_id)
-        if bar is None:
-            raise KeyError(node_id)
-        return bar
-
-    def __contains__(self, node_id: object) -> bool:
-        return self.get(node_id) is not None  # type: ignore[arg-type]
+    def _lookup(self, node_id: str) -> np.ndarray | None:
+        return self._trace.bar_at(node_id, self._index)
 
     def __iter__(self) -> Iterator[str]:
         return (node_id for node_id, (indices, _bars) in self._trace._bar_history.items() if indices[0] <= self._index)
 
-    def __len__(self) -> int:
-        return sum(1 for _ in self)
-
 
 class Trace:
     """The steps of one run of a program, and the state at any step."""
-
-    kind = "reverse mode"
 
     def __init__(
         self,
@@ -208,7 +240,7 @@ class Trace:
         if bar_history is None:
             bar_history = {}
             for step in steps[self.seed_index :]:
-                if step.kind in ("seed", "accumulate"):
+                if isinstance(step, SeedStep | AccumulateStep):
                     indices, bars = bar_history.setdefault(step.node.id, ([], []))
                     indices.append(step.index)
                     bars.append(step.bar)
@@ -217,16 +249,21 @@ class Trace:
     def __len__(self) -> int:
         return len(self.steps)
 
-    def phase(self, index: int) -> str:
-        """'forward', 'seed' or 'backward': where step ``index`` lies."""
+    def where(self, index: int) -> str:
+        """Where step ``index`` lies in the run, as the timeline says it: 'forward', 'seed' or 'backward'."""
         if index < self.seed_index:
             return "forward"
         return "seed" if index == self.seed_index else "backward"
 
+    def _value_of(self, index: int) -> np.ndarray:
+        step = self.steps[index]
+        assert isinstance(step, ForwardStep), f"step {index} holds no value"  # a node's value step is a forward step
+        return step.value
+
     # ----- final results ----------------------------------------------------------------------
 
     def value(self, node_id: str) -> np.ndarray:
-        return self.steps[self._value_step[node_id]].value
+        return self._value_of(self._value_step[node_id])
 
     @property
     def output_value(self) -> float:
@@ -240,14 +277,14 @@ class Trace:
     def bars(self) -> dict[str, np.ndarray]:
         """Every bar the run has: each node on a path from a source to the output, and every input
         and parameter (zeros for one that does not reach the output). Constants have none."""
-        found = {node.id: self.bar(node.id) for node in self.program.nodes if self.bar(node.id) is not None}
+        found = {node.id: bar for node in self.program.nodes if (bar := self.bar(node.id)) is not None}
         found.update({node_id: bar for node_id, bar in self.gradients().items() if node_id not in found})
         return {node.id: found[node.id] for node in self.program.nodes if node.id in found}
 
     def gradients(self) -> dict[str, np.ndarray]:
         """∂c/∂s for every input and parameter s; zeros where s does not reach the output."""
         return {
-            node.id: self.bar(node.id) if self.bar(node.id) is not None else np.zeros(node.shape)
+            node.id: bar if (bar := self.bar(node.id)) is not None else np.zeros(node.shape)
             for node in self.program.sources
         }
 
@@ -256,7 +293,7 @@ class Trace:
     def value_at(self, node_id: str, index: int) -> np.ndarray | None:
         """The node's value once step ``index`` is done, or None if not yet computed."""
         step = self._value_step[node_id]
-        return self.steps[step].value if step <= index else None
+        return self._value_of(step) if step <= index else None
 
     def bar_at(self, node_id: str, index: int) -> np.ndarray | None:
         """The node's partial bar once step ``index`` is done, or None before its first addition."""
@@ -279,7 +316,7 @@ class Trace:
         view moving from step a to step b redraws only these nodes (plus the marks of steps a and b
         themselves, which a view knows from the two steps)."""
         low, high = sorted((max(a, -1), max(b, -1)))
-        return {step.node.id for step in self.steps[low + 1 : high + 1] if step.kind != "backward"}
+        return {step.node.id for step in self.steps[low + 1 : high + 1] if not isinstance(step, BackwardStep)}
 
     # ----- reading steps ------------------------------------------------------------------------
 
@@ -292,30 +329,32 @@ class Trace:
         """The rule applied at step ``index``, with the names of the nodes on its edge."""
         step = self.steps[index]
         render = render_latex if latex else render_unicode
-        if step.kind == "forward":
-            return render(step.node.op.formula, _names(step.node, self.program))
-        if step.kind == "seed":
-            return render("{out:bar} = 1", {"out": step.node.name})
-        if step.kind == "backward":
-            return render(step.rule, _names(step.node, self.program))
-        source = self.steps[step.source]
-        return render("{x:bar} += {c}", {"x": step.node.name, "c": f"contribution from {source.node.name}"})
+        match step:
+            case ForwardStep():
+                return render(step.node.op.formula, _names(step.node, self.program))
+            case SeedStep():
+                return render("{out:bar} = 1", {"out": step.node.name})
+            case BackwardStep():
+                return render(step.rule, _names(step.node, self.program))
+            case AccumulateStep():
+                child = self.steps[step.backward_index].node
+                return render("{x:bar} += {c}", {"x": step.node.name, "c": f"contribution from {child.name}"})
 
     def naive_flops(self, index: int) -> int | None:
         """For a backward step whose op declares it, the flops of summing every partial derivative."""
         step = self.steps[index]
-        if step.kind != "backward" or step.node.op.naive_bar_flops[step.port] is None:
+        if not isinstance(step, BackwardStep) or (count := step.node.op.naive_bar_flops[step.port]) is None:
             return None
         shapes = tuple(self.program.node(parent).shape for parent in step.node.inputs)
-        return int(step.node.op.naive_bar_flops[step.port](*shapes))
+        return int(count(*shapes))
 
     def flops(self, index: int) -> int:
         """Floating-point operations of step ``index`` (a bar rule costs as much as its forward)."""
         step = self.steps[index]
-        if step.kind in ("forward", "backward") and not step.node.op.is_source:
+        if isinstance(step, ForwardStep | BackwardStep) and not step.node.op.is_source:
             node = step.node
             shapes = tuple(self.program.node(parent).shape for parent in node.inputs)
             return int(node.op.flops(*shapes, **node.attrs))
-        if step.kind == "accumulate":
+        if isinstance(step, AccumulateStep):
             return int(step.bar.size) if step.count > 1 else 0
         return 0

@@ -30,8 +30,8 @@ def _frozen(array: object) -> np.ndarray:
 
 def _source_value(node: Node, overrides: Mapping[str, object]) -> np.ndarray:
     if node.id not in overrides:
-        return node.value
-    value = source_array(overrides[node.id], "int" if node.value.dtype.kind == "i" else "float", node.id)
+        return node.held
+    value = source_array(overrides[node.id], "int" if node.held.dtype.kind == "i" else "float", node.id)
     if value.shape != node.shape:
         raise NodeError(node.id, f"a new value must keep the shape {node.shape}, not {value.shape}", "value")
     return value
@@ -55,17 +55,16 @@ def forward_values(
     overrides = overrides or {}
     values = {node.id: _source_value(node, overrides) for node in program.sources_and_constants}
     total = total or len(program.forward_plan)
-    node = None
-    try:
-        with np.errstate(all="ignore"):
-            for done, (node, forward, inputs, attrs) in enumerate(program.forward_plan, 1):
+    with np.errstate(all="ignore"):
+        for done, (node, forward, inputs, attrs) in enumerate(program.forward_plan, 1):
+            try:
                 value = np.asarray(forward(*[values[i] for i in inputs], **attrs))
-                value.setflags(write=False)
-                values[node.id] = value
-                if report is not None:
-                    report(done, total)
-    except GradvizError as error:
-        raise at_node(node, error) from None
+            except GradvizError as error:
+                raise at_node(node, error) from None
+            value.setflags(write=False)
+            values[node.id] = value
+            if report is not None:
+                report(done, total)
     return values
 
 
@@ -88,32 +87,32 @@ def run(program: Program, overrides: Mapping[str, object] | None = None, report:
     history: dict[str, tuple[list[int], list[np.ndarray]]] = {output.id: ([len(steps)], [seed])}
     steps.append(SeedStep(len(steps), output, seed))
     record = steps.append
-    node = None
-    try:
-        with np.errstate(all="ignore"):
-            for node, attrs, edges in program.backward_plan:
-                if node.id not in history:  # nothing downstream of it reached the output
-                    continue
-                g = history[node.id][1][-1]
-                xs = [values[parent] for parent in node.inputs]
-                z = values[node.id]
-                for port, parent, rule in edges:
+    axes: tuple[int, ...]
+    with np.errstate(all="ignore"):
+        for node, attrs, edges in program.backward_plan:
+            if node.id not in history:  # nothing downstream of it reached the output
+                continue
+            g = history[node.id][1][-1]
+            xs = [values[parent] for parent in node.inputs]
+            z = values[node.id]
+            for port, parent, rule in edges:
+                try:
                     raw = np.asarray(rule(g, z, *xs, **attrs))
-                    if raw.shape == parent.shape:
-                        contribution, axes = raw, ()
-                    else:
-                        contribution, axes = unbroadcast(raw, parent.shape)
-                    contribution.setflags(write=False)
-                    index = len(steps)
-                    record(BackwardStep(index, node, port, parent, g, contribution, axes, raw.shape))
-                    indices, totals = history.setdefault(parent.id, ([], []))
-                    total = _frozen(totals[-1] + contribution) if totals else contribution
-                    indices.append(index + 1)
-                    totals.append(total)
-                    record(AccumulateStep(index + 1, parent, index, total, len(indices)))
-                    if report is not None:
-                        ops += 1
-                        report(ops, work)
-    except GradvizError as error:
-        raise at_node(node, error) from None
+                except GradvizError as error:
+                    raise at_node(node, error) from None
+                if raw.shape == parent.shape:
+                    contribution, axes = raw, ()
+                else:
+                    contribution, axes = unbroadcast(raw, parent.shape)
+                contribution.setflags(write=False)
+                index = len(steps)
+                record(BackwardStep(index, node, port, parent, g, contribution, axes, raw.shape))
+                indices, totals = history.setdefault(parent.id, ([], []))
+                total = _frozen(totals[-1] + contribution) if totals else contribution
+                indices.append(index + 1)
+                totals.append(total)
+                record(AccumulateStep(index + 1, parent, index, total, len(indices)))
+                if report is not None:
+                    ops += 1
+                    report(ops, work)
     return Trace(program, tuple(steps), history, {node.id: i for i, node in enumerate(program.nodes)})

@@ -30,7 +30,7 @@ def train(program: Program, learning_rate: float, iterations: int) -> tuple[Iter
     """``iterations`` + 1 records: the starting point, then one per gradient-descent step."""
     if learning_rate <= 0 or iterations < 0:
         raise ValueError("the learning rate must be positive and the number of iterations at least 0")
-    parameters = {node.id: node.value.astype(float) for node in program.sources if node.op.name == "parameter"}
+    parameters = {node.id: node.held.astype(float) for node in program.sources if node.op.name == "parameter"}
     records = []
     for index in range(iterations + 1):
         trace = run(program, parameters)

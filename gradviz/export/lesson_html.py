@@ -185,7 +185,7 @@ def lesson_page(graph: GraphFile, trace: Trace, stops: Sequence[Stop], frames: S
         step_html.append(
             f'<section class="step" data-stop="{shown}" hidden>'
             f'<div class="frame">{inline_svg(frame)}</div>'
-            f'<p class="sentence">Step {position + 1} of {len(story)} ({trace.phase(told.index)}): '
+            f'<p class="sentence">Step {position + 1} of {len(story)} ({trace.where(told.index)}): '
             f"{html.escape(story.sentence(position))}</p>"
             f'<div class="formula">{formula}</div>'
             f'<p class="exact">{_exact(told.steps)}</p></section>'

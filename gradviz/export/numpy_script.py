@@ -273,6 +273,14 @@ def _fill(template: Template, context: dict[str, Any]) -> str:
     return text.format(**context)
 
 
+def _bar_of(op_name: str, port: int) -> Template:
+    """The numpy spelling of ``op_name``'s bar rule at ``port``, a port a bar flows through."""
+    template = BARS[op_name][port]
+    if template is None:
+        raise ValueError(f"{op_name} has no bar rule at port {port}")  # vjp None: the engine sends no bar there
+    return template
+
+
 def numpy_script(graph: GraphFile, program: Program, graph_path: str | None = None) -> str:
     """The numpy script of ``graph``: values, forward, reverse with every rule written out, printing."""
     check_ids(node.id for node in program.nodes)
@@ -287,7 +295,7 @@ def numpy_script(graph: GraphFile, program: Program, graph_path: str | None = No
     helpers |= {
         "matmul_bars"
         for node in program.nodes
-        if node.op.name == "matmul" and "matmul_bars" in _fill(BARS["matmul"][0], _context(node, program, names))
+        if node.op.name == "matmul" and "matmul_bars" in _fill(_bar_of("matmul", 0), _context(node, program, names))
     }
     if any(broadcast.values()):
         helpers.add("unbroadcast")
@@ -304,7 +312,7 @@ def numpy_script(graph: GraphFile, program: Program, graph_path: str | None = No
     lines += [HELPERS[name].strip("\n") + "\n\n" for name in sorted(helpers)]
     lines.append("# ----- values ------------------------------------------------------------------")
     for node in program.sources_and_constants:
-        lines.append(f"{names[node.id]} = {literal(node.value)}  {comment(f'{node.op.name} {node.name}')}")
+        lines.append(f"{names[node.id]} = {literal(node.held)}  {comment(f'{node.op.name} {node.name}')}")
     lines.append("\n# ----- forward pass --------------------------------------------------------------")
     for node in program.nodes:
         if not node.op.is_source:
@@ -320,10 +328,10 @@ def numpy_script(graph: GraphFile, program: Program, graph_path: str | None = No
     for node, _, edges in program.backward_plan:
         context = _context(node, program, names)
         for port, parent, _ in edges:
-            expression = _fill(BARS[node.op.name][port], context)
+            expression = _fill(_bar_of(node.op.name, port), context)
             if broadcast.get((node.id, port)):
                 expression = f"unbroadcast({expression}, {parent.shape})"
-            rule = render_unicode(node.op.bar_formulas[port], _display_names(node, program))
+            rule = render_unicode(node.op.bar_formulas[port] or "", _display_names(node, program))
             lines.append(f"{names[parent.id]}_bar = {names[parent.id]}_bar + {expression}  {comment(rule)}")
     lines.append(printing(program, names, bar_ids, "np.asarray(array)"))
     return "\n".join(lines)

@@ -97,10 +97,10 @@ def torch_script(graph: GraphFile, program: Program, graph_path: str | None = No
         "# ----- values: inputs and parameters get gradients ---------------------------------",
     ]
     for node in program.sources_and_constants:
-        dtype = "torch.int64" if node.value.dtype.kind in "iu" else "torch.float64"
+        dtype = "torch.int64" if node.held.dtype.kind in "iu" else "torch.float64"
         grad = ", requires_grad=True" if node.op.has_bar else ""
         lines.append(
-            f"{names[node.id]} = torch.tensor({node.value.tolist()!r}, dtype={dtype}{grad})"
+            f"{names[node.id]} = torch.tensor({node.held.tolist()!r}, dtype={dtype}{grad})"
             f"  {comment(f'{node.op.name} {node.name}')}"
         )
     lines.append("\n# ----- forward pass --------------------------------------------------------------")

@@ -19,7 +19,8 @@ from collections.abc import Callable
 from PySide6.QtWidgets import QDockWidget, QMainWindow
 
 from gradviz.engine.kernel_flip import CONVOLUTIONS
-from gradviz.engine.trace import BackwardStep, ForwardStep, State, Step, Trace
+from gradviz.engine.trace import BackwardStep, ForwardStep, State, Trace
+from gradviz.engine.walkable import AnyStep
 from gradviz.gui import docks
 from gradviz.gui.panels.conv_phases import Names
 from gradviz.gui.panels.convolution import ConvolutionPanel
@@ -48,7 +49,7 @@ class ConvolutionFollower:
         if self.node_id is not None and (playback is None or playback.trace is not self._trace):
             self.node_selected(self.node_id)
             playback = self.player.playback
-        if playback is None or index < 0 or playback.trace.kind != "reverse mode":
+        if playback is None or index < 0 or not isinstance(playback.trace, Trace):
             return
         step = playback.story.shown_step(index)  # an edge's addition belongs to its contribution's phase
         phase = _phase_of(step)
@@ -67,7 +68,7 @@ class ConvolutionFollower:
         touching = [
             step.index
             for step in trace.steps[: index + 1]
-            if step.node.id == self.node_id or getattr(getattr(step, "parent", None), "id", None) == self.node_id
+            if step.node.id == self.node_id or (isinstance(step, BackwardStep) and step.parent.id == self.node_id)
         ]  # its bar grows
         if not reached:
             self.panel.clear()  # not computed yet at this step
@@ -98,7 +99,7 @@ class ConvolutionFollower:
         playback = None
         if self._can_run():
             playback = self.player.playback if self.player.index >= 0 else self.player.run()  # show it computed
-        if playback is None or playback.trace.kind != "reverse mode" or node_id not in playback.trace.program.index:
+        if playback is None or not isinstance(playback.trace, Trace) or node_id not in playback.trace.program.index:
             if node_id == self.node_id:  # the node shown is gone, or the graph cannot run: show nothing stale
                 self.node_id = None
                 self.panel.clear()
@@ -130,7 +131,7 @@ class ConvolutionFollower:
         )
 
 
-def _phase_of(step: Step) -> str | None:
+def _phase_of(step: AnyStep) -> str | None:
     """The kernel-flip phase a convolution's step builds (None for a step that builds none)."""
     if isinstance(step, ForwardStep):
         return "forward"

@@ -175,7 +175,7 @@ class LessonFollower:
             return None
         player = self.window.player
         playback = player.run() if run and not player.busy else player.playback
-        return playback.trace if playback is not None else None
+        return playback.trace if playback is not None and isinstance(playback.trace, Trace) else None
 
     def preview(self, stop: Stop, number: int = 0) -> list[Segment]:
         """``stop``'s text with its numbers; LessonError if it cannot be shown."""

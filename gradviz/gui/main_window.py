@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from gradviz.engine.compare import Race
 from gradviz.engine.errors import GradvizError, NodeError
+from gradviz.engine.forward_mode import ForwardTrace
 from gradviz.engine.gradcheck import gradcheck
 from gradviz.engine.tracer import run
 from gradviz.gui import docks
@@ -312,7 +313,7 @@ class MainWindow(FileActions, QMainWindow):
     def race(self) -> Race | None:
         """Reverse mode beside the forward-mode trace being stepped (comparing only), made once per trace."""
         playback = self.player.playback
-        if self.mode != "both" or playback is None:
+        if self.mode != "both" or playback is None or not isinstance(playback.trace, ForwardTrace):
             return None
         if self._race is None or self._race.forward is not playback.trace:
             try:

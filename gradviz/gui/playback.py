@@ -29,9 +29,8 @@ import sys
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from gradviz.engine.forward_mode import ForwardTrace
 from gradviz.engine.program import Program
-from gradviz.engine.trace import Trace
+from gradviz.engine.walkable import Walkable
 from gradviz.gui.worker import TraceWorker
 from gradviz.model.frames import PACES, FrameCursor
 from gradviz.model.playback import Playback, RunError, RunJob
@@ -125,13 +124,11 @@ class Player(QObject):
         if self._playback is not None:
             self._playback.seek(self._playback.story.landing(index))
 
-    def _install(self, trace: Trace | ForwardTrace) -> None:
-        # a ForwardTrace answers everything Playback asks of a Trace; the Protocol both traces follow is
-        # issue 13's "typed steps", not this module's
+    def _install(self, trace: Walkable) -> None:
         if self._playback is None:
-            self._playback = Playback(trace)  # type: ignore[arg-type]
+            self._playback = Playback(trace)
         else:
-            self._playback.retrace(trace)  # type: ignore[arg-type]  # same step, new numbers
+            self._playback.retrace(trace)  # same step, new numbers
 
     def _fail(self, error: BaseException) -> None:
         self.error = RunError.of(error)

@@ -20,7 +20,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QLayout, QToolButton
 
-from gradviz.engine.trace import Trace
+from gradviz.engine.trace import BackwardStep, Trace
 from gradviz.gui.panels.practice import PracticePanel
 from gradviz.model.practice import Score, StepQuiz
 from gradviz.model.story import story_of
@@ -104,7 +104,7 @@ class PracticeFollower:
 
     def _trace_now(self) -> Trace | None:
         playback = self.window.player.playback if self.window.mode == "reverse" else None
-        return playback.trace if playback is not None else None
+        return playback.trace if playback is not None and isinstance(playback.trace, Trace) else None
 
     def _step_shown(self, index: int) -> None:
         came_from, self._last = self._last, index
@@ -118,7 +118,7 @@ class PracticeFollower:
         story = story_of(trace)
         position = story.position(index)
         told = story.told[position] if index >= 0 else None
-        edge = told is not None and trace.steps[told.shown].kind == "backward"
+        edge = told is not None and isinstance(trace.steps[told.shown], BackwardStep)
         if edge and told.shown not in self.answered and came_from < told.steps[0]:
             self._ask(trace, position)
         elif index == len(trace) - 1:

@@ -43,7 +43,7 @@ def render_file(graph: GraphFile, output: str | Path, dark: bool = False) -> Pat
 def _caption_html(story: Story, index: int, muted: str) -> str:
     """The step as the timeline tells it: its number and phase, its formula, its sentence."""
     position = story.position(index)
-    where = f"step {position + 1} of {len(story)} · {story.trace.phase(index)}"
+    where = f"step {position + 1} of {len(story)} · {story.trace.where(index)}"
     return (
         f'<span style="font-size: 120%"><b>{rich(story.formula(position))}</b></span>'
         f'&nbsp;&nbsp; <span style="color: {muted}">{where}</span><br>{rich(story.sentence(position))}'

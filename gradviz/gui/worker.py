@@ -14,9 +14,8 @@ import time
 from PySide6.QtCore import QThread, Signal
 from PySide6.QtWidgets import QHBoxLayout, QProgressBar, QPushButton, QSizePolicy, QStatusBar, QWidget
 
-from gradviz.engine.forward_mode import ForwardTrace
 from gradviz.engine.program import Program
-from gradviz.engine.trace import Trace
+from gradviz.engine.walkable import Walkable
 from gradviz.model.playback import RunJob
 
 REPORT_EVERY_S = 0.05  # progress signals at most 20 times a second: a 10,000-step run would flood the queue
@@ -35,7 +34,7 @@ class TraceWorker(QThread):
     def __init__(self, job: RunJob, program: Program) -> None:
         super().__init__()
         self.job, self.program = job, program
-        self.trace: Trace | ForwardTrace | None = None
+        self.trace: Walkable | None = None
         self.error: BaseException | None = None
         self._last_report = 0.0
 

@@ -50,7 +50,7 @@ def _pid_alive(pid: int) -> bool:
 def remove_stale_temps(target: Path) -> list[Path]:
     """Delete temporary files of saves to ``target`` whose process is gone (killed mid-save); only files
     this user owns. Returns what was removed."""
-    removed = []
+    removed: list[Path] = []
     prefix = f".{target.name}{TEMP_MARK}"
     try:
         candidates = [entry for entry in os.scandir(target.parent) if entry.name.startswith(prefix)]

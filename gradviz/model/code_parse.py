@@ -13,7 +13,7 @@ import ast
 import difflib
 import re
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, TypeGuard
 
 import numpy as np
 
@@ -406,8 +406,9 @@ class _Reader:
         """A number, string, True/False/None, or a list or tuple of them (as a list), read without running."""
         if isinstance(expr, ast.Constant) and isinstance(expr.value, (int, float, str, bool, type(None))):
             return expr.value
-        if isinstance(expr, ast.UnaryOp) and isinstance(expr.op, ast.USub) and _is_number(expr.operand):
-            return -expr.operand.value
+        negated = expr.operand if isinstance(expr, ast.UnaryOp) and isinstance(expr.op, ast.USub) else None
+        if isinstance(negated, ast.Constant) and _is_plain_number(negated.value):
+            return -negated.value
         if isinstance(expr, (ast.List, ast.Tuple)):
             return [self.literal(item) for item in expr.elts]
         if isinstance(expr, ast.Constant):
@@ -449,7 +450,7 @@ def _is_number(expr: ast.AST) -> bool:
     return isinstance(expr, ast.Constant) and _is_plain_number(expr.value)
 
 
-def _is_plain_number(value: object) -> bool:
+def _is_plain_number(value: object) -> TypeGuard[int | float]:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 

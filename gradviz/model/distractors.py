@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 
 from gradviz.engine.formula import render_unicode
-from gradviz.engine.trace import Trace
+from gradviz.engine.trace import AccumulateStep, BackwardStep, Trace
 
 _ONE = r"\{\w+(?::\w+)?\}(?:⁻ᵀ|ᵀ|⁻¹)?"  # a name, its bar, maybe transposed or inverted
 _FACTOR = re.compile(_ONE)
@@ -76,7 +76,7 @@ def _derivative_dropped(right: str) -> Iterator[str]:
 
 def _kernel_unflipped(right: str) -> Iterator[str]:
     if "∗" in right or "⋆" in right:
-        yield right.translate(str.maketrans({"∗": "⋆", "⋆": "∗"}))
+        yield right.translate({ord("∗"): "⋆", ord("⋆"): "∗"})
     inner = re.fullmatch(r"rot180\((.*)\)", right)
     if inner:
         yield inner.group(1)
@@ -167,7 +167,7 @@ def _product_shape(right: str, shapes: Mapping[str, tuple[int, ...]]) -> tuple[i
         return None
     result: tuple[int, ...] | None = None
     for factor in body.split(" "):
-        shape = shapes.get(re.match(r"\{(\w+)", factor).group(1))
+        shape = shapes.get(factor[1 : factor.index("}")].partition(":")[0])  # "{a:bar}ᵀ" names a
         if shape is None:
             return None
         if factor.endswith("ᵀ") and len(shape) == 2:
@@ -188,7 +188,7 @@ def distractor_templates(
     ``category``, the mistakes typical of that kind of op first. A wrong rule names only the op's ports."""
     left, right = _split_rule(template)
     known = {*ports, "out"}
-    found = []
+    found: list[tuple[str, str]] = []
     for mistake in BY_CATEGORY.get(category, ANY_CATEGORY):
         if mistake == OTHER_RULE:  # the other input's rule, given to this one
             found.extend((mistake, left + _split_rule(rule)[1]) for rule in other_rules)
@@ -225,13 +225,15 @@ def first_contribution(trace: Trace, index: int) -> bool:
     """Whether backward step ``index``'s contribution is the first into its parent's bar (the addition
     that follows it counts 1), so the rule reads "=" as the timeline tells it (gradviz.model.story)."""
     following = trace.steps[index + 1] if index + 1 < len(trace.steps) else None
-    return following is not None and following.kind == "accumulate" and following.count == 1
+    return isinstance(following, AccumulateStep) and following.count == 1
 
 
 def rule_choices(trace: Trace, index: int, count: int = 3, seed: int | None = None) -> RuleChoices:
     """The right rule of backward step ``index`` and ``count`` wrong ones, none equal to it as the student
     reads it (after the names are put in: x * x has two ports named x), shuffled by ``seed`` (the step)."""
     step = trace.steps[index]
+    if not isinstance(step, BackwardStep):
+        raise ValueError(f"step {index} is a {step.kind} step: a rule is chosen at a backward step")
     op = step.node.op
     names = {port.name: trace.program.node(parent).name for port, parent in zip(op.ports, step.node.inputs)}
     names["out"] = step.node.name
@@ -244,7 +246,9 @@ def rule_choices(trace: Trace, index: int, count: int = 3, seed: int | None = No
     right_shape = _product_shape(_split_rule(step.rule)[1], shapes)
     target_shape = right_shape or step.parent.shape
     seen = {_normal(right)}
-    fitting, misfit, last_resort = [], [], []
+    fitting: list[tuple[str, str]] = []
+    misfit: list[tuple[str, str]] = []
+    last_resort: list[tuple[str, str]] = []
     for mistake, template in distractor_templates(step.rule, op.port_names, op.category, others):
         try:
             shown = render_unicode(template, names)

@@ -109,8 +109,8 @@ class _Taken:
 
     def place(self, x: float, y: float) -> tuple[float, float]:
         """(``x``, y) for the first y = ``y`` + k·STEP (k ≥ 0) no node blocks, and mark it taken."""
-        reach = self._xs[bisect_right(self._xs, x - NODE_WIDTH) : bisect_left(self._xs, x + NODE_WIDTH)]
-        reach = [self._spans[near] for near in reach if abs(near - x) < NODE_WIDTH]
+        near_xs = self._xs[bisect_right(self._xs, x - NODE_WIDTH) : bisect_left(self._xs, x + NODE_WIDTH)]
+        reach = [self._spans[near] for near in near_xs if abs(near - x) < NODE_WIDTH]
         moved = True
         while moved:
             moved = False
@@ -139,7 +139,10 @@ def copies(
         renamed[spec.id] = f"{stem}{count}"
     result = []
     for spec in specs:
-        inputs = tuple(renamed.get(parent, parent if parent in taken else None) for parent in spec.inputs)
+        inputs = tuple(
+            None if parent is None else renamed.get(parent, parent if parent in taken else None)
+            for parent in spec.inputs
+        )
         x, y = positions.get(spec.id, (0.0, 0.0))
         copy = NodeSpec(renamed[spec.id], spec.op, inputs, dict(spec.attrs), spec.value, spec.label)
         result.append((copy, (x + offset[0], y + offset[1])))

@@ -107,7 +107,7 @@ def placeholders(text: str) -> list[str]:
 # ----- resolving placeholders against a trace ------------------------------------------------------------
 
 
-def _number(value: float, spec: str | None, math: bool) -> str:
+def _number(value: float | np.ndarray, spec: str | None, math: bool) -> str:
     text = format(float(value), spec or ".4g")
     if text in ("-0", "-0.0") or re.fullmatch(r"-0\.0*", text):
         text = text[1:]  # −0 is a rounding artefact a student should not have to wonder about

@@ -3,8 +3,8 @@
 The cursor is an index into the trace's steps (-1 is "before the first step"); moving it is just
 changing the number, because the trace answers "the state after step k" directly. When an edit
 recomputes the trace, the cursor stays on the same step in the new trace where that step still
-exists (the same kind of step on the same node and edge), and otherwise on the nearest step of the
-same phase, so a student editing a value keeps their place.
+exists (the same kind of step on the same node and edge), and otherwise at the same place in the
+new trace, so a student editing a value keeps their place.
 """
 
 from __future__ import annotations
@@ -17,8 +17,9 @@ from gradviz.engine import budget
 from gradviz.engine.errors import GradvizError, NodeError
 from gradviz.engine.forward_mode import ForwardTrace
 from gradviz.engine.program import Program
-from gradviz.engine.trace import State, Step, Trace
+from gradviz.engine.trace import AccumulateStep, BackwardStep, ForwardStep, State, Trace
 from gradviz.engine.tracer import Report, run
+from gradviz.engine.walkable import AnyStep, Walkable
 from gradviz.model.story import Story, story_of
 
 LONG_RUN_FLOPS = 30_000_000  # a run estimated above this goes off the GUI thread, with a progress bar
@@ -64,25 +65,33 @@ class RunJob:
         needed, flops = budget.estimate(program, self.mode)
         return flops > LONG_RUN_FLOPS or needed > LONG_RUN_BYTES
 
-    def trace(self, program: Program, report: Report | None = None) -> Trace | ForwardTrace:
+    def trace(self, program: Program, report: Report | None = None) -> Walkable:
         if self.mode == "reverse":
             return run(program, self.overrides, report)
         return ForwardTrace(program, self.overrides, report)
 
 
-def step_key(step: Step) -> tuple:
+def step_key(step: AnyStep) -> tuple[object, ...]:
     """What identifies a step across retracing: its kind, node, and edge (for bars, the parent)."""
-    if step.kind == "backward":
-        return ("backward", step.node.id, step.port, step.parent.id)
-    if step.kind == "accumulate":
-        return ("accumulate", step.node.id, step.count)
-    return (step.kind, step.node.id)
+    match step:
+        case BackwardStep():
+            return (step.kind, step.node.id, step.port, step.parent.id)
+        case AccumulateStep():
+            return (step.kind, step.node.id, step.count)
+        case _:
+            return (step.kind, step.node.id)
+
+
+def _derivatives_start(trace: Walkable) -> int:
+    """The first step that carries a derivative: reverse mode's seed (its forward steps carry values only);
+    in forward mode every step carries a tangent."""
+    return trace.seed_index if isinstance(trace, Trace) else 0
 
 
 class Playback:
     """The cursor over one trace."""
 
-    def __init__(self, trace: Trace, index: int = -1) -> None:
+    def __init__(self, trace: Walkable, index: int = -1) -> None:
         self.trace = trace
         self.index = -1
         self.seek(index)
@@ -119,15 +128,16 @@ class Playback:
         return self.index >= self.last
 
     @property
-    def current(self) -> Step | None:
+    def current(self) -> AnyStep | None:
         return self.trace.steps[self.index] if self.index >= 0 else None
 
     def state(self) -> State:
         return self.trace.state(self.index)
 
-    def retrace(self, trace: Trace) -> int:
-        """Follow an edit: the same step in ``trace`` if it has one, else the same place by phase."""
-        old, old_seed = self.current, self.trace.seed_index
+    def retrace(self, trace: Walkable) -> int:
+        """Follow an edit: the same step in ``trace`` if it has one, else the same place: a forward step stays
+        among the forward steps, a derivative's step goes as far into the new trace's derivative steps."""
+        old, old_start = self.current, _derivatives_start(self.trace)
         self.trace = trace
         if old is None:
             return self.seek(-1)
@@ -135,6 +145,7 @@ class Playback:
         for step in trace.steps:
             if step_key(step) == wanted:
                 return self.seek(step.index)
-        if old.kind == "forward":  # a forward step that vanished: stay in the forward phase
-            return self.seek(min(old.index, trace.seed_index - 1))
-        return self.seek(trace.seed_index + (old.index - old_seed))  # as far into the reverse pass
+        start = _derivatives_start(trace)
+        if isinstance(old, ForwardStep):  # a forward step that vanished: stay among the forward steps
+            return self.seek(min(old.index, start - 1))
+        return self.seek(start + (old.index - old_start))  # as far into the derivatives

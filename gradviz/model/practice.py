@@ -18,7 +18,7 @@ import numpy as np
 
 from gradviz.engine.describe import rule_shapes
 from gradviz.engine.formula import render_unicode
-from gradviz.engine.trace import Trace
+from gradviz.engine.trace import BackwardStep, Trace
 from gradviz.model.distractors import RuleChoices, first_contribution, rule_choices
 from gradviz.model.story import story_of
 
@@ -92,10 +92,11 @@ class StepQuiz:
     hinted: bool = False
     missed: bool = False
     choices: RuleChoices = field(init=False)
+    step: BackwardStep = field(init=False)
 
     def __post_init__(self) -> None:
         step = self.trace.steps[self.index]
-        if step.kind != "backward":
+        if not isinstance(step, BackwardStep):
             raise ValueError(f"step {self.index} is a {step.kind} step: practice asks at backward steps")
         self.step = step
         self.choices = rule_choices(self.trace, self.index)
@@ -117,7 +118,7 @@ class StepQuiz:
         return f"Type the contribution to {bar}, element by element."
 
     def hint(self) -> str:
-        shapes = rule_shapes(self.trace, self.index)
+        shapes = rule_shapes(self.step, self.trace.program)
         if first_contribution(self.trace, self.index):  # as the timeline writes it: (3×2) = …, not +=
             shapes = shapes.replace(" += ", " = ", 1)
         return f"Hint: the rule with its shapes is {shapes}"

@@ -26,7 +26,8 @@ from weakref import WeakKeyDictionary
 from gradviz.engine.describe import sentence as exact_sentence
 from gradviz.engine.formula import render_latex, render_shapes, render_unicode
 from gradviz.engine.ops._common import show
-from gradviz.engine.trace import Step, Trace
+from gradviz.engine.trace import AccumulateStep, BackwardStep, SeedStep
+from gradviz.engine.walkable import AnyStep, Walkable
 
 _RULE = re.compile(r"^\s*(\{\w+:bar\})\s*\+=\s*(.*)$")  # every bar rule is written "{x:bar} += …"
 _SINGLE = re.compile(r"^\{\w+(?::\w+)?\}$")
@@ -39,7 +40,7 @@ class Told(NamedTuple):
     shown: int
 
     @property
-    def index(self) -> int:
+    def index(self) -> int:  # type: ignore[override]  # replaces tuple.index (finding an item), which no Told needs
         """Where the engine's cursor rests for this step: after the last of its exact steps."""
         return self.steps[-1]
 
@@ -66,19 +67,20 @@ def _axes(axes: tuple[int, ...]) -> str:
 class Story:
     """The presented steps of one trace, and the way between them and the trace's exact steps."""
 
-    def __init__(self, trace: Trace) -> None:
+    def __init__(self, trace: Walkable) -> None:
         self.trace = trace
         told: list[Told] = []
         # node id → the accumulate steps into its bar, in order: how many contributions it sums
-        self._additions: dict[str, list[Step]] = {}
+        self._additions: dict[str, list[AccumulateStep]] = {}
         for step in trace.steps:
-            if step.kind == "backward":
-                continue  # told together with the addition that follows it
-            if step.kind == "accumulate":
-                told.append(Told((step.source, step.index), step.source))
-                self._additions.setdefault(step.node.id, []).append(step)
-            else:
-                told.append(Told((step.index,), step.index))
+            match step:
+                case BackwardStep():
+                    continue  # told together with the addition that follows it
+                case AccumulateStep():
+                    told.append(Told((step.backward_index, step.index), step.backward_index))
+                    self._additions.setdefault(step.node.id, []).append(step)
+                case _:
+                    told.append(Told((step.index,), step.index))
         self.told = tuple(told)
         self._ends = [entry.index for entry in self.told]
 
@@ -115,21 +117,23 @@ class Story:
         position = bisect_left(self._ends, index) - 1
         return self._ends[position] if position >= 0 else -1
 
-    def shown_step(self, index: int) -> Step:
+    def shown_step(self, index: int) -> AnyStep:
         """The step whose node or edge the canvas marks at exact step ``index``: for an edge, the
         contribution flowing back (the addition that completes it marks the same edge)."""
         return self.trace.steps[self.told[self.position(index)].shown]
 
     # ----- telling --------------------------------------------------------------------------------
 
-    def _edge(self, position: int) -> tuple[Step, Step] | None:
+    def _edge(self, position: int) -> tuple[BackwardStep, AccumulateStep] | None:
         """The backward step and its addition, for a presented step that is an edge; else None."""
         entry = self.told[position]
         if len(entry.steps) != 2:
             return None
-        return self.trace.steps[entry.steps[0]], self.trace.steps[entry.steps[1]]
+        backward, addition = self.trace.steps[entry.steps[0]], self.trace.steps[entry.steps[1]]
+        assert isinstance(backward, BackwardStep) and isinstance(addition, AccumulateStep)  # as __init__ told them
+        return backward, addition
 
-    def _template(self, backward: Step, addition: Step) -> tuple[str, str, str]:
+    def _template(self, backward: BackwardStep, addition: AccumulateStep) -> tuple[str, str, str]:
         """The left side, the sign ("=" for a bar's first contribution, "+=" after) and the right side."""
         match = _RULE.match(backward.rule)
         left, right = (match.group(1), match.group(2)) if match else ("{out:bar}", backward.rule)
@@ -180,7 +184,7 @@ class Story:
         index = self.told[position].index
         step = self.trace.steps[index]
         if edge is None:
-            if step.kind == "seed":
+            if isinstance(step, SeedStep):
                 name = step.node.name
                 return f"the reverse pass starts at the cost {name}: {_bar(name)} = ∂{name}/∂{name} = 1"
             return exact_sentence(self.trace, index)
@@ -198,7 +202,7 @@ class Story:
         total = len(additions)
         if total == 1:
             return words
-        users = Counter(self.trace.steps[add.source].node.name for add in additions)
+        users = Counter(self.trace.steps[add.backward_index].node.name for add in additions)
         listed = _listed(
             [
                 name if times == 1 else f"{name} {'twice' if times == 2 else f'{times} times'}"
@@ -216,10 +220,10 @@ class Story:
         return f"{words}: {uses}, {place}"
 
 
-_stories: WeakKeyDictionary = WeakKeyDictionary()
+_stories: WeakKeyDictionary[Walkable, Story] = WeakKeyDictionary()
 
 
-def story_of(trace: Trace) -> Story:
+def story_of(trace: Walkable) -> Story:
     """The story of ``trace``, made once per trace (a trace never changes, so neither does its story)."""
     story = _stories.get(trace)
     if story is None:

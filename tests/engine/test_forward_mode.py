@@ -47,7 +47,7 @@ def test_a_pass_walks_only_the_nodes_its_source_reaches_and_counts_their_flops()
     reached = {"x": ["x", "s", "a", "c"], "w": ["w", "e", "b", "c"]}
     for pass_index in range(result.passes):
         walked = [step.node.id for step in result.steps if step.pass_index == pass_index]
-        source = result.steps[[step.pass_index for step in result.steps].index(pass_index)].source
+        source = result.steps[[step.pass_index for step in result.steps].index(pass_index)].source_id
         assert walked == reached[source]
 
     def flops(node_id: str) -> int:

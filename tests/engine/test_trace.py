@@ -31,7 +31,7 @@ def test_step_kinds_come_in_order():
     assert set(kinds[:seed]) == {"forward"} and kinds.count("seed") == 1
     backward_part = kinds[seed + 1 :]
     assert backward_part == ["backward", "accumulate"] * (len(backward_part) // 2)
-    assert [trace.phase(i) for i in (0, seed, seed + 1)] == ["forward", "seed", "backward"]
+    assert [trace.where(i) for i in (0, seed, seed + 1)] == ["forward", "seed", "backward"]
 
 
 def test_fan_out_sums_contributions():
@@ -39,7 +39,7 @@ def test_fan_out_sums_contributions():
     x = np.array([0.5, -1.0, 2.0])
     into_x = [step for step in trace.steps if step.kind == "accumulate" and step.node.id == "x"]
     assert [step.count for step in into_x] == [1, 2, 3, 4]  # sin, x⊙x (two ports), 3x
-    contributions = [trace.steps[step.source].contribution for step in into_x]
+    contributions = [trace.steps[step.backward_index].contribution for step in into_x]
     np.testing.assert_allclose(sum(contributions), np.cos(x) + 2 * x + 3)
     np.testing.assert_allclose(into_x[-1].bar, np.cos(x) + 2 * x + 3)
     np.testing.assert_allclose(trace.bar("x"), np.cos(x) + 2 * x + 3)
@@ -95,7 +95,7 @@ def test_stepping_there_and_back_equals_going_straight(data):
     for node_id, bar in straight.bars.items():
         added = [s for s in trace.steps[: j + 1] if s.kind == "accumulate" and s.node.id == node_id]
         if added:
-            np.testing.assert_allclose(bar, sum(trace.steps[s.source].contribution for s in added))
+            np.testing.assert_allclose(bar, sum(trace.steps[s.backward_index].contribution for s in added))
 
 
 def test_recorded_arrays_are_read_only():
@@ -201,7 +201,7 @@ def test_forward_trace_passes_fill_the_gradient_one_element_at_a_time():
     program = fan_out_program()
     forward = ForwardTrace(program)
     reverse = run(program).gradients()
-    assert forward.passes == 3 and forward.phase(0) == "pass 1 of 3"
+    assert forward.passes == 3 and forward.where(0) == "pass 1 of 3"
     known = [int(np.sum(~np.isnan(forward.gradient_at(k)["x"]))) for k in range(len(forward))]
     assert known == sorted(known) and known[-1] == 3 and known[0] == 0  # one more element per finished pass
     np.testing.assert_allclose(forward.gradient_at(len(forward) - 1)["x"], reverse["x"])

@@ -23,7 +23,7 @@ def naive_state(trace, program, index):
         elif step.kind == "seed":
             bars[step.node.id] = np.ones(())
         elif step.kind == "accumulate":
-            contribution = trace.steps[step.source].contribution
+            contribution = trace.steps[step.backward_index].contribution
             bars[step.node.id] = bars.get(step.node.id, 0) + contribution
     return values, bars
 
@@ -83,9 +83,9 @@ def test_forward_mode_recomputes_the_tangents_it_used_to_record(program, data):
     order = data.draw(st.permutations(range(len(trace)))) if len(trace) < 60 else range(len(trace))
     for index in order:  # in any order: passes are recomputed as they are evicted
         step, kept = trace.steps[index], recorded[index]
-        assert (step.pass_index, step.source, step.element, step.node.id) == (
+        assert (step.pass_index, step.source_id, step.element, step.node.id) == (
             kept.pass_index,
-            kept.source,
+            kept.source_id,
             kept.element,
             kept.node.id,
         )

@@ -10,6 +10,7 @@ from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QColor, QImage, QPainterPath
 from PySide6.QtWidgets import QFileDialog, QGraphicsScene, QLabel, QTableWidget
 
+from gradviz.engine.forward_mode import ForwardTrace
 from gradviz.engine.program import NodeSpec
 from gradviz.engine.tracer import run
 from gradviz.gui.canvas.tokens import TokenRun
@@ -117,7 +118,7 @@ def test_editing_a_value_while_paused_keeps_the_step_and_updates_the_numbers(win
     window._retrace()  # the window retraces on the next event loop turn; do it now
     trace = window.player.run().trace
     current = window.player.run().current  # W̄'s edge is told whole: the player rests on its addition
-    contribution = trace.steps[current.source]
+    contribution = trace.steps[current.backward_index]
     assert current.kind == "accumulate" and contribution.kind == "backward" and contribution.parent.id == "W"
     fresh = run(window.document.program())
     np.testing.assert_array_equal(contribution.contribution, fresh.steps[contribution.index].contribution)
@@ -167,7 +168,7 @@ def test_forward_mode_takes_one_pass_per_input_number(window, tmp_path):
     window.timeline.mode.setCurrentText("forward mode")
     assert window.mode == "forward" and window.player.index == -1
     trace = window.player.run().trace
-    assert trace.kind == "forward mode" and trace.passes == 3
+    assert isinstance(trace, ForwardTrace) and trace.passes == 3
     window.player.step()
     assert "pass 1 of 3" in window.timeline.position.text()
     assert window.scene.nodes["x"].look.tangents and window.scene.nodes["x"].look.highlight == "forward"
@@ -190,7 +191,7 @@ def test_both_modes_side_by_side_count_passes_and_flops(window, tmp_path):
     assert window.forward_header.isVisibleTo(window)
     forward = window.player.run().trace
     reverse = run(window.document.program())
-    assert forward.kind == "forward mode"
+    assert isinstance(forward, ForwardTrace)
     window.player.step()
     race = window.race()
     left = window.reverse_side.scene

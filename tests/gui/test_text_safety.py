@@ -23,6 +23,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QLabel, QLineEdit, QTableWidget
 
 from gradviz.engine.formula import render_latex, render_unicode
+from gradviz.engine.forward_mode import ForwardTrace
 from gradviz.gui.commands import ReplaceNode
 from gradviz.gui.notation import OVERLINE, rich
 from gradviz.gui.panels.formula import typeset
@@ -189,7 +190,7 @@ def test_forward_mode_writes_tangents_with_a_dot(window):
     window.open_path(EXAMPLES / "mlp_cross_entropy.json")
     window.timeline.mode.setCurrentText("forward mode")
     trace = window.player.run().trace
-    assert trace.kind == "forward mode"
+    assert isinstance(trace, ForwardTrace)
     for index in range(min(len(trace), 12)):
         window.player.seek(index)
         words = shown(window.timeline.words)

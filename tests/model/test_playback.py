@@ -44,4 +44,4 @@ def test_a_vanished_step_keeps_the_phase():
     cursor.seek(into_x.index)
     document.replace_node(dataclasses.replace(document.nodes["x"], op="constant"))  # x gets no bar now
     cursor.retrace(run(document.program()))
-    assert cursor.trace.phase(cursor.index) == "backward"
+    assert cursor.trace.where(cursor.index) == "backward"

@@ -27,7 +27,7 @@ def _relu(x: np.ndarray) -> np.ndarray:
 def unary(
     name: str,
     forward: Callable[[np.ndarray], np.ndarray],
-    derivative: Callable[[np.ndarray, np.ndarray], np.ndarray],
+    derivative: Callable[[np.ndarray, np.ndarray], np.ndarray | float],  # a constant slope may be a number
     formula: str,
     bar: str,
     dot: str,

@@ -61,7 +61,7 @@ defop(
 )
 
 
-def _mean_shape(x: tuple, axis: object = None, keepdims: bool = False) -> tuple:
+def _mean_shape(x: tuple, axis: Axes = None, keepdims: bool = False) -> tuple:
     check_not_empty_along("mean", x, normalise_axes(axis, len(x), "mean"), "the mean of no numbers is undefined")
     return _reduced_shape("mean")(x, axis, keepdims)
 

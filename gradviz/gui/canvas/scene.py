@@ -15,10 +15,11 @@ from PySide6.QtCore import QPointF, Qt, Signal
 from PySide6.QtGui import QPen, QTransform, QUndoStack
 from PySide6.QtWidgets import QApplication, QGraphicsScene, QGraphicsSceneDragDropEvent, QGraphicsSceneMouseEvent
 
-from gradviz.engine.forward_mode import ForwardTrace
+from gradviz.engine.forward_mode import TangentStep
 from gradviz.engine.ops._common import show
 from gradviz.engine.registry import find_op
-from gradviz.engine.trace import State, Step, Trace
+from gradviz.engine.trace import AccumulateStep, BackwardStep, ForwardStep, SeedStep, State
+from gradviz.engine.walkable import AnyStep, Walkable
 from gradviz.gui.canvas.items import (
     BACKWARD_COLOUR,
     FORWARD_COLOUR,
@@ -36,9 +37,9 @@ from gradviz.model.document import Change, GraphDocument, new_node
 OP_MIME = "application/x-gradviz-op"
 
 
-def nodes_of(step: Step) -> tuple[str, ...]:
+def nodes_of(step: AnyStep) -> tuple[str, ...]:
     """The nodes a step is about: its node, and for a backward step the parent its bar flows into."""
-    return (step.node.id, step.parent.id) if step.kind == "backward" else (step.node.id,)
+    return (step.node.id, step.parent.id) if isinstance(step, BackwardStep) else (step.node.id,)
 
 
 NEAR_STEPS = 64  # a move of at most this many exact steps redraws what changed; a longer jump redraws all
@@ -48,8 +49,8 @@ class Shown(NamedTuple):
     """A step drawn on the canvas: its state, the step marked, and the trace both came from (if known)."""
 
     state: State
-    step: Step
-    trace: Trace | ForwardTrace | None
+    step: AnyStep
+    trace: Walkable | None
 
 
 def changed_between(old: Shown | None, new: Shown | None) -> set[str] | None:
@@ -66,13 +67,11 @@ def changed_between(old: Shown | None, new: Shown | None) -> set[str] | None:
     marks = {*nodes_of(old.step), *nodes_of(new.step)}
     if new.trace is not None and new.trace is old.trace:
         return new.trace.changed(old.state.index, new.state.index) | marks
-    if (
-        abs(new.state.index - old.state.index) != 1
-        or (old.step.kind == "tangent") != (new.step.kind == "tangent")
-        or getattr(old.step, "pass_index", None) != getattr(new.step, "pass_index", None)
-    ):
+    if abs(new.state.index - old.state.index) != 1:
         return None
-    return marks
+    if isinstance(old.step, TangentStep) and isinstance(new.step, TangentStep):
+        return marks if old.step.pass_index == new.step.pass_index else None
+    return None if isinstance(old.step, TangentStep) or isinstance(new.step, TangentStep) else marks
 
 
 class GraphScene(QGraphicsScene):
@@ -92,7 +91,7 @@ class GraphScene(QGraphicsScene):
         self._wire_from: tuple[str, str, int] | None = None  # (kind, node id, port) where the drag began
         self._wire_macro = False  # a picked-up wire's undo macro is open until the drop
         self._state: State | None = None  # the playback state drawn on the nodes, None when not stepping
-        self._step: Step | None = None
+        self._step: AnyStep | None = None
         self._shown: Shown | None = None  # the step drawn, while the next one may differ only a little
         self._edges_into: dict[str, list[tuple[str, int]]] = {}  # child id → its wires' keys
         self._boxes = False  # zoomed out below legible text: nodes drawn as cached boxes (see NodeItem.show_boxes)
@@ -165,7 +164,7 @@ class GraphScene(QGraphicsScene):
         """Whether the nodes show a step's arrays (and so have their stepping size)."""
         return self._state is not None
 
-    def show_step(self, state: State | None, step: Step | None, trace: Trace | ForwardTrace | None = None) -> None:
+    def show_step(self, state: State | None, step: AnyStep | None, trace: Walkable | None = None) -> None:
         """Draw the values and bars of ``state`` and mark ``step``; None for both stops stepping.
 
         Only the nodes the move changes are looked at again (see changed_between): given the ``trace``
@@ -197,26 +196,24 @@ class GraphScene(QGraphicsScene):
     def _send_tokens(self) -> None:
         """Tokens along the step's wires: values forward into the node, a contribution back to its parent."""
         step, moves = self._step, []
-        if step is not None and step.kind in ("forward", "tangent") and not step.node.op.is_source:
+        if isinstance(step, ForwardStep | TangentStep) and not step.node.op.is_source and self._state is not None:
             values = self._state.values
             for key in self._edges_into.get(step.node.id, ()):
                 edge = self.edges[key]
                 if edge.parent_id in values:
                     moves.append((values[edge.parent_id], False, FORWARD_COLOUR, edge.path(), False))
-        elif step is not None and step.kind == "backward" and (step.node.id, step.port) in self.edges:
+        elif isinstance(step, BackwardStep) and (step.node.id, step.port) in self.edges:
             edge = self.edges[(step.node.id, step.port)]
             moves.append((step.contribution, True, BACKWARD_COLOUR, edge.path(), True))
         self.tokens.start(moves)
 
     def _highlight(self, node_id: str) -> str | None:
         step = self._step
-        if step is None:
-            return None
-        if step.kind in ("forward", "tangent") and step.node.id == node_id:
+        if isinstance(step, ForwardStep | TangentStep) and step.node.id == node_id:
             return "forward"
-        if step.kind in ("seed", "accumulate") and step.node.id == node_id:
+        if isinstance(step, SeedStep | AccumulateStep) and step.node.id == node_id:
             return "backward"
-        if step.kind == "backward" and node_id in (step.node.id, step.parent.id):
+        if isinstance(step, BackwardStep) and node_id in (step.node.id, step.parent.id):
             return "backward"
         return None
 
@@ -257,16 +254,16 @@ class GraphScene(QGraphicsScene):
                     bar=state.bars.get(node_id) if state else None,
                     dimmed=state is not None and value is None,
                     highlight=self._highlight(node_id),
-                    tangents=self._step is not None and self._step.kind == "tangent",
+                    tangents=isinstance(self._step, TangentStep),
                 )
             )
 
     def _highlight_edges(self) -> None:
         """Mark the current step's wires and unmark the last step's; other wires are not touched."""
         step, marked = self._step, {}
-        if step is not None and step.kind in ("forward", "tangent"):
+        if isinstance(step, ForwardStep | TangentStep):
             marked = {key: (FORWARD_COLOUR, "") for key in self._edges_into.get(step.node.id, ())}
-        elif step is not None and step.kind == "backward" and (step.node.id, step.port) in self.edges:
+        elif isinstance(step, BackwardStep) and (step.node.id, step.port) in self.edges:
             summed = "Σ over axis " + ", ".join(map(str, step.summed_axes)) if step.summed_axes else ""
             marked = {(step.node.id, step.port): (BACKWARD_COLOUR, summed)}
         for key in self._highlighted.keys() - marked.keys():

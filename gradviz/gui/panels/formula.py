@@ -18,7 +18,9 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QPixmap, QResizeEvent
 from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QSizePolicy, QVBoxLayout, QWidget
 
-from gradviz.engine.trace import Trace
+from gradviz.engine.forward_mode import ForwardTrace
+from gradviz.engine.trace import BackwardStep
+from gradviz.engine.walkable import Walkable
 from gradviz.gui.notation import plain, rich
 from gradviz.model.story import story_of
 
@@ -143,7 +145,7 @@ class FormulaPanel(QWidget):
         super().resizeEvent(event)
         self._fit()
 
-    def show_step(self, trace: Trace, index: int) -> None:
+    def show_step(self, trace: Walkable, index: int) -> None:
         """The rule of the step the timeline tells at exact step ``index`` (an edge: "x̄ = Wᵀ ā" for a bar's
         first contribution, "+=" only where it sums several), with its shapes and cost."""
         story = story_of(trace)
@@ -154,18 +156,18 @@ class FormulaPanel(QWidget):
         self._pending = story.formula(position, latex=True)
         self._typeset_later.start()
         lines = []
-        if step.kind == "backward":
+        if isinstance(step, BackwardStep):
             lines.append(f"<b>shapes</b> &nbsp; {plain(story.shapes(position))}")
             if step.summed_axes:
                 lines.append(f"broadcasting undone: Σ over axis {', '.join(map(str, step.summed_axes))}")
             if step.note:
                 lines.append(f"<i>{plain(step.note)}</i>")
-        if step.kind == "tangent":
+        if isinstance(trace, ForwardTrace):
             known = trace.gradient_at(index)
             found = sum(int((~np.isnan(gradient)).sum()) for gradient in known.values())
             total = sum(gradient.size for gradient in known.values())
             lines.append(
-                f"<b>{plain(trace.phase(index))}</b> &nbsp; after the finished passes, {found} of {total} "
+                f"<b>{plain(trace.where(index))}</b> &nbsp; after the finished passes, {found} of {total} "
                 "gradient elements are known; reverse mode finds all of them in one pass"
             )
         flops = sum(trace.flops(exact) for exact in story.told[position].steps)

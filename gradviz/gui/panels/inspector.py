@@ -34,9 +34,11 @@ from PySide6.QtWidgets import (
 from gradviz.engine.attrs import Attr
 from gradviz.engine.errors import GradvizError
 from gradviz.engine.formula import render_unicode
+from gradviz.engine.forward_mode import TangentStep
 from gradviz.engine.ops._common import show
 from gradviz.engine.registry import find_op
-from gradviz.engine.trace import State, Step
+from gradviz.engine.trace import BackwardStep, State
+from gradviz.engine.walkable import AnyStep
 from gradviz.gui.commands import ReplaceNode, SetOutput
 from gradviz.gui.notation import plain, rich
 from gradviz.gui.panels.arrays import ArrayView
@@ -82,7 +84,7 @@ class Inspector(QWidget):
         self._layout.addStretch()  # the form stays at the top; spare height goes below it
         self._views: dict[str, ArrayView] = {}
         self._state: State | None = None
-        self._step: Step | None = None
+        self._step: AnyStep | None = None
         self._content: QWidget | None = None
         document.subscribe(self._on_change)
         self.show_node(None)
@@ -239,7 +241,7 @@ class Inspector(QWidget):
 
     # ----- the arrays at the current step -------------------------------------------------------------
 
-    def show_step(self, state: State | None, step: Step | None) -> None:
+    def show_step(self, state: State | None, step: AnyStep | None) -> None:
         """The playback moved: show the selected node's arrays at this step (None: not stepping)."""
         self._state, self._step = state, step
         self._show_arrays()
@@ -258,7 +260,7 @@ class Inspector(QWidget):
             name = self.document.nodes[self.node_id].label or self.node_id
             value = self._state.values.get(self.node_id)
             bar = self._state.bars.get(self.node_id)
-            tangent = self._step is not None and self._step.kind == "tangent"
+            tangent = isinstance(self._step, TangentStep)
             if value is not None:
                 wanted.append(("value", f"<b>{plain(name)}</b> at this step", value, False))
             if bar is not None:
@@ -267,7 +269,7 @@ class Inspector(QWidget):
                     ("bar", f"<b>{rich(caption)}</b> {'tangent' if tangent else 'bar, accumulated so far'}", bar, True)
                 )
             step = self._step
-            if step is not None and step.kind == "backward" and step.parent.id == self.node_id:
+            if isinstance(step, BackwardStep) and step.parent.id == self.node_id:
                 wanted.append(
                     (
                         "contribution",

@@ -16,6 +16,8 @@ from PySide6.QtCore import QEvent, QRectF, QSignalBlocker, Qt
 from PySide6.QtGui import QIcon, QMouseEvent, QPainter, QPaintEvent, QPalette, QPixmap
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSlider, QStyle, QToolButton, QVBoxLayout, QWidget
 
+from gradviz.engine.forward_mode import ForwardTrace
+from gradviz.engine.trace import Trace
 from gradviz.gui.canvas.items import BACKWARD_COLOUR, FORWARD_COLOUR
 from gradviz.gui.notation import rich
 from gradviz.gui.playback import SPEEDS, Player
@@ -46,13 +48,13 @@ class PhaseBar(QWidget):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         trace, story = playback.trace, playback.story
         ink = self.palette().color(QPalette.ColorRole.WindowText)
-        if trace.kind == "forward mode":  # one segment per pass, alternating shades (tangent steps are told 1:1)
+        if isinstance(trace, ForwardTrace):  # one segment per pass, alternating shades (tangent steps are told 1:1)
             start = -1
             for number, end in enumerate(trace.pass_ends):  # per pass: its steps' tangents are made only when read
                 shade = FORWARD_COLOUR if number % 2 == 0 else FORWARD_COLOUR.lighter(150)
                 painter.fillRect(QRectF(self._x(start), 3, self._x(end) - self._x(start), 6), shade)
                 start = end
-        else:
+        elif isinstance(trace, Trace):
             seed = story.position(trace.seed_index)
             painter.fillRect(QRectF(0, 3, self._x(seed), 6), FORWARD_COLOUR)
             painter.fillRect(QRectF(self._x(seed), 3, self.width() - self._x(seed), 6), BACKWARD_COLOUR)
@@ -220,8 +222,7 @@ class Timeline(QWidget):
         with QSignalBlocker(self.scrubber):
             self.scrubber.setRange(-1, len(story) - 1)
             self.scrubber.setValue(position)
-        phase = playback.trace.phase(index)
-        self.position.setText(f"step {position + 1} of {len(story)}  ·  {phase}")
+        self.position.setText(f"step {position + 1} of {len(story)}  ·  {playback.trace.where(index)}")
         exact = story.told[position].steps
         self.position.setToolTip(
             f"the trace's step{'s' if len(exact) > 1 else ''} "
