@@ -8,7 +8,7 @@ script prints the engine's numbers, two derivations agree. This module knows no 
 
 from __future__ import annotations
 
-import ast
+import re
 from typing import Any
 
 from gradviz.engine.formula import render_unicode
@@ -51,16 +51,19 @@ def _context(node: Node, program: Program, names: dict[str, str]) -> dict[str, A
     return template_context(node, program, names) | {"g": f"{names[node.id]}_bar", "z": names[node.id]}
 
 
-def _helpers(program: Program, lines: list[str]) -> list[Helper]:
-    """The helpers whose functions ``lines`` call, each once, in the order of their first function's name."""
-    known = {name: helper for helper in _declared_helpers(program) for name in helper.names}
-    called = {node.id for node in ast.walk(ast.parse("\n".join(lines))) if isinstance(node, ast.Name)}
-    needed = {known[name] for name in called & known.keys()}
-    return sorted(needed, key=lambda helper: helper.names[0])
+IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
-def _declared_helpers(program: Program) -> list[Helper]:
-    return [UNBROADCAST, *(h for node in program.nodes if not node.op.is_source for h in spelling_of(node).helpers)]
+def _helpers(program: Program, expressions: list[str]) -> list[Helper]:
+    """The helpers whose functions ``expressions`` call, each once, in the order of their first function's name.
+
+    A helper's function is found by its name among the expressions' words: no variable has that name (the
+    helpers' names are reserved, see names.py), and the expressions hold no node text. (Parsing the script
+    instead costs more than the rest of the export on a large graph.)"""
+    declared = [UNBROADCAST, *(h for node in program.nodes if not node.op.is_source for h in spelling_of(node).helpers)]
+    known = {name: helper for helper in declared for name in helper.names}
+    called = set(IDENTIFIER.findall("\n".join(expressions))) & known.keys()
+    return sorted({known[name] for name in called}, key=lambda helper: helper.names[0])
 
 
 def numpy_script(graph: GraphFile, program: Program, graph_path: str | None = None) -> str:
@@ -74,6 +77,7 @@ def numpy_script(graph: GraphFile, program: Program, graph_path: str | None = No
         if isinstance(step, BackwardStep)
     }
 
+    expressions: list[str] = []  # the forward and bar rules as written: what calls the helpers
     body = ["# ----- values ------------------------------------------------------------------"]
     for node in program.sources_and_constants:
         assert node.value is not None  # a source holds its value
@@ -83,6 +87,7 @@ def numpy_script(graph: GraphFile, program: Program, graph_path: str | None = No
         if not node.op.is_source:
             formula = render_unicode(node.op.formula, display_names(node, program))
             expression = fill(spelling_of(node).numpy, _context(node, program, names))
+            expressions.append(expression)
             body.append(f"{names[node.id]} = {expression}  {comment(formula)}")
     body.append("\n# ----- reverse pass: bars, starting from the cost's bar = 1 ---------------------")
     bar_ids = list(trace.bars())
@@ -97,6 +102,7 @@ def numpy_script(graph: GraphFile, program: Program, graph_path: str | None = No
             expression = fill(template, context)
             if broadcast.get((node.id, port)):
                 expression = f"unbroadcast({expression}, {parent.shape})"
+            expressions.append(expression)
             shown = render_unicode(rule, display_names(node, program))
             body.append(f"{names[parent.id]}_bar = {names[parent.id]}_bar + {expression}  {comment(shown)}")
 
@@ -109,7 +115,7 @@ def numpy_script(graph: GraphFile, program: Program, graph_path: str | None = No
         "import numpy as np",
         "",
     ]
-    lines += [helper.source.strip("\n") + "\n\n" for helper in _helpers(program, body)]
+    lines += [helper.source.strip("\n") + "\n\n" for helper in _helpers(program, expressions)]
     lines += body
     lines.append(printing(program, names, bar_ids, "np.asarray(array)"))
     return "\n".join(lines)
