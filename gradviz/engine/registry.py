@@ -13,6 +13,7 @@ Conventions every rule follows:
   ``t`` of port ``i`` alone. Forward mode adds these over the ports (the rule is linear in t).
 - ``shape(*shapes, **attrs)`` returns the output's shape or raises a ShapeError a user can read.
 - ``flops(*shapes, **attrs)`` counts the forward's floating-point operations.
+- ``spelling`` is how ``gradviz export`` writes the op in numpy and in torch (see ``spelling.py``).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from typing import Any
 from gradviz.engine.attrs import Attr
 from gradviz.engine.errors import AttrError, GraphError
 from gradviz.engine.formula import ports_in
+from gradviz.engine.spelling import CannotExport, Spelling
 
 Shape = tuple[int, ...]
 
@@ -81,6 +83,7 @@ class Op:
     # per port, where it teaches something: the flops of computing the bar by summing every partial
     # derivative one element at a time (matmul: O(n⁴), against O(n³) for the matrix product)
     naive_bar_flops: tuple[Callable[..., int] | None, ...] = ()
+    spelling: Spelling | CannotExport | None = None  # None: sources, whose values scripts write as literals
     _attr_index: dict[str, Attr] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -94,6 +97,8 @@ class Op:
         if self.category not in CATEGORIES:
             raise ValueError(f"{self.name}: unknown category {self.category!r}")
         self._attr_index.update({attr.name: attr for attr in self.attrs})
+        if isinstance(self.spelling, Spelling):
+            self.spelling.check(self.name, [port.differentiable for port in self.ports])
 
     @property
     def is_source(self) -> bool:
@@ -173,6 +178,7 @@ def defop(
     bar_notes: Sequence[str | None] = (),
     has_bar: bool = True,
     naive_bar_flops: Sequence[Callable[..., int] | None] = (),
+    spelling: Spelling | CannotExport | None = None,
 ) -> Op:
     """Declare and register an op; ports given as plain strings are real-valued and differentiable."""
     return register(
@@ -193,6 +199,7 @@ def defop(
             bar_notes=tuple(bar_notes),
             has_bar=has_bar,
             naive_bar_flops=tuple(naive_bar_flops),
+            spelling=spelling,
         )
     )
 

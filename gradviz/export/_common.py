@@ -12,8 +12,9 @@ from typing import Any
 
 import numpy as np
 
-from gradviz.engine.ops.conv import pad_for_mode
+from gradviz.engine.errors import NodeError
 from gradviz.engine.program import Node, Program
+from gradviz.engine.spelling import CannotExport, Spelling, Template
 from gradviz.model.graph_record import GraphFile
 
 
@@ -25,35 +26,39 @@ def literal(array: np.ndarray) -> str:
     return f"np.array({array.tolist()!r})"
 
 
+def spelling_of(node: Node) -> Spelling:
+    """How the scripts write ``node``'s op, from its declaration; a NodeError saying why not otherwise."""
+    spelling = node.op.spelling
+    if isinstance(spelling, Spelling):
+        return spelling
+    reason = spelling.reason if isinstance(spelling, CannotExport) else "it declares no numpy and torch spelling"
+    raise NodeError(node.id, f"{node.op.name} cannot be exported: {reason}", "op")
+
+
 def template_context(node: Node, program: Program, names: dict[str, str]) -> dict[str, Any]:
-    """What every exporter's templates may name: each port's variable and shape, the attributes, and
-    the numbers that follow from shapes (the axes a reduction removes, a transpose's permutation, the
-    zeros a convolution mode pads with)."""
+    """What every exporter's templates may name: each port's variable and shape, the attributes, the output's
+    shape, and the numbers the op's spelling derives from them (see ``gradviz.engine.spelling``)."""
     c: dict[str, Any] = {"out_shape": node.shape}
     for port, parent in zip(node.op.ports, node.inputs):
         c[port.name] = names[parent]
         c[f"shape_{port.name}"] = program.node(parent).shape
     c.update(node.attrs)
-    first = program.node(node.inputs[0]).shape if node.inputs else ()
-    if node.op.name in ("sum", "mean"):
-        axes = range(len(first)) if node.attrs["axis"] is None else np.atleast_1d(node.attrs["axis"])
-        c["reduced"] = tuple(sorted(int(a) % len(first) for a in axes)) if first else ()
-    if node.op.name == "transpose":
-        c["permutation"] = (
-            tuple(reversed(range(len(first))))
-            if node.attrs["axes"] is None
-            else tuple(a % len(first) for a in node.attrs["axes"])
-        )
-    if node.op.name in ("correlate2d", "convolve2d"):
-        c["pads"] = pad_for_mode(c["shape_kernel"], node.attrs["mode"], flipped=node.op.name == "convolve2d")
+    spelling = spelling_of(node)
+    if spelling.context is not None:
+        c.update(spelling.context(c))
     return c
 
 
-def linear_forward(context: dict) -> str:
-    """W x + b, with b added to every column when x is a matrix of columns (same in numpy and torch)."""
-    if "b" not in context:
-        return "{W} @ {x}"
-    return "{W} @ {x} + {b}" if len(context["shape_x"]) == 1 else "{W} @ {x} + {b}[:, None]"
+def fill(template: Template, context: dict[str, Any]) -> str:
+    """A template's text with the context's values in place."""
+    return (template(context) if callable(template) else template).format(**context)
+
+
+def display_names(node: Node, program: Program) -> dict[str, str]:
+    """What a display formula calls each port and the output: the names the window shows."""
+    shown = {port.name: program.node(parent).name for port, parent in zip(node.op.ports, node.inputs)}
+    shown["out"] = node.name
+    return shown
 
 
 def comment(text: str) -> str:

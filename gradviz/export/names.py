@@ -15,32 +15,23 @@ import unicodedata
 from collections.abc import Iterable
 
 from gradviz.engine.errors import NodeError
+from gradviz.engine.registry import all_ops
+from gradviz.engine.spelling import Spelling
 
 # Every name a script binds or reads at module level (its imports, helpers, loop variables), for both
 # targets so a node has the same name in the numpy and the torch script; and every builtin, so a
-# node called ``print`` or ``range`` cannot shadow what the script calls.
-TEMPLATE_NAMES = frozenset(
-    {
-        "np",
-        "json",
-        "sys",
-        "torch",
-        "F",
-        "values",
-        "bars",
-        "show",
-        "name",
-        "value",
-        "unbroadcast",
-        "softmax",
-        "log_softmax",
-        "logsumexp",
-        "matmul_bars",
-        "correlate2d",
-        "conv2d",
-        "conv2d_bars",
-        "adjugate",
-    }
+# node called ``print`` or ``range`` cannot shadow what the script calls. The helpers' functions are read
+# from the op declarations that call them, so a new helper is reserved as it is declared.
+HELPER_NAMES = frozenset(
+    name
+    for op in all_ops()
+    if isinstance(op.spelling, Spelling)
+    for helper in op.spelling.helpers
+    for name in helper.names
+)
+TEMPLATE_NAMES = (
+    frozenset({"np", "json", "sys", "torch", "F", "values", "bars", "show", "name", "value", "unbroadcast"})
+    | HELPER_NAMES
 )
 RESERVED = TEMPLATE_NAMES | frozenset(dir(builtins))
 BAR = "_bar"  # a node's bar is the variable ``<name>_bar``

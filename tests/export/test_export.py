@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ast
 import contextlib
-import importlib
+import dataclasses
 import io
 import json
 import subprocess
@@ -15,9 +15,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from gradviz import cli
+from gradviz.engine import registry
 from gradviz.engine.build import Builder
+from gradviz.engine.errors import NodeError
+from gradviz.engine.ops._common import per_element, same_shape
 from gradviz.engine.program import NodeSpec, Program
-from gradviz.engine.registry import all_ops, get_op
+from gradviz.engine.registry import Op, Port, all_ops, get_op
+from gradviz.engine.spelling import CannotExport, Helper, Spelling
 from gradviz.engine.tracer import run
 from gradviz.export import numpy_script, torch_script
 from gradviz.io.graph_file import GraphFile
@@ -25,8 +30,6 @@ from gradviz.io.paths import EXAMPLES
 from tests.engine.op_cases import CASES, case_program
 
 OPS = [op.name for op in all_ops() if not op.is_source]
-numpy_tables = importlib.import_module("gradviz.export.numpy_script")  # the module, not the function
-torch_tables = importlib.import_module("gradviz.export.torch_script")
 
 
 def printed_json(script: str) -> dict:
@@ -59,13 +62,36 @@ def graph_of(program) -> GraphFile:
     return GraphFile(tuple(), program.output, title="test graph")
 
 
-def test_every_op_has_export_rules():
-    for name in OPS:
-        op = get_op(name)
-        assert name in numpy_tables.FORWARD and name in torch_tables.FORWARD, name
-        assert len(numpy_tables.BARS[name]) == len(op.ports), name
-        for port, rule in zip(op.ports, numpy_tables.BARS[name]):
-            assert (rule is None) == (not port.differentiable), name
+# ----- the sweep: every registered op, from its declaration ---------------------------------------
+
+
+def test_every_op_declares_how_it_is_exported():
+    """A numpy forward, a numpy bar rule exactly for each port with a bar, and a torch forward; or a
+    one-line reason why the op cannot be exported. Sources have none: scripts write their values."""
+    for op in all_ops():
+        if op.is_source:
+            assert op.spelling is None, op.name
+            continue
+        assert isinstance(op.spelling, Spelling | CannotExport), f"{op.name} declares no export spelling"
+        if isinstance(op.spelling, CannotExport):
+            assert op.spelling.reason and op.spelling.reason.isprintable(), op.name
+            continue
+        assert op.spelling.numpy and op.spelling.torch, op.name
+        assert len(op.spelling.numpy_bars) == len(op.ports), op.name
+        for port, rule in zip(op.ports, op.spelling.numpy_bars):
+            assert (rule is None) == (not port.differentiable), op.name
+
+
+def exported_or_refused(make, program) -> dict | None:
+    """The numbers the script prints, or None when its op declares it cannot be exported (checked)."""
+    spelling = program.node("out").op.spelling
+    if isinstance(spelling, CannotExport):
+        with pytest.raises(NodeError) as refused:
+            make(graph_of(program), program)
+        assert refused.value.node_id == "out" and refused.value.field == "op"
+        assert spelling.reason in str(refused.value)
+        return None
+    return printed_json(make(graph_of(program), program))
 
 
 @pytest.mark.parametrize("name", OPS)
@@ -73,7 +99,9 @@ def test_every_op_has_export_rules():
 @given(data=st.data(), seed=st.integers(0, 2**32 - 1))
 def test_numpy_script_rederives_every_rule(name, data, seed):
     program, _ = case_program(get_op(name), data.draw(CASES[name]), np.random.default_rng(seed))
-    assert_same_numbers(printed_json(numpy_script(graph_of(program), program)), program)
+    printed = exported_or_refused(numpy_script, program)
+    if printed is not None:
+        assert_same_numbers(printed, program)
 
 
 @pytest.mark.parametrize("name", OPS)
@@ -82,7 +110,103 @@ def test_numpy_script_rederives_every_rule(name, data, seed):
 def test_torch_script_agrees_through_autograd(name, data, seed):
     pytest.importorskip("torch")
     program, _ = case_program(get_op(name), data.draw(CASES[name]), np.random.default_rng(seed))
-    assert_same_numbers(printed_json(torch_script(graph_of(program), program)), program)
+    printed = exported_or_refused(torch_script, program)
+    if printed is not None:
+        assert_same_numbers(printed, program)
+
+
+# ----- an op declared with no more than its record -------------------------------------------------
+
+# softplus is not a gradviz op: declared here as a new op would be in gradviz/engine/ops, it exports with
+# nothing added to gradviz.export, its numpy helper included.
+SOFTPLUS = Op(
+    name="softplus",
+    category="elementwise",
+    doc="log(1 + eˣ), a smooth relu.",
+    ports=(Port("x"),),
+    forward=lambda x: np.logaddexp(0.0, x),
+    shape=same_shape,
+    vjp=(lambda g, z, x: g / (1.0 + np.exp(-x)),),
+    jvp=(lambda t, z, x: t / (1.0 + np.exp(-x)),),
+    formula="{out} = softplus({x})",
+    bar_formulas=("{x:bar} += {out:bar} ⊙ σ({x})",),
+    dot_formula="{out:dot} = σ({x}) ⊙ {x:dot}",
+    flops=per_element(3),
+    spelling=Spelling(
+        numpy="softplus({x})",
+        numpy_bars=["{g} / (1 + np.exp(-{x}))"],
+        torch="F.softplus({x})",
+        helpers=(Helper("def softplus(x):\n    return np.logaddexp(0.0, x)\n"),),
+    ),
+)
+
+
+def softplus_program() -> Program:
+    specs = [
+        NodeSpec("x", "input", value=np.array([-30.0, -1.0, 0.0, 2.5, 40.0])),
+        NodeSpec("s", "softplus", ("x",)),
+        NodeSpec("c", "sum", ("s",)),
+    ]
+    return Program(specs, "c")
+
+
+def test_a_new_op_exports_from_its_declaration_alone(monkeypatch):
+    monkeypatch.setitem(registry._REGISTRY, "softplus", SOFTPLUS)
+    program = softplus_program()
+    script = numpy_script(graph_of(program), program)
+    assert "def softplus(x):" in script
+    printed = printed_json(script)
+    assert_same_numbers(printed, program)
+    x = np.array([-30.0, -1.0, 0.0, 2.5, 40.0])
+    np.testing.assert_allclose(printed["bars"]["x"], 1.0 / (1.0 + np.exp(-x)))  # softplus′ = σ, by hand
+    if _has_torch():
+        assert_same_numbers(printed_json(torch_script(graph_of(program), program)), program)
+
+
+def test_a_script_defines_the_helpers_its_lines_call_and_no_others():
+    """det's bar calls adjugate: a det whose input is a constant has no bar rule, and no adjugate."""
+    a = np.array([[2.0, 1.0], [1.0, 3.0]])
+    for kind, defined in (("parameter", True), ("constant", False)):
+        specs = [NodeSpec("A", kind, value=a), NodeSpec("x", "input", value=np.array(2.0))]
+        specs += [NodeSpec("d", "det", ("A",)), NodeSpec("c", "mul", ("d", "x"))]
+        program = Program(specs, "c")
+        script = numpy_script(graph_of(program), program)
+        assert ("def adjugate(a):" in script) == defined == ("adjugate(A)" in script), kind
+        assert_same_numbers(printed_json(script), program)
+
+
+# ----- an op that cannot be exported ---------------------------------------------------------------
+
+SIN_GRAPH = {
+    "format": "gradviz-graph",
+    "version": 1,
+    "output": "c",
+    "nodes": [
+        {"id": "x", "op": "input", "value": [0.5, 1.0]},
+        {"id": "y", "op": "sin", "inputs": ["x"]},
+        {"id": "c", "op": "sum", "inputs": ["y"]},
+    ],
+}
+
+
+REFUSALS = {  # what the op's record says, and the reason the command line gives
+    "declared": (CannotExport("the scripts have no sine yet"), "the scripts have no sine yet"),
+    "undeclared": (None, "it declares no numpy and torch spelling"),
+}
+
+
+@pytest.mark.parametrize("refusal", REFUSALS)
+@pytest.mark.parametrize("target", ["numpy", "torch"])
+def test_an_op_that_cannot_be_exported_is_refused_in_one_line(monkeypatch, capsys, tmp_path, target, refusal):
+    spelling, reason = REFUSALS[refusal]
+    monkeypatch.setitem(registry._REGISTRY, "sin", dataclasses.replace(get_op("sin"), spelling=spelling))
+    graph = tmp_path / "waves.json"
+    graph.write_text(json.dumps(SIN_GRAPH), encoding="utf-8")
+    script = tmp_path / "waves.py"
+    code = cli.main(["export", str(graph), "--to", target, "-o", str(script)])
+    out, err = capsys.readouterr()
+    assert code == 2 and out == "" and not script.exists()
+    assert err == f"gradviz: {graph}: node 'y', field 'op': sin cannot be exported: {reason}\n"
 
 
 def test_awkward_node_ids_become_valid_names():

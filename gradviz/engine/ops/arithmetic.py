@@ -10,6 +10,7 @@ import numpy as np
 
 from gradviz.engine.ops._common import broadcast_rule, per_element
 from gradviz.engine.registry import Port, defop
+from gradviz.engine.spelling import Spelling
 
 # ----- add, sub ---------------------------------------------------------------------------------
 
@@ -26,6 +27,7 @@ defop(
     bars=["{a:bar} += {out:bar}", "{b:bar} += {out:bar}"],
     dot="{out:dot} = {a:dot} + {b:dot}",
     flops=per_element(1, broadcast_rule("add")),
+    spelling=Spelling(numpy="{a} + {b}", numpy_bars=["{g}", "{g}"], torch="{a} + {b}"),
 )
 
 defop(
@@ -41,6 +43,7 @@ defop(
     bars=["{a:bar} += {out:bar}", "{b:bar} += −{out:bar}"],
     dot="{out:dot} = {a:dot} − {b:dot}",
     flops=per_element(1, broadcast_rule("sub")),
+    spelling=Spelling(numpy="{a} - {b}", numpy_bars=["{g}", "-{g}"], torch="{a} - {b}"),
 )
 
 # ----- mul, div ---------------------------------------------------------------------------------
@@ -58,6 +61,7 @@ defop(
     bars=["{a:bar} += {out:bar} ⊙ {b}", "{b:bar} += {out:bar} ⊙ {a}"],
     dot="{out:dot} = {a:dot} ⊙ {b} + {a} ⊙ {b:dot}",
     flops=per_element(1, broadcast_rule("mul")),
+    spelling=Spelling(numpy="{a} * {b}", numpy_bars=["{g} * {b}", "{g} * {a}"], torch="{a} * {b}"),
 )
 
 # NOTE: division by zero gives inf or nan, as in numpy; the trace flags the step that made it.
@@ -74,4 +78,5 @@ defop(
     bars=["{a:bar} += {out:bar} ⊘ {b}", "{b:bar} += −{out:bar} ⊙ {out} ⊘ {b}"],
     dot="{out:dot} = ({a:dot} − {out} ⊙ {b:dot}) ⊘ {b}",
     flops=per_element(1, broadcast_rule("div")),
+    spelling=Spelling(numpy="{a} / {b}", numpy_bars=["{g} / {b}", "-{g} * {a} / {b} ** 2"], torch="{a} / {b}"),
 )

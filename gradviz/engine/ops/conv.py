@@ -13,14 +13,17 @@ over an already padded image) and ``crop`` (cut a padded image's bar back to the
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 from gradviz.engine.attrs import Attr
 from gradviz.engine.errors import ShapeError
+from gradviz.engine.ops import script_helpers
 from gradviz.engine.ops._common import check_extent, check_numbers, show, size
 from gradviz.engine.registry import Port, defop
+from gradviz.engine.spelling import Spelling
 
 MODE = Attr(
     "mode",
@@ -133,6 +136,40 @@ def _plane_flops(op_name: str) -> Callable[..., int]:
     return lambda image, kernel, mode: 2 * size(rule(image, kernel, mode)) * size(kernel)
 
 
+def _plane_pads(flipped: bool) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    """The exported scripts' numbers: the zeros the mode pads with, and full mode's (the image's bar)."""
+    return lambda c: {
+        "pads": pad_for_mode(c["shape_kernel"], c["mode"], flipped=flipped),
+        "full_pads": pad_for_mode(c["shape_kernel"], "full"),
+    }
+
+
+def _numpy_image_bar(flipped: bool) -> Callable[[dict[str, Any]], str]:
+    """The image's bar in the numpy script, as the rules above: the output's bar correlated in full mode
+    with the kernel turned 180° for a correlation (a convolution) and as it is for a convolution, then
+    cropped to the image."""
+
+    def template(c: dict[str, Any]) -> str:
+        (top, _), (left, _) = c["pads"]
+        h, w = c["shape_image"]
+        kernel = "{kernel}" if flipped else "{kernel}[::-1, ::-1]"
+        return f"correlate2d({{g}}, {kernel}, {c['full_pads']})[{top}:{top + h}, {left}:{left + w}]"
+
+    return template
+
+
+def _torch_plane(flipped: bool) -> Callable[[dict[str, Any]], str]:
+    """scipy's correlate2d/convolve2d in torch: pad (asymmetrically for 'same'), then a valid F.conv2d."""
+
+    def template(c: dict[str, Any]) -> str:
+        (top, bottom), (left, right) = c["pads"]
+        kernel = "torch.flip({kernel}, [0, 1])" if flipped else "{kernel}"
+        pad = f"F.pad({{image}}[None, None], ({left}, {right}, {top}, {bottom}))"
+        return f"F.conv2d({pad}, {kernel}[None, None])[0, 0]"
+
+    return template
+
+
 def _correlate_image_bar(g: np.ndarray, z: np.ndarray, image: np.ndarray, kernel: np.ndarray, mode: str) -> np.ndarray:
     # The point of the lecture: the bar of the padded image is the output's bar CONVOLVED with the
     # kernel in full mode; the padding the mode added is then cut away.
@@ -165,6 +202,13 @@ defop(
         "image: the backward pass of correlation is a convolution",
         "the kernel's bar is the (padded) image correlated with the output's bar",
     ],
+    spelling=Spelling(
+        numpy="correlate2d({image}, {kernel}, {pads})",
+        numpy_bars=[_numpy_image_bar(flipped=False), "correlate2d({image}, {g}, {pads})"],
+        torch=_torch_plane(flipped=False),
+        context=_plane_pads(flipped=False),
+        helpers=(script_helpers.CORRELATE2D,),
+    ),
 )
 
 
@@ -199,6 +243,13 @@ defop(
         "image: the backward pass of convolution is a correlation",
         "the kernel's bar is the (padded) image correlated with the output's bar, turned 180°",
     ],
+    spelling=Spelling(
+        numpy="correlate2d({image}, {kernel}[::-1, ::-1], {pads})",
+        numpy_bars=[_numpy_image_bar(flipped=True), "correlate2d({image}, {g}, {pads})[::-1, ::-1]"],
+        torch=_torch_plane(flipped=True),
+        context=_plane_pads(flipped=True),
+        helpers=(script_helpers.CORRELATE2D,),
+    ),
 )
 
 # ----- conv2d (torch.nn.functional.conv2d) -------------------------------------------------------
@@ -346,4 +397,14 @@ defop(
         "each filter's bar is the input correlated with the output's bar, over the batch",
         "b was added at every pixel of every image, so its bar sums the output's bar over them",
     ],
+    spelling=Spelling(
+        numpy=lambda c: "conv2d({x}, {w}, {stride}, {padding})" + (" + {b}[:, None, None]" if "b" in c else ""),
+        numpy_bars=[
+            "conv2d_bars({g}, {x}, {w}, {stride}, {padding})[0]",
+            "conv2d_bars({g}, {x}, {w}, {stride}, {padding})[1]",
+            "{g}.sum(axis=(0, 2, 3))",
+        ],
+        torch=lambda c: "F.conv2d({x}, {w}" + (", {b}" if "b" in c else "") + ", stride={stride}, padding={padding})",
+        helpers=(script_helpers.CONV2D,),
+    ),
 )

@@ -13,6 +13,7 @@ import numpy as np
 from gradviz.engine.attrs import Attr
 from gradviz.engine.ops._common import per_element, same_shape
 from gradviz.engine.registry import Port, defop
+from gradviz.engine.spelling import Spelling
 
 
 def _sigmoid(x: np.ndarray) -> np.ndarray:
@@ -27,15 +28,18 @@ def _relu(x: np.ndarray) -> np.ndarray:
 def unary(
     name: str,
     forward: Callable[[np.ndarray], np.ndarray],
-    derivative: Callable[[np.ndarray, np.ndarray], np.ndarray | float],  # a constant slope may be a number
+    derivative: Callable[[np.ndarray, np.ndarray], np.ndarray | float],  # a constant for neg
     formula: str,
     bar: str,
     dot: str,
     doc: str,
     flops: int = 1,
     domain: str = "real",
+    *,
+    spelling: Spelling,
 ) -> None:
-    """Declare h = g(x) from g and g′(x, z); both rules follow from g′ alone."""
+    """Declare h = g(x) from g and g′(x, z); both rules follow from g′ alone (the exported numpy script
+    writes the bar rule out again, in ``spelling``, so that two derivations are compared)."""
     defop(
         name,
         "elementwise",
@@ -49,6 +53,7 @@ def unary(
         bars=[bar],
         dot=dot,
         flops=per_element(flops),
+        spelling=spelling,
     )
 
 
@@ -62,6 +67,7 @@ unary(
     "{x:bar} += −{out:bar}",
     "{out:dot} = −{x:dot}",
     "Negation −x.",
+    spelling=Spelling(numpy="-{x}", numpy_bars=["-{g}"], torch="-{x}"),
 )
 unary(
     "square",
@@ -71,6 +77,7 @@ unary(
     "{x:bar} += {out:bar} ⊙ 2{x}",
     "{out:dot} = 2{x} ⊙ {x:dot}",
     "Square x².",
+    spelling=Spelling(numpy="{x} ** 2", numpy_bars=["{g} * 2 * {x}"], torch="{x} ** 2"),
 )
 unary(
     "sqrt",
@@ -81,6 +88,7 @@ unary(
     "{out:dot} = {x:dot} ⊘ (2{out})",
     "Square root √x, for x > 0.",
     domain="positive",
+    spelling=Spelling(numpy="np.sqrt({x})", numpy_bars=["{g} / (2 * {z})"], torch="torch.sqrt({x})"),
 )
 # NOTE: abs′(0) = 0 (np.sign), the choice torch and autograd make.
 unary(
@@ -92,6 +100,7 @@ unary(
     "{out:dot} = sign({x}) ⊙ {x:dot}",
     "Absolute value |x|; its derivative at 0 is taken as 0.",
     domain="smooth",
+    spelling=Spelling(numpy="np.abs({x})", numpy_bars=["{g} * np.sign({x})"], torch="torch.abs({x})"),
 )
 
 # ----- exponential and logarithm --------------------------------------------------------------
@@ -104,6 +113,7 @@ unary(
     "{x:bar} += {out:bar} ⊙ {out}",
     "{out:dot} = {out} ⊙ {x:dot}",
     "Exponential eˣ.",
+    spelling=Spelling(numpy="np.exp({x})", numpy_bars=["{g} * {z}"], torch="torch.exp({x})"),
 )
 unary(
     "log",
@@ -114,6 +124,7 @@ unary(
     "{out:dot} = {x:dot} ⊘ {x}",
     "Natural logarithm, for x > 0.",
     domain="positive",
+    spelling=Spelling(numpy="np.log({x})", numpy_bars=["{g} / {x}"], torch="torch.log({x})"),
 )
 
 # ----- activations ----------------------------------------------------------------------------
@@ -128,6 +139,7 @@ unary(
     "{out:dot} = 𝟙[{x} > 0] ⊙ {x:dot}",
     "Rectified linear unit max(x, 0); its derivative at 0 is taken as 0.",
     domain="smooth",
+    spelling=Spelling(numpy="np.maximum({x}, 0.0)", numpy_bars=["{g} * ({x} > 0)"], torch="torch.relu({x})"),
 )
 unary(
     "sigmoid",
@@ -138,6 +150,9 @@ unary(
     "{out:dot} = {out} ⊙ (1 − {out}) ⊙ {x:dot}",
     "Logistic sigmoid 1 / (1 + e⁻ˣ).",
     flops=4,
+    spelling=Spelling(
+        numpy="0.5 * (1 + np.tanh(0.5 * {x}))", numpy_bars=["{g} * {z} * (1 - {z})"], torch="torch.sigmoid({x})"
+    ),
 )
 unary(
     "tanh",
@@ -148,6 +163,7 @@ unary(
     "{out:dot} = (1 − {out}²) ⊙ {x:dot}",
     "Hyperbolic tangent.",
     flops=3,
+    spelling=Spelling(numpy="np.tanh({x})", numpy_bars=["{g} * (1 - {z} ** 2)"], torch="torch.tanh({x})"),
 )
 
 # ----- trigonometry -----------------------------------------------------------------------------
@@ -160,6 +176,7 @@ unary(
     "{x:bar} += {out:bar} ⊙ cos({x})",
     "{out:dot} = cos({x}) ⊙ {x:dot}",
     "Sine.",
+    spelling=Spelling(numpy="np.sin({x})", numpy_bars=["{g} * np.cos({x})"], torch="torch.sin({x})"),
 )
 unary(
     "cos",
@@ -169,6 +186,7 @@ unary(
     "{x:bar} += −{out:bar} ⊙ sin({x})",
     "{out:dot} = −sin({x}) ⊙ {x:dot}",
     "Cosine.",
+    spelling=Spelling(numpy="np.cos({x})", numpy_bars=["-{g} * np.sin({x})"], torch="torch.cos({x})"),
 )
 
 # ----- pow --------------------------------------------------------------------------------------
@@ -189,4 +207,9 @@ defop(
     dot="{out:dot} = p {x}ᵖ⁻¹ ⊙ {x:dot}",
     flops=per_element(3),
     attrs=[Attr("exponent", "number", 2.0, "the power p")],
+    spelling=Spelling(
+        numpy="{x} ** {exponent!r}",
+        numpy_bars=["{g} * {exponent!r} * {x} ** ({exponent!r} - 1)"],
+        torch="{x} ** {exponent!r}",
+    ),
 )

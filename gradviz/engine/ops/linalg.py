@@ -6,11 +6,15 @@ costs O(n⁴); written as a matrix product, X̄ = Z̄ Yᵀ costs O(n³), the sam
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from gradviz.engine.errors import ShapeError, ValueDomainError
+from gradviz.engine.ops import script_helpers
 from gradviz.engine.ops._common import broadcast_rule, show, size
 from gradviz.engine.registry import Port, defop
+from gradviz.engine.spelling import Spelling, Template
 
 
 def _mT(x: np.ndarray) -> np.ndarray:
@@ -54,6 +58,25 @@ def _matmul_bar_b(g: np.ndarray, z: np.ndarray, a: np.ndarray, b: np.ndarray) ->
     return bar[..., 0] if was_vector else bar
 
 
+def _numpy_matmul_bar(port: int) -> Template:
+    """Port ``port``'s bar written for the graph's shapes: a vector's as np.outer or a product, a matrix's
+    as a matrix product, a batch's through the helper."""
+
+    def template(c: dict[str, Any]) -> str:
+        a, b = c["shape_a"], c["shape_b"]
+        if len(a) == 2 and len(b) == 2:
+            return "{g} @ {b}.T" if port == 0 else "{a}.T @ {g}"
+        if len(a) == 2 and len(b) == 1:
+            return "np.outer({g}, {b})" if port == 0 else "{a}.T @ {g}"
+        if len(a) == 1 and len(b) == 2:
+            return "{b} @ {g}" if port == 0 else "np.outer({a}, {g})"
+        if len(a) == 1 and len(b) == 1:
+            return "{g} * {b}" if port == 0 else "{g} * {a}"
+        return f"matmul_bars({{g}}, {{a}}, {{b}})[{port}]"
+
+    return template
+
+
 defop(
     "matmul",
     "linear algebra",
@@ -72,6 +95,12 @@ defop(
         lambda a, b: 2 * size(_matmul_shape(a, b)) * size(a),
         lambda a, b: 2 * size(_matmul_shape(a, b)) * size(b),
     ],
+    spelling=Spelling(
+        numpy="{a} @ {b}",
+        numpy_bars=[_numpy_matmul_bar(0), _numpy_matmul_bar(1)],
+        torch="torch.matmul({a}, {b})",
+        helpers=(script_helpers.MATMUL_BARS,),
+    ),
 )
 
 # ----- linear layer (lecture notes 20.2) ------------------------------------------------------
@@ -99,6 +128,13 @@ def _linear(w: np.ndarray, x: np.ndarray, b: np.ndarray | None = None) -> np.nda
     return a if b is None else a + _column(b, x)
 
 
+def _spelled_linear(c: dict[str, Any]) -> str:
+    """W x + b, with b added to every column when x is a matrix of columns (the same in numpy and torch)."""
+    if "b" not in c:
+        return "{W} @ {x}"
+    return "{W} @ {x} + {b}" if len(c["shape_x"]) == 1 else "{W} @ {x} + {b}[:, None]"
+
+
 defop(
     "linear",
     "linear algebra",
@@ -122,6 +158,15 @@ defop(
     dot="{out:dot} = {W:dot} {x} + {W} {x:dot} + {b:dot}",
     flops=lambda w, x, b=None: 2 * w[0] * w[1] * size(x[1:]) + (w[0] * size(x[1:]) if b is not None else 0),
     bar_notes=[None, None, "b was added to every column, so its bar sums the output's bar over the columns"],
+    spelling=Spelling(
+        numpy=_spelled_linear,
+        numpy_bars=[
+            lambda c: "np.outer({g}, {x})" if len(c["shape_x"]) == 1 else "{g} @ {x}.T",
+            "{W}.T @ {g}",
+            lambda c: "{g}" if len(c["shape_x"]) == 1 else "{g}.sum(axis=1)",
+        ],
+        torch=_spelled_linear,
+    ),
 )
 
 # ----- Giles' results: inverse, determinant, trace, solve ---------------------------------------
@@ -161,6 +206,7 @@ defop(
     bars=["{A:bar} += −{out}ᵀ {out:bar} {out}ᵀ"],
     dot="{out:dot} = −{out} {A:dot} {out}",
     flops=lambda a: 2 * a[0] ** 3,
+    spelling=Spelling(numpy="np.linalg.inv({A})", numpy_bars=["-{z}.T @ {g} @ {z}.T"], torch="torch.linalg.inv({A})"),
 )
 
 
@@ -197,6 +243,12 @@ defop(
     dot="{out:dot} = {out} tr({A}⁻¹ {A:dot})",
     flops=lambda a: 2 * a[0] ** 3 // 3,
     bar_notes=["c A⁻ᵀ is the adjugate adj(A)ᵀ, computed as such: it is also the bar when A is singular"],
+    spelling=Spelling(
+        numpy="np.linalg.det({A})",
+        numpy_bars=["{g} * adjugate({A}).T"],
+        torch="torch.linalg.det({A})",
+        helpers=(script_helpers.ADJUGATE,),
+    ),
 )
 
 defop(
@@ -212,6 +264,7 @@ defop(
     bars=["{A:bar} += {out:bar} I"],
     dot="{out:dot} = tr {A:dot}",
     flops=lambda a: a[0],
+    spelling=Spelling(numpy="np.trace({A})", numpy_bars=["{g} * np.eye({shape_A[0]})"], torch="torch.trace({A})"),
 )
 
 
@@ -248,4 +301,16 @@ defop(
     dot="{out:dot} = {A}⁻¹ ({B:dot} − {A:dot} {out})",
     flops=lambda a, b: 2 * a[0] ** 3 // 3 + 2 * a[0] ** 2 * size(b[1:]),
     bar_notes=["Giles: Ā = −B̄ Cᵀ uses B's bar, so it is computed from the same solve with Aᵀ", None],
+    spelling=Spelling(
+        numpy="np.linalg.solve({A}, {B})",
+        numpy_bars=[
+            lambda c: (
+                "-np.outer(np.linalg.solve({A}.T, {g}), {z})"
+                if len(c["shape_B"]) == 1
+                else "-np.linalg.solve({A}.T, {g}) @ {z}.T"
+            ),
+            "np.linalg.solve({A}.T, {g})",
+        ],
+        torch="torch.linalg.solve({A}, {B})",
+    ),
 )

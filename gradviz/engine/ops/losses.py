@@ -5,13 +5,17 @@ mse is the lecture notes' c = (f − y)², whose bar f̄ = 2(f − y) starts the
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from gradviz.engine.attrs import Attr
 from gradviz.engine.errors import ShapeError, ValueDomainError
+from gradviz.engine.ops import script_helpers
 from gradviz.engine.ops._common import broadcast_rule, show, size
 from gradviz.engine.ops.reductions import log_softmax, softmax
 from gradviz.engine.registry import Port, defop
+from gradviz.engine.spelling import Spelling
 
 # ----- mse --------------------------------------------------------------------------------------
 
@@ -29,6 +33,12 @@ def _mse(f: np.ndarray, y: np.ndarray, reduction: str) -> np.ndarray:
 def _mse_shape(f: tuple, y: tuple, reduction: str) -> tuple:
     broadcast_rule("mse")(f, y)
     return ()
+
+
+def _mean_scale(c: dict[str, Any]) -> dict[str, Any]:
+    """What the exported numpy bars append: nothing for a sum, `` / n`` for a mean over n numbers."""
+    count = size(np.broadcast_shapes(c["shape_prediction"], c["shape_target"]))
+    return {"mean_scale": "" if c["reduction"] == "sum" else f" / {count}"}
 
 
 defop(
@@ -54,6 +64,15 @@ defop(
     dot="{out:dot} = Σ 2({prediction} − {target}) ⊙ ({prediction:dot} − {target:dot})",
     flops=lambda f, y, **_: 3 * size(np.broadcast_shapes(f, y)),
     attrs=[Attr("reduction", "choice", "sum", "sum over the elements, or their mean", choices=("sum", "mean"))],
+    spelling=Spelling(
+        numpy=lambda c: ("np.sum" if c["reduction"] == "sum" else "np.mean") + "(({prediction} - {target}) ** 2)",
+        numpy_bars=[
+            lambda c: "{g} * 2 * ({prediction} - {target})" + c["mean_scale"],
+            lambda c: "-{g} * 2 * ({prediction} - {target})" + c["mean_scale"],
+        ],
+        torch=lambda c: "(({prediction} - {target}) ** 2)." + c["reduction"] + "()",
+        context=_mean_scale,
+    ),
 )
 
 # ----- cross_entropy ----------------------------------------------------------------------------
@@ -111,4 +130,11 @@ defop(
     bars=["{logits:bar} += {out:bar} (softmax({logits}) − onehot({target})) / N", None],
     dot="{out:dot} = Σ (softmax({logits}) − onehot({target})) ⊙ {logits:dot} / N",
     flops=lambda z, y: 6 * size(z),
+    spelling=Spelling(
+        numpy="-np.mean(log_softmax({logits}, 1)[np.arange({rows}), {target}])",
+        numpy_bars=["{g} * (softmax({logits}, 1) - np.eye({classes})[{target}]) / {rows}", None],
+        torch="F.cross_entropy({logits}, {target})",
+        context=lambda c: dict(zip(("rows", "classes"), c["shape_logits"])),
+        helpers=(script_helpers.SOFTMAX,),
+    ),
 )

@@ -6,11 +6,15 @@ is computed from x − max(x), so logits of ±1000 neither overflow nor lose the
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from gradviz.engine.attrs import Attr
+from gradviz.engine.ops import script_helpers
 from gradviz.engine.ops._common import Axes, check_not_empty_along, normalise_axes, size
 from gradviz.engine.registry import defop
+from gradviz.engine.spelling import Spelling, Template
 
 AXIS = Attr("axis", "axis", None, "the axis or axes to reduce; null for all")
 KEEPDIMS = Attr("keepdims", "bool", False, "keep reduced axes with size 1")
@@ -44,6 +48,32 @@ def _sum(x: np.ndarray, axis: Axes, keepdims: bool) -> np.ndarray:
 
 # ----- sum, mean --------------------------------------------------------------------------------
 
+
+def _reduced(c: dict[str, Any]) -> dict[str, Any]:
+    """The exported scripts' numbers: the axes reduced (non-negative, sorted) and how many numbers each
+    output number reduces."""
+    reduced = tuple(int(axis) for axis in normalise_axes(c["axis"], len(c["shape_x"]), "reduction"))
+    return {"reduced": reduced, "count": size(tuple(c["shape_x"][axis] for axis in reduced))}
+
+
+def _numpy_spread(c: dict[str, Any]) -> str:
+    """A reduction's bar put back over the reduced axes."""
+    expanded = "{g}" if c["keepdims"] else f"np.expand_dims({{g}}, {c['reduced']})"
+    return f"np.broadcast_to({expanded}, {c['shape_x']})"
+
+
+def _torch_reduce(function: str) -> Template:
+    """torch.sum / torch.mean over numpy-style axes (None, one or several) and keepdims."""
+
+    def template(c: dict[str, Any]) -> str:
+        axes = c["reduced"]
+        if not axes:  # a scalar, or no axes: nothing to reduce
+            return "{x}.clone()" if not c["shape_x"] else f"torch.{function}({{x}}, dim=(), keepdim=True)"
+        return f"torch.{function}({{x}}, dim={axes}, keepdim={c['keepdims']})"
+
+    return template
+
+
 defop(
     "sum",
     "reduction",
@@ -58,6 +88,12 @@ defop(
     dot="{out:dot} = Σ {x:dot}",
     flops=lambda x, **_: size(x),
     attrs=[AXIS, KEEPDIMS],
+    spelling=Spelling(
+        numpy="np.sum({x}, axis={axis!r}, keepdims={keepdims})",
+        numpy_bars=[_numpy_spread],
+        torch=_torch_reduce("sum"),
+        context=_reduced,
+    ),
 )
 
 
@@ -80,6 +116,12 @@ defop(
     dot="{out:dot} = mean {x:dot}",
     flops=lambda x, **_: size(x) + 1,
     attrs=[AXIS, KEEPDIMS],
+    spelling=Spelling(
+        numpy="np.mean({x}, axis={axis!r}, keepdims={keepdims})",
+        numpy_bars=[lambda c: _numpy_spread(c) + f" / {c['count']}"],
+        torch=_torch_reduce("mean"),
+        context=_reduced,
+    ),
 )
 
 # ----- softmax, log_softmax, logsumexp -----------------------------------------------------------
@@ -124,6 +166,12 @@ defop(
     dot="{out:dot} = {out} ⊙ ({x:dot} − Σ {out} ⊙ {x:dot})",
     flops=lambda x, **_: 5 * size(x),
     attrs=[SOFTMAX_AXIS],
+    spelling=Spelling(
+        numpy="softmax({x}, {axis})",
+        numpy_bars=["{z} * ({g} - np.sum({g} * {z}, axis={axis}, keepdims=True))"],
+        torch="torch.softmax({x}, {axis})",
+        helpers=(script_helpers.SOFTMAX,),
+    ),
 )
 
 defop(
@@ -140,6 +188,12 @@ defop(
     dot="{out:dot} = {x:dot} − Σ softmax({x}) ⊙ {x:dot}",
     flops=lambda x, **_: 5 * size(x),
     attrs=[SOFTMAX_AXIS],
+    spelling=Spelling(
+        numpy="log_softmax({x}, {axis})",
+        numpy_bars=["{g} - np.exp({z}) * np.sum({g}, axis={axis}, keepdims=True)"],
+        torch="torch.log_softmax({x}, {axis})",
+        helpers=(script_helpers.SOFTMAX,),
+    ),
 )
 
 defop(
@@ -158,4 +212,10 @@ defop(
     dot="{out:dot} = Σ softmax({x}) ⊙ {x:dot}",
     flops=lambda x, **_: 4 * size(x),
     attrs=[SOFTMAX_AXIS],
+    spelling=Spelling(
+        numpy="logsumexp({x}, {axis})",
+        numpy_bars=["np.expand_dims({g}, {axis}) * softmax({x}, {axis})"],
+        torch="torch.logsumexp({x}, {axis})",
+        helpers=(script_helpers.SOFTMAX,),
+    ),
 )

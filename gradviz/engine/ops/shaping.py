@@ -5,12 +5,15 @@ Their bar rules move the output's bar back the same way, so a bar always has its
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from gradviz.engine.attrs import Attr
 from gradviz.engine.errors import ShapeError
 from gradviz.engine.ops._common import check_extent, show, size
 from gradviz.engine.registry import defop
+from gradviz.engine.spelling import Spelling
 
 
 def _permutation(ndim: int, axes: tuple[int, ...] | None) -> tuple[int, ...]:
@@ -23,6 +26,12 @@ def _permutation(ndim: int, axes: tuple[int, ...] | None) -> tuple[int, ...]:
 
 def _inverse(permutation: tuple[int, ...]) -> tuple[int, ...]:
     return tuple(int(i) for i in np.argsort(permutation))
+
+
+def _permutations(c: dict[str, Any]) -> dict[str, Any]:
+    """The exported scripts' numbers: the axes' new order, and the inverse order that takes the bar back."""
+    permutation = _permutation(len(c["shape_x"]), c["axes"])
+    return {"permutation": permutation, "inverse": _inverse(permutation)}
 
 
 defop(
@@ -39,6 +48,12 @@ defop(
     dot="{out:dot} = {x:dot}ᵀ",
     flops=lambda *_, **__: 0,
     attrs=[Attr("axes", "permutation", None, "the new order of the axes; null reverses them")],
+    spelling=Spelling(
+        numpy="np.transpose({x}, {permutation})",
+        numpy_bars=["np.transpose({g}, {inverse})"],
+        torch="{x}.permute({permutation})",
+        context=_permutations,
+    ),
 )
 
 
@@ -69,4 +84,9 @@ defop(
     dot="{out:dot} = reshape({x:dot})",
     flops=lambda *_, **__: 0,
     attrs=[Attr("shape", "shape", (-1,), "the new sizes; one may be -1 to take what is left")],
+    spelling=Spelling(
+        numpy="np.reshape({x}, {out_shape})",
+        numpy_bars=["np.reshape({g}, {shape_x})"],
+        torch="{x}.reshape({out_shape})",
+    ),
 )
