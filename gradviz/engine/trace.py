@@ -21,14 +21,17 @@ Arrays in steps are read-only. Whether a step produced a non-finite number is as
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
 from gradviz.engine.formula import render_latex, render_unicode
 from gradviz.engine.program import Node, Program
+
+if TYPE_CHECKING:
+    from gradviz.engine.checkpoints import CheckpointStore
 
 
 def _has_nonfinite(array: np.ndarray) -> bool:
@@ -188,12 +191,15 @@ class Trace:
     """The steps of one run of a program, and the state at any step."""
 
     kind = "reverse mode"
+    # Where the arrays are when the full trace was over the budget: its steps recompute them from checkpoints
+    # when read (see checkpoints.py); None when every array is held.
+    checkpoints: CheckpointStore | None = None
 
     def __init__(
         self,
         program: Program,
         steps: tuple[Step, ...],
-        bar_history: dict[str, tuple[list[int], list[np.ndarray]]] | None = None,
+        bar_history: dict[str, tuple[list[int], Sequence[np.ndarray]]] | None = None,
         value_step: dict[str, int] | None = None,
     ) -> None:
         """``bar_history`` (node id → step indices and bars after them) and ``value_step`` (node id → its

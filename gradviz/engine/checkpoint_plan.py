@@ -1,0 +1,175 @@
+"""Where a reverse trace too big to keep whole keeps its arrays, read off the program before anything runs.
+
+A full trace keeps every value, contribution and running bar: steps × tensor size. Played from checkpoints
+(see checkpoints.py) it keeps only what recomputing a stretch of steps needs, and recomputes that stretch
+(a *segment*) when one of its steps is read:
+
+- the forward pass is cut into segments of ``length`` steps. A segment recomputes its values from the
+  sources and constants and from the values of earlier ops it reads; those values (``kept_values``) are
+  kept. On a chain that is one value per segment boundary, on any graph the ones read across a boundary.
+- the reverse pass is cut into segments of ``length`` edges (a contribution and its addition each). A
+  segment starts from the running bars it reads that were made before it (``live_bars``): a bar that the
+  segment adds into or sends on through its node's rule. Its values come from the forward segments.
+- a few recomputed segments of each pass are kept (least recently used), so stepping through a segment
+  computes it once and stepping by ±1 across a boundary recomputes one segment.
+
+Which arrays those are follows from the graph's structure alone, so the memory the checkpointed form needs
+(``Plan.bytes``) is known before allocating, like the full trace's (budget.estimate reports both).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from math import isqrt, prod
+from typing import Any, NamedTuple
+from weakref import WeakKeyDictionary
+
+from gradviz.engine.program import Node, Program
+
+ITEM_BYTES = 8  # every array is float64 or int64 (as budget.ITEM_BYTES)
+FORWARD_SEGMENTS_KEPT = 2  # recomputed forward segments kept: a reverse segment on a chain reads two
+REVERSE_SEGMENTS_KEPT = 2  # and reverse ones: stepping back and forth across a boundary computes nothing
+
+
+class ForwardOp(NamedTuple):
+    """One op of a forward segment, as ``Program.forward_plan`` gives it."""
+
+    node: Node
+    forward: Callable[..., Any]
+    inputs: tuple[str, ...]
+    attrs: dict[str, Any]
+
+
+class ReverseEdge(NamedTuple):
+    """One edge of the reverse pass, in the trace's order: ``node``'s bar flows through ``port`` into ``parent``."""
+
+    node: Node
+    attrs: dict[str, Any]
+    port: int
+    parent: Node
+    rule: Callable[..., Any]
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Where a checkpointed reverse trace of one program keeps its arrays, and how many bytes that takes."""
+
+    length: int  # forward steps per forward segment, edges per reverse segment
+    forward_segments: tuple[tuple[ForwardOp, ...], ...]  # the ops of each forward segment, in order
+    kept_values: frozenset[str]  # op nodes whose values are kept: a later forward segment reads them
+    edges: tuple[ReverseEdge, ...]  # the reverse pass: the backward step of edge e is seed + 1 + 2e
+    live_bars: tuple[tuple[str, ...], ...]  # per reverse segment, the bars made before it that it reads
+    bytes: int  # what the trace holds at most: sources, kept values and bars, the segments kept
+
+
+def _size(node: Node) -> int:
+    return prod(node.shape)
+
+
+def reverse_edges(program: Program) -> tuple[ReverseEdge, ...]:
+    """The edges the tracer records, in its order: a node's edges are followed only once something downstream
+    of it reached the output (it has a bar), which the graph's structure decides."""
+    has_bar = {program.output}
+    edges = []
+    for node, attrs, node_edges in program.backward_plan:
+        if node.id in has_bar:
+            for port, parent, rule in node_edges:
+                edges.append(ReverseEdge(node, attrs, port, parent, rule))
+                has_bar.add(parent.id)
+    return tuple(edges)
+
+
+class _Structure(NamedTuple):
+    """What every candidate segment length is measured on: read once per program."""
+
+    ops: tuple[ForwardOp, ...]
+    positions: dict[str, int]  # node id → its forward step
+    last_read: dict[str, int]  # op node id → the last forward step reading its value
+    edges: tuple[ReverseEdge, ...]
+    versions: tuple[tuple[str, int, int], ...]  # per running bar: node, edge that made it, last edge reading it
+    sources_bytes: int
+
+
+def _structure(program: Program) -> _Structure:
+    ops = tuple(ForwardOp(*entry) for entry in program.forward_plan)
+    positions = {node.id: i for i, node in enumerate(program.nodes)}
+    last_read: dict[str, int] = {}
+    for op in ops:
+        for parent in op.inputs:
+            last_read[parent] = positions[op.node.id]
+    edges = reverse_edges(program)
+    # a running bar is read by the next addition into its node, or (the complete one) by its node's own edges
+    made: dict[str, list[int]] = {program.output: [-1]}  # the seed is made before the first edge
+    last_sent: dict[str, int] = {}
+    for e, edge in enumerate(edges):
+        made.setdefault(edge.parent.id, []).append(e)
+        last_sent[edge.node.id] = e
+    versions: list[tuple[str, int, int]] = []
+    for node_id, made_at in made.items():
+        reads = [*made_at[1:], last_sent.get(node_id, -1)]
+        versions.extend((node_id, e, read) for e, read in zip(made_at, reads))
+    sources_bytes = sum(_size(node) for node in program.sources_and_constants) * ITEM_BYTES
+    return _Structure(ops, positions, last_read, edges, tuple(versions), sources_bytes)
+
+
+def _plan(program: Program, structure: _Structure, length: int) -> Plan:
+    ops, positions, last_read, edges, versions, sources_bytes = structure
+    segments: list[list[ForwardOp]] = [[] for _ in range(-(-len(program.nodes) // length))]
+    for op in ops:
+        segments[positions[op.node.id] // length].append(op)
+    kept = frozenset(
+        op.node.id
+        for op in ops
+        if last_read.get(op.node.id, -1) >= (positions[op.node.id] // length + 1) * length  # read past a boundary
+    )
+    live: list[list[str]] = [[] for _ in range(-(-len(edges) // length))]
+    bar_bytes = ITEM_BYTES  # the seed
+    for node_id, made_at, read_at in versions:
+        first = made_at // length + 1  # the first segment starting after the edge that made it
+        for segment in range(first, read_at // length + 1):
+            live[segment].append(node_id)
+        if first <= read_at // length and made_at >= 0:
+            bar_bytes += _size(program.node(node_id)) * ITEM_BYTES
+    forward_bytes = [sum(_size(op.node) for op in segment) for segment in segments]
+    first_into: set[str] = set()
+    reverse_bytes = []
+    for start in range(0, len(edges), length):
+        total = 0
+        for edge in edges[start : start + length]:
+            total += _size(edge.parent) * (1 if edge.parent.id not in first_into else 2)  # + a new running bar
+            first_into.add(edge.parent.id)
+        reverse_bytes.append(total)
+    kept_bytes = sum(_size(program.node(node_id)) for node_id in kept) * ITEM_BYTES
+    held = (
+        sources_bytes
+        + kept_bytes
+        + bar_bytes
+        + sum(sorted(forward_bytes)[-FORWARD_SEGMENTS_KEPT:]) * ITEM_BYTES  # the largest segments kept at once
+        + sum(sorted(reverse_bytes)[-REVERSE_SEGMENTS_KEPT:]) * ITEM_BYTES
+    )
+    return Plan(
+        length,
+        tuple(tuple(segment) for segment in segments),
+        kept,
+        edges,
+        tuple(tuple(nodes) for nodes in live),
+        held,
+    )
+
+
+_plans: WeakKeyDictionary[Program, Plan] = WeakKeyDictionary()
+
+
+def plan(program: Program, length: int | None = None) -> Plan:
+    """The checkpoints that need the fewest bytes among segment lengths around √steps (on a chain of equal
+    tensors, n/L kept values and bars against a few segments of L: least near √n); cached per program.
+    With ``length``, the plan of segments of that length (not cached)."""
+    if length is not None:
+        return _plan(program, _structure(program), length)
+    if program not in _plans:
+        structure = _structure(program)
+        base = max(1, isqrt(max(len(program.nodes), len(structure.edges))))
+        lengths = sorted({max(1, base * 4 // scale) for scale in (1, 2, 4, 8, 16)})
+        _plans[program] = min((_plan(program, structure, length) for length in lengths), key=lambda p: p.bytes)
+    return _plans[program]
