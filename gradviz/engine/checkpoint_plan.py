@@ -28,7 +28,8 @@ from weakref import WeakKeyDictionary
 from gradviz.engine.program import Node, Program
 
 ITEM_BYTES = 8  # every array is float64 or int64 (as budget.ITEM_BYTES)
-FORWARD_SEGMENTS_KEPT = 2  # recomputed forward segments kept: a reverse segment on a chain reads two
+FORWARD_SEGMENTS_KEPT = 3  # recomputed forward segments kept: a reverse segment on a chain reads two, and
+# the next one shares one of them (with two kept, the shared one was the least recently used, and evicted)
 REVERSE_SEGMENTS_KEPT = 2  # and reverse ones: stepping back and forth across a boundary computes nothing
 
 

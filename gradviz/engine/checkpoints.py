@@ -32,12 +32,7 @@ from gradviz.engine.checkpoint_plan import FORWARD_SEGMENTS_KEPT, REVERSE_SEGMEN
 from gradviz.engine.errors import GradvizError
 from gradviz.engine.program import Program
 from gradviz.engine.trace import AccumulateStep, BackwardStep, ForwardStep, SeedStep, Step, Trace
-from gradviz.engine.tracer import Report, _source_value, at_node
-
-
-def _frozen(array: np.ndarray) -> np.ndarray:
-    array.setflags(write=False)
-    return array
+from gradviz.engine.tracer import Report, _frozen, _source_value, at_node  # its own helpers: the same arrays
 
 
 class EdgeArrays(NamedTuple):
@@ -61,7 +56,7 @@ class CheckpointStore:
         self._reverse: OrderedDict[int, list[EdgeArrays]] = OrderedDict()
         self._lock = threading.RLock()
         self.nonfinite: frozenset[int] = frozenset()
-        self.segments_computed = 0  # forward and reverse, the first run's included: what reading costs
+        self.computed = {"forward": 0, "reverse": 0}  # segments computed, the first run's included: what reads cost
 
     def __repr__(self) -> str:  # what a step's array field shows when the step is printed
         return "<recomputed from checkpoints>"
@@ -101,7 +96,7 @@ class CheckpointStore:
         except GradvizError as error:
             assert op is not None  # an error comes from some op
             raise at_node(op.node, error) from None
-        self.segments_computed += 1
+        self.computed["forward"] += 1
         self._forward[segment] = values
         return values
 
@@ -142,7 +137,7 @@ class CheckpointStore:
         except GradvizError as error:
             assert edge is not None  # an error comes from some edge's rule
             raise at_node(edge.node, error) from None
-        self.segments_computed += 1
+        self.computed["reverse"] += 1
         self._reverse[segment] = arrays
         return _ReverseSegment(arrays, current, shapes)
 
