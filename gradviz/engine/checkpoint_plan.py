@@ -82,14 +82,15 @@ def reverse_edges(program: Program) -> tuple[ReverseEdge, ...]:
 
 
 class _Structure(NamedTuple):
-    """What every candidate segment length is measured on: read once per program."""
+    """What every candidate segment length is measured on: read once per program, sizes in elements."""
 
+    nodes: int
     ops: tuple[ForwardOp, ...]
-    positions: dict[str, int]  # node id → its forward step
-    last_read: dict[str, int]  # op node id → the last forward step reading its value
+    op_at: tuple[tuple[int, int, int], ...]  # per op: its forward step, its size, the last step reading it
     edges: tuple[ReverseEdge, ...]
-    versions: tuple[tuple[str, int, int], ...]  # per running bar: node, edge that made it, last edge reading it
-    sources_bytes: int
+    edge_sizes: tuple[int, ...]  # per edge: what it makes, its contribution (and from a second one, a new bar)
+    versions: tuple[tuple[str, int, int, int], ...]  # per running bar: node, edge making it, last edge reading it, size
+    sources: int  # every source's and constant's value
 
 
 def _structure(program: Program) -> _Structure:
@@ -99,63 +100,66 @@ def _structure(program: Program) -> _Structure:
     for op in ops:
         for parent in op.inputs:
             last_read[parent] = positions[op.node.id]
+    op_at = tuple((positions[op.node.id], _size(op.node), last_read.get(op.node.id, -1)) for op in ops)
     edges = reverse_edges(program)
     # a running bar is read by the next addition into its node, or (the complete one) by its node's own edges
     made: dict[str, list[int]] = {program.output: [-1]}  # the seed is made before the first edge
     last_sent: dict[str, int] = {}
+    edge_sizes = []
     for e, edge in enumerate(edges):
+        edge_sizes.append(_size(edge.parent) * (2 if edge.parent.id in made else 1))
         made.setdefault(edge.parent.id, []).append(e)
         last_sent[edge.node.id] = e
-    versions: list[tuple[str, int, int]] = []
+    versions: list[tuple[str, int, int, int]] = []
     for node_id, made_at in made.items():
-        reads = [*made_at[1:], last_sent.get(node_id, -1)]
-        versions.extend((node_id, e, read) for e, read in zip(made_at, reads))
-    sources_bytes = sum(_size(node) for node in program.sources_and_constants) * ITEM_BYTES
-    return _Structure(ops, positions, last_read, edges, tuple(versions), sources_bytes)
+        reads, size = [*made_at[1:], last_sent.get(node_id, -1)], _size(program.node(node_id))
+        versions.extend((node_id, e, read, size) for e, read in zip(made_at, reads))
+    sources = sum(_size(node) for node in program.sources_and_constants)
+    return _Structure(len(program.nodes), ops, op_at, edges, tuple(edge_sizes), tuple(versions), sources)
 
 
-def _plan(program: Program, structure: _Structure, length: int) -> Plan:
-    ops, positions, last_read, edges, versions, sources_bytes = structure
-    segments: list[list[ForwardOp]] = [[] for _ in range(-(-len(program.nodes) // length))]
-    for op in ops:
-        segments[positions[op.node.id] // length].append(op)
+def _kept(position: int, last_read: int, length: int) -> bool:
+    """Whether a value made at forward step ``position`` is read past the next segment boundary."""
+    return last_read >= (position // length + 1) * length
+
+
+def _held(structure: _Structure, length: int) -> int:
+    """The bytes of the checkpointed trace with segments of ``length``: sources, kept values and running bars,
+    the largest segments kept at once, the seed."""
+    kept = sum(size for position, size, read in structure.op_at if _kept(position, read, length))
+    bars = 1 + sum(  # the seed, and every other bar read by a segment after the one making it
+        size for _id, made, read, size in structure.versions if made >= 0 and made // length < read // length
+    )
+    forward = [0] * -(-structure.nodes // length)
+    for position, size, _read in structure.op_at:
+        forward[position // length] += size
+    reverse = [0] * -(-len(structure.edges) // length)
+    for e, size in enumerate(structure.edge_sizes):
+        reverse[e // length] += size
+    largest = sum(sorted(forward)[-FORWARD_SEGMENTS_KEPT:]) + sum(sorted(reverse)[-REVERSE_SEGMENTS_KEPT:])
+    return (structure.sources + kept + bars + largest) * ITEM_BYTES
+
+
+def _plan(structure: _Structure, length: int) -> Plan:
+    segments: list[list[ForwardOp]] = [[] for _ in range(-(-structure.nodes // length))]
+    for op, (position, _size, _read) in zip(structure.ops, structure.op_at):
+        segments[position // length].append(op)
     kept = frozenset(
         op.node.id
-        for op in ops
-        if last_read.get(op.node.id, -1) >= (positions[op.node.id] // length + 1) * length  # read past a boundary
+        for op, (position, _size, read) in zip(structure.ops, structure.op_at)
+        if _kept(position, read, length)
     )
-    live: list[list[str]] = [[] for _ in range(-(-len(edges) // length))]
-    bar_bytes = ITEM_BYTES  # the seed
-    for node_id, made_at, read_at in versions:
-        first = made_at // length + 1  # the first segment starting after the edge that made it
-        for segment in range(first, read_at // length + 1):
+    live: list[list[str]] = [[] for _ in range(-(-len(structure.edges) // length))]
+    for node_id, made, read, _size in structure.versions:
+        for segment in range(made // length + 1, read // length + 1):  # after the one making it, to its reader's
             live[segment].append(node_id)
-        if first <= read_at // length and made_at >= 0:
-            bar_bytes += _size(program.node(node_id)) * ITEM_BYTES
-    forward_bytes = [sum(_size(op.node) for op in segment) for segment in segments]
-    first_into: set[str] = set()
-    reverse_bytes = []
-    for start in range(0, len(edges), length):
-        total = 0
-        for edge in edges[start : start + length]:
-            total += _size(edge.parent) * (1 if edge.parent.id not in first_into else 2)  # + a new running bar
-            first_into.add(edge.parent.id)
-        reverse_bytes.append(total)
-    kept_bytes = sum(_size(program.node(node_id)) for node_id in kept) * ITEM_BYTES
-    held = (
-        sources_bytes
-        + kept_bytes
-        + bar_bytes
-        + sum(sorted(forward_bytes)[-FORWARD_SEGMENTS_KEPT:]) * ITEM_BYTES  # the largest segments kept at once
-        + sum(sorted(reverse_bytes)[-REVERSE_SEGMENTS_KEPT:]) * ITEM_BYTES
-    )
     return Plan(
         length,
         tuple(tuple(segment) for segment in segments),
         kept,
-        edges,
+        structure.edges,
         tuple(tuple(nodes) for nodes in live),
-        held,
+        _held(structure, length),
     )
 
 
@@ -167,10 +171,10 @@ def plan(program: Program, length: int | None = None) -> Plan:
     tensors, n/L kept values and bars against a few segments of L: least near √n); cached per program.
     With ``length``, the plan of segments of that length (not cached)."""
     if length is not None:
-        return _plan(program, _structure(program), length)
+        return _plan(_structure(program), length)
     if program not in _plans:
         structure = _structure(program)
         base = max(1, isqrt(max(len(program.nodes), len(structure.edges))))
         lengths = sorted({max(1, base * 4 // scale) for scale in (1, 2, 4, 8, 16)})
-        _plans[program] = min((_plan(program, structure, length) for length in lengths), key=lambda p: p.bytes)
+        _plans[program] = _plan(structure, min(lengths, key=lambda length: _held(structure, length)))
     return _plans[program]
