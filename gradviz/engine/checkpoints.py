@@ -23,7 +23,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
-from typing import NamedTuple, overload
+from typing import NamedTuple, cast, overload
 
 import numpy as np
 
@@ -296,9 +296,10 @@ def run(
         )
         steps.append(tuple.__new__(CheckpointedAccumulateStep, (index + 1, edge.parent, index, store, len(added))))
     frozen_steps = tuple(steps)
-    history: dict[str, tuple[list[int], Sequence[np.ndarray]]] = {
-        node_id: (added, _Bars(frozen_steps, added)) for node_id, added in indices.items()
-    }
-    trace = Trace(program, frozen_steps, history, {node.id: i for i, node in enumerate(program.nodes)})
+    history = {node_id: (added, _Bars(frozen_steps, added)) for node_id, added in indices.items()}
+    # Trace reads a history's bars only by position (bar_at, bar), never changes them: _Bars answers as the
+    # tracer's lists do. The cast leaves Trace's signature (and its own history-building loop) untouched.
+    lists = cast(dict[str, tuple[list[int], list[np.ndarray]]], history)
+    trace = Trace(program, frozen_steps, lists, {node.id: i for i, node in enumerate(program.nodes)})
     trace.checkpoints = store
     return trace

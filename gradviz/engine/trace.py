@@ -21,7 +21,7 @@ Arrays in steps are read-only. Whether a step produced a non-finite number is as
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -199,7 +199,7 @@ class Trace:
         self,
         program: Program,
         steps: tuple[Step, ...],
-        bar_history: dict[str, tuple[list[int], Sequence[np.ndarray]]] | None = None,
+        bar_history: dict[str, tuple[list[int], list[np.ndarray]]] | None = None,
         value_step: dict[str, int] | None = None,
     ) -> None:
         """``bar_history`` (node id → step indices and bars after them) and ``value_step`` (node id → its

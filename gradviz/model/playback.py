@@ -61,8 +61,8 @@ class RunJob:
 
     def is_long(self, program: Program) -> bool:
         """Whether running ``program`` takes long enough to be worth a progress bar and a Cancel button."""
-        needed, flops, checkpointed = budget.estimate(program, self.mode)
-        return flops > LONG_RUN_FLOPS or min(needed, checkpointed) > LONG_RUN_BYTES
+        estimate = budget.estimate(program, self.mode)  # a trace kept at checkpoints is over 2 GiB whole: long
+        return estimate.flops > LONG_RUN_FLOPS or estimate.bytes > LONG_RUN_BYTES
 
     def trace(self, program: Program, report: Report | None = None) -> Trace | ForwardTrace:
         if self.mode == "reverse":
