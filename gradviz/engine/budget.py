@@ -104,7 +104,7 @@ def estimate(program: Program, mode: str = "reverse") -> Estimate:
     if mode not in known:
         if mode == "reverse":
             needed, flops = _reverse(program)
-            known[mode] = Estimate(needed, flops, checkpoint_plan.plan(program).bytes)
+            known[mode] = Estimate(needed, flops, checkpoint_plan.held_bytes(program))
         else:
             needed, flops = _forward(program)
             known[mode] = Estimate(needed, flops, needed)

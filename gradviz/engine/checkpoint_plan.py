@@ -82,40 +82,42 @@ def reverse_edges(program: Program) -> tuple[ReverseEdge, ...]:
 
 
 class _Structure(NamedTuple):
-    """What every candidate segment length is measured on: read once per program, sizes in elements."""
+    """What every candidate segment length is measured on: read once per program, sizes in elements. Plain
+    numbers only, so that the estimate of a graph well within the budget costs little more than the full one."""
 
     nodes: int
-    ops: tuple[ForwardOp, ...]
     op_at: tuple[tuple[int, int, int], ...]  # per op: its forward step, its size, the last step reading it
-    edges: tuple[ReverseEdge, ...]
     edge_sizes: tuple[int, ...]  # per edge: what it makes, its contribution (and from a second one, a new bar)
     versions: tuple[tuple[str, int, int, int], ...]  # per running bar: node, edge making it, last edge reading it, size
     sources: int  # every source's and constant's value
 
 
 def _structure(program: Program) -> _Structure:
-    ops = tuple(ForwardOp(*entry) for entry in program.forward_plan)
-    positions = {node.id: i for i, node in enumerate(program.nodes)}
+    index, sizes = program.index, {node.id: _size(node) for node in program.nodes}
     last_read: dict[str, int] = {}
-    for op in ops:
-        for parent in op.inputs:
-            last_read[parent] = positions[op.node.id]
-    op_at = tuple((positions[op.node.id], _size(op.node), last_read.get(op.node.id, -1)) for op in ops)
-    edges = reverse_edges(program)
-    # a running bar is read by the next addition into its node, or (the complete one) by its node's own edges
+    for node, _forward, inputs, _attrs in program.forward_plan:
+        for input_id in inputs:
+            last_read[input_id] = index[node.id]
+    op_at = tuple(
+        (index[node.id], sizes[node.id], last_read.get(node.id, -1)) for node, _f, _i, _a in program.forward_plan
+    )
+    # as reverse_edges walks them; a running bar is read by the next addition into its node, or (the complete
+    # one) by its node's own edges. The nodes with a bar are those some edge made one for, and the output.
     made: dict[str, list[int]] = {program.output: [-1]}  # the seed is made before the first edge
     last_sent: dict[str, int] = {}
-    edge_sizes = []
-    for e, edge in enumerate(edges):
-        edge_sizes.append(_size(edge.parent) * (2 if edge.parent.id in made else 1))
-        made.setdefault(edge.parent.id, []).append(e)
-        last_sent[edge.node.id] = e
+    edge_sizes: list[int] = []
+    for node, _attrs, node_edges in program.backward_plan:
+        if node.id in made:
+            for _port, parent, _rule in node_edges:
+                edge_sizes.append(sizes[parent.id] * (2 if parent.id in made else 1))
+                made.setdefault(parent.id, []).append(len(edge_sizes) - 1)
+                last_sent[node.id] = len(edge_sizes) - 1
     versions: list[tuple[str, int, int, int]] = []
     for node_id, made_at in made.items():
-        reads, size = [*made_at[1:], last_sent.get(node_id, -1)], _size(program.node(node_id))
+        reads, size = [*made_at[1:], last_sent.get(node_id, -1)], sizes[node_id]
         versions.extend((node_id, e, read, size) for e, read in zip(made_at, reads))
-    sources = sum(_size(node) for node in program.sources_and_constants)
-    return _Structure(len(program.nodes), ops, op_at, edges, tuple(edge_sizes), tuple(versions), sources)
+    sources = sum(sizes[node.id] for node in program.sources_and_constants)
+    return _Structure(len(program.nodes), op_at, tuple(edge_sizes), tuple(versions), sources)
 
 
 def _kept(position: int, last_read: int, length: int) -> bool:
@@ -133,23 +135,22 @@ def _held(structure: _Structure, length: int) -> int:
     forward = [0] * -(-structure.nodes // length)
     for position, size, _read in structure.op_at:
         forward[position // length] += size
-    reverse = [0] * -(-len(structure.edges) // length)
+    reverse = [0] * -(-len(structure.edge_sizes) // length)
     for e, size in enumerate(structure.edge_sizes):
         reverse[e // length] += size
     largest = sum(sorted(forward)[-FORWARD_SEGMENTS_KEPT:]) + sum(sorted(reverse)[-REVERSE_SEGMENTS_KEPT:])
     return (structure.sources + kept + bars + largest) * ITEM_BYTES
 
 
-def _plan(structure: _Structure, length: int) -> Plan:
+def _plan(program: Program, structure: _Structure, length: int) -> Plan:
+    ops = tuple(ForwardOp(*entry) for entry in program.forward_plan)
     segments: list[list[ForwardOp]] = [[] for _ in range(-(-structure.nodes // length))]
-    for op, (position, _size, _read) in zip(structure.ops, structure.op_at):
+    for op, (position, _size, _read) in zip(ops, structure.op_at):
         segments[position // length].append(op)
     kept = frozenset(
-        op.node.id
-        for op, (position, _size, read) in zip(structure.ops, structure.op_at)
-        if _kept(position, read, length)
+        op.node.id for op, (position, _size, read) in zip(ops, structure.op_at) if _kept(position, read, length)
     )
-    live: list[list[str]] = [[] for _ in range(-(-len(structure.edges) // length))]
+    live: list[list[str]] = [[] for _ in range(-(-len(structure.edge_sizes) // length))]
     for node_id, made, read, _size in structure.versions:
         for segment in range(made // length + 1, read // length + 1):  # after the one making it, to its reader's
             live[segment].append(node_id)
@@ -157,24 +158,35 @@ def _plan(structure: _Structure, length: int) -> Plan:
         length,
         tuple(tuple(segment) for segment in segments),
         kept,
-        structure.edges,
+        reverse_edges(program),
         tuple(tuple(nodes) for nodes in live),
         _held(structure, length),
     )
 
 
-_plans: WeakKeyDictionary[Program, Plan] = WeakKeyDictionary()
+_chosen: WeakKeyDictionary[Program, tuple[_Structure, int]] = WeakKeyDictionary()
+
+
+def _choose(program: Program) -> tuple[_Structure, int]:
+    """The program's structure and the segment length needing the fewest bytes among lengths around √steps (on
+    a chain of equal tensors, n/L kept values and bars against a few segments of L: least near √n); cached."""
+    if program not in _chosen:
+        structure = _structure(program)
+        base = max(1, isqrt(max(len(program.nodes), len(structure.edge_sizes))))
+        lengths = sorted({max(1, base * 4 // scale) for scale in (1, 2, 4, 8, 16)})
+        _chosen[program] = structure, min(lengths, key=lambda length: _held(structure, length))
+    return _chosen[program]
+
+
+def held_bytes(program: Program) -> int:
+    """What the checkpointed trace of ``program`` holds at most, with the length ``plan`` chooses."""
+    structure, length = _choose(program)
+    return _held(structure, length)
 
 
 def plan(program: Program, length: int | None = None) -> Plan:
-    """The checkpoints that need the fewest bytes among segment lengths around √steps (on a chain of equal
-    tensors, n/L kept values and bars against a few segments of L: least near √n); cached per program.
-    With ``length``, the plan of segments of that length (not cached)."""
+    """Where the checkpointed trace of ``program`` keeps its arrays, with segments of ``length`` or (unless
+    given) of the length needing the fewest bytes."""
     if length is not None:
-        return _plan(_structure(program), length)
-    if program not in _plans:
-        structure = _structure(program)
-        base = max(1, isqrt(max(len(program.nodes), len(structure.edges))))
-        lengths = sorted({max(1, base * 4 // scale) for scale in (1, 2, 4, 8, 16)})
-        _plans[program] = _plan(structure, min(lengths, key=lambda length: _held(structure, length)))
-    return _plans[program]
+        return _plan(program, _structure(program), length)
+    return _plan(program, *_choose(program))
