@@ -107,6 +107,25 @@ def test_a_checkpointed_trace_reads_exactly_as_the_full_one_forwards_backwards_a
     assert same(np.asarray(kept.output_value), np.asarray(full.output_value))
 
 
+@settings(max_examples=40, deadline=None)
+@given(broadcasting_programs(most=40), st.data())
+def test_a_budget_below_the_full_trace_gives_the_checkpointed_one_with_the_same_steps(program, data):
+    """Forced as the app forces it, by a budget the full trace is over: whatever segment length the plan chose."""
+    estimate = budget.estimate(program)
+    full = run(program)
+    if estimate.checkpointed >= estimate.bytes:  # small graphs: checkpoints would hold as much
+        with pytest.raises(budget.TooBigError):
+            run(program, limit=estimate.bytes - 1)
+        return
+    kept = run(program, limit=estimate.checkpointed)
+    assert kept.checkpoints is not None and kept.checkpoints.plan.bytes == estimate.checkpointed
+    order = data.draw(st.permutations(range(len(full))))
+    for index in order:
+        assert_same_step(full, kept, index)
+    for index in data.draw(st.lists(st.integers(-1, len(full) - 1), max_size=10)):
+        assert_same_state(full, kept, index)
+
+
 def held_bytes(trace) -> int:
     """What a checkpointed trace holds right now: the seed and every distinct array its store refers to."""
     store, arrays = trace.checkpoints, {}
