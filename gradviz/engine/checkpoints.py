@@ -11,8 +11,8 @@ The Trace is the ordinary one: only its steps differ. They are subclasses of the
 asking the store, while every other field (index, node, port, parent, summed axes, raw shape, source,
 count) and the ``nonfinite`` flag are recorded for every step. Readers that walk all the steps for those
 (the story, ``changed``, ``nonfinite_steps``, retracing) never recompute anything; a reader of a step's
-array recomputes at most its segment. Read the fields by name: the tuple itself holds the store where an
-array would be.
+array recomputes at most its segment (and, for a reverse one, the forward segments holding the values its
+rules read). Read the fields by name: the tuple itself holds the store where an array would be.
 
 The window reads the trace on the GUI thread after a background thread built it; the recomputing and the
 segments kept are behind one lock, so readers on several threads are safe.
