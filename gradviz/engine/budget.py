@@ -22,7 +22,7 @@ from gradviz.engine.errors import GradvizError
 from gradviz.engine.program import Program
 
 BUDGET_BYTES = 2 * 2**30  # 2 GiB: what one trace may hold, a fraction of a lecture laptop's memory
-ITEM_BYTES = 8  # every array is float64 or int64
+ITEM_BYTES = checkpoint_plan.ITEM_BYTES  # every array is float64 or int64
 FORWARD_PASSES_KEPT = 2  # forward mode keeps the tangents of this many passes (see ForwardTrace)
 
 Storage = Literal["full", "checkpoints"]

@@ -11,7 +11,8 @@ A full trace keeps every value, contribution and running bar: steps × tensor si
   segment starts from the running bars it reads that were made before it (``live_bars``): a bar that the
   segment adds into or sends on through its node's rule. Its values come from the forward segments.
 - a few recomputed segments of each pass are kept (least recently used), so stepping through a segment
-  computes it once and stepping by ±1 across a boundary recomputes one segment.
+  computes it once and stepping on or back across a boundary recomputes one segment of each pass (after a
+  seek, a reverse segment may need both forward segments its rules read).
 
 Which arrays those are follows from the graph's structure alone, so the memory the checkpointed form needs
 (``Plan.bytes``) is known before allocating, like the full trace's (budget.estimate reports both).
@@ -27,7 +28,7 @@ from weakref import WeakKeyDictionary
 
 from gradviz.engine.program import Node, Program
 
-ITEM_BYTES = 8  # every array is float64 or int64 (as budget.ITEM_BYTES)
+ITEM_BYTES = 8  # every array is float64 or int64 (budget.ITEM_BYTES is this one)
 FORWARD_SEGMENTS_KEPT = 3  # recomputed forward segments kept: a reverse segment on a chain reads two, and
 # the next one shares one of them (with two kept, the shared one was the least recently used, and evicted)
 REVERSE_SEGMENTS_KEPT = 2  # and reverse ones: stepping back and forth across a boundary computes nothing
