@@ -8,7 +8,11 @@ Each figure is a median of several runs with its baseline measured in the same r
 - ``layered_positions`` against the old full scan per slot (kept here as the baseline), 1000 to 10,000 nodes;
 - opening a 2000-node file without positions in the window (offscreen) until the event loop is idle;
 - the longest time the event loop stood still while a 2000×2000 matmul graph ran in the background,
-  against the run's own length (what the window froze for when it ran on the GUI thread).
+  against the run's own length (what the window froze for when it ran on the GUI thread);
+- reverse traces kept at checkpoints (over the budget, or forced by a budget passed in): a 300-op tanh
+  chain on 1000×1000 (4.5 GiB whole, refused before) and a 10,000-node chain of 2-vectors, against the
+  full trace where it can be built: the first run, a seek to a random step and a step on (what a view
+  reads: the step's arrays and the state of the nodes it changed), and peak memory (tracemalloc).
 
     python benchmarks/trace_bench.py [--quick]
 """
@@ -30,9 +34,10 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # this checkout's gradviz, not an installed one
 
+from gradviz.engine import budget
 from gradviz.engine.build import Builder
 from gradviz.engine.forward_mode import ForwardTrace, forward_mode
-from gradviz.engine.program import NodeSpec
+from gradviz.engine.program import NodeSpec, Program
 from gradviz.engine.tracer import run
 from gradviz.io.graph_file import GraphFile, save
 from gradviz.model.layout import COLUMN, NODE_HEIGHT, NODE_WIDTH, ROW, layered_positions
@@ -137,6 +142,123 @@ def bench_forward_memory(side: int) -> None:
         f"forward mode, {side}×{side} input and parameter ({passes:,} passes), peak memory: every tangent "
         f"recorded {recorded / 2**20:,.1f} MiB, on demand {lazy / 2**20:,.2f} MiB "
         f"(recorded/on demand {recorded / lazy:,.0f}×)"
+    )
+
+
+# ----- reverse traces kept at checkpoints ------------------------------------------------------------
+
+
+def tanh_chain(ops: int, shape: tuple[int, ...]) -> Program:
+    g = Builder()
+    h = g.input("x", np.random.default_rng(0).normal(size=shape))
+    for k in range(ops):
+        h = g.op("tanh", h, id=f"t{k + 1}")
+    return g.program(g.op("sum", h, id="c"))
+
+
+def view(trace, index: int) -> None:
+    """What the window reads at a step: the step's arrays, the state's values and bars of the nodes it changed."""
+    step = trace.steps[index]
+    for name in ("value", "bar", "contribution", "child_bar"):
+        getattr(step, name, None)
+    state = trace.state(index)
+    for node_id in trace.changed(index - 1, index):
+        state.values.get(node_id)
+        state.bars.get(node_id)
+
+
+def read_costs(trace, seeks: int, walk: int, seed: int = 0) -> tuple[float, float, float]:
+    """Median seconds of a view after a seek to a random step, and of a view one step on (median and worst),
+    over a walk of ``walk`` steps from a random place (each seek and walk start cold for the segments kept)."""
+    rng = np.random.default_rng(seed)
+    seek_times, step_times = [], []
+    for index in rng.integers(0, len(trace) - walk, seeks):
+        start = time.perf_counter()
+        view(trace, int(index))
+        seek_times.append(time.perf_counter() - start)
+        for k in range(int(index) + 1, int(index) + 1 + walk // seeks):
+            start = time.perf_counter()
+            view(trace, k)
+            step_times.append(time.perf_counter() - start)
+    return statistics.median(seek_times), statistics.median(step_times), max(step_times)
+
+
+def bench_checkpoints_large(ops: int, side: int) -> None:
+    program = tanh_chain(ops, (side, side))
+    estimate = budget.estimate(program)
+    limit = min(budget.BUDGET_BYTES, estimate.bytes - 1)  # as the app runs it (forced below the full size)
+    tracemalloc.start()
+    start = time.perf_counter()
+    trace = run(program, limit=limit)
+    built = time.perf_counter() - start
+    build_peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.reset_peak()
+    seek, step, worst = read_costs(trace, seeks=5, walk=60)
+    read_peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    x = np.random.default_rng(0).normal(size=(side, side))
+    op = median_time(lambda: np.tanh(x), 9)
+    plan = trace.checkpoints.plan
+    print(
+        f"checkpointed {ops}-op tanh chain on {side}×{side} ({len(trace)} steps, segments of {plan.length}): "
+        f"full trace {budget.show_bytes(estimate.bytes)} (estimate), checkpointed {budget.show_bytes(plan.bytes)} "
+        f"(estimate), peak measured {budget.show_bytes(build_peak)} building, {budget.show_bytes(read_peak)} reading"
+    )
+    print(
+        f"  first run {show(built)} ({built / op:,.0f} tanh ops of {show(op)}); seek to a random step {show(seek)} "
+        f"({seek / op:.1f} ops), a step on: median {show(step)} ({step / op:.2f} ops), worst {show(worst)} "
+        f"({worst / op:.1f} ops: a segment recomputed)"
+    )
+
+
+def bench_checkpoints_small(nodes: int, repeats: int) -> None:
+    program = tanh_chain(nodes - 2, (2,))
+    estimate = budget.estimate(program)
+    results = {}
+    for name, limit in (("full", None), ("checkpointed", estimate.bytes - 1)):
+        tracemalloc.start()
+        trace = run(program, limit=limit)
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        del trace
+        built = median_time(lambda limit=limit: run(program, limit=limit), max(3, repeats // 3))
+        trace = run(program, limit=limit)
+        costs = [read_costs(trace, seeks=20, walk=2000, seed=seed) for seed in range(max(3, repeats // 3))]
+        seek, step, worst = (statistics.median(values) for values in zip(*costs))
+        state = median_time(lambda trace=trace: trace.state(len(trace) // 2), repeats, inner=1000)
+        results[name] = (peak, built, seek, step, worst, state)
+        assert (trace.checkpoints is None) == (name == "full")
+    full, kept = results["full"], results["checkpointed"]
+    print(
+        f"{nodes:,}-node chain of 2-vectors, full / checkpointed (segments of "
+        f"{run(program, limit=estimate.bytes - 1).checkpoints.plan.length}): peak memory "
+        f"{budget.show_bytes(full[0])} / {budget.show_bytes(kept[0])}; first run {show(full[1])} / {show(kept[1])} "
+        f"({kept[1] / full[1]:.1f}×)"
+    )
+    print(
+        f"  state(k) {show(full[5])} / {show(kept[5])}; seek {show(full[2])} / {show(kept[2])} "
+        f"({kept[2] / full[2]:.0f}×); a step on: median {show(full[3])} / {show(kept[3])} ({kept[3] / full[3]:.1f}×), "
+        f"worst {show(full[4])} / {show(kept[4])}"
+    )
+
+
+def bench_checkpoints_memory(ops: int, side: int) -> None:
+    """Peak memory of both forms of one chain small enough to hold whole, each built and walked end to end."""
+    program = tanh_chain(ops, (side, side))
+    estimate = budget.estimate(program)
+    peaks = []
+    for limit in (None, estimate.bytes - 1):
+        tracemalloc.start()
+        trace = run(program, limit=limit)
+        for index in range(len(trace)):
+            view(trace, index)
+        peaks.append(tracemalloc.get_traced_memory()[1])
+        tracemalloc.stop()
+        del trace
+    print(
+        f"{ops}-op tanh chain on {side}×{side}, built and walked: peak memory full {budget.show_bytes(peaks[0])} "
+        f"(estimate {budget.show_bytes(estimate.bytes)}), checkpointed {budget.show_bytes(peaks[1])} "
+        f"(estimate {budget.show_bytes(estimate.checkpointed)}): full/checkpointed {peaks[0] / peaks[1]:.1f}×"
     )
 
 
@@ -307,6 +429,9 @@ def main() -> None:
     quick = parser.parse_args().quick
     repeats = 3 if quick else 9
     bench_state(repeats)
+    bench_checkpoints_small(10_000, repeats)
+    bench_checkpoints_memory(300, 100 if quick else 250)
+    bench_checkpoints_large(100 if quick else 300, 1000)
     bench_forward_memory(20 if quick else 40)
     bench_layout([1000, 2000] if quick else [1000, 2000, 5000, 10_000], repeats)
     bench_open(2000, 2 if quick else 5)

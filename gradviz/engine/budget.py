@@ -2,33 +2,52 @@
 
 A reverse trace keeps every value and, per edge, the contribution and the running bar, so its memory is
 steps × tensor size (a 100-op chain on 1000×1000 matrices needs gigabytes). Numpy would find that out
-by swapping or by a MemoryError half-way through the run; here the estimate comes first and a graph
-beyond ``BUDGET_BYTES`` is refused with a message naming both numbers. Forward mode's trace keeps the
-values and recomputes tangents pass by pass (see forward_mode.ForwardTrace), so it is checked the same way.
+by swapping or by a MemoryError half-way through the run; here the estimate comes first. A trace over
+``BUDGET_BYTES`` is kept at checkpoints instead, its arrays recomputed when read (checkpoint_plan.py says
+what that keeps: a few segments and the arrays crossing their boundaries), and only a graph whose
+checkpointed trace is over the budget too is refused, with a message naming the numbers. Forward mode's
+trace keeps the values and recomputes tangents pass by pass (see forward_mode.ForwardTrace), so it has one
+figure and is checked the same way.
 
 The work estimate (flops) tells the window whether a run is long enough to go off the GUI thread.
 """
 
 from __future__ import annotations
 
+from typing import Literal, NamedTuple
 from weakref import WeakKeyDictionary
 
+from gradviz.engine import checkpoint_plan
 from gradviz.engine.errors import GradvizError
 from gradviz.engine.program import Program
 
 BUDGET_BYTES = 2 * 2**30  # 2 GiB: what one trace may hold, a fraction of a lecture laptop's memory
-ITEM_BYTES = 8  # every array is float64 or int64
+ITEM_BYTES = checkpoint_plan.ITEM_BYTES  # every array is float64 or int64
 FORWARD_PASSES_KEPT = 2  # forward mode keeps the tangents of this many passes (see ForwardTrace)
 
-_estimates: WeakKeyDictionary[Program, dict[str, tuple[int, int]]] = WeakKeyDictionary()
+Storage = Literal["full", "checkpoints"]
+
+
+class Estimate(NamedTuple):
+    """What a run will take: the bytes of its full trace, its flops, and the bytes of its trace kept at
+    checkpoints (the same as ``bytes`` in forward mode, whose trace always recomputes)."""
+
+    bytes: int
+    flops: int
+    checkpointed: int
+
+
+_estimates: WeakKeyDictionary[Program, dict[str, Estimate]] = WeakKeyDictionary()
 
 
 class TooBigError(GradvizError):
-    """A run whose trace would not fit in the budget; raised before anything is allocated."""
+    """A run whose trace would not fit in the budget, even kept at checkpoints; raised before anything is
+    allocated."""
 
-    def __init__(self, needed: int, limit: int = BUDGET_BYTES) -> None:
-        super().__init__(f"this graph's trace needs {show_bytes(needed)}; the limit is {show_bytes(limit)}")
-        self.needed, self.limit = needed, limit
+    def __init__(self, needed: int, limit: int = BUDGET_BYTES, checkpointed: int | None = None) -> None:
+        kept = f" ({show_bytes(checkpointed)} kept at checkpoints)" if checkpointed is not None else ""
+        super().__init__(f"this graph's trace needs {show_bytes(needed)}{kept}; the limit is {show_bytes(limit)}")
+        self.needed, self.limit, self.checkpointed = needed, limit, checkpointed
 
 
 def show_bytes(count: int) -> str:
@@ -78,17 +97,28 @@ def _forward(program: Program) -> tuple[int, int]:
     return elements * ITEM_BYTES, (passes + 1) * _node_flops(program)
 
 
-def estimate(program: Program, mode: str = "reverse") -> tuple[int, int]:
-    """(bytes, flops) a run of ``program`` in ``mode`` ('reverse' or 'forward') will take; cached per program,
-    so the tracer's hot path pays for it once."""
+def estimate(program: Program, mode: str = "reverse") -> Estimate:
+    """What a run of ``program`` in ``mode`` ('reverse' or 'forward') will take; cached per program, so the
+    tracer's hot path pays for it once."""
     known = _estimates.setdefault(program, {})
     if mode not in known:
-        known[mode] = _reverse(program) if mode == "reverse" else _forward(program)
+        if mode == "reverse":
+            needed, flops = _reverse(program)
+            known[mode] = Estimate(needed, flops, checkpoint_plan.held_bytes(program))
+        else:
+            needed, flops = _forward(program)
+            known[mode] = Estimate(needed, flops, needed)
     return known[mode]
 
 
-def check(program: Program, mode: str = "reverse", limit: int = BUDGET_BYTES) -> None:
-    """TooBigError if running ``program`` in ``mode`` would hold more than ``limit`` bytes."""
-    needed, _flops = estimate(program, mode)
-    if needed > limit:
-        raise TooBigError(needed, limit)
+def check(program: Program, mode: str = "reverse", limit: int | None = None) -> Storage:
+    """How running ``program`` in ``mode`` keeps its trace within ``limit`` bytes (``BUDGET_BYTES`` unless
+    given): whole ('full') or, when only that fits, at checkpoints ('checkpoints'); TooBigError when neither
+    fits."""
+    limit = BUDGET_BYTES if limit is None else limit
+    needed, _flops, checkpointed = estimate(program, mode)
+    if needed <= limit:
+        return "full"
+    if mode == "reverse" and checkpointed <= limit:
+        return "checkpoints"
+    raise TooBigError(needed, limit, checkpointed if mode == "reverse" else None)

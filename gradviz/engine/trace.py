@@ -24,12 +24,15 @@ from bisect import bisect_right
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import NamedTuple, TypeVar, overload
+from typing import TYPE_CHECKING, NamedTuple, TypeVar, overload
 
 import numpy as np
 
 from gradviz.engine.formula import render_latex, render_unicode
 from gradviz.engine.program import Node, Program
+
+if TYPE_CHECKING:
+    from gradviz.engine.checkpoints import CheckpointStore
 
 _Default = TypeVar("_Default")
 
@@ -220,6 +223,10 @@ class _BarsAt(_StateView):
 
 class Trace:
     """The steps of one run of a program, and the state at any step."""
+
+    # Where the arrays are when the full trace was over the budget: its steps recompute them from checkpoints
+    # when read (see checkpoints.py); None when every array is held.
+    checkpoints: CheckpointStore | None = None
 
     def __init__(
         self,

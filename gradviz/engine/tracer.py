@@ -68,14 +68,24 @@ def forward_values(
     return values
 
 
-def run(program: Program, overrides: Mapping[str, object] | None = None, report: Report | None = None) -> Trace:
+def run(
+    program: Program,
+    overrides: Mapping[str, object] | None = None,
+    report: Report | None = None,
+    limit: int | None = None,
+) -> Trace:
     """Run ``program`` forward and backward and return every step.
 
     ``overrides`` replaces the stored values of some sources (same shape), as the window does when a
-    student edits a number. A trace beyond the memory budget is refused (TooBigError) before anything is
-    allocated. ``report(done, total)`` hears of every op and every edge done.
+    student edits a number. A trace over the memory budget ``limit`` (budget.BUDGET_BYTES unless given) is
+    kept at checkpoints (the same steps, their arrays recomputed when read), and one over it even so is
+    refused (TooBigError) before anything is allocated. ``report(done, total)`` hears of every op and every
+    edge done.
     """
-    budget.check(program, "reverse")
+    if budget.check(program, "reverse", limit) == "checkpoints":
+        from gradviz.engine import checkpoints  # noqa: PLC0415  (it builds on this module)
+
+        return checkpoints.run(program, overrides, report)
     ops = len(program.forward_plan)
     work = ops + sum(len(edges) for _node, _attrs, edges in program.backward_plan) if report is not None else 0
     values = forward_values(program, overrides, report, work)

@@ -62,8 +62,8 @@ class RunJob:
 
     def is_long(self, program: Program) -> bool:
         """Whether running ``program`` takes long enough to be worth a progress bar and a Cancel button."""
-        needed, flops = budget.estimate(program, self.mode)
-        return flops > LONG_RUN_FLOPS or needed > LONG_RUN_BYTES
+        estimate = budget.estimate(program, self.mode)  # a trace kept at checkpoints is over 2 GiB whole: long
+        return estimate.flops > LONG_RUN_FLOPS or estimate.bytes > LONG_RUN_BYTES
 
     def trace(self, program: Program, report: Report | None = None) -> Walkable:
         if self.mode == "reverse":

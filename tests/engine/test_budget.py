@@ -51,7 +51,7 @@ def trace_bytes(trace) -> int:
 def test_the_estimate_counts_values_seed_contributions_and_bars_by_hand():
     """x (3×4) @ W (4×5) = h (3×5), c = sum h. Values 12 + 20 + 15 + 1, the seed 1, the contribution into
     h (15, also h's bar: a first addition keeps it), into x (12) and into W (20): 96 float64s."""
-    needed, _flops = budget.estimate(linear())
+    needed = budget.estimate(linear()).bytes
     assert needed == 96 * 8
     assert trace_bytes(run(linear())) == needed  # every one of them is a distinct array
 
@@ -61,18 +61,22 @@ def test_a_second_addition_into_a_bar_makes_a_new_running_bar():
     g = Builder()
     x = g.input("x", np.arange(6.0).reshape(2, 3))
     program = g.program(g.op("sum", g.op("mul", x, x, id="m"), id="c"))
-    needed, _flops = budget.estimate(program)
+    needed = budget.estimate(program).bytes
     values, seed, into_m = 6 + 6 + 1, 1, 6
     assert needed == (values + seed + into_m + 3 * 6) * 8
     assert trace_bytes(run(program)) <= needed
 
 
 def test_over_the_budget_the_run_is_refused_with_both_numbers_before_allocating():
+    """A graph this small has one segment per pass: kept at checkpoints, it holds what the full trace holds."""
     with pytest.raises(budget.TooBigError) as refused:
         budget.check(linear(), limit=512)
-    assert str(refused.value) == "this graph's trace needs 768 bytes; the limit is 512 bytes"
+    assert (
+        str(refused.value)
+        == "this graph's trace needs 768 bytes (768 bytes kept at checkpoints); the limit is 512 bytes"
+    )
     huge = Program(outer(20_000), "c")  # 4·10⁸ float64s for the product, as many for its bar: 6 GiB
-    with pytest.raises(budget.TooBigError, match="needs 6 GiB; the limit is 2 GiB"):
+    with pytest.raises(budget.TooBigError, match=r"needs 6 GiB \(6 GiB kept at checkpoints\); the limit is 2 GiB"):
         run(huge)  # refused at once: computing the product first would take 3 GiB and seconds
 
 
@@ -97,7 +101,7 @@ def test_forward_mode_keeps_two_passes_not_every_tangent():
     window's graphs); the trace now holds the values and two passes, whatever the step read."""
     g = Builder()
     program = g.program(g.op("sum", g.op("square", g.input("x", np.ones((100, 100))), id="s"), id="c"))
-    needed, _flops = budget.estimate(program, "forward")
+    needed = budget.estimate(program, "forward").bytes
     assert needed < 2**20
     trace = ForwardTrace(program)
     assert trace.passes == 10_000 and len(trace) == 30_000
@@ -120,4 +124,4 @@ def test_the_cli_refuses_a_trace_over_the_budget_in_one_line(tmp_path):
     )
     assert done.returncode == 2
     assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
-    assert "this graph's trace needs 6 GiB; the limit is 2 GiB" in done.stderr
+    assert "this graph's trace needs 6 GiB (6 GiB kept at checkpoints); the limit is 2 GiB" in done.stderr

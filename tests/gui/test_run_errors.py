@@ -96,8 +96,8 @@ def test_fixing_the_value_clears_the_error_and_stepping_works(window, qtbot, tmp
 
 
 def test_a_trace_beyond_the_memory_budget_is_refused_with_its_size(window, qtbot, tmp_path):
-    """u (20000×1) v (1×20000): the 20000×20000 product and its bar are 3 GiB each (4·10⁸ float64s).
-    Refused before allocating."""
+    """u (20000×1) v (1×20000): the 20000×20000 product and its bar are 3 GiB each (4·10⁸ float64s), and
+    checkpoints save nothing (the bar's rule reads both at once). Refused before allocating."""
     n = 20_000
     nodes = (
         NodeSpec("u", "input", value=np.ones((n, 1))),
@@ -108,7 +108,9 @@ def test_a_trace_beyond_the_memory_budget_is_refused_with_its_size(window, qtbot
     opened(window, qtbot, tmp_path, nodes)
     press_right(window)
     assert window.player.error is not None
-    assert sentence(window) == "The graph cannot run: this graph's trace needs 6 GiB; the limit is 2 GiB"
+    assert sentence(window) == (
+        "The graph cannot run: this graph's trace needs 6 GiB (6 GiB kept at checkpoints); the limit is 2 GiB"
+    )
     assert window.player.index == -1
 
 
