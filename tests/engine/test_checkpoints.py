@@ -98,7 +98,7 @@ def test_a_checkpointed_trace_reads_exactly_as_the_full_one_forwards_backwards_a
         if index >= 0:
             assert_same_step(full, kept, index)
             assert kept.formula(index) == full.formula(index) and kept.flops(index) == full.flops(index)
-            assert kept.phase(index) == full.phase(index)
+            assert kept.where(index) == full.where(index)
         assert_same_state(full, kept, index)
     for a, b in data.draw(st.lists(st.tuples(st.integers(-1, last), st.integers(-1, last)), max_size=6)):
         assert kept.changed(a, b) == full.changed(a, b)
