@@ -32,6 +32,11 @@ def integer_ticks(count: int) -> list[tuple[float, str]]:
     return [(float(index), str(index)) for index in range(0, count, step)]
 
 
+def _is_vector(array: np.ndarray) -> bool:
+    """An array drawn as one heatmap row: one-dimensional, with more than one element."""
+    return array.ndim <= 1 and array.size > 1
+
+
 class ArrayView(QWidget):
     """One named array; ``show_array`` replaces what is drawn."""
 
@@ -77,9 +82,6 @@ class ArrayView(QWidget):
         self.canvas.scene().sigMouseMoved.connect(self._hover)
         self.plot.vb.sigResized.connect(self._show_numbers_that_fit)
 
-    def _is_vector(self) -> bool:
-        return self.array.ndim <= 1 and self.array.size > 1
-
     def show_array(self, array: np.ndarray, diverging: bool) -> None:
         pg = self._pg
         self.array = np.asarray(array, dtype=float)
@@ -90,7 +92,7 @@ class ArrayView(QWidget):
         if scalar:
             self.scalar.setText(cell_text(self.array.item(), digits=6))
             return
-        self._fit_height(1 if self._is_vector() else as_grid(self.array).shape[0])
+        self._fit_height(1 if _is_vector(self.array) else as_grid(self.array).shape[0])
         self.plot.clear()
         self.numbers = []
         if self.colour_bar is not None:
@@ -100,7 +102,7 @@ class ArrayView(QWidget):
         colours = pg.ColorMap(np.linspace(0.0, 1.0, 256), DIVERGING if diverging else SEQUENTIAL)
         grid = as_grid(self.array)
         tints = rgba(grid, diverging, (low, high))
-        if self._is_vector():
+        if _is_vector(self.array):
             values = self.array.ravel()
             brushes = [pg.mkBrush(QColor(*(int(c) for c in tints[0, index]))) for index in range(values.size)]
             self.plot.addItem(pg.BarGraphItem(x=np.arange(values.size), height=values, width=0.8, brushes=brushes))
@@ -165,7 +167,7 @@ class ArrayView(QWidget):
             return
         spot = self.plot.vb.mapSceneToView(point)
         row, column = round(spot.y()), round(spot.x())
-        if self._is_vector():
+        if _is_vector(self.array):
             row = 0
         grid = as_grid(self.array)
         if 0 <= row < grid.shape[0] and 0 <= column < grid.shape[1]:
