@@ -11,12 +11,17 @@ graphs never pays for it.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
-from PySide6.QtCore import QRectF, Qt
+from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from gradviz.gui.colormaps import DIVERGING, SEQUENTIAL, as_grid, cell_text, limits, readable_on, rgba
+
+if TYPE_CHECKING:
+    from pyqtgraph import ColorBarItem, TextItem
 
 NUMBERS_UP_TO = 16
 MAX_TICKS = 8
@@ -70,9 +75,9 @@ class ArrayView(QWidget):
         self.plot.hideButtons()
         self.plot.setMenuEnabled(False)
         self.image = pg.ImageItem(axisOrder="row-major")
-        self.colour_bar: object | None = None
+        self.colour_bar: ColorBarItem | None = None
         self.array: np.ndarray | None = None
-        self.numbers: list = []  # the TextItems of a small array's numbers (tests read them)
+        self.numbers: list[TextItem] = []  # the TextItems of a small array's numbers (tests read them)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.title)
@@ -162,7 +167,7 @@ class ArrayView(QWidget):
         self.plot.setLabel("bottom", "index" if left is None else "column")
         self.plot.setLabel("left", "" if left is None else "row")
 
-    def _hover(self, point: object) -> None:
+    def _hover(self, point: QPointF) -> None:
         if self.array is None:
             return
         spot = self.plot.vb.mapSceneToView(point)

@@ -13,7 +13,14 @@ from typing import TYPE_CHECKING
 import numpy as np
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPalette, QPen
-from PySide6.QtWidgets import QApplication, QGraphicsItem, QGraphicsPathItem, QGraphicsRectItem
+from PySide6.QtWidgets import (
+    QApplication,
+    QGraphicsItem,
+    QGraphicsPathItem,
+    QGraphicsRectItem,
+    QStyleOptionGraphicsItem,
+    QWidget,
+)
 
 from gradviz.gui.colormaps import limits, readable_on, rgba
 
@@ -56,7 +63,7 @@ class NumberLayer(QGraphicsItem):
     def boundingRect(self) -> QRectF:
         return QRectF(-1, 0, self._shape[1] + 2, self._shape[0])  # a wide number overflows its cell
 
-    def paint(self, painter: QPainter, option: object, widget: object = None) -> None:
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
         to_screen = painter.worldTransform()
         painter.save()
         painter.resetTransform()  # the text is sized in screen pixels, as on every tile
