@@ -30,7 +30,8 @@ def start(path: str | None, settings: QSettings, recovery: Recovery) -> MainWind
 
 def run(path: str | None = None) -> int:
     """Run the window until it is closed; the exit status is the event loop's (0)."""
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    existing = QApplication.instance()  # typed as the core application: the window needs the widgets one
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     app.setApplicationName("gradviz")
     app.setOrganizationName("gradviz")
     app.setWindowIcon(QIcon(str(ICON)))

@@ -12,6 +12,7 @@ device-independent pixels scaled by the screen's DPI, and bounded by the screen 
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, QRect, QSize, Qt
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QDockWidget, QFrame, QMainWindow, QScrollArea, QWidget
 
 SIDE_SHARE = 0.18  # the side column's share of the window width, within SIDE_LIMITS
@@ -48,7 +49,7 @@ class FittingScroll(QScrollArea):
             self.fit()
         return super().eventFilter(watched, event)
 
-    def resizeEvent(self, event: object) -> None:
+    def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self.fit()
 

@@ -26,8 +26,9 @@ def key_text(sequence: QKeySequence) -> str:
 def _menu_rows(menu: QMenu, path: str) -> list[tuple[str, str]]:
     rows = []
     for action in menu.actions():
-        if action.menu() is not None:
-            rows += _menu_rows(action.menu(), f"{path} ▸ {action.menu().title().replace('&', '')}")
+        submenu = action.menu()  # typed QObject (C++ templates it); a QMenu when the action opens one
+        if isinstance(submenu, QMenu):
+            rows += _menu_rows(submenu, f"{path} ▸ {submenu.title().replace('&', '')}")
         elif action.shortcuts() and not action.isSeparator():
             keys = " / ".join(key_text(sequence) for sequence in action.shortcuts())
             rows.append((keys, f"{action.text().replace('&', '').rstrip('…')} ({path})"))
@@ -38,8 +39,9 @@ def shortcut_rows(window: QMainWindow) -> list[tuple[str, str]]:
     """(keys, what they do) for every action in the window's menus, then the canvas's keys and gestures."""
     rows = []
     for action in window.menuBar().actions():
-        if action.menu() is not None:
-            rows += _menu_rows(action.menu(), action.menu().title().replace("&", ""))
+        menu = action.menu()
+        if isinstance(menu, QMenu):
+            rows += _menu_rows(menu, menu.title().replace("&", ""))
     canvas_keys: dict[str, list[str]] = {}
     for label, what, _ in VIEW_KEYS.values():
         canvas_keys.setdefault(what, []).append(label)

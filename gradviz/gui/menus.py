@@ -3,6 +3,7 @@ accessibility. Building them is the window's longest piece of set-up, so it live
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
@@ -17,7 +18,13 @@ if TYPE_CHECKING:
 
 
 def _action(
-    window: QMainWindow, menu: QMenu, text: str, slot: object, shortcut: object = None, *, name: str = ""
+    window: QMainWindow,
+    menu: QMenu,
+    text: str,
+    slot: Callable[..., object],
+    shortcut: QKeySequence.StandardKey | str | None = None,
+    *,
+    name: str = "",
 ) -> QAction:
     """An action named after its text (actionSaveAs), with a window-wide shortcut."""
     action = QAction(text, window)
@@ -85,8 +92,9 @@ def _view_step_help_menus(window: MainWindow) -> None:
     _action(window, view, "Zoom Out", lambda: window.view.set_zoom(window.view.zoom() / 1.2), keys.ZoomOut)
     _action(window, view, "Auto Layout", window.auto_layout, "Ctrl+L")
     view.addSeparator()
-    _action(window, view, "Dark Mode", window.set_dark, "Ctrl+Shift+D").setCheckable(True)
-    window.findChild(QAction, "actionDarkMode").setChecked(window.scene.theme.dark)
+    dark = _action(window, view, "Dark Mode", window.set_dark, "Ctrl+Shift+D")
+    dark.setCheckable(True)
+    dark.setChecked(window.scene.theme.dark)
     view.addSeparator()
     view.addActions(window.dock_toggles)
     steps = window.menuBar().addMenu("&Step")

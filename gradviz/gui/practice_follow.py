@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QLayout, QToolButton
+from PySide6.QtWidgets import QBoxLayout, QLayout, QToolButton, QWidget
 
 from gradviz.engine.trace import BackwardStep, Trace
 from gradviz.gui.panels.practice import PracticePanel
@@ -29,14 +29,16 @@ if TYPE_CHECKING:
     from gradviz.gui.main_window import MainWindow
 
 
-def _layout_holding(layout: QLayout, widget: object) -> QLayout | None:
-    """The (nested) layout that holds ``widget`` directly."""
+def _row_holding(layout: QLayout, widget: QWidget) -> QBoxLayout | None:
+    """The (nested) box layout that holds ``widget`` directly, so a widget can be inserted beside it."""
     for number in range(layout.count()):
         item = layout.itemAt(number)
+        assert item is not None, "a layout has an item at every number below its count()"
         if item.widget() is widget:
-            return layout
-        if item.layout() is not None:
-            found = _layout_holding(item.layout(), widget)
+            return layout if isinstance(layout, QBoxLayout) else None
+        nested = item.layout()
+        if nested is not None:
+            found = _row_holding(nested, widget)
             if found is not None:
                 return found
     return None
@@ -68,7 +70,8 @@ class PracticeFollower:
         )
         self.toggle.setCheckable(True)
         self.toggle.toggled.connect(self.set_enabled)
-        row = _layout_holding(window.timeline.layout(), window.timeline.buttons["end"])
+        timeline = window.timeline.layout()
+        row = _row_holding(timeline, window.timeline.buttons["end"]) if timeline is not None else None
         if row is not None:  # beside the step buttons
             row.insertWidget(row.indexOf(window.timeline.buttons["end"]) + 1, self.toggle)
         self.action: QAction | None = None  # Step ▸ Practice, set by the menus
@@ -118,8 +121,8 @@ class PracticeFollower:
         story = story_of(trace)
         position = story.position(index)
         told = story.told[position] if index >= 0 else None
-        edge = told is not None and isinstance(trace.steps[told.shown], BackwardStep)
-        if edge and told.shown not in self.answered and came_from < told.steps[0]:
+        edge = told if told is not None and isinstance(trace.steps[told.shown], BackwardStep) else None
+        if edge is not None and edge.shown not in self.answered and came_from < edge.steps[0]:
             self._ask(trace, position)
         elif index == len(trace) - 1:
             self._pass_done(trace)

@@ -109,8 +109,10 @@ def apply_to_application(theme: Theme) -> None:
     switching back to the desktop's colours gives Qt's palette back.
     """
     app = QApplication.instance()
-    if app is None or theme.dark == system_prefers_dark():
-        if app is not None and app.property("gradvizPalette"):  # switched back to what the desktop shows
+    if not isinstance(app, QApplication):  # no application, or one without widgets: nothing to colour
+        return
+    if theme.dark == system_prefers_dark():
+        if app.property("gradvizPalette"):  # switched back to what the desktop shows
             app.setPalette(app.style().standardPalette())
             app.setProperty("gradvizPalette", False)
         return

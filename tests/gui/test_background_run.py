@@ -93,3 +93,32 @@ def test_closing_the_window_mid_run_stops_and_joins_the_thread(big, qtbot):
     assert worker is not None and worker.isRunning()
     big.close()
     assert worker.isFinished()
+
+
+def test_cancelling_a_rerun_after_an_edit_while_stepping_leaves_the_timeline_before_the_first_step(
+    window, qtbot, monkeypatch
+):
+    """Stepping, an edit reruns the graph at once (in the background when long); Cancel leaves it unrun.
+    The timeline then has no trace to tell a step of, though the player's old cursor still has an index:
+    it shows "before the first step" (it raised AttributeError on the missing trace before)."""
+    monkeypatch.setattr("gradviz.model.playback.LONG_RUN_FLOPS", -1)  # every run goes to the background
+    nodes = (NodeSpec("x", "input", value=np.ones(3)), NodeSpec("c", "sum", ("x",)))
+    window.load_graph(window.prepare_graph(GraphFile(nodes, "c"), "small"), None)
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    window.view.setFocus()
+    press_right(window)
+    qtbot.waitUntil(lambda: window.player.playback is not None, timeout=60_000)
+    assert window.player.index == 0
+    x = window.document.nodes["x"]
+    window.undo_stack.push(ReplaceNode(window.document, dataclasses.replace(x, value=np.full(3, 2.0)), "edit x"))
+    cancel = window.findChild(QPushButton, "runCancel")
+    qtbot.waitUntil(lambda: window.player.busy and cancel.isVisible())
+    qtbot.mouseClick(cancel, Qt.MouseButton.LeftButton)
+    assert window.player.playback is None and window.player.error is None
+    assert window.timeline.position.text() == "before the first step"
+    qtbot.waitUntil(lambda: not window.player._stopping, timeout=60_000)  # the cancelled thread ended, joined
+    press_right(window)  # and the edited graph runs
+    qtbot.waitUntil(lambda: window.player.playback is not None, timeout=60_000)
+    assert window.player.playback.trace.state(0).values["x"][0] == 2.0

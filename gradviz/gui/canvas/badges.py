@@ -11,14 +11,20 @@ is the one thing a cache here must never show.
 from __future__ import annotations
 
 import weakref
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
-from PySide6.QtGui import QImage, QPixmap
+from PySide6.QtGui import QColor, QImage, QPixmap
 
 from gradviz.gui.colormaps import as_grid, cell_text, heatmap, readable_on
 
 NUMBERS_UP_TO = 16  # arrays this small show their numbers when the cells are large enough on screen
+
+
+def _rgb(colour: QColor) -> tuple[int, int, int]:
+    """A colour's red, green and blue (QColor.getRgb also gives them, but PySide6 6.11's stubs type it as object)."""
+    return colour.red(), colour.green(), colour.blue()
 
 
 @dataclass(frozen=True, eq=False)
@@ -39,10 +45,7 @@ class Badge:
             return cls(image, (), None)
         grid = as_grid(array)
         pixels = np.array(
-            [
-                [image.pixelColor(column, row).getRgb()[:3] for column in range(grid.shape[1])]
-                for row in range(grid.shape[0])
-            ],
+            [[_rgb(image.pixelColor(column, row)) for column in range(grid.shape[1])] for row in range(grid.shape[0])],
             dtype=np.uint8,
         )
         numbers = tuple(tuple(cell_text(number, digits) for number in grid.ravel()) for digits in (3, 2))
@@ -57,7 +60,7 @@ class Badge:
         return self._pixmap[0]
 
 
-_CACHE: dict[tuple[int, bool], tuple[weakref.ref, Badge]] = {}
+_CACHE: dict[tuple[int, bool], tuple[weakref.ref[np.ndarray], Badge]] = {}
 made = 0  # badges coloured so far: tests read it to see that the cache is used
 
 
@@ -73,5 +76,10 @@ def badge_for(array: np.ndarray, diverging: bool) -> Badge:
     badge = Badge.of(array, diverging)
     made += 1
     if cacheable:
-        _CACHE[key] = (weakref.ref(array, lambda _, key=key: _CACHE.pop(key, None)), badge)
+        _CACHE[key] = (weakref.ref(array, _forgetting(key)), badge)
     return badge
+
+
+def _forgetting(key: tuple[int, bool]) -> Callable[[weakref.ref[np.ndarray]], object]:
+    """The weak reference's callback: once the array is gone, its badge leaves the cache."""
+    return lambda _: _CACHE.pop(key, None)

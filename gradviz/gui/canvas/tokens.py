@@ -40,7 +40,7 @@ class Token(QGraphicsItem):
         painter.drawRoundedRect(box, 5, 5)
         if self.image is not None:
             painter.drawImage(box.adjusted(3, 3, -3, -3), self.image)
-        else:
+        elif self.text is not None:  # a token has its text exactly when it has no image
             font = painter.font()
             font.setPointSizeF(7.5)
             font.setBold(True)

@@ -11,12 +11,17 @@ graphs never pays for it.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
-from PySide6.QtCore import QRectF, Qt
+from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from gradviz.gui.colormaps import DIVERGING, SEQUENTIAL, as_grid, cell_text, limits, readable_on, rgba
+
+if TYPE_CHECKING:
+    from pyqtgraph import ColorBarItem, TextItem
 
 NUMBERS_UP_TO = 16
 MAX_TICKS = 8
@@ -30,6 +35,11 @@ def integer_ticks(count: int) -> list[tuple[float, str]]:
     steps = (size * decade for decade in (1, 10, 100, 1000, 10_000, 100_000) for size in (1, 2, 5))
     step = next(size for size in steps if (count - 1) // size + 1 <= MAX_TICKS)
     return [(float(index), str(index)) for index in range(0, count, step)]
+
+
+def _is_vector(array: np.ndarray) -> bool:
+    """An array drawn as one heatmap row: one-dimensional, with more than one element."""
+    return array.ndim <= 1 and array.size > 1
 
 
 class ArrayView(QWidget):
@@ -65,9 +75,9 @@ class ArrayView(QWidget):
         self.plot.hideButtons()
         self.plot.setMenuEnabled(False)
         self.image = pg.ImageItem(axisOrder="row-major")
-        self.colour_bar: object | None = None
+        self.colour_bar: ColorBarItem | None = None
         self.array: np.ndarray | None = None
-        self.numbers: list = []  # the TextItems of a small array's numbers (tests read them)
+        self.numbers: list[TextItem] = []  # the TextItems of a small array's numbers (tests read them)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.title)
@@ -76,9 +86,6 @@ class ArrayView(QWidget):
         layout.addWidget(self.readout)
         self.canvas.scene().sigMouseMoved.connect(self._hover)
         self.plot.vb.sigResized.connect(self._show_numbers_that_fit)
-
-    def _is_vector(self) -> bool:
-        return self.array.ndim <= 1 and self.array.size > 1
 
     def show_array(self, array: np.ndarray, diverging: bool) -> None:
         pg = self._pg
@@ -90,7 +97,7 @@ class ArrayView(QWidget):
         if scalar:
             self.scalar.setText(cell_text(self.array.item(), digits=6))
             return
-        self._fit_height(1 if self._is_vector() else as_grid(self.array).shape[0])
+        self._fit_height(1 if _is_vector(self.array) else as_grid(self.array).shape[0])
         self.plot.clear()
         self.numbers = []
         if self.colour_bar is not None:
@@ -100,7 +107,7 @@ class ArrayView(QWidget):
         colours = pg.ColorMap(np.linspace(0.0, 1.0, 256), DIVERGING if diverging else SEQUENTIAL)
         grid = as_grid(self.array)
         tints = rgba(grid, diverging, (low, high))
-        if self._is_vector():
+        if _is_vector(self.array):
             values = self.array.ravel()
             brushes = [pg.mkBrush(QColor(*(int(c) for c in tints[0, index]))) for index in range(values.size)]
             self.plot.addItem(pg.BarGraphItem(x=np.arange(values.size), height=values, width=0.8, brushes=brushes))
@@ -160,12 +167,12 @@ class ArrayView(QWidget):
         self.plot.setLabel("bottom", "index" if left is None else "column")
         self.plot.setLabel("left", "" if left is None else "row")
 
-    def _hover(self, point: object) -> None:
+    def _hover(self, point: QPointF) -> None:
         if self.array is None:
             return
         spot = self.plot.vb.mapSceneToView(point)
         row, column = round(spot.y()), round(spot.x())
-        if self._is_vector():
+        if _is_vector(self.array):
             row = 0
         grid = as_grid(self.array)
         if 0 <= row < grid.shape[0] and 0 <= column < grid.shape[1]:

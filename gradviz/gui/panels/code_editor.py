@@ -8,6 +8,8 @@ under the editor and the cursor goes to the line and column it names.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QFontDatabase, QKeySequence, QShortcut, QTextCursor, QUndoStack
 from PySide6.QtWidgets import (
@@ -24,6 +26,9 @@ from gradviz.gui.code_command import ReplaceGraph
 from gradviz.model.code import CodeError, apply_code
 from gradviz.model.code_print import code_of
 from gradviz.model.document import Change, GraphDocument
+
+if TYPE_CHECKING:
+    from gradviz.gui.main_window import MainWindow
 
 ERROR_COLOUR = "#d64541"
 
@@ -113,7 +118,7 @@ class CodeEditor(QDialog):
             self.revert()
 
 
-def open_code_editor(window: QWidget) -> CodeEditor:
+def open_code_editor(window: MainWindow) -> CodeEditor:
     """The window's code editor (made on first use), shown and brought to the front."""
     editor = window.findChild(CodeEditor, "codeEditor")
     if editor is None:

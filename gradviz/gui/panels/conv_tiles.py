@@ -8,12 +8,24 @@ be left transparent (the output fills in as the window slides) and nan stays mag
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPalette, QPen
-from PySide6.QtWidgets import QApplication, QGraphicsItem
+from PySide6.QtWidgets import (
+    QApplication,
+    QGraphicsItem,
+    QGraphicsPathItem,
+    QGraphicsRectItem,
+    QStyleOptionGraphicsItem,
+    QWidget,
+)
 
 from gradviz.gui.colormaps import limits, readable_on, rgba
+
+if TYPE_CHECKING:
+    from pyqtgraph import GraphicsLayout
 
 NUMBER_CELL_PX = 26  # cells under this never show numbers (11 pt text and a margin); larger ones do if they fit
 GRID_UP_TO = 40  # cells per side: arrays this small have their cell borders drawn, so zero padding shows
@@ -51,7 +63,7 @@ class NumberLayer(QGraphicsItem):
     def boundingRect(self) -> QRectF:
         return QRectF(-1, 0, self._shape[1] + 2, self._shape[0])  # a wide number overflows its cell
 
-    def paint(self, painter: QPainter, option: object, widget: object = None) -> None:
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
         to_screen = painter.worldTransform()
         painter.save()
         painter.resetTransform()  # the text is sized in screen pixels, as on every tile
@@ -65,10 +77,10 @@ class NumberLayer(QGraphicsItem):
 class Tile:
     """One heatmap in the layout: an array, a title, an optional outline and window, numbers if small."""
 
-    def __init__(self, layout: object, row: int, column: int, key: str) -> None:
+    def __init__(self, layout: GraphicsLayout, row: int, column: int, key: str) -> None:
         import pyqtgraph as pg  # noqa: PLC0415 - the panel is built on first use
 
-        self._pg, self.key = pg, key
+        self.key = key
         self._ink = QApplication.palette().color(QPalette.ColorRole.WindowText).name()  # titles read in dark mode
         self.title = layout.addLabel("", row=row, col=column, size="11pt", color=self._ink)
         self.box = layout.addViewBox(row=row + 1, col=column, lockAspect=True, invertY=True, enableMouse=False)
@@ -78,10 +90,10 @@ class Tile:
         self.outline = self._rect(QColor("#9e9e9e"), Qt.PenStyle.DashLine, 2.5)  # the image inside its padding
         self.window = self._rect(WINDOW_COLOURS["forward"], Qt.PenStyle.SolidLine, 3.0)
         self.target = self._rect(QColor("#ff9800"), Qt.PenStyle.SolidLine, 3.0)
-        self.picked = pg.QtWidgets.QGraphicsPathItem()  # the cells a strided window reads, each outlined
+        self.picked = QGraphicsPathItem()  # the cells a strided window reads, each outlined
         self.picked.setZValue(11)
         self.box.addItem(self.picked)
-        self.grid = pg.QtWidgets.QGraphicsPathItem()
+        self.grid = QGraphicsPathItem()
         pen = QPen(QColor(128, 128, 128, 110), 1.0)
         pen.setCosmetic(True)
         self.grid.setPen(pen)
@@ -97,8 +109,8 @@ class Tile:
         self._pixels: np.ndarray | None = None
         self.box.sigResized.connect(lambda *_: self._write_numbers())
 
-    def _rect(self, colour: QColor, style: Qt.PenStyle, width: float) -> object:
-        item = self._pg.QtWidgets.QGraphicsRectItem()
+    def _rect(self, colour: QColor, style: Qt.PenStyle, width: float) -> QGraphicsRectItem:
+        item = QGraphicsRectItem()
         pen = QPen(colour, width, style)
         pen.setCosmetic(True)  # the same thickness at every zoom
         item.setPen(pen)
@@ -126,18 +138,18 @@ class Tile:
         self.known = np.ones(self.array.shape, bool) if known is None else known
         self.bounds = bounds or limits(self.array, diverging)
         pixels = rgba(self.array, diverging, self.bounds, known)
+        self._pixels, self._known = pixels, known  # with the array: a resize may write the numbers any time
         self.image.setImage(pixels, autoLevels=False)
         if self.array.shape != old_shape:
             self.image.setRect(QRectF(0, 0, self.array.shape[1], self.array.shape[0]))
             self.box.setRange(QRectF(0, 0, self.array.shape[1], self.array.shape[0]), padding=0.04)
-        self._draw_grid()
-        self._pixels, self._known = pixels, known
+        self._draw_grid(self.array.shape)
         self._write_numbers()
 
-    def _draw_grid(self) -> None:
-        if self.array.shape == self._grid_shape:
+    def _draw_grid(self, shape: tuple[int, ...]) -> None:
+        if shape == self._grid_shape:
             return
-        self._grid_shape = rows, columns = self.array.shape
+        self._grid_shape = rows, columns = shape
         path = QPainterPath()
         if max(rows, columns) <= GRID_UP_TO:
             for row in range(rows + 1):
@@ -149,19 +161,22 @@ class Tile:
         self.grid.setPath(path)
 
     def _cell_px(self) -> float:
+        """The width of one of the array's cells on screen (0 while no array is shown)."""
+        if self.array is None:
+            return 0.0
         rows, columns = self.array.shape
         size = self.box.size()
         return min(size.width() / columns, size.height() / rows)
 
     def _write_numbers(self) -> None:
         """Each cell's number in it, when the cells are large enough to hold one legibly."""
-        if self.array is None:
+        pixels, known, array = self._pixels, self._known, self.array
+        if array is None or pixels is None:  # nothing shown yet (the two are set together)
             return
         cell = self._cell_px()
         if cell < NUMBER_CELL_PX:
             self.numbers.hide()
             return
-        pixels, known, array = self._pixels, self._known, self.array
         dark = readable_on(pixels)
         cells = [
             (column, row, "" if value == 0 and self.diverging else f"{value:.3g}", bool(dark[row, column]))
@@ -177,7 +192,9 @@ class Tile:
     def hide_numbers(self) -> None:
         self.numbers.hide()
 
-    def mark(self, item: object, rows: slice | None, cols: slice | None, colour: QColor | None = None) -> None:
+    def mark(
+        self, item: QGraphicsRectItem, rows: slice | None, cols: slice | None, colour: QColor | None = None
+    ) -> None:
         """Put ``item`` (outline, window or target) round rows × cols, or hide it for None."""
         if rows is None or cols is None:
             item.hide()

@@ -48,34 +48,36 @@ class Palette(QWidget):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.search)
         layout.addWidget(self.tree)
-        self._items: list[QTreeWidgetItem] = []
+        self._items: list[QTreeWidgetItem] = []  # the ops' items, in the registry's order
+        self._groups: dict[str, tuple[QTreeWidgetItem, list[QTreeWidgetItem]]] = {}  # category: its item, its ops'
         self._fill()
         self.search.textChanged.connect(self.filter)
         self.search.returnPressed.connect(self._choose_first_visible)
         self.tree.itemActivated.connect(self._activated)
 
     def _fill(self) -> None:
-        groups = {category: QTreeWidgetItem([category.capitalize()]) for category in CATEGORIES}
-        for group in groups.values():
+        self._groups = {category: (QTreeWidgetItem([category.capitalize()]), []) for category in CATEGORIES}
+        for group, _ in self._groups.values():
             group.setFlags(Qt.ItemFlag.ItemIsEnabled)
             self.tree.addTopLevelItem(group)
         for op in all_ops():
             item = QTreeWidgetItem([op.name])
             item.setData(0, Qt.ItemDataRole.UserRole, op.name)
             item.setToolTip(0, f"{render_unicode(op.formula)}\n{op.doc}")
-            groups[op.category].addChild(item)
+            group, members = self._groups[op.category]
+            group.addChild(item)
+            members.append(item)
             self._items.append(item)
         self.tree.expandAll()
 
     def filter(self, text: str) -> None:
         """Show the ops whose name, category or description contain ``text``."""
         needle = text.strip().lower()
-        for item in self._items:
-            haystack = f"{item.text(0)} {item.parent().text(0)} {item.toolTip(0)}".lower()
-            item.setHidden(bool(needle) and needle not in haystack)
-        for index in range(self.tree.topLevelItemCount()):
-            group = self.tree.topLevelItem(index)
-            group.setHidden(all(group.child(i).isHidden() for i in range(group.childCount())))
+        for group, members in self._groups.values():
+            for item in members:
+                haystack = f"{item.text(0)} {group.text(0)} {item.toolTip(0)}".lower()
+                item.setHidden(bool(needle) and needle not in haystack)
+            group.setHidden(all(item.isHidden() for item in members))
 
     def visible_ops(self) -> list[str]:
         return [item.text(0) for item in self._items if not item.isHidden()]

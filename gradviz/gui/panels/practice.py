@@ -148,6 +148,7 @@ class PracticePanel(QWidget):
         values = None if truth is None else np.asarray(truth).reshape(feedback.wrong.shape)
         for (row, column), wrong in np.ndenumerate(feedback.wrong):
             item = self.grid.item(row, column)
+            assert item is not None, "ask() put an item in every cell of the numbers grid, which is the one shown"
             item.setBackground(QBrush(WRONG if wrong else RIGHT))
             item.setToolTip("wrong" if wrong else "right")
             if feedback.revealed and values is not None:
@@ -155,12 +156,13 @@ class PracticePanel(QWidget):
 
     def typed_grid(self) -> list[list[str]]:
         return [
-            [
-                (self.grid.item(row, column).text() if self.grid.item(row, column) else "")
-                for column in range(self.grid.columnCount())
-            ]
+            [self._cell_text(row, column) for column in range(self.grid.columnCount())]
             for row in range(self.grid.rowCount())
         ]
+
+    def _cell_text(self, row: int, column: int) -> str:
+        item = self.grid.item(row, column)
+        return item.text() if item is not None else ""
 
     def _check(self) -> None:
         if self.shape.isVisible():

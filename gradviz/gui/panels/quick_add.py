@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, Qt, Signal
+from PySide6.QtCore import QPoint, QPointF, Qt, Signal
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QFrame, QLineEdit, QListWidget, QVBoxLayout
+from PySide6.QtWidgets import QFrame, QLineEdit, QListWidget, QVBoxLayout, QWidget
 
 from gradviz.engine.registry import all_ops
 
@@ -14,7 +14,7 @@ class QuickAdd(QFrame):
 
     chosen = Signal(str, QPointF)
 
-    def __init__(self, parent: object = None) -> None:
+    def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent, Qt.WindowType.Popup)
         self.setObjectName("quickAdd")
         self.setAccessibleName("Quick add an op")
@@ -35,7 +35,7 @@ class QuickAdd(QFrame):
         self.search.returnPressed.connect(self._accept)
         self.results.itemActivated.connect(lambda item: self._pick(item.text()))
 
-    def open_at(self, scene_point: QPointF, screen_point: object) -> None:
+    def open_at(self, scene_point: QPointF, screen_point: QPoint) -> None:
         self._where = scene_point
         self.search.clear()
         self._filter("")

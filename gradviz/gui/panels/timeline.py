@@ -130,7 +130,8 @@ class Timeline(QWidget):
             ("step", icons.SP_MediaSeekForward, "Step (→)", player.step),
             ("end", icons.SP_MediaSkipForward, "End (End)", player.end),
         ):
-            button = QToolButton(toolTip=tip)
+            button = QToolButton()
+            button.setToolTip(tip)
             self._icons[name] = icon
             button.setObjectName(f"timeline_{name}")
             button.setAccessibleName(tip)
@@ -209,14 +210,14 @@ class Timeline(QWidget):
                 else "The graph cannot run yet: every node needs its inputs and one node must be the cost."
             )
             return
-        if index < 0:
+        playback = self.player.playback
+        if index < 0 or playback is None:  # no trace while a run is pending (an edit's rerun cancelled)
             self.position.setText("before the first step")
             self.words.setText("Press → (or ▶) to run the forward pass one node at a time, then the reverse pass.")
             with QSignalBlocker(self.scrubber):
                 self.scrubber.setValue(self.scrubber.minimum())
             self.phases.update()
             return
-        playback = self.player.playback
         story = playback.story
         position = story.position(index)
         with QSignalBlocker(self.scrubber):
