@@ -47,7 +47,7 @@ from gradviz.gui.practice_follow import PracticeFollower
 from gradviz.gui.recovery import Recovery
 from gradviz.gui.theme import apply_to_application, current_theme
 from gradviz.gui.worker import RunProgress
-from gradviz.model.document import GraphDocument
+from gradviz.model.document import Change, GraphDocument, NodeMoved
 from gradviz.model.layout import copies, layered_positions
 from gradviz.model.playback import RunJob
 
@@ -225,8 +225,14 @@ class MainWindow(FileActions, QMainWindow):
         self.view.zoom_changed.connect(self._show_zoom)
         self.view.play_toggle_requested.connect(self.player.toggle)
         self.player.moved.connect(self._show_step)
-        self.document.subscribe(lambda change: change.kind != "moved" and self._schedule_retrace())
-        self.document.subscribe(lambda change: change.kind != "moved" and self.conv_follow.graph_changed(self.document))
+        self.document.subscribe(self._graph_changed)
+
+    def _graph_changed(self, change: Change) -> None:
+        """An edit that changes what the graph computes (a move changes nothing): retrace, and show or hide
+        the kernel-flip view as the graph gains or loses a convolution."""
+        if not isinstance(change, NodeMoved):
+            self._schedule_retrace()
+            self.conv_follow.graph_changed(self.document)
 
     # ----- small helpers ------------------------------------------------------------------------------
 

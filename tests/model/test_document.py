@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from itertools import pairwise
 
 import pytest
@@ -10,7 +11,18 @@ from gradviz.engine.errors import GraphError, NodeError
 from gradviz.engine.program import NodeSpec
 from gradviz.io.graph_file import GraphFile, read
 from gradviz.io.paths import EXAMPLES
-from gradviz.model.document import Change, GraphDocument, check_references, new_node
+from gradviz.model.document import (
+    Change,
+    DocumentReset,
+    GraphDocument,
+    NodeChanged,
+    NodeMoved,
+    NodesAdded,
+    NodesRemoved,
+    OutputChanged,
+    check_references,
+    new_node,
+)
 from gradviz.model.layout import copies, layered_positions
 
 
@@ -28,12 +40,48 @@ def test_every_edit_emits_one_change():
     document.replace_node(document.with_input(spec.id, 0, "a"))
     document.set_output(spec.id)
     document.remove_node(spec.id)
-    assert [change.kind for change in seen] == ["added", "moved", "changed", "output", "removed"]
+    assert seen == [
+        NodesAdded((spec.id,)),
+        NodeMoved(spec.id),
+        NodeChanged(spec.id, frozenset({"inputs"})),
+        OutputChanged(spec.id),
+        NodesRemoved((spec.id,)),
+    ]
     assert document.chosen_output is None  # removing the cost clears the choice
     assert document.output == "L"  # and the only scalar no node reads is the cost again
     unsubscribe()
     document.move_node("W", (0.0, 0.0))
     assert len(seen) == 5
+
+
+def test_events_say_what_changed():
+    """A view redraws only what an event names, so each names exactly what the edit touched."""
+    document = linear_layer()
+    seen: list[Change] = []
+    document.subscribe(seen.append)
+    W, L = document.nodes["W"], document.nodes["L"]
+    document.replace_node(dataclasses.replace(W, label="weights"))
+    document.replace_node(dataclasses.replace(W, label="weights", value=[[0.0, 0.0]] * 3))  # the label kept
+    document.replace_node(dataclasses.replace(L, attrs={"reduction": "mean"}))
+    document.replace_node(dataclasses.replace(L, attrs={"reduction": "mean"}))  # the same spec again
+    assert seen == [
+        NodeChanged("W", frozenset({"label"})),
+        NodeChanged("W", frozenset({"value"})),
+        NodeChanged("L", frozenset({"attrs"})),
+        NodeChanged("L", frozenset()),
+    ]
+    seen.clear()
+    # a and L read x and a: deleting both tells once, naming the one node left with a port opened (L reads
+    # a; nothing else read x) so views hear of it when the graph is whole again
+    document.remove_nodes(["a", "x"])
+    assert seen == [NodesRemoved(("x", "a"), ("L",))]  # in the document's order, whatever order was asked
+    assert document.nodes["L"].inputs == (None, "y")
+    document.insert_nodes(
+        [(NodeSpec("x", "input", (), {}, [[1.0], [2.0]]), (0.0, 0.0), 1), (new_node(document, "neg"), (1.0, 1.0), None)]
+    )
+    assert seen[-1] == NodesAdded(("x", "neg1"))
+    document.load(document.to_graph_file())
+    assert seen[-1] == DocumentReset()
 
 
 def test_diagnosis_of_an_unfinished_graph():

@@ -40,7 +40,7 @@ from gradviz.engine.trace import State, Step
 from gradviz.gui.commands import ReplaceNode, SetOutput
 from gradviz.gui.notation import plain, rich
 from gradviz.gui.panels.arrays import ArrayView
-from gradviz.model.document import Change, GraphDocument
+from gradviz.model.document import Change, DocumentReset, GraphDocument, NodeMoved
 
 TABLE_LIMIT = 12  # larger arrays are edited by shape and fill, not cell by cell
 
@@ -91,9 +91,9 @@ class Inspector(QWidget):
         return QSize(340, 600)  # the canvas is what matters; wrapped text would ask for far more
 
     def _on_change(self, change: Change) -> None:
-        if change.kind == "moved":
+        if isinstance(change, NodeMoved):
             return
-        if change.kind == "reset" or self.node_id not in self.document.nodes:
+        if isinstance(change, DocumentReset) or self.node_id not in self.document.nodes:
             self.node_id = None  # another graph: whatever was selected is gone, even if an id repeats
         self.show_node(self.node_id)
 
