@@ -299,12 +299,13 @@ def _parts_differing(old: NodeSpec, new: NodeSpec) -> frozenset[NodePart]:
         parts.add("attrs")
     if old.inputs != new.inputs:
         parts.add("inputs")
-    if not _same_value(old.value, new.value):
+    if not same_value(old.value, new.value):
         parts.add("value")
     return frozenset(parts)
 
 
-def _same_value(one: Any, other: Any) -> bool:
+def same_value(one: Any, other: Any) -> bool:
+    """Whether two node values (None, nested lists or arrays) hold the same numbers in the same shape."""
     if one is None or other is None:
         return one is other
     a, b = np.asarray(one), np.asarray(other)

@@ -223,7 +223,7 @@ def test_the_inspector_shows_value_bar_and_contribution_at_the_step(window):
     into_w = next(step for step in steps if step.kind == "backward" and step.parent.id == "W")
     window.player.seek(into_w.index + 1)  # the bar of W has just been accumulated
     window.scene.nodes["W"].setSelected(True)
-    views = window.inspector._views
+    views = window.inspector.arrays.views
     np.testing.assert_array_equal(views["value"].image.image, window.document.nodes["W"].value)
     np.testing.assert_array_equal(views["bar"].image.image, window.player.run().state().bars["W"])
     low, high = views["bar"].image.getLevels()

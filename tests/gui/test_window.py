@@ -201,11 +201,7 @@ def test_inspector_shows_one_node_at_a_time(window):
     for node in ("W", "a", "L", "W"):
         window.scene.clearSelection()
         window.scene.nodes[node].setSelected(True)
-    forms = [
-        child
-        for child in window.inspector.children()
-        if isinstance(child, QWidget) and child.objectName() != "inspectorArrays"
-    ]
+    forms = [child for child in window.inspector.form.children() if isinstance(child, QWidget)]
     assert len(forms) == 1
     assert window.inspector.findChild(QLineEdit, "labelEdit").placeholderText() == "W"
 
