@@ -50,6 +50,7 @@ from gradviz.gui.worker import RunProgress
 from gradviz.model.document import Change, GraphDocument, NodeMoved
 from gradviz.model.layout import copies, layered_positions
 from gradviz.model.playback import RunJob
+from gradviz.model.step_view import present
 
 GRADCHECK_WARN = 20_000  # more source numbers than this: ask before running 2 passes for each
 RECENT_LIMIT = 10
@@ -335,20 +336,20 @@ class MainWindow(FileActions, QMainWindow):
             self.race_counters.show_tick(self.race(), index)
         if playback is None:
             self.scene.show_step(None, None)
-            self.inspector.show_step(None, None)
+            self.inspector.show_step(None)
             self.formula_panel.clear()
             error = self.player.error
             self.scene.show_run_error(*(error if error is not None else (None, "")))
             return
         # the state is the exact step's; the step marked is the one the timeline tells (an edge, not its "+=")
-        state, step = playback.trace.state(index), playback.story.shown_step(index)
+        view = present(playback.trace, index, self.inspector.node_id)
         grows = not self.scene.stepping  # nodes take their stepping size (arrays shown) only as stepping starts
-        self.scene.show_step(state, step, playback.trace)
+        self.scene.show_step(view.state, view.step, playback.trace)
         if grows:
             self.view.keep_fitted()  # an O(nodes) check: once, not on every step of a playback
-        self.view.follow(self.scene.nodes.get(step.node.id))
-        self.inspector.show_step(state, step)
-        self.formula_panel.show_step(playback.trace, index)
+        self.view.follow(self.scene.nodes.get(view.current))
+        self.inspector.show_step(view)
+        self.formula_panel.show_step(view)
 
     def check_gradients(self) -> GradCheckDialog | None:
         """Run finite differences against every bar and show the result (None if the graph cannot run)."""

@@ -12,10 +12,10 @@ from typing import Any
 from PySide6.QtCore import QSize, Signal
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from gradviz.engine.trace import State, Step
 from gradviz.gui.panels.node_form import NodeForm
 from gradviz.gui.panels.step_arrays import StepArrays
 from gradviz.model.document import GraphDocument
+from gradviz.model.step_view import StepView
 
 
 class Inspector(QWidget):
@@ -30,8 +30,7 @@ class Inspector(QWidget):
         self.document = document
         self.form = NodeForm(document, undo_stack)
         self.arrays = StepArrays()
-        self._state: State | None = None
-        self._step: Step | None = None
+        self._view: StepView | None = None
         layout = QVBoxLayout(self)
         layout.addWidget(self.form)
         layout.addWidget(self.arrays)
@@ -50,12 +49,11 @@ class Inspector(QWidget):
         """Show ``node_id`` (None: none); an id the document no longer holds shows none."""
         self.form.show_node(node_id)
 
-    def show_step(self, state: State | None, step: Step | None) -> None:
+    def show_step(self, view: StepView | None) -> None:
         """The playback moved: show the node's arrays at this step (None: not stepping)."""
-        self._state, self._step = state, step
-        self._show_arrays()
+        self._view = view
+        self.arrays.show_arrays(view.arrays if view is not None else ())
 
     def _show_arrays(self) -> None:
-        node_id = self.form.node_id
-        name = (self.document.nodes[node_id].label or node_id) if node_id is not None else ""
-        self.arrays.show_for(node_id, name, self._state, self._step)
+        """Another node (or another name) in the form: its arrays at the same step."""
+        self.arrays.show_arrays(self._view.arrays_for(self.form.node_id) if self._view is not None else ())
