@@ -212,7 +212,7 @@ class LessonFollower:
             if self.trace() is None:
                 self.window.show_message("The graph cannot run yet: a lesson stop needs a step to stand on")
                 return None
-        selected = self.window.selected_ids()
+        selected = self.window.scene.selected_ids()
         stop = Stop(self.window.player.index, "", selected[0] if len(selected) == 1 else None)
         dialog = StopDialog(self.window, stop, self._node_ids(), lambda s: self.preview(s))
         dialog.accepted.connect(lambda: self._added(dialog.stop()))

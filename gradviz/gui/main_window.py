@@ -23,11 +23,10 @@ from gradviz.engine.errors import GradvizError, NodeError
 from gradviz.engine.gradcheck import gradcheck
 from gradviz.engine.tracer import run
 from gradviz.gui import docks
-from gradviz.gui.canvas.items import NodeItem
 from gradviz.gui.canvas.scene import GraphScene
 from gradviz.gui.canvas.view import GraphView
-from gradviz.gui.commands import AddNodes, MoveNodes, RemoveNodes, SetOutput
 from gradviz.gui.conv_follow import ConvolutionFollower
+from gradviz.gui.edit_actions import EditActions
 from gradviz.gui.files import FileActions
 from gradviz.gui.help import shortcuts_html
 from gradviz.gui.lesson_follow import LessonFollower
@@ -48,7 +47,6 @@ from gradviz.gui.recovery import Recovery
 from gradviz.gui.theme import apply_to_application, current_theme
 from gradviz.gui.worker import RunProgress
 from gradviz.model.document import Change, GraphDocument, NodeMoved
-from gradviz.model.layout import copies, layered_positions
 from gradviz.model.playback import RunJob
 from gradviz.model.step_view import present
 
@@ -93,7 +91,7 @@ class MainWindow(FileActions, QMainWindow):
         self.mode = "reverse"
         self.timeline.mode.currentTextChanged.connect(lambda text: self.set_mode(MODES[text]))
         self.quick_add = QuickAdd(self)
-        self._clipboard: list = []
+        self.edits = EditActions(self.document, self.undo_stack, self.scene, self.view, self.show_message)
         build_menus(self)
         self._connect()
         self.start_autosave()
@@ -249,14 +247,11 @@ class MainWindow(FileActions, QMainWindow):
     def _open_quick_add(self, where: QPointF) -> None:
         self.quick_add.open_at(where, self.view.mapToGlobal(self.view.mapFromScene(where)))
 
-    def selected_ids(self) -> list[str]:
-        return [item.node_id for item in self.scene.selectedItems() if isinstance(item, NodeItem)]
-
     def _selection_changed(self) -> None:
         if not shiboken6.isValid(self.scene) or not shiboken6.isValid(self.inspector):
             return  # the scene clears its selection while it is being destroyed
         # the canvas drops items one by one when it is rebuilt: follow only nodes the document still has
-        selected = [node_id for node_id in self.selected_ids() if node_id in self.document.nodes]
+        selected = [node_id for node_id in self.scene.selected_ids() if node_id in self.document.nodes]
         shown = selected[0] if len(selected) == 1 else None
         if shown != self.inspector.node_id:
             # not again for the node it shows: a form rebuilt twice before the event loop runs leaves the
@@ -448,62 +443,6 @@ class MainWindow(FileActions, QMainWindow):
         files = [url.toLocalFile() for url in event.mimeData().urls() if url.isLocalFile()]
         if files:
             self.open_path(files[0])
-
-    # ----- edits --------------------------------------------------------------------------------------
-
-    def delete_selected(self) -> None:
-        ids = self.selected_ids()
-        if ids:
-            self.scene.clearSelection()  # one signal now, rather than one per item as they go
-            self.undo_stack.push(RemoveNodes(self.document, ids))
-
-    def copy(self) -> None:
-        ids = set(self.selected_ids())
-        self._clipboard = [
-            (spec, self.document.positions.get(spec.id, (0.0, 0.0)))
-            for spec in self.document.nodes.values()
-            if spec.id in ids
-        ]
-        self.show_message(f"Copied {len(self._clipboard)} node(s)")
-
-    def paste(self) -> None:
-        if self._clipboard:
-            specs = [spec for spec, _ in self._clipboard]
-            new = copies(specs, dict((spec.id, pos) for spec, pos in self._clipboard), set(self.document.nodes))
-            self.undo_stack.push(AddNodes(self.document, new, f"paste {len(new)} node(s)"))
-            self.scene.clearSelection()
-            for spec, _ in new:
-                self.scene.nodes[spec.id].setSelected(True)
-
-    def duplicate(self) -> None:
-        self.copy()
-        self.paste()
-
-    def select_all(self) -> None:
-        for item in self.scene.nodes.values():
-            item.setSelected(True)
-
-    def use_selected_as_cost(self) -> None:
-        ids = self.selected_ids()
-        if len(ids) == 1:
-            self.undo_stack.push(SetOutput(self.document, ids[0]))
-
-    def auto_layout(self) -> None:
-        """Lay the graph out left to right; selected nodes stay where the user put them."""
-        kept = {
-            node_id: self.document.positions[node_id]
-            for node_id in self.selected_ids()
-            if node_id in self.document.positions
-        }
-        positions = layered_positions(self.document.nodes.values(), kept)
-        moves = {
-            node_id: (self.document.positions.get(node_id, (0.0, 0.0)), position)
-            for node_id, position in positions.items()
-            if self.document.positions.get(node_id) != position
-        }
-        if moves:
-            self.undo_stack.push(MoveNodes(self.document, moves, "auto layout"))
-        self.view.fit()
 
     def show_shortcuts(self) -> None:
         box = QMessageBox(self)

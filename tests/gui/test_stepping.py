@@ -146,7 +146,7 @@ def test_a_graph_that_cannot_run_disables_the_timeline(window):
     window.open_path(EXAMPLES / "linear_layer.json")
     window.scene.add_op("tanh", QPointF(0, 600))
     window.scene.nodes["a"].setSelected(True)
-    window.delete_selected()
+    window.edits.delete_selected()
     window._retrace()
     assert window.player.run() is None
     assert not window.timeline.scrubber.isEnabled()

@@ -75,7 +75,7 @@ def test_build_connect_edit_undo_save_reopen(window, qtbot, tmp_path):
     drag(qtbot, window.view, port(window, mm, "out"), port(window, sum_id, "in", 0))
     window.scene.clearSelection()
     window.scene.nodes[sum_id].setSelected(True)
-    window.use_selected_as_cost()
+    window.edits.use_selected_as_cost()
     assert window.document.program().output == sum_id
     assert window.isWindowModified()
 
@@ -109,7 +109,7 @@ def test_incompatible_connection_is_refused_with_a_reason(window, qtbot):
 def test_a_node_that_cannot_compute_turns_red_with_its_reason(window, qtbot):
     window.open_path(EXAMPLES / "linear_layer.json")
     window.scene.nodes["a"].setSelected(True)
-    window.delete_selected()
+    window.edits.delete_selected()
     look = window.scene.nodes["L"].look
     assert look.error == "input prediction not connected"
     # the timeline (after the edit's retrace) names the node and the reason, not a generic sentence
@@ -123,9 +123,9 @@ def test_copy_paste_duplicate_delete(window):
     before = len(window.document.nodes)
     window.scene.nodes["W"].setSelected(True)
     window.scene.nodes["a"].setSelected(True)
-    window.duplicate()
+    window.edits.duplicate()
     assert len(window.document.nodes) == before + 2
-    copies = window.selected_ids()
+    copies = window.scene.selected_ids()
     copied_a = next(node for node in copies if window.document.nodes[node].op == "matmul")
     copied_w = next(node for node in copies if window.document.nodes[node].op == "parameter")
     assert window.document.nodes[copied_a].inputs == (copied_w, "x")  # wires inside follow, outside stay
@@ -232,7 +232,7 @@ def test_rubber_band_selects_the_nodes_it_covers(window, qtbot):
     box = window.scene.itemsBoundingRect()
     window.view.centerOn(box.center())
     drag(qtbot, window.view, box.topLeft() + QPointF(-20, -20), box.bottomRight() + QPointF(20, 20))
-    assert sorted(window.selected_ids()) == sorted(window.document.nodes)
+    assert sorted(window.scene.selected_ids()) == sorted(window.document.nodes)
 
 
 def test_quick_add_by_typing(window, qtbot):
@@ -302,7 +302,7 @@ def test_a_plain_click_on_a_node_moves_nothing_and_records_nothing(window, qtbot
     point = window.view.mapFromScene(item.mapToScene(item.boundingRect().center().x(), 30.0))
     qtbot.mouseClick(window.view.viewport(), Qt.MouseButton.LeftButton, pos=point)
     qtbot.wait(30)
-    assert window.selected_ids() == [node_id]
+    assert window.scene.selected_ids() == [node_id]
     assert item.pos() == before
     assert window.undo_stack.count() == 0 and not window.isWindowModified()
 
@@ -330,8 +330,8 @@ def test_no_two_actions_share_a_key_and_both_redo_keys_redo(window, qtbot):
             assert key not in seen, f"{key} is both {seen[key]} and {action.objectName()}"
             seen[key] = action.objectName()
     _open_example(window, qtbot, "linear_layer")
-    window.select_all()
-    window.delete_selected()
+    window.edits.select_all()
+    window.edits.delete_selected()
     for redo_key in ("Ctrl+Y", "Ctrl+Shift+Z"):
         qtbot.keyClick(window.view.viewport(), Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
         assert window.document.nodes

@@ -332,6 +332,10 @@ class GraphScene(QGraphicsScene):
     def _node_moved(self, node_id: str) -> None:
         self._place_edges(node_id)
 
+    def selected_ids(self) -> list[str]:
+        """The ids of the nodes selected (wires can be selected too; they are not nodes)."""
+        return [item.node_id for item in self.selectedItems() if isinstance(item, NodeItem)]
+
     # ----- gestures --------------------------------------------------------------------------------
 
     def _port_under(self, point: QPointF) -> tuple[str, str, int] | None:
