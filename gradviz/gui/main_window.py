@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import shiboken6
-from PySide6.QtCore import QPointF, QSettings, QSignalBlocker, Qt, QTimer
+from PySide6.QtCore import QPointF, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QGuiApplication, QShowEvent, QUndoStack
 from PySide6.QtWidgets import (
     QApplication,
@@ -18,10 +18,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gradviz.engine.compare import Race
 from gradviz.engine.errors import GradvizError, NodeError
 from gradviz.engine.gradcheck import gradcheck
-from gradviz.engine.tracer import run
 from gradviz.gui import docks
 from gradviz.gui.canvas.scene import GraphScene
 from gradviz.gui.canvas.view import GraphView
@@ -39,15 +37,15 @@ from gradviz.gui.panels.inspector import Inspector
 from gradviz.gui.panels.palette import Palette
 from gradviz.gui.panels.quick_add import QuickAdd
 from gradviz.gui.panels.race import RaceCounters, ReverseSide, forward_header
-from gradviz.gui.panels.timeline import MODES, Timeline
+from gradviz.gui.panels.timeline import Timeline
 from gradviz.gui.panels.training import TrainingPanel
 from gradviz.gui.playback import Player
 from gradviz.gui.practice_follow import PracticeFollower
 from gradviz.gui.recovery import Recovery
+from gradviz.gui.run_control import RunControl
 from gradviz.gui.theme import apply_to_application, current_theme
 from gradviz.gui.worker import RunProgress
 from gradviz.model.document import Change, GraphDocument, NodeMoved
-from gradviz.model.playback import RunJob
 from gradviz.model.step_view import present
 
 GRADCHECK_WARN = 20_000  # more source numbers than this: ask before running 2 passes for each
@@ -82,14 +80,11 @@ class MainWindow(FileActions, QMainWindow):
         self._sized = False
         self._build_bottom_docks()
         # timers owned by the window die with it: a bare singleShot(0, method) could fire after close
-        self._retrace_soon = QTimer(self, singleShot=True, interval=0, timeout=self._retrace)
         # a graph opens legible (fit, but not below readable text); a canvas halved for comparing fits whole
         self._fit_soon = QTimer(self, singleShot=True, interval=0, timeout=self._opened)
         self._fit_whole_soon = QTimer(self, singleShot=True, interval=0, timeout=self.view.fit)
         self._refocus_soon = QTimer(self, singleShot=True, interval=0, timeout=self._refocus)
         self._size_docks_soon = QTimer(self, singleShot=True, interval=0, timeout=self._size_docks)
-        self.mode = "reverse"
-        self.timeline.mode.currentTextChanged.connect(lambda text: self.set_mode(MODES[text]))
         self.quick_add = QuickAdd(self)
         self.edits = EditActions(self.document, self.undo_stack, self.scene, self.view, self.show_message)
         build_menus(self)
@@ -108,7 +103,6 @@ class MainWindow(FileActions, QMainWindow):
         self.reverse_side = ReverseSide(lambda: GraphScene(self.document, self.undo_stack, self.scene.theme))
         self.forward_header = forward_header()
         self.race_counters = RaceCounters(self.reverse_side, self.forward_header)
-        self._race: Race | None = None
         main = QWidget()
         column = QVBoxLayout(main)
         column.setContentsMargins(0, 0, 0, 0)
@@ -165,7 +159,7 @@ class MainWindow(FileActions, QMainWindow):
         self.conv_follow = ConvolutionFollower(
             self.convolution, conv_dock, self.player, lambda: self.document.can_run()
         )
-        self._parameters: dict | None = None  # a training iteration's parameters being stepped through
+        self.run = RunControl(self.document, self.player, self.timeline, self)
         self.lesson = LessonFollower(self)
         self.practice = PracticeFollower(self)
 
@@ -217,7 +211,9 @@ class MainWindow(FileActions, QMainWindow):
         self.scene.message.connect(self.show_message)
         self.inspector.message.connect(self.show_message)
         self.training.message.connect(self.show_message)
-        self.training.parameters_chosen.connect(self._step_through_parameters)
+        self.training.parameters_chosen.connect(self.run.step_through_parameters)
+        self.run.comparing.connect(self._show_sides)
+        self.run.message.connect(self.show_message)
         self.palette.op_chosen.connect(lambda name: self.scene.add_op(name, self._view_centre()))
         self.view.quick_add_requested.connect(self._open_quick_add)
         self.quick_add.chosen.connect(lambda name, where: self.scene.add_op(name, where))
@@ -227,10 +223,9 @@ class MainWindow(FileActions, QMainWindow):
         self.document.subscribe(self._graph_changed)
 
     def _graph_changed(self, change: Change) -> None:
-        """An edit that changes what the graph computes (a move changes nothing): retrace, and show or hide
-        the kernel-flip view as the graph gains or loses a convolution."""
+        """An edit that changes what the graph computes (a move changes nothing): show or hide the
+        kernel-flip view as the graph gains or loses a convolution."""
         if not isinstance(change, NodeMoved):
-            self._schedule_retrace()
             self.conv_follow.graph_changed(self.document)
 
     # ----- small helpers ------------------------------------------------------------------------------
@@ -266,44 +261,23 @@ class MainWindow(FileActions, QMainWindow):
         self.setWindowTitle(f"{name}[*] — gradviz")
         self.setWindowModified(not self.undo_stack.isClean())
 
-    # ----- stepping -----------------------------------------------------------------------------------
+    # ----- what FileActions (gui/files.py) asks of the window; the run control answers -------------------
 
-    def _schedule_retrace(self) -> None:
-        """Recompute the trace once after a burst of edits (one command may emit several changes)."""
-        self._retrace_soon.start()  # restarting a pending one coalesces the burst
-
-    def _retrace(self, index: int | None = None) -> None:
-        """Compile the edited graph (cheap) and hand the player the run (dear), to do when it is needed."""
-        self._retrace_soon.stop()
-        if not self.document.can_run():
-            self.player.set_source(None, index)  # the canvas already says which node and why
-            return
-        mode = "reverse" if self.mode == "reverse" else "forward"
-        self.player.set_source(RunJob(self.document.program, mode, self._parameters), index)  # compiled on first step
-
-    def _step_through_parameters(self, parameters: dict | None) -> None:
-        """Step through a training iteration (its parameters), or back to the graph's own values."""
-        self._parameters = parameters
-        self._retrace(-1)
+    @property
+    def mode(self) -> str:
+        """'reverse', 'forward' or 'both': the differentiation the steps show (saved with the file)."""
+        return self.run.mode
 
     def restore_mode(self, mode: str) -> None:
-        """The mode a file was saved in, shown without starting a retrace of its own."""
-        self.mode = mode if mode in MODES.values() else "reverse"
-        with QSignalBlocker(self.timeline.mode):
-            self.timeline.mode.setCurrentIndex(list(MODES.values()).index(self.mode))
-        self._show_sides()
+        self.run.restore_mode(mode)
 
-    def set_mode(self, mode: str) -> None:
-        """'reverse', 'forward' or 'both' (side by side): which differentiation the steps show;
-        starts over at step -1."""
-        if mode != self.mode:
-            self.mode = mode
-            self.timeline.mode.setCurrentIndex(list(MODES.values()).index(mode))
-            self._show_sides()
-            self._retrace(-1)
+    def _retrace(self, index: int | None = None) -> None:
+        self.run.retrace(index)
 
-    def _show_sides(self) -> None:
-        comparing = self.mode == "both"
+    # ----- stepping -----------------------------------------------------------------------------------
+
+    def _show_sides(self, comparing: bool) -> None:
+        """Reverse mode's canvas beside the main one (comparing modes), or the main canvas alone."""
         self.reverse_side.follow(comparing)
         self.forward_header.setVisible(comparing)
         if comparing:
@@ -311,24 +285,11 @@ class MainWindow(FileActions, QMainWindow):
             self._canvases.setSizes([half, half])  # two equal halves: the graphs compare at one size
             self._fit_whole_soon.start()  # the main canvas is half as wide now
 
-    def race(self) -> Race | None:
-        """Reverse mode beside the forward-mode trace being stepped (comparing only), made once per trace."""
-        playback = self.player.playback
-        if self.mode != "both" or playback is None:
-            return None
-        if self._race is None or self._race.forward is not playback.trace:
-            try:
-                self._race = Race(run(playback.trace.program, self._parameters), playback.trace)
-            except GradvizError as error:  # too big a trace for reverse mode (refused before allocating)
-                self.show_message(f"Reverse mode cannot run beside forward mode: {error}")
-                return None
-        return self._race
-
     def _show_step(self, index: int) -> None:
         playback = self.player.playback if index >= 0 else None  # before step 0: nothing to run yet
         self.conv_follow.step_shown(index)
-        if self.mode == "both":
-            self.race_counters.show_tick(self.race(), index)
+        if self.run.mode == "both":
+            self.race_counters.show_tick(self.run.race(), index)
         if playback is None:
             self.scene.show_step(None, None)
             self.inspector.show_step(None)

@@ -114,7 +114,7 @@ def test_editing_a_value_while_paused_keeps_the_step_and_updates_the_numbers(win
     window.player.seek(next(step.index for step in steps if step.kind == "backward" and step.parent.id == "W"))
     window.scene.nodes["x"].setSelected(True)
     window.inspector.findChild(QTableWidget, "valueTable").item(0, 0).setText("-4")
-    window._retrace()  # the window retraces on the next event loop turn; do it now
+    window.run.retrace()  # the window retraces on the next event loop turn; do it now
     trace = window.player.run().trace
     current = window.player.run().current  # W̄'s edge is told whole: the player rests on its addition
     contribution = trace.steps[current.source]
@@ -147,7 +147,7 @@ def test_a_graph_that_cannot_run_disables_the_timeline(window):
     window.scene.add_op("tanh", QPointF(0, 600))
     window.scene.nodes["a"].setSelected(True)
     window.edits.delete_selected()
-    window._retrace()
+    window.run.retrace()
     assert window.player.run() is None
     assert not window.timeline.scrubber.isEnabled()
     assert "cannot run" in window.timeline.words.text()
@@ -192,7 +192,7 @@ def test_both_modes_side_by_side_count_passes_and_flops(window, tmp_path):
     reverse = run(window.document.program())
     assert forward.kind == "forward mode"
     window.player.step()
-    race = window.race()
+    race = window.run.race()
     left = window.reverse_side.scene
     # one clock: at tick 0 both sides show their own step 0, drawn from their own trace
     assert left.nodes["x"].look.value is race.reverse.state(0).values["x"]
