@@ -27,7 +27,6 @@ class Inspector(QWidget):
         super().__init__()
         self.setObjectName("inspector")
         self.setAccessibleName("Node inspector")
-        self.document = document
         self.form = NodeForm(document, undo_stack)
         self.arrays = StepArrays()
         self._view: StepView | None = None
