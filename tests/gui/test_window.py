@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from gradviz.cli import main
 from gradviz.engine.program import NodeSpec
+from gradviz.gui.commands import AddNodes, RemoveNodes
 from gradviz.io.graph_file import GraphFile, dumps, read, save
 from gradviz.io.paths import EXAMPLES
 
@@ -131,6 +132,27 @@ def test_copy_paste_duplicate_delete(window):
     assert window.document.nodes[copied_a].inputs == (copied_w, "x")  # wires inside follow, outside stay
     window.undo_stack.undo()
     assert len(window.document.nodes) == before
+
+
+def test_pasting_or_deleting_several_nodes_leaves_the_other_items_alone(window):
+    """Several nodes come or go as one event naming them: the canvas adds or removes only their items,
+    the others stay the same objects, still selected (it once rebuilt the whole canvas)."""
+    window.open_path(EXAMPLES / "linear_layer.json")
+    items = dict(window.scene.nodes)
+    window.scene.nodes["L"].setSelected(True)
+    window.undo_stack.push(
+        AddNodes(
+            window.document,
+            [(NodeSpec("n1", "neg", ("a",)), (0.0, 0.0)), (NodeSpec("n2", "neg", ("n1",)), (0.0, 50.0))],
+            "two",
+        )
+    )
+    assert all(window.scene.nodes[node_id] is item for node_id, item in items.items())
+    assert window.scene.nodes["L"].isSelected() and ("n2", 0) in window.scene.edges
+    window.undo_stack.push(RemoveNodes(window.document, ["n2", "n1", "W"]))
+    assert sorted(window.scene.nodes) == ["L", "a", "x", "y"]
+    assert all(window.scene.nodes[node_id] is items[node_id] for node_id in ("L", "a", "x", "y"))
+    assert window.scene.nodes["L"].isSelected() and ("a", 0) not in window.scene.edges  # a's W port is open
 
 
 def test_every_interactive_widget_is_named(window):

@@ -19,6 +19,7 @@ class StepArrays(QWidget):
     def __init__(self) -> None:
         super().__init__()
         self.setObjectName("inspectorArrays")
+        self.setAccessibleName("The node's arrays at this step")
         self._layout = QVBoxLayout(self)
         self._layout.setContentsMargins(0, 0, 0, 0)
         self.views: dict[str, ArrayView] = {}
