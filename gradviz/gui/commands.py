@@ -49,10 +49,7 @@ class RemoveNodes(QUndoCommand):
         self.document.remove_nodes(spec.id for spec, _, _ in self.removed)
 
     def undo(self) -> None:
-        self.document.insert_nodes(self.removed)
-        for spec in self.rewired:
-            self.document.replace_node(spec)
-        self.document.set_output(self.output)
+        self.document.restore_nodes(self.removed, self.rewired, self.output)
 
 
 class ReplaceNode(QUndoCommand):

@@ -27,9 +27,11 @@ Position = tuple[float, float]
 
 @dataclass(frozen=True)
 class NodesAdded:
-    """Nodes came in together (a new node, a paste, an undone delete); every node they read is in."""
+    """Nodes came in together (a new node, a paste, an undone delete); every node they read is in.
+    ``rewired`` are nodes that read them again (an undone delete gives their ports back)."""
 
     node_ids: tuple[str, ...]
+    rewired: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -144,6 +146,22 @@ class GraphDocument:
 
         Nodes may read each other in any order, so views hear of them once all are in, as one event:
         told of one at a time, a view would meet a node whose parent it has not heard of yet."""
+        self._insert(entries)
+        self._emit(NodesAdded(tuple(spec.id for spec, _, _ in entries)))
+
+    def restore_nodes(
+        self, entries: Sequence[tuple[NodeSpec, Position, int | None]], rewired: Sequence[NodeSpec], output: str | None
+    ) -> None:
+        """Undo a delete as one edit: the nodes back at their places in the order (see insert_nodes), the
+        nodes that read them (``rewired``, as they were) reading them again, and the chosen cost back.
+        Views hear of it once, as they heard of the delete."""
+        self._insert(entries)
+        for spec in rewired:
+            self.nodes[spec.id] = _normalised(spec)
+        self.chosen_output = output
+        self._emit(NodesAdded(tuple(spec.id for spec, _, _ in entries), tuple(spec.id for spec in rewired)))
+
+    def _insert(self, entries: Sequence[tuple[NodeSpec, Position, int | None]]) -> None:
         items = list(self.nodes.items())
         placed = sorted(
             ((index, spec, position) for spec, position, index in entries if index is not None),
@@ -154,7 +172,6 @@ class GraphDocument:
             items.insert(len(items) if index is None else index, (spec.id, _normalised(spec)))
             self.positions[spec.id] = position
         self.nodes = dict(items)
-        self._emit(NodesAdded(tuple(spec.id for spec, _, _ in entries)))
 
     def remove_node(self, node_id: str) -> None:
         self.remove_nodes([node_id])

@@ -9,7 +9,7 @@ import pytest
 
 from gradviz.engine.errors import GraphError, NodeError
 from gradviz.engine.program import NodeSpec
-from gradviz.io.graph_file import GraphFile, read
+from gradviz.io.graph_file import GraphFile, dumps, read
 from gradviz.io.paths import EXAMPLES
 from gradviz.model.document import (
     Change,
@@ -82,6 +82,24 @@ def test_events_say_what_changed():
     assert seen[-1] == NodesAdded(("x", "neg1"))
     document.load(document.to_graph_file())
     assert seen[-1] == DocumentReset()
+
+
+def test_an_undone_delete_is_one_edit_and_gives_the_graph_back():
+    """Undo of a delete puts the nodes back, the ports that read them, and the cost, heard as one event
+    (it was one per node given its port back and one for the cost: each a redraw of the whole canvas)."""
+    document = linear_layer()
+    original = dumps(document.to_graph_file())
+    order = list(document.nodes)
+    removed = [(document.nodes[i], document.positions[i], order.index(i)) for i in ("x", "a")]
+    rewired = [document.nodes["L"]]  # L reads a (x is read by a only): its port opens, then comes back
+    document.remove_nodes(["x", "a"])
+    document.set_output(None)
+    assert document.nodes["L"].inputs == (None, "y")
+    seen: list[Change] = []
+    document.subscribe(seen.append)
+    document.restore_nodes(removed, rewired, "L")
+    assert seen == [NodesAdded(("x", "a"), ("L",))]
+    assert dumps(document.to_graph_file()) == original and document.chosen_output == "L"
 
 
 def test_diagnosis_of_an_unfinished_graph():
