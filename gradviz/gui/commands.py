@@ -74,12 +74,10 @@ class MoveNodes(QUndoCommand):
         self.document, self.moves = document, moves
 
     def redo(self) -> None:
-        for node_id, (_, new) in self.moves.items():
-            self.document.move_node(node_id, new)
+        self.document.move_nodes({node_id: new for node_id, (_, new) in self.moves.items()})
 
     def undo(self) -> None:
-        for node_id, (old, _) in self.moves.items():
-            self.document.move_node(node_id, old)
+        self.document.move_nodes({node_id: old for node_id, (old, _) in self.moves.items()})
 
 
 class SetOutput(QUndoCommand):

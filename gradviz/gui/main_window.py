@@ -45,7 +45,7 @@ from gradviz.gui.recovery import Recovery
 from gradviz.gui.run_control import RunControl
 from gradviz.gui.theme import apply_to_application, current_theme
 from gradviz.gui.worker import RunProgress
-from gradviz.model.document import Change, GraphDocument, NodeMoved
+from gradviz.model.document import Change, GraphDocument, NodesMoved
 from gradviz.model.step_view import present
 
 GRADCHECK_WARN = 20_000  # more source numbers than this: ask before running 2 passes for each
@@ -225,7 +225,7 @@ class MainWindow(FileActions, QMainWindow):
     def _graph_changed(self, change: Change) -> None:
         """An edit that changes what the graph computes (a move changes nothing): show or hide the
         kernel-flip view as the graph gains or loses a convolution."""
-        if not isinstance(change, NodeMoved):
+        if not isinstance(change, NodesMoved):
             self.conv_follow.graph_changed(self.document)
 
     # ----- small helpers ------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from gradviz.engine.forward_mode import ForwardTrace
 from gradviz.engine.tracer import run
 from gradviz.gui.panels.timeline import MODES, Timeline
 from gradviz.gui.playback import Player
-from gradviz.model.document import Change, GraphDocument, NodeMoved
+from gradviz.model.document import Change, GraphDocument, NodesMoved
 from gradviz.model.playback import RunJob
 
 
@@ -40,7 +40,7 @@ class RunControl(QObject):
 
     def _graph_changed(self, change: Change) -> None:
         """Retrace once after a burst of edits (one command may emit several changes); a move changes nothing."""
-        if not isinstance(change, NodeMoved):
+        if not isinstance(change, NodesMoved):
             self._retrace_soon.start()  # restarting a pending one coalesces the burst
 
     def retrace(self, index: int | None = None) -> None:

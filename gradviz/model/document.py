@@ -10,7 +10,7 @@ each node: its shape if it can compute, else the reason, which the canvas shows 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -54,10 +54,10 @@ class NodeChanged:
 
 
 @dataclass(frozen=True)
-class NodeMoved:
-    """One node has a new position on the canvas; nothing it computes changed."""
+class NodesMoved:
+    """Nodes have new positions on the canvas (a drag, an auto layout: one event); nothing computes otherwise."""
 
-    node_id: str
+    node_ids: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -72,7 +72,7 @@ class DocumentReset:
     """Everything may have changed (another graph loaded): views start over."""
 
 
-Change = NodesAdded | NodesRemoved | NodeChanged | NodeMoved | OutputChanged | DocumentReset
+Change = NodesAdded | NodesRemoved | NodeChanged | NodesMoved | OutputChanged | DocumentReset
 """Every event a document emits; a listener matches on the type and ignores what does not concern it."""
 
 
@@ -203,9 +203,10 @@ class GraphDocument:
         self.nodes[spec.id] = new
         self._emit(NodeChanged(spec.id, _parts_differing(old, new)))
 
-    def move_node(self, node_id: str, position: Position) -> None:
-        self.positions[node_id] = position
-        self._emit(NodeMoved(node_id))
+    def move_nodes(self, positions: Mapping[str, Position]) -> None:
+        """Put nodes at new positions together: views hear of them once (an auto layout moves them all)."""
+        self.positions.update(positions)
+        self._emit(NodesMoved(tuple(positions)))
 
     def set_output(self, node_id: str | None) -> None:
         """Choose the cost (None: let the document pick the only scalar no node reads, if there is one)."""

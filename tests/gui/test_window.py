@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from gradviz.cli import main
 from gradviz.engine.program import NodeSpec
-from gradviz.gui.commands import AddNodes, RemoveNodes
+from gradviz.gui.commands import AddNodes, MoveNodes, RemoveNodes
 from gradviz.io.graph_file import GraphFile, dumps, read, save
 from gradviz.io.paths import EXAMPLES
 
@@ -132,6 +132,31 @@ def test_copy_paste_duplicate_delete(window):
     assert window.document.nodes[copied_a].inputs == (copied_w, "x")  # wires inside follow, outside stay
     window.undo_stack.undo()
     assert len(window.document.nodes) == before
+
+
+def test_auto_layout_and_its_undo_move_every_wire_with_its_nodes(window):
+    """Auto layout moves all the nodes as one event; each wire must still run from its parent's output
+    port to its child's input port, after the layout and after its undo."""
+    window.open_path(EXAMPLES / "mlp_cross_entropy.json")
+    for spec in list(window.document.nodes.values()):  # a mess for the layout to tidy
+        window.undo_stack.push(MoveNodes(window.document, {spec.id: (window.document.positions[spec.id], (0.0, 0.0))}))
+
+    def wires_meet_their_ports() -> bool:
+        scene = window.scene
+        for edge in scene.edges.values():
+            parent, child = scene.nodes[edge.parent_id], scene.nodes[edge.child_id]
+            start, end = edge.path().pointAtPercent(0), edge.path().pointAtPercent(1)
+            if (start - parent.mapToScene(parent.output_port())).manhattanLength() > 0.01:
+                return False
+            if (end - child.mapToScene(child.input_port(edge.port))).manhattanLength() > 0.01:
+                return False
+        return True
+
+    window.edits.auto_layout()
+    assert len(set(window.document.positions.values())) == len(window.document.nodes)  # apart again
+    assert wires_meet_their_ports()
+    window.undo_stack.undo()
+    assert set(window.document.positions.values()) == {(0.0, 0.0)} and wires_meet_their_ports()
 
 
 def test_pasting_or_deleting_several_nodes_leaves_the_other_items_alone(window):

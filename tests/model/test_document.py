@@ -16,8 +16,8 @@ from gradviz.model.document import (
     DocumentReset,
     GraphDocument,
     NodeChanged,
-    NodeMoved,
     NodesAdded,
+    NodesMoved,
     NodesRemoved,
     OutputChanged,
     check_references,
@@ -36,13 +36,13 @@ def test_every_edit_emits_one_change():
     unsubscribe = document.subscribe(seen.append)
     spec = new_node(document, "tanh")
     document.add_node(spec, (1.0, 2.0))
-    document.move_node(spec.id, (3.0, 4.0))
+    document.move_nodes({spec.id: (3.0, 4.0)})
     document.replace_node(document.with_input(spec.id, 0, "a"))
     document.set_output(spec.id)
     document.remove_node(spec.id)
     assert seen == [
         NodesAdded((spec.id,)),
-        NodeMoved(spec.id),
+        NodesMoved((spec.id,)),
         NodeChanged(spec.id, frozenset({"inputs"})),
         OutputChanged(spec.id),
         NodesRemoved((spec.id,)),
@@ -50,7 +50,7 @@ def test_every_edit_emits_one_change():
     assert document.chosen_output is None  # removing the cost clears the choice
     assert document.output == "L"  # and the only scalar no node reads is the cost again
     unsubscribe()
-    document.move_node("W", (0.0, 0.0))
+    document.move_nodes({"W": (0.0, 0.0), "x": (1.0, 0.0)})
     assert len(seen) == 5
 
 

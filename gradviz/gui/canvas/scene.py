@@ -38,8 +38,8 @@ from gradviz.model.document import (
     DocumentReset,
     GraphDocument,
     NodeChanged,
-    NodeMoved,
     NodesAdded,
+    NodesMoved,
     NodesRemoved,
     OutputChanged,
     new_node,
@@ -145,11 +145,12 @@ class GraphScene(QGraphicsScene):
                     for node_id in removed:
                         self.removeItem(self.nodes.pop(node_id))
                     self._refresh_all()  # the wires that read them go too
-            case NodeMoved(node_id=node_id):
+            case NodesMoved(node_ids=moved):
                 self._syncing = True
-                self.nodes[node_id].setPos(*self.document.positions[node_id])
+                for node_id in moved:
+                    self.nodes[node_id].setPos(*self.document.positions[node_id])
                 self._syncing = False
-                self._place_edges(node_id)
+                self._place_edges(*moved)
             case NodeChanged() | OutputChanged():  # shapes, errors and the cost mark may change downstream
                 self._refresh_all()
 
@@ -324,13 +325,17 @@ class GraphScene(QGraphicsScene):
         parent, child = self.nodes[edge.parent_id], self.nodes[edge.child_id]
         edge.set_ends(parent.mapToScene(parent.output_port()), child.mapToScene(child.input_port(edge.port)))
 
-    def _place_edges(self, node_id: str) -> None:
+    def _place_edges(self, *node_ids: str) -> None:
+        """Place again the wires to and from these nodes (one pass over the wires, however many moved)."""
+        moved = set(node_ids)
         for edge in self.edges.values():
-            if node_id in (edge.parent_id, edge.child_id):
+            if edge.parent_id in moved or edge.child_id in moved:
                 self._place_edge(edge)
 
     def _node_moved(self, node_id: str) -> None:
-        self._place_edges(node_id)
+        """An item moved: a drag places its wires now; a move the document made places them once all are moved."""
+        if not self._syncing:
+            self._place_edges(node_id)
 
     def selected_ids(self) -> list[str]:
         """The ids of the nodes selected (wires can be selected too; they are not nodes)."""

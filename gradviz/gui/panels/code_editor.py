@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from gradviz.gui.code_command import ReplaceGraph
 from gradviz.model.code import CodeError, apply_code
 from gradviz.model.code_print import code_of
-from gradviz.model.document import Change, GraphDocument, NodeMoved
+from gradviz.model.document import Change, GraphDocument, NodesMoved
 
 ERROR_COLOUR = "#d64541"
 
@@ -109,7 +109,7 @@ class CodeEditor(QDialog):
 
     def _follow(self, change: Change) -> None:
         """An edit elsewhere (canvas, undo) shows in the text, unless the user is editing it."""
-        if not isinstance(change, NodeMoved) and not self.text.document().isModified():
+        if not isinstance(change, NodesMoved) and not self.text.document().isModified():
             self.revert()
 
 

@@ -45,8 +45,8 @@ from gradviz.model.document import (
     DocumentReset,
     GraphDocument,
     NodeChanged,
-    NodeMoved,
     NodePart,
+    NodesMoved,
     NodesRemoved,
     same_value,
 )
@@ -119,7 +119,7 @@ class NodeForm(QWidget):
 
     def _on_change(self, change: Change) -> None:
         match change:
-            case NodeMoved():
+            case NodesMoved():
                 return
             case DocumentReset():
                 self.show_node(None)  # another graph: whatever was shown is gone, even if an id repeats
