@@ -1,4 +1,9 @@
-"""The main window: canvas in the middle, palette left, inspector right, menus, files, undo, autosave."""
+"""The main window: canvas in the middle, palette left, inspector right, menus, files, undo, autosave.
+
+The window builds and composes; the jobs are elsewhere: the edit gestures in EditActions (edit_actions),
+which run the player steps through in RunControl (run_control), what the panels show at a step in the
+presenter (model/step_view), files in FileActions (files).
+"""
 
 from __future__ import annotations
 
