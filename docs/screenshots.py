@@ -136,8 +136,8 @@ class Student:
             self.node_point(node_id),
         )
         self.wait(150)
-        if self.window.selected_ids() != [node_id]:
-            raise RecipeError(f"a click on {node_id!r} selected {self.window.selected_ids()}")
+        if self.window.scene.selected_ids() != [node_id]:
+            raise RecipeError(f"a click on {node_id!r} selected {self.window.scene.selected_ids()}")
 
     def click_canvas_background(self) -> None:
         """A click on an empty part of the canvas: nothing selected."""

@@ -49,10 +49,7 @@ class RemoveNodes(QUndoCommand):
         self.document.remove_nodes(spec.id for spec, _, _ in self.removed)
 
     def undo(self) -> None:
-        self.document.insert_nodes(self.removed)
-        for spec in self.rewired:
-            self.document.replace_node(spec)
-        self.document.set_output(self.output)
+        self.document.restore_nodes(self.removed, self.rewired, self.output)
 
 
 class ReplaceNode(QUndoCommand):
@@ -77,12 +74,10 @@ class MoveNodes(QUndoCommand):
         self.document, self.moves = document, moves
 
     def redo(self) -> None:
-        for node_id, (_, new) in self.moves.items():
-            self.document.move_node(node_id, new)
+        self.document.move_nodes({node_id: new for node_id, (_, new) in self.moves.items()})
 
     def undo(self) -> None:
-        for node_id, (old, _) in self.moves.items():
-            self.document.move_node(node_id, old)
+        self.document.move_nodes({node_id: old for node_id, (old, _) in self.moves.items()})
 
 
 class SetOutput(QUndoCommand):

@@ -95,7 +95,7 @@ class LessonFollower:
 
     def follow(self) -> None:
         """Show the lesson, in reverse mode (the steps lesson files count), at the stop for the current step."""
-        self.window.set_mode("reverse")
+        self.window.run.set_mode("reverse")
         self._show_dock()
         self.position = stop_for_step(self.stops, self.window.player.index)
         self.refresh(self.position)
@@ -115,7 +115,8 @@ class LessonFollower:
         self.position = None
         if self.stops:
             self._show_dock()
-            self.refresh(stop_for_step(self.stops, self.window.player.index) if self.window.mode == "reverse" else None)
+            reverse = self.window.run.mode == "reverse"
+            self.refresh(stop_for_step(self.stops, self.window.player.index) if reverse else None)
         else:
             self.dock.hide()
 
@@ -135,7 +136,7 @@ class LessonFollower:
         self.position = position
         self._moving = True
         try:
-            window.set_mode("reverse")
+            window.run.set_mode("reverse")
             window.player.seek(stop.step)
         finally:
             self._moving = False
@@ -171,7 +172,7 @@ class LessonFollower:
     def trace(self, run: bool = True) -> Trace | None:
         """The reverse-mode trace the stops count steps in (running the graph if it has not run since the
         last edit, unless ``run`` is False); None while the graph cannot run."""
-        if self.window.mode != "reverse":
+        if self.window.run.mode != "reverse":
             return None
         player = self.window.player
         playback = player.run() if run and not player.busy else player.playback
@@ -181,7 +182,7 @@ class LessonFollower:
         """``stop``'s text with its numbers; LessonError if it cannot be shown."""
         trace = self.trace()
         if trace is None:
-            if self.window.mode != "reverse":
+            if self.window.run.mode != "reverse":
                 raise LessonError("a lesson counts the steps of reverse mode: press Next to follow it there")
             raise LessonError("the graph cannot run, so its numbers cannot be shown")
         return resolve(stop, trace, number or (self.position or 0) + 1)
@@ -208,11 +209,11 @@ class LessonFollower:
     def add_stop_here(self) -> StopDialog | None:
         """A dialog for a new stop at the current step, selecting the selected node; OK adds it (undoable)."""
         if self.trace() is None:
-            self.window.set_mode("reverse")
+            self.window.run.set_mode("reverse")
             if self.trace() is None:
                 self.window.show_message("The graph cannot run yet: a lesson stop needs a step to stand on")
                 return None
-        selected = self.window.selected_ids()
+        selected = self.window.scene.selected_ids()
         stop = Stop(self.window.player.index, "", selected[0] if len(selected) == 1 else None)
         dialog = StopDialog(self.window, stop, self._node_ids(), lambda s: self.preview(s))
         dialog.accepted.connect(lambda: self._added(dialog.stop()))

@@ -1,11 +1,16 @@
-"""The main window: canvas in the middle, palette left, inspector right, menus, files, undo, autosave."""
+"""The main window: canvas in the middle, palette left, inspector right, menus, files, undo, autosave.
+
+The window builds and composes; the jobs are elsewhere: the edit gestures in EditActions (edit_actions),
+which run the player steps through in RunControl (run_control), what the panels show at a step in the
+presenter (model/step_view), files in FileActions (files).
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import shiboken6
-from PySide6.QtCore import QPointF, QSettings, QSignalBlocker, Qt, QTimer
+from PySide6.QtCore import QPointF, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QGuiApplication, QShowEvent, QUndoStack
 from PySide6.QtWidgets import (
     QApplication,
@@ -18,17 +23,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gradviz.engine.compare import Race
 from gradviz.engine.errors import GradvizError, NodeError
-from gradviz.engine.forward_mode import ForwardTrace
 from gradviz.engine.gradcheck import gradcheck
-from gradviz.engine.tracer import run
 from gradviz.gui import docks
-from gradviz.gui.canvas.items import NodeItem
 from gradviz.gui.canvas.scene import GraphScene
 from gradviz.gui.canvas.view import GraphView
-from gradviz.gui.commands import AddNodes, MoveNodes, RemoveNodes, SetOutput
 from gradviz.gui.conv_follow import ConvolutionFollower
+from gradviz.gui.edit_actions import EditActions
 from gradviz.gui.files import FileActions
 from gradviz.gui.help import shortcuts_html
 from gradviz.gui.lesson_follow import LessonFollower
@@ -41,16 +42,16 @@ from gradviz.gui.panels.inspector import Inspector
 from gradviz.gui.panels.palette import Palette
 from gradviz.gui.panels.quick_add import QuickAdd
 from gradviz.gui.panels.race import RaceCounters, ReverseSide, forward_header
-from gradviz.gui.panels.timeline import MODES, Timeline
+from gradviz.gui.panels.timeline import Timeline
 from gradviz.gui.panels.training import TrainingPanel
 from gradviz.gui.playback import Player
 from gradviz.gui.practice_follow import PracticeFollower
 from gradviz.gui.recovery import Recovery
+from gradviz.gui.run_control import RunControl
 from gradviz.gui.theme import apply_to_application, current_theme
 from gradviz.gui.worker import RunProgress
-from gradviz.model.document import GraphDocument
-from gradviz.model.layout import copies, layered_positions
-from gradviz.model.playback import RunJob
+from gradviz.model.document import Change, GraphDocument, NodesMoved
+from gradviz.model.step_view import present
 
 GRADCHECK_WARN = 20_000  # more source numbers than this: ask before running 2 passes for each
 RECENT_LIMIT = 10
@@ -84,16 +85,13 @@ class MainWindow(FileActions, QMainWindow):
         self._sized = False
         self._build_bottom_docks()
         # timers owned by the window die with it: a bare singleShot(0, method) could fire after close
-        self._retrace_soon = QTimer(self, singleShot=True, interval=0, timeout=self._retrace)
         # a graph opens legible (fit, but not below readable text); a canvas halved for comparing fits whole
         self._fit_soon = QTimer(self, singleShot=True, interval=0, timeout=self._opened)
         self._fit_whole_soon = QTimer(self, singleShot=True, interval=0, timeout=self.view.fit)
         self._refocus_soon = QTimer(self, singleShot=True, interval=0, timeout=self._refocus)
         self._size_docks_soon = QTimer(self, singleShot=True, interval=0, timeout=self._size_docks)
-        self.mode = "reverse"
-        self.timeline.mode.currentTextChanged.connect(lambda text: self.set_mode(MODES[text]))
         self.quick_add = QuickAdd(self)
-        self._clipboard: list = []
+        self.edits = EditActions(self.document, self.undo_stack, self.scene, self.view, self.show_message)
         build_menus(self)
         self._connect()
         self.start_autosave()
@@ -110,7 +108,6 @@ class MainWindow(FileActions, QMainWindow):
         self.reverse_side = ReverseSide(lambda: GraphScene(self.document, self.undo_stack, self.scene.theme))
         self.forward_header = forward_header()
         self.race_counters = RaceCounters(self.reverse_side, self.forward_header)
-        self._race: Race | None = None
         main = QWidget()
         column = QVBoxLayout(main)
         column.setContentsMargins(0, 0, 0, 0)
@@ -167,7 +164,7 @@ class MainWindow(FileActions, QMainWindow):
         self.conv_follow = ConvolutionFollower(
             self.convolution, conv_dock, self.player, lambda: self.document.can_run()
         )
-        self._parameters: dict | None = None  # a training iteration's parameters being stepped through
+        self.run = RunControl(self.document, self.player, self.timeline, self)
         self.lesson = LessonFollower(self)
         self.practice = PracticeFollower(self)
 
@@ -219,15 +216,22 @@ class MainWindow(FileActions, QMainWindow):
         self.scene.message.connect(self.show_message)
         self.inspector.message.connect(self.show_message)
         self.training.message.connect(self.show_message)
-        self.training.parameters_chosen.connect(self._step_through_parameters)
+        self.training.parameters_chosen.connect(self.run.step_through_parameters)
+        self.run.comparing.connect(self._show_sides)
+        self.run.message.connect(self.show_message)
         self.palette.op_chosen.connect(lambda name: self.scene.add_op(name, self._view_centre()))
         self.view.quick_add_requested.connect(self._open_quick_add)
         self.quick_add.chosen.connect(lambda name, where: self.scene.add_op(name, where))
         self.view.zoom_changed.connect(self._show_zoom)
         self.view.play_toggle_requested.connect(self.player.toggle)
         self.player.moved.connect(self._show_step)
-        self.document.subscribe(lambda change: change.kind != "moved" and self._schedule_retrace())
-        self.document.subscribe(lambda change: change.kind != "moved" and self.conv_follow.graph_changed(self.document))
+        self.document.subscribe(self._graph_changed)
+
+    def _graph_changed(self, change: Change) -> None:
+        """An edit that changes what the graph computes (a move changes nothing): show or hide the
+        kernel-flip view as the graph gains or loses a convolution."""
+        if not isinstance(change, NodesMoved):
+            self.conv_follow.graph_changed(self.document)
 
     # ----- small helpers ------------------------------------------------------------------------------
 
@@ -243,14 +247,11 @@ class MainWindow(FileActions, QMainWindow):
     def _open_quick_add(self, where: QPointF) -> None:
         self.quick_add.open_at(where, self.view.mapToGlobal(self.view.mapFromScene(where)))
 
-    def selected_ids(self) -> list[str]:
-        return [item.node_id for item in self.scene.selectedItems() if isinstance(item, NodeItem)]
-
     def _selection_changed(self) -> None:
         if not shiboken6.isValid(self.scene) or not shiboken6.isValid(self.inspector):
             return  # the scene clears its selection while it is being destroyed
         # the canvas drops items one by one when it is rebuilt: follow only nodes the document still has
-        selected = [node_id for node_id in self.selected_ids() if node_id in self.document.nodes]
+        selected = [node_id for node_id in self.scene.selected_ids() if node_id in self.document.nodes]
         shown = selected[0] if len(selected) == 1 else None
         if shown != self.inspector.node_id:
             # not again for the node it shows: a form rebuilt twice before the event loop runs leaves the
@@ -265,44 +266,23 @@ class MainWindow(FileActions, QMainWindow):
         self.setWindowTitle(f"{name}[*] — gradviz")
         self.setWindowModified(not self.undo_stack.isClean())
 
-    # ----- stepping -----------------------------------------------------------------------------------
+    # ----- what FileActions (gui/files.py) asks of the window; the run control answers -------------------
 
-    def _schedule_retrace(self) -> None:
-        """Recompute the trace once after a burst of edits (one command may emit several changes)."""
-        self._retrace_soon.start()  # restarting a pending one coalesces the burst
-
-    def _retrace(self, index: int | None = None) -> None:
-        """Compile the edited graph (cheap) and hand the player the run (dear), to do when it is needed."""
-        self._retrace_soon.stop()
-        if not self.document.can_run():
-            self.player.set_source(None, index)  # the canvas already says which node and why
-            return
-        mode = "reverse" if self.mode == "reverse" else "forward"
-        self.player.set_source(RunJob(self.document.program, mode, self._parameters), index)  # compiled on first step
-
-    def _step_through_parameters(self, parameters: dict | None) -> None:
-        """Step through a training iteration (its parameters), or back to the graph's own values."""
-        self._parameters = parameters
-        self._retrace(-1)
+    @property
+    def mode(self) -> str:
+        """'reverse', 'forward' or 'both': the differentiation the steps show (saved with the file)."""
+        return self.run.mode
 
     def restore_mode(self, mode: str) -> None:
-        """The mode a file was saved in, shown without starting a retrace of its own."""
-        self.mode = mode if mode in MODES.values() else "reverse"
-        with QSignalBlocker(self.timeline.mode):
-            self.timeline.mode.setCurrentIndex(list(MODES.values()).index(self.mode))
-        self._show_sides()
+        self.run.restore_mode(mode)
 
-    def set_mode(self, mode: str) -> None:
-        """'reverse', 'forward' or 'both' (side by side): which differentiation the steps show;
-        starts over at step -1."""
-        if mode != self.mode:
-            self.mode = mode
-            self.timeline.mode.setCurrentIndex(list(MODES.values()).index(mode))
-            self._show_sides()
-            self._retrace(-1)
+    def _retrace(self, index: int | None = None) -> None:
+        self.run.retrace(index)
 
-    def _show_sides(self) -> None:
-        comparing = self.mode == "both"
+    # ----- stepping -----------------------------------------------------------------------------------
+
+    def _show_sides(self, comparing: bool) -> None:
+        """Reverse mode's canvas beside the main one (comparing modes), or the main canvas alone."""
         self.reverse_side.follow(comparing)
         self.forward_header.setVisible(comparing)
         if comparing:
@@ -310,40 +290,27 @@ class MainWindow(FileActions, QMainWindow):
             self._canvases.setSizes([half, half])  # two equal halves: the graphs compare at one size
             self._fit_whole_soon.start()  # the main canvas is half as wide now
 
-    def race(self) -> Race | None:
-        """Reverse mode beside the forward-mode trace being stepped (comparing only), made once per trace."""
-        playback = self.player.playback
-        if self.mode != "both" or playback is None or not isinstance(playback.trace, ForwardTrace):
-            return None
-        if self._race is None or self._race.forward is not playback.trace:
-            try:
-                self._race = Race(run(playback.trace.program, self._parameters), playback.trace)
-            except GradvizError as error:  # too big a trace for reverse mode (refused before allocating)
-                self.show_message(f"Reverse mode cannot run beside forward mode: {error}")
-                return None
-        return self._race
-
     def _show_step(self, index: int) -> None:
         playback = self.player.playback if index >= 0 else None  # before step 0: nothing to run yet
         self.conv_follow.step_shown(index)
-        if self.mode == "both":
-            self.race_counters.show_tick(self.race(), index)
+        if self.run.mode == "both":
+            self.race_counters.show_tick(self.run.race(), index)
         if playback is None:
             self.scene.show_step(None, None)
-            self.inspector.show_step(None, None)
+            self.inspector.show_step(None)
             self.formula_panel.clear()
             error = self.player.error
             self.scene.show_run_error(*(error if error is not None else (None, "")))
             return
         # the state is the exact step's; the step marked is the one the timeline tells (an edge, not its "+=")
-        state, step = playback.trace.state(index), playback.story.shown_step(index)
+        view = present(playback.trace, index, self.inspector.node_id)
         grows = not self.scene.stepping  # nodes take their stepping size (arrays shown) only as stepping starts
-        self.scene.show_step(state, step, playback.trace)
+        self.scene.show_step(view.state, view.step, playback.trace)
         if grows:
             self.view.keep_fitted()  # an O(nodes) check: once, not on every step of a playback
-        self.view.follow(self.scene.nodes.get(step.node.id))
-        self.inspector.show_step(state, step)
-        self.formula_panel.show_step(playback.trace, index)
+        self.view.follow(self.scene.nodes.get(view.current))
+        self.inspector.show_step(view)
+        self.formula_panel.show_step(view)
 
     def check_gradients(self) -> GradCheckDialog | None:
         """Run finite differences against every bar and show the result (None if the graph cannot run)."""
@@ -442,62 +409,6 @@ class MainWindow(FileActions, QMainWindow):
         files = [url.toLocalFile() for url in event.mimeData().urls() if url.isLocalFile()]
         if files:
             self.open_path(files[0])
-
-    # ----- edits --------------------------------------------------------------------------------------
-
-    def delete_selected(self) -> None:
-        ids = self.selected_ids()
-        if ids:
-            self.scene.clearSelection()  # one signal now, rather than one per item as they go
-            self.undo_stack.push(RemoveNodes(self.document, ids))
-
-    def copy(self) -> None:
-        ids = set(self.selected_ids())
-        self._clipboard = [
-            (spec, self.document.positions.get(spec.id, (0.0, 0.0)))
-            for spec in self.document.nodes.values()
-            if spec.id in ids
-        ]
-        self.show_message(f"Copied {len(self._clipboard)} node(s)")
-
-    def paste(self) -> None:
-        if self._clipboard:
-            specs = [spec for spec, _ in self._clipboard]
-            new = copies(specs, dict((spec.id, pos) for spec, pos in self._clipboard), set(self.document.nodes))
-            self.undo_stack.push(AddNodes(self.document, new, f"paste {len(new)} node(s)"))
-            self.scene.clearSelection()
-            for spec, _ in new:
-                self.scene.nodes[spec.id].setSelected(True)
-
-    def duplicate(self) -> None:
-        self.copy()
-        self.paste()
-
-    def select_all(self) -> None:
-        for item in self.scene.nodes.values():
-            item.setSelected(True)
-
-    def use_selected_as_cost(self) -> None:
-        ids = self.selected_ids()
-        if len(ids) == 1:
-            self.undo_stack.push(SetOutput(self.document, ids[0]))
-
-    def auto_layout(self) -> None:
-        """Lay the graph out left to right; selected nodes stay where the user put them."""
-        kept = {
-            node_id: self.document.positions[node_id]
-            for node_id in self.selected_ids()
-            if node_id in self.document.positions
-        }
-        positions = layered_positions(self.document.nodes.values(), kept)
-        moves = {
-            node_id: (self.document.positions.get(node_id, (0.0, 0.0)), position)
-            for node_id, position in positions.items()
-            if self.document.positions.get(node_id) != position
-        }
-        if moves:
-            self.undo_stack.push(MoveNodes(self.document, moves, "auto layout"))
-        self.view.fit()
 
     def show_shortcuts(self) -> None:
         box = QMessageBox(self)

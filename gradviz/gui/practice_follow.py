@@ -96,7 +96,7 @@ class PracticeFollower:
             # connected now, so after every view: holding the step back redraws the step before last of all
             self.window.player.moved.connect(self._step_shown)
             self._last = self.window.player.index
-            self.window.set_mode("reverse")
+            self.window.run.set_mode("reverse")
             self.dock.show()
             self.dock.raise_()
             self.panel.idle("Step on (→): before each edge of the reverse pass is shown, you will be asked about it.")
@@ -106,7 +106,7 @@ class PracticeFollower:
             self.panel.idle(f"Practice is off. {self.score.summary(self._trace)}")
 
     def _trace_now(self) -> Trace | None:
-        playback = self.window.player.playback if self.window.mode == "reverse" else None
+        playback = self.window.player.playback if self.window.run.mode == "reverse" else None
         return playback.trace if playback is not None and isinstance(playback.trace, Trace) else None
 
     def _step_shown(self, index: int) -> None:

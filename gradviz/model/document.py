@@ -1,7 +1,8 @@
 """The graph as a user edits it: nodes, positions, the chosen cost, and events for the views.
 
 The document is Qt-free. Undo commands are the only callers of its edit methods; views subscribe to
-its ``Change`` events and redraw, never writing back. A graph being edited is usually unfinished
+its change events (one small class per kind of change, matched by type) and update what the change
+touched, never writing back. A graph being edited is usually unfinished
 (ports not connected yet, a shape that does not fit), so instead of refusing, the document diagnoses
 each node: its shape if it can compute, else the reason, which the canvas shows in red.
 """
@@ -9,9 +10,11 @@ each node: its shape if it can compute, else the reason, which the canvas shows 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
+
+import numpy as np
 
 from gradviz.engine.check import REFERENCES, Kind, NodeStatus, check_graph
 from gradviz.engine.program import NodeSpec, Program
@@ -23,11 +26,54 @@ Position = tuple[float, float]
 
 
 @dataclass(frozen=True)
-class Change:
-    """What changed: ``kind`` is added, removed, changed, moved, output, or reset (everything)."""
+class NodesAdded:
+    """Nodes came in together (a new node, a paste, an undone delete); every node they read is in.
+    ``rewired`` are nodes that read them again (an undone delete gives their ports back)."""
 
-    kind: str
-    node_id: str | None = None
+    node_ids: tuple[str, ...]
+    rewired: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class NodesRemoved:
+    """Nodes went together; ``rewired`` are the nodes left whose ports that read them are now open."""
+
+    node_ids: tuple[str, ...]
+    rewired: tuple[str, ...] = ()
+
+
+NodePart = Literal["op", "label", "attrs", "inputs", "value"]
+
+
+@dataclass(frozen=True)
+class NodeChanged:
+    """One node was replaced by a new spec; ``parts`` says which of its fields differ."""
+
+    node_id: str
+    parts: frozenset[NodePart]
+
+
+@dataclass(frozen=True)
+class NodesMoved:
+    """Nodes have new positions on the canvas (a drag, an auto layout: one event); nothing computes otherwise."""
+
+    node_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class OutputChanged:
+    """The chosen cost changed (None: the document picks it)."""
+
+    node_id: str | None
+
+
+@dataclass(frozen=True)
+class DocumentReset:
+    """Everything may have changed (another graph loaded): views start over."""
+
+
+Change = NodesAdded | NodesRemoved | NodeChanged | NodesMoved | OutputChanged | DocumentReset
+"""Every event a document emits; a listener matches on the type and ignores what does not concern it."""
 
 
 class GraphDocument:
@@ -51,7 +97,7 @@ class GraphDocument:
         self.chosen_output: str | None = graph.output
         self.title, self.description = graph.title, graph.description
         self.view: dict[str, Any] = dict(graph.view)
-        self._emit(Change("reset"))
+        self._emit(DocumentReset())
 
     def to_graph_file(self) -> GraphFile:
         """The document as a file; the output written is the cost in use, chosen or automatic, so the
@@ -98,8 +144,24 @@ class GraphDocument:
         """Add nodes together (a paste, an undone delete), each at its index in the node order (None: at
         the end); indices are those of the order after the insertion, as a delete recorded them.
 
-        Nodes may read each other in any order, so views hear of several only once all are in, as one
-        reset: told of one at a time, a view would meet a node whose parent it has not heard of yet."""
+        Nodes may read each other in any order, so views hear of them once all are in, as one event:
+        told of one at a time, a view would meet a node whose parent it has not heard of yet."""
+        self._insert(entries)
+        self._emit(NodesAdded(tuple(spec.id for spec, _, _ in entries)))
+
+    def restore_nodes(
+        self, entries: Sequence[tuple[NodeSpec, Position, int | None]], rewired: Sequence[NodeSpec], output: str | None
+    ) -> None:
+        """Undo a delete as one edit: the nodes back at their places in the order (see insert_nodes), the
+        nodes that read them (``rewired``, as they were) reading them again, and the chosen cost back.
+        Views hear of it once, as they heard of the delete."""
+        self._insert(entries)
+        for spec in rewired:
+            self.nodes[spec.id] = _normalised(spec)
+        self.chosen_output = output
+        self._emit(NodesAdded(tuple(spec.id for spec, _, _ in entries), tuple(spec.id for spec in rewired)))
+
+    def _insert(self, entries: Sequence[tuple[NodeSpec, Position, int | None]]) -> None:
         items = list(self.nodes.items())
         placed = sorted(
             ((index, spec, position) for spec, position, index in entries if index is not None),
@@ -110,16 +172,16 @@ class GraphDocument:
             items.insert(len(items) if index is None else index, (spec.id, _normalised(spec)))
             self.positions[spec.id] = position
         self.nodes = dict(items)
-        self._emit(Change("added", entries[0][0].id) if len(entries) == 1 else Change("reset"))
 
     def remove_node(self, node_id: str) -> None:
         self.remove_nodes([node_id])
 
     def remove_nodes(self, node_ids: Iterable[str]) -> None:
         """Delete nodes together: inputs of other nodes that read them are left unconnected, and the
-        chosen cost is cleared if it goes. Views hear of it once the graph is whole again (several nodes
-        as one reset, one redraw rather than one per node)."""
+        chosen cost is cleared if it goes. Views hear of it once, when the graph is whole again (one
+        redraw rather than one per node)."""
         gone = set(node_ids) & self.nodes.keys()
+        in_order = tuple(node_id for node_id in self.nodes if node_id in gone)
         rewired = [
             node_id for node_id, spec in self.nodes.items() if node_id not in gone and not gone.isdisjoint(spec.inputs)
         ]
@@ -132,26 +194,24 @@ class GraphDocument:
             self.positions.pop(node_id, None)
         if self.chosen_output in gone:
             self.chosen_output = None
-        if len(gone) > 1:
-            self._emit(Change("reset"))
-        elif gone:
-            for node_id in rewired:
-                self._emit(Change("changed", node_id))
-            self._emit(Change("removed", next(iter(gone))))
+        if gone:
+            self._emit(NodesRemoved(in_order, tuple(rewired)))
 
     def replace_node(self, spec: NodeSpec) -> None:
         """Put ``spec`` in place of the node with the same id (new inputs, attributes, value or label)."""
-        self.nodes[spec.id] = _normalised(spec)
-        self._emit(Change("changed", spec.id))
+        old, new = self.nodes[spec.id], _normalised(spec)
+        self.nodes[spec.id] = new
+        self._emit(NodeChanged(spec.id, _parts_differing(old, new)))
 
-    def move_node(self, node_id: str, position: Position) -> None:
-        self.positions[node_id] = position
-        self._emit(Change("moved", node_id))
+    def move_nodes(self, positions: Mapping[str, Position]) -> None:
+        """Put nodes at new positions together: views hear of them once (an auto layout moves them all)."""
+        self.positions.update(positions)
+        self._emit(NodesMoved(tuple(positions)))
 
     def set_output(self, node_id: str | None) -> None:
         """Choose the cost (None: let the document pick the only scalar no node reads, if there is one)."""
         self.chosen_output = node_id
-        self._emit(Change("output", node_id))
+        self._emit(OutputChanged(node_id))
 
     # ----- questions -----------------------------------------------------------------------------
 
@@ -244,6 +304,30 @@ def check_references(graph: GraphFile) -> None:
     for problem in check_graph(graph.nodes, graph.output).problems:
         if problem.kind in REFERENCES:
             raise problem.error()
+
+
+def _parts_differing(old: NodeSpec, new: NodeSpec) -> frozenset[NodePart]:
+    """Which fields of a node an edit changed, so a view redraws only those (both specs normalised)."""
+    parts: set[NodePart] = set()
+    if old.op != new.op:
+        parts.add("op")
+    if old.label != new.label:
+        parts.add("label")
+    if old.attrs != new.attrs:
+        parts.add("attrs")
+    if old.inputs != new.inputs:
+        parts.add("inputs")
+    if not same_value(old.value, new.value):
+        parts.add("value")
+    return frozenset(parts)
+
+
+def same_value(one: Any, other: Any) -> bool:
+    """Whether two node values (None, nested lists or arrays) hold the same numbers in the same shape."""
+    if one is None or other is None:
+        return one is other
+    a, b = np.asarray(one), np.asarray(other)
+    return a.shape == b.shape and bool(np.array_equal(a, b))
 
 
 def _with_inputs(spec: NodeSpec, inputs: list[str | None]) -> NodeSpec:

@@ -109,7 +109,7 @@ def test_a_stepped_heatmap_shows_new_numbers_after_an_edit(window):
     spec = window.document.nodes["W"]
     new = np.asarray(spec.value, dtype=float) * 3 + 0.5
     window.undo_stack.push(ReplaceNode(window.document, dataclasses.replace(spec, value=new.tolist()), "W"))
-    window._retrace()  # what the retrace timer does a moment after the edit
+    window.run.retrace()  # what the retrace timer does a moment after the edit
     assert np.array_equal(item.look.value, new)
     assert item._badges[0].numbers[0] == tuple(cell_text(number) for number in new.ravel())
 

@@ -49,15 +49,15 @@ def test_opening_a_lesson_follows_it_and_next_moves_selects_and_opens(window, qt
     assert window.lesson.dock.isVisible()
     assert "Press Next" in shown_text(window)
     click(qtbot, window, "lessonNext")
-    assert window.player.index == 2 and window.selected_ids() == ["a"]
+    assert window.player.index == 2 and window.scene.selected_ids() == ["a"]
     assert shown_text(window) == "a = W x is (−0.5, 1.1, 0.3)ᵀ"  # W x with W, x of the file: by hand
     click(qtbot, window, "lessonNext")
-    assert window.player.index == 9 and window.selected_ids() == ["W"]
+    assert window.player.index == 9 and window.scene.selected_ids() == ["W"]
     assert not window.inspector_dock.visibleRegion().isEmpty()
     # W̄ = ā xᵀ, ā = 2(a − y) = (−2, 2.2, −1.4)ᵀ, x = (1, 2)ᵀ: W̄₀₁ = −2 · 2 = −4
     assert shown_text(window).endswith("= −4")
     click(qtbot, window, "lessonNext")
-    assert window.player.index == 11 and window.selected_ids() == ["x"]
+    assert window.player.index == 11 and window.scene.selected_ids() == ["x"]
     assert not window.findChild(type(window.lesson.panel.next), "lessonNext").isEnabled()
     click(qtbot, window, "lessonPrevious")
     assert window.player.index == 9 and window.lesson.position == 1

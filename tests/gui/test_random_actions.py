@@ -229,14 +229,14 @@ def test_leaving_the_comparison_while_tokens_glide_raises_nothing(window, qtbot)
     qtbot.waitExposed(window)
     window.open_path(EXAMPLES / "elementwise.json")
     with qtbot.capture_exceptions() as exceptions:
-        window.set_mode("both")
+        window.run.set_mode("both")
         qtbot.wait(20)
         for _ in range(30):  # to a step that sends tokens along the reverse side's wires
             window.player.step()
             if window.reverse_side.scene.tokens.running:
                 break
         assert window.reverse_side.scene.tokens.running
-        window.set_mode("reverse")
+        window.run.set_mode("reverse")
         QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)  # the reverse side's scene is gone
         qtbot.wait(100)  # the animation's next frames
     assert exceptions == []

@@ -40,7 +40,7 @@ window.open_path(path)
 x = window.document.nodes["x"]  # the last edit (the graph still runs): no periodic autosave for 30 s
 window.undo_stack.push(ReplaceNode(window.document, dataclasses.replace(x, label="x0"), "label"))
 app.processEvents()  # the edit's retrace
-window.set_mode(mode)  # then the student moves along the timeline before the autosave comes
+window.run.set_mode(mode)  # then the student moves along the timeline before the autosave comes
 window.player.seek(step)
 deadline = time.monotonic() + 20
 while not window.recovery.graph_path.exists() and time.monotonic() < deadline:

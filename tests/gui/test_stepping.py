@@ -115,7 +115,7 @@ def test_editing_a_value_while_paused_keeps_the_step_and_updates_the_numbers(win
     window.player.seek(next(step.index for step in steps if step.kind == "backward" and step.parent.id == "W"))
     window.scene.nodes["x"].setSelected(True)
     window.inspector.findChild(QTableWidget, "valueTable").item(0, 0).setText("-4")
-    window._retrace()  # the window retraces on the next event loop turn; do it now
+    window.run.retrace()  # the window retraces on the next event loop turn; do it now
     trace = window.player.run().trace
     current = window.player.run().current  # W̄'s edge is told whole: the player rests on its addition
     contribution = trace.steps[current.backward_index]
@@ -147,8 +147,8 @@ def test_a_graph_that_cannot_run_disables_the_timeline(window):
     window.open_path(EXAMPLES / "linear_layer.json")
     window.scene.add_op("tanh", QPointF(0, 600))
     window.scene.nodes["a"].setSelected(True)
-    window.delete_selected()
-    window._retrace()
+    window.edits.delete_selected()
+    window.run.retrace()
     assert window.player.run() is None
     assert not window.timeline.scrubber.isEnabled()
     assert "cannot run" in window.timeline.words.text()
@@ -193,7 +193,7 @@ def test_both_modes_side_by_side_count_passes_and_flops(window, tmp_path):
     reverse = run(window.document.program())
     assert isinstance(forward, ForwardTrace)
     window.player.step()
-    race = window.race()
+    race = window.run.race()
     left = window.reverse_side.scene
     # one clock: at tick 0 both sides show their own step 0, drawn from their own trace
     assert left.nodes["x"].look.value is race.reverse.state(0).values["x"]
@@ -224,7 +224,7 @@ def test_the_inspector_shows_value_bar_and_contribution_at_the_step(window):
     into_w = next(step for step in steps if step.kind == "backward" and step.parent.id == "W")
     window.player.seek(into_w.index + 1)  # the bar of W has just been accumulated
     window.scene.nodes["W"].setSelected(True)
-    views = window.inspector._views
+    views = window.inspector.arrays.views
     np.testing.assert_array_equal(views["value"].image.image, window.document.nodes["W"].value)
     np.testing.assert_array_equal(views["bar"].image.image, window.player.run().state().bars["W"])
     low, high = views["bar"].image.getLevels()

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from gradviz.cli import main
 from gradviz.engine.program import NodeSpec
+from gradviz.gui.commands import AddNodes, MoveNodes, RemoveNodes
 from gradviz.io.graph_file import GraphFile, dumps, read, save
 from gradviz.io.paths import EXAMPLES
 
@@ -75,7 +76,7 @@ def test_build_connect_edit_undo_save_reopen(window, qtbot, tmp_path):
     drag(qtbot, window.view, port(window, mm, "out"), port(window, sum_id, "in", 0))
     window.scene.clearSelection()
     window.scene.nodes[sum_id].setSelected(True)
-    window.use_selected_as_cost()
+    window.edits.use_selected_as_cost()
     assert window.document.program().output == sum_id
     assert window.isWindowModified()
 
@@ -109,7 +110,7 @@ def test_incompatible_connection_is_refused_with_a_reason(window, qtbot):
 def test_a_node_that_cannot_compute_turns_red_with_its_reason(window, qtbot):
     window.open_path(EXAMPLES / "linear_layer.json")
     window.scene.nodes["a"].setSelected(True)
-    window.delete_selected()
+    window.edits.delete_selected()
     look = window.scene.nodes["L"].look
     assert look.error == "input prediction not connected"
     # the timeline (after the edit's retrace) names the node and the reason, not a generic sentence
@@ -123,14 +124,60 @@ def test_copy_paste_duplicate_delete(window):
     before = len(window.document.nodes)
     window.scene.nodes["W"].setSelected(True)
     window.scene.nodes["a"].setSelected(True)
-    window.duplicate()
+    window.edits.duplicate()
     assert len(window.document.nodes) == before + 2
-    copies = window.selected_ids()
+    copies = window.scene.selected_ids()
     copied_a = next(node for node in copies if window.document.nodes[node].op == "matmul")
     copied_w = next(node for node in copies if window.document.nodes[node].op == "parameter")
     assert window.document.nodes[copied_a].inputs == (copied_w, "x")  # wires inside follow, outside stay
     window.undo_stack.undo()
     assert len(window.document.nodes) == before
+
+
+def test_auto_layout_and_its_undo_move_every_wire_with_its_nodes(window):
+    """Auto layout moves all the nodes as one event; each wire must still run from its parent's output
+    port to its child's input port, after the layout and after its undo."""
+    window.open_path(EXAMPLES / "mlp_cross_entropy.json")
+    for spec in list(window.document.nodes.values()):  # a mess for the layout to tidy
+        window.undo_stack.push(MoveNodes(window.document, {spec.id: (window.document.positions[spec.id], (0.0, 0.0))}))
+
+    def wires_meet_their_ports() -> bool:
+        scene = window.scene
+        for edge in scene.edges.values():
+            parent, child = scene.nodes[edge.parent_id], scene.nodes[edge.child_id]
+            start, end = edge.path().pointAtPercent(0), edge.path().pointAtPercent(1)
+            if (start - parent.mapToScene(parent.output_port())).manhattanLength() > 0.01:
+                return False
+            if (end - child.mapToScene(child.input_port(edge.port))).manhattanLength() > 0.01:
+                return False
+        return True
+
+    window.edits.auto_layout()
+    assert len(set(window.document.positions.values())) == len(window.document.nodes)  # apart again
+    assert wires_meet_their_ports()
+    window.undo_stack.undo()
+    assert set(window.document.positions.values()) == {(0.0, 0.0)} and wires_meet_their_ports()
+
+
+def test_pasting_or_deleting_several_nodes_leaves_the_other_items_alone(window):
+    """Several nodes come or go as one event naming them: the canvas adds or removes only their items,
+    the others stay the same objects, still selected (it once rebuilt the whole canvas)."""
+    window.open_path(EXAMPLES / "linear_layer.json")
+    items = dict(window.scene.nodes)
+    window.scene.nodes["L"].setSelected(True)
+    window.undo_stack.push(
+        AddNodes(
+            window.document,
+            [(NodeSpec("n1", "neg", ("a",)), (0.0, 0.0)), (NodeSpec("n2", "neg", ("n1",)), (0.0, 50.0))],
+            "two",
+        )
+    )
+    assert all(window.scene.nodes[node_id] is item for node_id, item in items.items())
+    assert window.scene.nodes["L"].isSelected() and ("n2", 0) in window.scene.edges
+    window.undo_stack.push(RemoveNodes(window.document, ["n2", "n1", "W"]))
+    assert sorted(window.scene.nodes) == ["L", "a", "x", "y"]
+    assert all(window.scene.nodes[node_id] is items[node_id] for node_id in ("L", "a", "x", "y"))
+    assert window.scene.nodes["L"].isSelected() and ("a", 0) not in window.scene.edges  # a's W port is open
 
 
 def test_every_interactive_widget_is_named(window):
@@ -201,11 +248,7 @@ def test_inspector_shows_one_node_at_a_time(window):
     for node in ("W", "a", "L", "W"):
         window.scene.clearSelection()
         window.scene.nodes[node].setSelected(True)
-    forms = [
-        child
-        for child in window.inspector.children()
-        if isinstance(child, QWidget) and child.objectName() != "inspectorArrays"
-    ]
+    forms = [child for child in window.inspector.form.children() if isinstance(child, QWidget)]
     assert len(forms) == 1
     assert window.inspector.findChild(QLineEdit, "labelEdit").placeholderText() == "W"
 
@@ -236,7 +279,7 @@ def test_rubber_band_selects_the_nodes_it_covers(window, qtbot):
     box = window.scene.itemsBoundingRect()
     window.view.centerOn(box.center())
     drag(qtbot, window.view, box.topLeft() + QPointF(-20, -20), box.bottomRight() + QPointF(20, 20))
-    assert sorted(window.selected_ids()) == sorted(window.document.nodes)
+    assert sorted(window.scene.selected_ids()) == sorted(window.document.nodes)
 
 
 def test_quick_add_by_typing(window, qtbot):
@@ -306,7 +349,7 @@ def test_a_plain_click_on_a_node_moves_nothing_and_records_nothing(window, qtbot
     point = window.view.mapFromScene(item.mapToScene(item.boundingRect().center().x(), 30.0))
     qtbot.mouseClick(window.view.viewport(), Qt.MouseButton.LeftButton, pos=point)
     qtbot.wait(30)
-    assert window.selected_ids() == [node_id]
+    assert window.scene.selected_ids() == [node_id]
     assert item.pos() == before
     assert window.undo_stack.count() == 0 and not window.isWindowModified()
 
@@ -334,8 +377,8 @@ def test_no_two_actions_share_a_key_and_both_redo_keys_redo(window, qtbot):
             assert key not in seen, f"{key} is both {seen[key]} and {action.objectName()}"
             seen[key] = action.objectName()
     _open_example(window, qtbot, "linear_layer")
-    window.select_all()
-    window.delete_selected()
+    window.edits.select_all()
+    window.edits.delete_selected()
     for redo_key in ("Ctrl+Y", "Ctrl+Shift+Z"):
         qtbot.keyClick(window.view.viewport(), Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
         assert window.document.nodes

@@ -2,15 +2,27 @@
 
 from __future__ import annotations
 
+import dataclasses
 from itertools import pairwise
 
 import pytest
 
 from gradviz.engine.errors import GraphError, NodeError
 from gradviz.engine.program import NodeSpec
-from gradviz.io.graph_file import GraphFile, read
+from gradviz.io.graph_file import GraphFile, dumps, read
 from gradviz.io.paths import EXAMPLES
-from gradviz.model.document import Change, GraphDocument, check_references, new_node
+from gradviz.model.document import (
+    Change,
+    DocumentReset,
+    GraphDocument,
+    NodeChanged,
+    NodesAdded,
+    NodesMoved,
+    NodesRemoved,
+    OutputChanged,
+    check_references,
+    new_node,
+)
 from gradviz.model.layout import copies, layered_positions
 
 
@@ -24,16 +36,70 @@ def test_every_edit_emits_one_change():
     unsubscribe = document.subscribe(seen.append)
     spec = new_node(document, "tanh")
     document.add_node(spec, (1.0, 2.0))
-    document.move_node(spec.id, (3.0, 4.0))
+    document.move_nodes({spec.id: (3.0, 4.0)})
     document.replace_node(document.with_input(spec.id, 0, "a"))
     document.set_output(spec.id)
     document.remove_node(spec.id)
-    assert [change.kind for change in seen] == ["added", "moved", "changed", "output", "removed"]
+    assert seen == [
+        NodesAdded((spec.id,)),
+        NodesMoved((spec.id,)),
+        NodeChanged(spec.id, frozenset({"inputs"})),
+        OutputChanged(spec.id),
+        NodesRemoved((spec.id,)),
+    ]
     assert document.chosen_output is None  # removing the cost clears the choice
     assert document.output == "L"  # and the only scalar no node reads is the cost again
     unsubscribe()
-    document.move_node("W", (0.0, 0.0))
+    document.move_nodes({"W": (0.0, 0.0), "x": (1.0, 0.0)})
     assert len(seen) == 5
+
+
+def test_events_say_what_changed():
+    """A view redraws only what an event names, so each names exactly what the edit touched."""
+    document = linear_layer()
+    seen: list[Change] = []
+    document.subscribe(seen.append)
+    W, L = document.nodes["W"], document.nodes["L"]
+    document.replace_node(dataclasses.replace(W, label="weights"))
+    document.replace_node(dataclasses.replace(W, label="weights", value=[[0.0, 0.0]] * 3))  # the label kept
+    document.replace_node(dataclasses.replace(L, attrs={"reduction": "mean"}))
+    document.replace_node(dataclasses.replace(L, attrs={"reduction": "mean"}))  # the same spec again
+    assert seen == [
+        NodeChanged("W", frozenset({"label"})),
+        NodeChanged("W", frozenset({"value"})),
+        NodeChanged("L", frozenset({"attrs"})),
+        NodeChanged("L", frozenset()),
+    ]
+    seen.clear()
+    # a and L read x and a: deleting both tells once, naming the one node left with a port opened (L reads
+    # a; nothing else read x) so views hear of it when the graph is whole again
+    document.remove_nodes(["a", "x"])
+    assert seen == [NodesRemoved(("x", "a"), ("L",))]  # in the document's order, whatever order was asked
+    assert document.nodes["L"].inputs == (None, "y")
+    document.insert_nodes(
+        [(NodeSpec("x", "input", (), {}, [[1.0], [2.0]]), (0.0, 0.0), 1), (new_node(document, "neg"), (1.0, 1.0), None)]
+    )
+    assert seen[-1] == NodesAdded(("x", "neg1"))
+    document.load(document.to_graph_file())
+    assert seen[-1] == DocumentReset()
+
+
+def test_an_undone_delete_is_one_edit_and_gives_the_graph_back():
+    """Undo of a delete puts the nodes back, the ports that read them, and the cost, heard as one event
+    (it was one per node given its port back and one for the cost: each a redraw of the whole canvas)."""
+    document = linear_layer()
+    original = dumps(document.to_graph_file())
+    order = list(document.nodes)
+    removed = [(document.nodes[i], document.positions[i], order.index(i)) for i in ("x", "a")]
+    rewired = [document.nodes["L"]]  # L reads a (x is read by a only): its port opens, then comes back
+    document.remove_nodes(["x", "a"])
+    document.set_output(None)
+    assert document.nodes["L"].inputs == (None, "y")
+    seen: list[Change] = []
+    document.subscribe(seen.append)
+    document.restore_nodes(removed, rewired, "L")
+    assert seen == [NodesAdded(("x", "a"), ("L",))]
+    assert dumps(document.to_graph_file()) == original and document.chosen_output == "L"
 
 
 def test_diagnosis_of_an_unfinished_graph():

@@ -8,6 +8,8 @@ palette becomes an AddNodes.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from typing import NamedTuple
 
@@ -32,7 +34,17 @@ from gradviz.gui.canvas.items import (
 from gradviz.gui.canvas.tokens import TokenRun
 from gradviz.gui.commands import AddNodes, MoveNodes, ReplaceNode
 from gradviz.gui.theme import Theme
-from gradviz.model.document import Change, GraphDocument, new_node
+from gradviz.model.document import (
+    Change,
+    DocumentReset,
+    GraphDocument,
+    NodeChanged,
+    NodesAdded,
+    NodesMoved,
+    NodesRemoved,
+    OutputChanged,
+    new_node,
+)
 
 OP_MIME = "application/x-gradviz-op"
 
@@ -119,35 +131,49 @@ class GraphScene(QGraphicsScene):
     # ----- following the document ------------------------------------------------------------------
 
     def _on_change(self, change: Change) -> None:
-        if change.kind == "reset":
-            self._rebuild()
-        elif change.kind == "added":
-            self._add_item(change.node_id)
-            self._refresh_all()
-        elif change.kind == "removed":
-            item = self.nodes.pop(change.node_id)
-            self.removeItem(item)
-            self._refresh_all()
-        elif change.kind == "moved":
-            self._syncing = True
-            self.nodes[change.node_id].setPos(*self.document.positions[change.node_id])
-            self._syncing = False
-            self._place_edges(change.node_id)
-        else:  # changed, output: shapes and errors may change downstream
-            self._refresh_all()
+        match change:
+            case DocumentReset():
+                self._rebuild()
+            case NodesAdded(node_ids=added):
+                with self._unindexed(len(added) > 1):
+                    for node_id in added:
+                        self._add_item(node_id)
+                    self._refresh_all()
+            case NodesRemoved(node_ids=removed):
+                with self._unindexed(len(removed) > 1):
+                    for node_id in removed:
+                        self.removeItem(self.nodes.pop(node_id))
+                    self._refresh_all()  # the wires that read them go too
+            case NodesMoved(node_ids=moved):
+                self._syncing = True
+                for node_id in moved:
+                    self.nodes[node_id].setPos(*self.document.positions[node_id])
+                self._syncing = False
+                self._place_edges(*moved)
+            case NodeChanged() | OutputChanged():  # shapes, errors and the cost mark may change downstream
+                self._refresh_all()
+
+    @contextmanager
+    def _unindexed(self, many: bool = True) -> Iterator[None]:
+        """Many items leave or come without an index meanwhile (each removal from Qt's BSP tree cost a
+        millisecond at 3000 nodes), then one index is built for them all."""
+        if many:
+            self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.NoIndex)
+        try:
+            yield
+        finally:
+            if many:
+                self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
 
     def _rebuild(self) -> None:
-        # Thousands of items leave and come: without an index meanwhile (each removal from Qt's BSP tree
-        # cost a millisecond at 3000 nodes), then one index built for them all.
-        self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.NoIndex)
-        for item in list(self.nodes.values()) + list(self.edges.values()):
-            self.removeItem(item)
-        self.nodes.clear()
-        self.edges.clear()
-        for node_id in self.document.nodes:
-            self._add_item(node_id)
-        self._refresh_all()
-        self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
+        with self._unindexed():  # thousands of items leave and come
+            for item in list(self.nodes.values()) + list(self.edges.values()):
+                self.removeItem(item)
+            self.nodes.clear()
+            self.edges.clear()
+            for node_id in self.document.nodes:
+                self._add_item(node_id)
+            self._refresh_all()
 
     def _add_item(self, node_id: str) -> None:
         item = NodeItem(node_id, self.theme, self._node_moved)
@@ -296,13 +322,21 @@ class GraphScene(QGraphicsScene):
         parent, child = self.nodes[edge.parent_id], self.nodes[edge.child_id]
         edge.set_ends(parent.mapToScene(parent.output_port()), child.mapToScene(child.input_port(edge.port)))
 
-    def _place_edges(self, node_id: str) -> None:
+    def _place_edges(self, *node_ids: str) -> None:
+        """Place again the wires to and from these nodes (one pass over the wires, however many moved)."""
+        moved = set(node_ids)
         for edge in self.edges.values():
-            if node_id in (edge.parent_id, edge.child_id):
+            if edge.parent_id in moved or edge.child_id in moved:
                 self._place_edge(edge)
 
     def _node_moved(self, node_id: str) -> None:
-        self._place_edges(node_id)
+        """An item moved: a drag places its wires now; a move the document made places them once all are moved."""
+        if not self._syncing:
+            self._place_edges(node_id)
+
+    def selected_ids(self) -> list[str]:
+        """The ids of the nodes selected (wires can be selected too; they are not nodes)."""
+        return [item.node_id for item in self.selectedItems() if isinstance(item, NodeItem)]
 
     # ----- gestures --------------------------------------------------------------------------------
 

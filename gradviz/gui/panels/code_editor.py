@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from gradviz.gui.code_command import ReplaceGraph
 from gradviz.model.code import CodeError, apply_code
 from gradviz.model.code_print import code_of
-from gradviz.model.document import Change, GraphDocument
+from gradviz.model.document import Change, GraphDocument, NodesMoved
 
 if TYPE_CHECKING:
     from gradviz.gui.main_window import MainWindow
@@ -114,7 +114,7 @@ class CodeEditor(QDialog):
 
     def _follow(self, change: Change) -> None:
         """An edit elsewhere (canvas, undo) shows in the text, unless the user is editing it."""
-        if change.kind != "moved" and not self.text.document().isModified():
+        if not isinstance(change, NodesMoved) and not self.text.document().isModified():
             self.revert()
 
 

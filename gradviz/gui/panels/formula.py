@@ -13,16 +13,12 @@ import io
 import logging
 from functools import lru_cache
 
-import numpy as np
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QPixmap, QResizeEvent
 from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QSizePolicy, QVBoxLayout, QWidget
 
-from gradviz.engine.forward_mode import ForwardTrace
-from gradviz.engine.trace import BackwardStep
-from gradviz.engine.walkable import Walkable
 from gradviz.gui.notation import plain, rich
-from gradviz.model.story import story_of
+from gradviz.model.step_view import Line, StepView
 
 TYPESET_DELAY_MS = 120
 FORMULA_HEIGHT = 40  # the rule's row: one typeset line; the Steps dock is about 100 px tall at 96 dpi
@@ -145,41 +141,21 @@ class FormulaPanel(QWidget):
         super().resizeEvent(event)
         self._fit()
 
-    def show_step(self, trace: Walkable, index: int) -> None:
-        """The rule of the step the timeline tells at exact step ``index`` (an edge: "x̄ = Wᵀ ā" for a bar's
-        first contribution, "+=" only where it sums several), with its shapes and cost."""
-        story = story_of(trace)
-        position = story.position(index)
-        step = story.shown_step(index)
+    def show_step(self, view: StepView) -> None:
+        """The rule of the step the timeline tells (an edge: "x̄ = Wᵀ ā" for a bar's first contribution, "+="
+        only where it sums several), with its shapes and cost, as the presenter words them."""
         self._image = None
-        self.formula.setText(rich(story.formula(position)))  # Unicode now; typeset once the steps pause
-        self._pending = story.formula(position, latex=True)
+        self.formula.setText(rich(view.formula))  # Unicode now; typeset once the steps pause
+        self._pending = view.formula_latex
         self._typeset_later.start()
-        lines = []
-        if isinstance(step, BackwardStep):
-            lines.append(f"<b>shapes</b> &nbsp; {plain(story.shapes(position))}")
-            if step.summed_axes:
-                lines.append(f"broadcasting undone: Σ over axis {', '.join(map(str, step.summed_axes))}")
-            if step.note:
-                lines.append(f"<i>{plain(step.note)}</i>")
-        if isinstance(trace, ForwardTrace):
-            known = trace.gradient_at(index)
-            found = sum(int((~np.isnan(gradient)).sum()) for gradient in known.values())
-            total = sum(gradient.size for gradient in known.values())
-            lines.append(
-                f"<b>{plain(trace.where(index))}</b> &nbsp; after the finished passes, {found} of {total} "
-                "gradient elements are known; reverse mode finds all of them in one pass"
-            )
-        flops = sum(trace.flops(exact) for exact in story.told[position].steps)
-        if flops:
-            cost = f"<b>cost</b> &nbsp; {flops:,} floating-point operations"
-            naive = trace.naive_flops(step.index)
-            if naive:
-                cost += (
-                    f"; summing every partial derivative one entry at a time would take {naive:,} "
-                    f"({naive / flops:.0f}×): O(n⁴) against O(n³)"
-                )
-            lines.append(cost)
-        if any(trace.steps[exact].nonfinite for exact in story.told[position].steps):
-            lines.append("<b style='color:#d64541'>this step produced nan or infinity</b>")
-        self.details.setText("<br>".join(lines))
+        self.details.setText("<br>".join(_line(line) for line in view.lines))
+
+
+def _line(line: Line) -> str:
+    """One line of the details as rich text: the bold heading, the text escaped, its tone."""
+    text = plain(line.text)
+    if line.tone == "note":
+        text = f"<i>{text}</i>"
+    elif line.tone == "warning":
+        text = f"<b style='color:#d64541'>{text}</b>"
+    return f"<b>{plain(line.heading)}</b> &nbsp; {text}" if line.heading else text

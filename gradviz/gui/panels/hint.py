@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QUndoCommand, QUndoStack
 from PySide6.QtWidgets import QLineEdit
 
-from gradviz.model.document import Change, GraphDocument
+from gradviz.model.document import Change, DocumentReset, GraphDocument
 
 PLACEHOLDER = "What to look at in this graph (a note for students, saved with the file)"
 
@@ -61,7 +61,7 @@ class HintLine(QLineEdit):
         self._unsubscribe()
 
     def _on_change(self, change: Change) -> None:
-        if change.kind == "reset":
+        if isinstance(change, DocumentReset):
             self.show_hint()
 
     def show_hint(self) -> None:

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from gradviz.engine.errors import GradvizError
 from gradviz.engine.training import Iteration, train
 from gradviz.gui.commands import ReplaceNode
-from gradviz.model.document import GraphDocument
+from gradviz.model.document import GraphDocument, NodesMoved
 
 
 def _named(widget: QWidget, name: str, accessible: str) -> QWidget:
@@ -87,7 +87,7 @@ class TrainingPanel(QWidget):
         self.train_button.clicked.connect(self.train)
         self.chooser.valueChanged.connect(self._chosen)
         self.apply_button.clicked.connect(self.apply)
-        document.subscribe(lambda change: change.kind != "moved" and self.records and self.clear())
+        document.subscribe(lambda change: not isinstance(change, NodesMoved) and self.records and self.clear())
         self.clear()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
