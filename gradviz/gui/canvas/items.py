@@ -19,10 +19,11 @@ from functools import cache, lru_cache
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QFontMetricsF, QPainter, QPainterPath, QPen, QPixmap
+from PySide6.QtGui import QBrush, QColor, QFontMetricsF, QPainter, QPainterPath, QPen, QPixmap, QTransform
 from PySide6.QtWidgets import (
     QGraphicsItem,
     QGraphicsPathItem,
+    QGraphicsPixmapItem,
     QGraphicsSceneHoverEvent,
     QGraphicsSimpleTextItem,
     QStyleOptionGraphicsItem,
@@ -224,6 +225,7 @@ class NodeItem(QGraphicsItem):
         )
         self._boxes = False
         self._box_picture: QPixmap | None = None
+        self._box_item: QGraphicsPixmapItem | None = None  # the picture shown in box mode, made when first needed
         self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.setZValue(1)
         self.setAcceptHoverEvents(True)  # the tooltip reads the heatmap element under the mouse
@@ -237,7 +239,6 @@ class NodeItem(QGraphicsItem):
         if look.same_as(old):
             return
         self.looks_set += 1
-        self._box_picture = None
         arrays_changed = look.value is not old.value or look.bar is not old.bar
         if arrays_changed:
             # colour the arrays once per array, not on every paint (256×256 tensors, many repaints)
@@ -249,9 +250,7 @@ class NodeItem(QGraphicsItem):
         self.look = look
         if _geometry_of(look) != _geometry_of(old):
             self.prepareGeometryChange()
-            self._layout(look)
-            if self._boxes:
-                self.show_boxes(True)  # the box picture's size follows the box
+            self._layout(look)  # the box picture, made below, follows the new bounds
         elif arrays_changed:
             self._heat_rects = tuple(map(self._heat_rect, self._bodies, self._badges))
         if _texts_of(look) != _texts_of(old):
@@ -264,6 +263,9 @@ class NodeItem(QGraphicsItem):
             self.setToolTip(self._tooltip)
         if self._number_fonts:
             self._number_fonts.clear()
+        self._box_picture = None
+        if self._boxes:
+            self._show_picture()
         self.update()
 
     def _layout(self, look: NodeLook) -> None:
@@ -283,13 +285,44 @@ class NodeItem(QGraphicsItem):
     def show_boxes(self, boxes: bool) -> None:
         """Zoomed out below legible text (``boxes``), the node is a small picture of its box and colours,
         made once per look at the zoom where its text stops being legible and shrunk at any smaller
-        zoom: one pixmap drawn per node, no text laid out. Qt still caches what is drawn per zoom, so a
-        playback step repaints the wires and tokens it touches over cached nodes. (Qt's own fixed-size
-        ItemCoordinateCache would shrink the picture itself, but Qt 6.11 blits it unscaled.)"""
-        if boxes != self._boxes:
-            self._boxes = boxes
-            self._box_picture = None
-            self.update()
+        zoom, no text laid out. The picture is a child QGraphicsPixmapItem and the node itself has no
+        contents meanwhile, so Qt draws it in C++: neither a Python paint per node nor a device cache
+        redrawn per node at every zoom change (together 78 % of a zoom repaint of 500 fitted nodes).
+        (Qt's own fixed-size ItemCoordinateCache would shrink the picture itself, but Qt 6.11 blits it
+        unscaled.) Exports turn box mode off for their paint (render.py), so they draw vectors."""
+        if boxes == self._boxes:
+            return
+        self._boxes = boxes
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents, boxes)
+        if boxes:
+            self._show_picture()
+        elif self._box_item is not None:
+            self._box_item.hide()
+            self._box_picture = None  # a picture kept for later could outlive many looks: made again when needed
+        self.update()
+
+    @property
+    def boxes(self) -> bool:
+        """Whether the node is drawn as its small box picture (zoomed out below legible text)."""
+        return self._boxes
+
+    def _show_picture(self) -> None:
+        """Show the current picture in the child item, stretched over the node's bounds (as paint drew it)."""
+        picture = self._picture()
+        if self._box_item is None:
+            child = QGraphicsPixmapItem(self)
+            child.setFlag(QGraphicsItem.GraphicsItemFlag.ItemStacksBehindParent)  # clicks and itemAt find the node
+            child.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+            child.setShapeMode(QGraphicsPixmapItem.ShapeMode.BoundingRectShape)  # no mask worked out per picture
+            child.setTransformationMode(Qt.TransformationMode.SmoothTransformation)
+            self._box_item = child
+        child = self._box_item
+        child.setPixmap(picture)
+        child.setPos(self._bounds.topLeft())
+        child.setTransform(
+            QTransform.fromScale(self._bounds.width() / picture.width(), self._bounds.height() / picture.height())
+        )
+        child.show()
 
     def _picture(self) -> QPixmap:
         """The node drawn as boxes and colours, BOX_SCALE of its size, made when first needed after a change."""
@@ -340,13 +373,7 @@ class NodeItem(QGraphicsItem):
     # ----- drawing ---------------------------------------------------------------------------------
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem | None, widget: QWidget | None = None) -> None:
-        detail = QStyleOptionGraphicsItem.levelOfDetailFromTransform(painter.worldTransform())
-        if self._boxes and detail < boxes_below():  # an export of a zoomed-out canvas still draws vectors
-            picture = self._picture()
-            painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
-            painter.drawPixmap(self._bounds, picture, QRectF(picture.rect()))
-            return
-        self._paint_at(painter, detail)
+        self._paint_at(painter, QStyleOptionGraphicsItem.levelOfDetailFromTransform(painter.worldTransform()))
 
     def _paint_at(self, painter: QPainter, detail: float) -> None:
         """The whole node at level of detail ``detail`` (screen pixels per item unit)."""
@@ -562,6 +589,8 @@ class NodeItem(QGraphicsItem):
             self._on_moved(self.node_id)
         elif change == QGraphicsItem.GraphicsItemChange.ItemSelectedHasChanged:
             self._box_picture = None  # the border says selected
+            if self._boxes:
+                self._show_picture()
         return super().itemChange(change, value)
 
 
