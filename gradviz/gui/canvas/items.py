@@ -625,8 +625,41 @@ class EdgeItem(QGraphicsPathItem):
 
 
 def s_curve(start: QPointF, end: QPointF) -> QPainterPath:
-    """A horizontal-tangent cubic from ``start`` to ``end``, the shape node editors use for wires."""
+    """A horizontal-tangent cubic from ``start`` to ``end``, the shape node editors use for wires.
+
+    Qt bounds a path item by its control points. A wire running back to the left (into a node left of
+    its parent) has them far outside the curve: half the wire's width beyond each end, so its bounds
+    were up to twice as wide as the wire, and every small repaint there (a token gliding, a node
+    changing) stroked it again. Such a curve is split into BACK_PIECES exact pieces (de Casteljau),
+    whose control points hug the curve: the same curve, bounds close to its own."""
     pull = max(40.0, abs(end.x() - start.x()) * 0.5)
+    controls = (start, QPointF(start.x() + pull, start.y()), QPointF(end.x() - pull, end.y()), end)
     path = QPainterPath(start)
-    path.cubicTo(QPointF(start.x() + pull, start.y()), QPointF(end.x() - pull, end.y()), end)
+    if end.x() - start.x() >= 2 * pull:  # forward: the control points lie between the ends already
+        path.cubicTo(*controls[1:])
+        return path
+    for piece in range(BACK_PIECES):
+        _, *rest = _cubic_between(controls, piece / BACK_PIECES, (piece + 1) / BACK_PIECES)
+        path.cubicTo(*rest)
     return path
+
+
+BACK_PIECES = 8
+
+
+def _cubic_between(controls: tuple[QPointF, ...], t0: float, t1: float) -> tuple[QPointF, ...]:
+    """The control points of the part of cubic ``controls`` between parameters ``t0`` and ``t1``."""
+
+    def at(t: float) -> QPointF:
+        u = 1 - t
+        a, b, c, d = controls
+        return a * (u * u * u) + b * (3 * u * u * t) + c * (3 * u * t * t) + d * (t * t * t)
+
+    def tangent(t: float) -> QPointF:  # the derivative
+        u = 1 - t
+        a, b, c, d = controls
+        return (b - a) * (3 * u * u) + (c - b) * (6 * u * t) + (d - c) * (3 * t * t)
+
+    span = (t1 - t0) / 3
+    first, last = at(t0), at(t1)
+    return first, first + tangent(t0) * span, last - tangent(t1) * span, last
