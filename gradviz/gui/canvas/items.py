@@ -594,34 +594,57 @@ class NodeItem(QGraphicsItem):
         return super().itemChange(change, value)
 
 
+PLAIN_WIRE, MARKED_WIRE = 2.2, 4.0  # pen widths (item units) of a wire, and of the current step's
+
+
+def wire_pen(colour: QColor, width: float = PLAIN_WIRE) -> QPen:
+    """The pen of a wire: plain wires in the theme's colour, the current step's thicker in its pass's colour."""
+    return QPen(colour, width, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap)
+
+
 class EdgeItem(QGraphicsPathItem):
-    """A wire from a parent's output port to one input port of a child: a smooth S-curve."""
+    """A wire from a parent's output port to one input port of a child: a smooth S-curve.
+
+    A wire of the graph (one with a parent) is drawn plain by its scene, all wires in one background
+    layer that the view caches (GraphScene.draw_wires): the item itself shows only while it is the
+    current step's, drawn over the plain wire in its pass's colour. A step then repaints the wire it
+    marks over cached pixels, instead of stroking again every long wire crossing what it touched. The
+    wire being dragged from a port (no parent yet) draws itself. The scene hears of every new path
+    (``wire_moved``) to redraw its layer there."""
 
     def __init__(self, parent_id: str, child_id: str, port: int, theme: Theme) -> None:
         super().__init__()
         self.parent_id, self.child_id, self.port = parent_id, child_id, port
         self.theme = theme
-        self.setPen(QPen(theme.edge, 2.2, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
+        self.drawn_by_scene = bool(parent_id)
+        self.setVisible(not self.drawn_by_scene)
+        self.setPen(wire_pen(theme.edge))
         self.setZValue(0)
         self.label = QGraphicsSimpleTextItem(self)
         self.label.setBrush(BACKWARD_COLOUR)
         self.label.setFont(font(10, bold=True))
 
     def set_ends(self, start: QPointF, end: QPointF) -> None:
+        old = self.path().controlPointRect()
         self.setPath(s_curve(start, end))
+        self._place_label()
+        scene = self.scene()
+        if self.drawn_by_scene and hasattr(scene, "wire_moved"):
+            scene.wire_moved(old.united(self.path().controlPointRect()))
+
+    def _place_label(self) -> None:
         middle = self.path().pointAtPercent(0.5)
         self.label.setPos(middle + QPointF(-self.label.boundingRect().width() / 2, -22))
 
     def set_highlight(self, colour: QColor | None, text: str = "") -> None:
-        """Mark the wire of the current step (and say what was summed along it)."""
-        self.setPen(
-            QPen(colour or self.theme.edge, 4.0 if colour else 2.2, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap)
-        )
+        """Mark the wire of the current step (and say what was summed along it); None unmarks it."""
+        self.setPen(wire_pen(colour, MARKED_WIRE) if colour else wire_pen(self.theme.edge))
         self.setZValue(0.5 if colour else 0)
         self.label.setText(text)
         self.label.setBrush(colour or self.theme.edge)
-        first = self.path().elementAt(0)
-        self.set_ends(QPointF(first.x, first.y), self.path().currentPosition())
+        self._place_label()
+        if self.drawn_by_scene:
+            self.setVisible(colour is not None)
 
 
 def s_curve(start: QPointF, end: QPointF) -> QPainterPath:

@@ -11,9 +11,15 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import NamedTuple
 
-from PySide6.QtCore import QPointF, Qt, Signal
-from PySide6.QtGui import QPen, QTransform, QUndoStack
-from PySide6.QtWidgets import QApplication, QGraphicsScene, QGraphicsSceneDragDropEvent, QGraphicsSceneMouseEvent
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QPainter, QPainterPath, QPen, QTransform, QUndoStack
+from PySide6.QtWidgets import (
+    QApplication,
+    QGraphicsItem,
+    QGraphicsScene,
+    QGraphicsSceneDragDropEvent,
+    QGraphicsSceneMouseEvent,
+)
 
 from gradviz.engine.forward_mode import ForwardTrace
 from gradviz.engine.ops._common import show
@@ -22,11 +28,13 @@ from gradviz.engine.trace import State, Step, Trace
 from gradviz.gui.canvas.items import (
     BACKWARD_COLOUR,
     FORWARD_COLOUR,
+    MARKED_WIRE,
     EdgeItem,
     NodeItem,
     NodeLook,
     boxes_below,
     s_curve,
+    wire_pen,
 )
 from gradviz.gui.canvas.tokens import TokenRun
 from gradviz.gui.commands import AddNodes, MoveNodes, ReplaceNode
@@ -41,6 +49,7 @@ def nodes_of(step: Step) -> tuple[str, ...]:
     return (step.node.id, step.parent.id) if step.kind == "backward" else (step.node.id,)
 
 
+WIRE_UPDATES = 16  # separate repaints of the wires' layer between two paints; past this, one of the whole
 NEAR_STEPS = 64  # a move of at most this many exact steps redraws what changed; a longer jump redraws all
 
 
@@ -100,6 +109,9 @@ class GraphScene(QGraphicsScene):
         self._highlighted: dict[tuple[str, int], tuple] = {}  # wires drawn marked now
         self.animate = False  # the window turns tokens on; offscreen renders draw frames without them
         self.tokens = TokenRun(self)
+        self._wires: QPainterPath | None = None  # every wire of the graph in one path, made when drawn
+        self._wire_pieces: list[tuple[QRectF, QPainterPath]] = []  # each wire's path and bounds, with it
+        self._wire_updates = 0  # background invalidations since the wires were last drawn (see wire_moved)
         self.setBackgroundBrush(theme.background)
         self._unsubscribe = document.subscribe(self._on_change)
         self._rebuild()
@@ -193,6 +205,53 @@ class GraphScene(QGraphicsScene):
             self._boxes = boxes
             for item in self.nodes.values():
                 item.show_boxes(boxes)
+
+    # ----- the wires' layer: every plain wire drawn at once, under the items ------------------------------
+
+    def wire_moved(self, where: QRectF) -> None:
+        """A wire's path changed (or it left) in ``where``: its layer is drawn again there. Opening a file
+        moves thousands: past WIRE_UPDATES separate updates, the whole layer is redrawn once instead."""
+        self._wires = None
+        self._wire_updates += 1
+        if self._wire_updates <= WIRE_UPDATES:
+            margin = MARKED_WIRE
+            self.invalidate(where.adjusted(-margin, -margin, margin, margin), QGraphicsScene.SceneLayer.BackgroundLayer)
+        elif self._wire_updates == WIRE_UPDATES + 1:
+            self.invalidate(QRectF(), QGraphicsScene.SceneLayer.BackgroundLayer)
+
+    def removeItem(self, item: QGraphicsItem) -> None:
+        if isinstance(item, EdgeItem) and item.drawn_by_scene and item.scene() is self:
+            self.wire_moved(item.path().controlPointRect())
+        super().removeItem(item)
+
+    def draw_wires(self, painter: QPainter, exposed: QRectF) -> None:
+        """The plain wires crossing ``exposed``, antialiased (the view's background painter has no hints):
+        all in one path when most of them cross it (a zoom), else only those whose bounds cross it (a
+        scroll's strip, a wire moved)."""
+        self._wire_updates = 0
+        if self._wires is None:
+            paths = [edge.path() for edge in self.edges.values()]
+            self._wire_pieces = [(path.controlPointRect(), path) for path in paths]
+            self._wires = QPainterPath()
+            for path in paths:
+                self._wires.addPath(path)
+        reach = exposed.adjusted(-MARKED_WIRE, -MARKED_WIRE, MARKED_WIRE, MARKED_WIRE)
+        crossing = [path for bounds, path in self._wire_pieces if reach.intersects(bounds)]
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(wire_pen(self.theme.edge))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        if 2 * len(crossing) > len(self._wire_pieces):
+            painter.drawPath(self._wires)
+        else:
+            for path in crossing:
+                painter.drawPath(path)
+        painter.restore()
+
+    def drawBackground(self, painter: QPainter, rect: QRectF) -> None:
+        """The background and the wires (what an export draws; the window's view adds its grid between)."""
+        super().drawBackground(painter, rect)
+        self.draw_wires(painter, rect)
 
     def _send_tokens(self) -> None:
         """Tokens along the step's wires: values forward into the node, a contribution back to its parent."""
