@@ -4,11 +4,17 @@ without stroking the plain wires again."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor
+import itertools
 
-from gradviz.gui.canvas.items import FORWARD_COLOUR
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QImage, QPainter
+
+from gradviz.gui.canvas.items import FORWARD_COLOUR, wire_pen
 from gradviz.gui.canvas.scene import GraphScene
+from gradviz.gui.canvas.wire_layer import WireLayer
 from gradviz.gui.commands import MoveNodes, ReplaceNode
 from gradviz.io.paths import EXAMPLES
 
@@ -107,3 +113,47 @@ def test_dark_mode_redraws_the_wires_and_the_grid_in_its_colours(window, qtbot):
     assert _ink_near(window, middle, dark.edge)
     corner = window.view.viewport().grab().toImage().pixelColor(3, 3)  # empty canvas in the corner
     assert abs(corner.lightness() - dark.background.lightness()) < 30
+
+
+def _de_casteljau(points: list[tuple[float, float]], t: float) -> tuple[float, float]:
+    """A point of a Bézier curve by repeated interpolation: independent of the closed form the layer uses."""
+    while len(points) > 1:
+        points = [(a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t) for a, b in itertools.pairwise(points)]
+    return points[0]
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.tuples(*[st.floats(-5000, 5000)] * 4), min_size=1, max_size=6))
+def test_the_pieces_of_a_wire_are_exactly_its_curve(ends):
+    layer = WireLayer(ends)
+    for wire, (x0, y0, x1, y1) in enumerate(ends):
+        pull = max(40.0, abs(x1 - x0) / 2)
+        curve = [(x0, y0), (x0 + pull, y0), (x1 - pull, y1), (x1, y1)]
+        pieces = layer.pieces[layer.wire == wire]
+        assert np.allclose(pieces[0, 0], (x0, y0)) and np.allclose(pieces[-1, 3], (x1, y1))
+        assert np.allclose(pieces[1:, 0], pieces[:-1, 3])  # unbroken
+        for index, piece in enumerate(pieces):
+            for s in (0.25, 0.5, 0.75):  # a point inside the piece is the curve's at the matching parameter
+                t = (index + s) / len(pieces)
+                expected = _de_casteljau(curve, t)
+                assert np.allclose(_de_casteljau([tuple(p) for p in piece], s), expected, atol=1e-6 * (1 + abs(pull)))
+
+
+def test_a_paint_strokes_only_the_wires_its_rect_crosses(qapp):
+    """Two long wires far apart; painting a rect on the first draws it there and never the other."""
+    layer = WireLayer([(0.0, 0.0, 4000.0, 0.0), (0.0, 1000.0, 4000.0, 1000.0)])
+    strokes: list[int] = []
+
+    class Counting(QPainter):
+        def drawPath(self, path):
+            strokes.append(path.elementCount())
+            super().drawPath(path)
+
+    image = QImage(400, 400, QImage.Format.Format_ARGB32)
+    image.fill(QColor("white"))
+    painter = Counting(image)
+    painter.translate(-1800, 200)  # the rect (1800, -200, 400, 400) fills the image
+    layer.draw(painter, QRectF(1800, -200, 400, 400), wire_pen(QColor("black")))
+    painter.end()
+    assert image.pixelColor(200, 200).lightness() < 128  # the first wire, through the middle of the rect
+    assert len(strokes) == 1 and strokes[0] < 3 * 4  # a few pieces of one wire, not both wires whole

@@ -12,7 +12,7 @@ from dataclasses import replace
 from typing import NamedTuple
 
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QPainter, QPainterPath, QPen, QTransform, QUndoStack
+from PySide6.QtGui import QPainter, QPen, QTransform, QUndoStack
 from PySide6.QtWidgets import (
     QApplication,
     QGraphicsItem,
@@ -37,6 +37,7 @@ from gradviz.gui.canvas.items import (
     wire_pen,
 )
 from gradviz.gui.canvas.tokens import TokenRun
+from gradviz.gui.canvas.wire_layer import WireLayer
 from gradviz.gui.commands import AddNodes, MoveNodes, ReplaceNode
 from gradviz.gui.theme import Theme
 from gradviz.model.document import Change, GraphDocument, new_node
@@ -109,9 +110,9 @@ class GraphScene(QGraphicsScene):
         self._highlighted: dict[tuple[str, int], tuple] = {}  # wires drawn marked now
         self.animate = False  # the window turns tokens on; offscreen renders draw frames without them
         self.tokens = TokenRun(self)
-        self._wires: QPainterPath | None = None  # every wire of the graph in one path, made when drawn
-        self._wire_pieces: list[tuple[QRectF, QPainterPath]] = []  # each wire's path and bounds, with it
+        self._wires: WireLayer | None = None  # every plain wire of the graph, laid out when next drawn
         self._wire_updates = 0  # background invalidations since the wires were last drawn (see wire_moved)
+        self._stale_pictures: set[NodeItem] = set()  # boxed nodes whose picture is made before the next paint
         self.setBackgroundBrush(theme.background)
         self._unsubscribe = document.subscribe(self._on_change)
         self._rebuild()
@@ -189,6 +190,7 @@ class GraphScene(QGraphicsScene):
         self._highlight_edges()  # the wires themselves do not change when only the step does
         if self.animate:
             self._send_tokens()
+        self._make_pictures()  # now, not as the view paints: a picture changed then would ask for a second paint
 
     def show_run_error(self, node_id: str | None, message: str = "") -> None:
         """Mark ``node_id`` as where the run failed (outlined red, ``message`` under it); None marks nothing.
@@ -205,6 +207,17 @@ class GraphScene(QGraphicsScene):
             self._boxes = boxes
             for item in self.nodes.values():
                 item.show_boxes(boxes)
+        self._make_pictures()
+
+    def picture_changed(self, item: NodeItem) -> None:
+        """``item``'s box picture is out of date: made again before the next paint (see NodeItem.show_boxes)."""
+        self._stale_pictures.add(item)
+
+    def _make_pictures(self) -> None:
+        for item in self._stale_pictures:
+            if item.scene() is self:
+                item.show_picture()
+        self._stale_pictures.clear()
 
     # ----- the wires' layer: every plain wire drawn at once, under the items ------------------------------
 
@@ -225,28 +238,17 @@ class GraphScene(QGraphicsScene):
         super().removeItem(item)
 
     def draw_wires(self, painter: QPainter, exposed: QRectF) -> None:
-        """The plain wires crossing ``exposed``, antialiased (the view's background painter has no hints):
-        all in one path when most of them cross it (a zoom), else only those whose bounds cross it (a
-        scroll's strip, a wire moved)."""
+        """The plain wires crossing ``exposed`` (see WireLayer), laid out again after any wire moved."""
         self._wire_updates = 0
         if self._wires is None:
-            paths = [edge.path() for edge in self.edges.values()]
-            self._wire_pieces = [(path.controlPointRect(), path) for path in paths]
-            self._wires = QPainterPath()
-            for path in paths:
-                self._wires.addPath(path)
-        reach = exposed.adjusted(-MARKED_WIRE, -MARKED_WIRE, MARKED_WIRE, MARKED_WIRE)
-        crossing = [path for bounds, path in self._wire_pieces if reach.intersects(bounds)]
-        painter.save()
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setPen(wire_pen(self.theme.edge))
-        painter.setBrush(Qt.BrushStyle.NoBrush)
-        if 2 * len(crossing) > len(self._wire_pieces):
-            painter.drawPath(self._wires)
-        else:
-            for path in crossing:
-                painter.drawPath(path)
-        painter.restore()
+            ends = []
+            for edge in self.edges.values():
+                path = edge.path()
+                if not path.isEmpty():
+                    start, end = path.elementAt(0), path.currentPosition()
+                    ends.append((start.x, start.y, end.x(), end.y()))
+            self._wires = WireLayer(ends)
+        self._wires.draw(painter, exposed, wire_pen(self.theme.edge))
 
     def drawBackground(self, painter: QPainter, rect: QRectF) -> None:
         """The background and the wires (what an export draws; the window's view adds its grid between)."""
