@@ -84,8 +84,10 @@ def test_a_step_marks_its_wires_over_the_cached_plain_ones(window, qtbot, monkey
     scene = _opened(window, qtbot)
     trace = window.player.run().trace
     into_a = next(step.index for step in trace.steps if step.kind == "forward" and step.node.id == "a")
-    window.player.seek(into_a - 1)
-    window.view.centerOn(scene.nodes["a"].sceneBoundingRect().bottomLeft())
+    window.player.seek(into_a - 1)  # stepping: the nodes take their stepping size
+    window.view.set_zoom(0.7)  # the whole graph in view with room to spare: no step scrolls to follow its node
+    window.view.centerOn(scene.itemsBoundingRect().center())
+    assert window.view.mapToScene(window.view.viewport().rect()).boundingRect().contains(scene.itemsBoundingRect())
     window.view.viewport().grab()
     strokes: list[QRectF] = []
     real = GraphScene.draw_wires

@@ -15,6 +15,7 @@ markup.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
@@ -154,12 +155,13 @@ def _texts_of(look: NodeLook) -> tuple:
 
 def scalar_labels(look: NodeLook) -> tuple[Label | None, Label | None]:
     """The number of a one-element value and bar, laid out once per array."""
-    return tuple(
+    value, bar = (
         Label(cell_text(float(np.ravel(array)[0])), font(11, bold=True))
         if array is not None and np.size(array) == 1
         else None
         for array in (look.value, look.bar)
     )
+    return value, bar
 
 
 @lru_cache(maxsize=4096)
@@ -205,7 +207,7 @@ class NodeItem(QGraphicsItem):
     Painting has a level of detail: text is drawn only where it is legible on screen (node_text.legible),
     so a zoomed-out graph is its coloured boxes, wires and badge colours, drawn fast."""
 
-    def __init__(self, node_id: str, theme: Theme, on_moved: callable) -> None:
+    def __init__(self, node_id: str, theme: Theme, on_moved: Callable[[str], None]) -> None:
         super().__init__()
         self.node_id = node_id
         self.theme = theme
@@ -244,10 +246,11 @@ class NodeItem(QGraphicsItem):
         arrays_changed = look.value is not old.value or look.bar is not old.bar
         if arrays_changed:
             # colour the arrays once per array, not on every paint (256×256 tensors, many repaints)
-            self._badges = tuple(
+            value, bar = (
                 None if array is None or np.size(array) <= 1 else badge_for(array, diverging)
                 for array, diverging in ((look.value, False), (look.bar, True))
             )
+            self._badges = (value, bar)
             self._scalars = scalar_labels(look)
         self.look = look
         if _geometry_of(look) != _geometry_of(old):
@@ -456,7 +459,9 @@ class NodeItem(QGraphicsItem):
         """Where badge ``column``'s array is drawn: the whole body for numbers, square cells for a heatmap."""
         if self._number_font(column, self._scale) is not None:
             return self._badge_body(column)
-        return QRectF(self._heat_rects[column])
+        rect = self._heat_rects[column]
+        assert rect is not None  # asked only for a badge's array, and a badge has its heatmap's rect
+        return QRectF(rect)
 
     @staticmethod
     def _heat_rect(body: QRectF, badge: Badge | None) -> QRectF | None:
@@ -528,15 +533,16 @@ class NodeItem(QGraphicsItem):
             body = self._badge_body(column)
             scalar = self._scalars[column]
             if array is None or scalar is not None:
-                label = self._texts.unknown if array is None else scalar
+                label = scalar if scalar is not None else self._texts.unknown  # a number, or not known yet
                 if legible(label.em, detail):
                     painter.setPen(self.theme.muted_text if array is None else self.theme.text)
                     label.draw(painter, body, CENTRE)
             elif self._number_font(column, scale) is not None:
                 self._draw_numbers(painter, column, scale)
             else:
-                target = self._heat_rects[column]
-                pixmap = self._badges[column].pixmap
+                target, badge = self._heat_rects[column], self._badges[column]
+                assert target is not None and badge is not None  # an array of more than one element has both
+                pixmap = badge.pixmap
                 painter.drawPixmap(target, pixmap, QRectF(pixmap.rect()))
                 painter.setPen(QPen(self.theme.node_border, 0.6))
                 painter.setBrush(Qt.BrushStyle.NoBrush)
@@ -545,8 +551,10 @@ class NodeItem(QGraphicsItem):
     def _draw_numbers(self, painter: QPainter, column: int, scale: float) -> None:
         """Each cell tinted by the colour map with its number in black or white, whichever reads; the text
         is laid out in screen pixels so its size is what the student sees."""
-        badge = self._badges[column]
-        pixels, texts = self._number_font(column, scale)
+        badge, fitted = self._badges[column], self._number_font(column, scale)
+        assert badge is not None and badge.dark_ink is not None and fitted is not None  # where numbers fit
+        pixels, texts = fitted
+        ink = badge.dark_ink
         target = self._badge_body(column)
         painter.drawImage(target, badge.image)  # one pixel per cell, scaled: the tints
         painter.setPen(QPen(self.theme.node_border, 0.6))
@@ -560,7 +568,7 @@ class NodeItem(QGraphicsItem):
         left, top = target.left() * scale, target.top() * scale
         for index, text in enumerate(texts):
             row, col = divmod(index, columns)
-            painter.setPen(BLACK if badge.dark_ink[row, col] else WHITE)
+            painter.setPen(BLACK if ink[row, col] else WHITE)
             painter.drawText(QRectF(left + col * width, top + row * height, width, height), CENTRED_LINE, text)
         painter.restore()
 
@@ -569,7 +577,7 @@ class NodeItem(QGraphicsItem):
         if not self.look.stepping:
             return None
         for column, (badge, array) in enumerate(zip(self._badges, (self.look.value, self.look.bar), strict=True)):
-            if badge is None:
+            if badge is None or array is None:
                 continue
             rect = self._array_rect(column)
             if not rect.contains(point):
