@@ -11,13 +11,26 @@ the same run (interleaved, so the machine's noise of the moment hits both alike)
    bare QGraphicsScene of as many rects with a text each, built, fitted and painted.
 3. zoom: one repaint after a zoom change of 500 nodes fitted in the window (caches dropped: the case
    panning never shows), zoomed out and at the readable zoom a graph opens at, and with every node's
-   value and bar heatmaps; beside a bare QGraphicsView of 500 rects with a text each at the same zooms.
+   value and bar heatmaps; beside a bare QGraphicsView of 500 rects with a text each at the same zooms,
+   and the same with the window's wires: one path item per wire (the floor of earlier runs), and all
+   of them in one path item (what a competent Qt programmer would do with that many static curves:
+   cheaper zoomed out, but at a legible zoom Qt fills one outline of hundreds of crossing thick wires
+   five times slower than the wires one by one; see gradviz/gui/canvas/wire_layer.py).
+   The fitted zoom of the benchmark graph is 0.12× since wires running back to the left are bounded by
+   their curve, not their control points (0.08× before: the graph looked twice as wide as it is).
 4. pan: one repaint while scrolling the fitted graph, beside the bare view scrolled alike.
 5. step: one playback step on a 500-node graph, the Python work of the whole window (the canvas's part
-   beside it), and with the repaint it causes; beside a bare view changing one rect's colour, painted.
+   beside it: since box pictures are made as the step is shown rather than as the view paints, their
+   making moved from the repaint into this figure), and with the repaint it causes; beside a bare view
+   changing one rect's colour, painted.
 6. play: 10 s of Play at 60 steps/s on 500 nodes: the CPU share of one core it takes (process time over
    wall time: the X server's own work is not in it) and the late frames (over 1.5 frame periods apart).
-7. tensors: one step and its repaint on a 200-node graph of 256×256 tensors.
+   Formulas are typeset only when the steps rest, so none is typeset here; "play slow" is 10 s at
+   4 steps/s on mlp_cross_entropy, typesetting every rule: the late ticks of a 60 Hz clock (what the
+   tokens' glide would show) and the longest stall of the event loop. Both are wall-clock figures:
+   on a loaded machine they measure the load as much as the window.
+7. tensors: one step and its repaint on a 200-node graph of 256×256 tensors (wall time: with --cpu too,
+   the background run and a loaded machine move it a lot).
 8. conv: one kernel-flip frame (64×64 ⋆ 5×5) per phase until painted, beside bare pyqtgraph updating
    5 tiles of the frame's sizes (one image each) until painted.
 9. scaling: open, zoom repaint and step at 100, 1000 and 5000 nodes, with the cost per node.
@@ -44,7 +57,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "benchmarks")]  # this checkout's gradviz,
 
 import numpy as np  # noqa: E402
 from files_bench import big_graph  # noqa: E402 - after the platform is chosen and the path set
-from PySide6.QtCore import QEventLoop, QSettings, QTimer  # noqa: E402
+from PySide6.QtCore import QEventLoop, QSettings, Qt, QTimer  # noqa: E402
 from PySide6.QtGui import QColor, QPainter, QPainterPath, QTransform  # noqa: E402
 from PySide6.QtWidgets import (  # noqa: E402
     QApplication,
@@ -61,6 +74,7 @@ from gradviz.gui.panels.conv_phases import Names  # noqa: E402
 from gradviz.gui.panels.convolution import ConvolutionPanel  # noqa: E402
 from gradviz.gui.recovery import Recovery  # noqa: E402
 from gradviz.io.graph_file import GraphFile, save  # noqa: E402
+from gradviz.io.paths import EXAMPLES  # noqa: E402
 from gradviz.model.layout import layered_positions  # noqa: E402
 
 START_OURS = """
@@ -375,6 +389,34 @@ def play_load(window: MainWindow, seconds: float) -> tuple[float, int, int]:
     return cpu / wall, late, len(moments)
 
 
+def slow_play(seconds: float, speed: float = 4.0) -> tuple[int, int, float]:
+    """Play mlp_cross_entropy at ``speed`` steps/s (a rule typeset at each step) for ``seconds``: late
+    ticks of a 60 Hz clock, ticks, and the longest gap between ticks in seconds."""
+    with bench_window() as (app, window):
+        window.open_path(EXAMPLES / "mlp_cross_entropy.json")
+        window.player.seek(0)
+        settle = QEventLoop()
+        QTimer.singleShot(1500, settle.quit)  # the first typeset imports matplotlib: not a frame
+        settle.exec()
+        while window.formula_panel.typesetting:
+            app.processEvents()
+        ticks: list[float] = []
+        clock = QTimer()
+        clock.setTimerType(Qt.TimerType.PreciseTimer)
+        clock.setInterval(16)
+        clock.timeout.connect(lambda: ticks.append(time.perf_counter()))
+        window.player.set_speed(speed)
+        loop = QEventLoop()
+        QTimer.singleShot(int(seconds * 1000), loop.quit)
+        clock.start()
+        window.player.play()
+        loop.exec()
+        window.player.pause()
+        clock.stop()
+    gaps = [later - earlier for earlier, later in itertools.pairwise(ticks)]
+    return sum(gap > 1.5 / 60 for gap in gaps), len(gaps), max(gaps, default=0.0)
+
+
 # ----- 7. tensors ----------------------------------------------------------------------------------
 
 
@@ -552,6 +594,12 @@ def main() -> None:
         )
         for bare in floors:
             bare.view.close()
+
+    late, ticks, stall = slow_play(3.0 if quick else 10.0)
+    print(
+        f"{'play slow (4 steps/s)':<26} {late} late ticks of {ticks} (60 Hz clock), longest stall "
+        f"{stall * 1000:.0f} ms   (a rule typeset per step, off the GUI thread)"
+    )
 
     frame = tensor_step_time(50 if quick else 200, 64 if quick else 256, 20 if quick else 60)
     print(f"{'step 256×256 tensors':<26} {frame * 1000:8.2f} ms per step + repaint   target ≤ 30 ms")
