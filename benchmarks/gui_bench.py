@@ -11,13 +11,26 @@ the same run (interleaved, so the machine's noise of the moment hits both alike)
    bare QGraphicsScene of as many rects with a text each, built, fitted and painted.
 3. zoom: one repaint after a zoom change of 500 nodes fitted in the window (caches dropped: the case
    panning never shows), zoomed out and at the readable zoom a graph opens at, and with every node's
-   value and bar heatmaps; beside a bare QGraphicsView of 500 rects with a text each at the same zooms.
+   value and bar heatmaps; beside a bare QGraphicsView of 500 rects with a text each at the same zooms,
+   and the same with the window's wires: one path item per wire (the floor of earlier runs), and all
+   of them in one path item (what a competent Qt programmer would do with that many static curves:
+   cheaper zoomed out, but at a legible zoom Qt fills one outline of hundreds of crossing thick wires
+   five times slower than the wires one by one; see gradviz/gui/canvas/wire_layer.py).
+   The fitted zoom of the benchmark graph is 0.12× since wires running back to the left are bounded by
+   their curve, not their control points (0.08× before: the graph looked twice as wide as it is).
 4. pan: one repaint while scrolling the fitted graph, beside the bare view scrolled alike.
 5. step: one playback step on a 500-node graph, the Python work of the whole window (the canvas's part
-   beside it), and with the repaint it causes; beside a bare view changing one rect's colour, painted.
+   beside it: since box pictures are made as the step is shown rather than as the view paints, their
+   making moved from the repaint into this figure), and with the repaint it causes; beside a bare view
+   changing one rect's colour, painted.
 6. play: 10 s of Play at 60 steps/s on 500 nodes: the CPU share of one core it takes (process time over
    wall time: the X server's own work is not in it) and the late frames (over 1.5 frame periods apart).
-7. tensors: one step and its repaint on a 200-node graph of 256×256 tensors.
+   Formulas are typeset only when the steps rest, so none is typeset here; "play slow" is 10 s at
+   4 steps/s on mlp_cross_entropy, typesetting every rule: the late ticks of a 60 Hz clock (what the
+   tokens' glide would show) and the longest stall of the event loop. Both are wall-clock figures:
+   on a loaded machine they measure the load as much as the window.
+7. tensors: one step and its repaint on a 200-node graph of 256×256 tensors (wall time: with --cpu too,
+   the background run and a loaded machine move it a lot).
 8. conv: one kernel-flip frame (64×64 ⋆ 5×5) per phase until painted, beside bare pyqtgraph updating
    5 tiles of the frame's sizes (one image each) until painted.
 9. scaling: open, zoom repaint and step at 100, 1000 and 5000 nodes, with the cost per node.
@@ -44,8 +57,8 @@ sys.path[:0] = [str(ROOT), str(ROOT / "benchmarks")]  # this checkout's gradviz,
 
 import numpy as np  # noqa: E402
 from files_bench import big_graph  # noqa: E402 - after the platform is chosen and the path set
-from PySide6.QtCore import QEventLoop, QSettings, QTimer  # noqa: E402
-from PySide6.QtGui import QColor, QPainter, QTransform  # noqa: E402
+from PySide6.QtCore import QEventLoop, QSettings, Qt, QTimer  # noqa: E402
+from PySide6.QtGui import QColor, QPainter, QPainterPath, QTransform  # noqa: E402
 from PySide6.QtWidgets import (  # noqa: E402
     QApplication,
     QGraphicsPathItem,
@@ -62,6 +75,7 @@ from gradviz.gui.panels.convolution import ConvolutionPanel  # noqa: E402
 from gradviz.gui.playback import Player  # noqa: E402
 from gradviz.gui.recovery import Recovery  # noqa: E402
 from gradviz.io.graph_file import GraphFile, save  # noqa: E402
+from gradviz.io.paths import EXAMPLES  # noqa: E402
 from gradviz.model.layout import layered_positions  # noqa: E402
 
 START_OURS = """
@@ -177,10 +191,12 @@ def bench_window(graph: GraphFile | None = None) -> Iterator[tuple[QApplication,
 class Floor:
     """A bare QGraphicsView of plain rects with one text each where the window's nodes are, the same
     size and render hints as the canvas: what Qt costs for that picture whatever gradviz does. With
-    ``wires``, also the window's wires as plain path items with the same pens: wires crossing a big
-    graph are much of what any node editor must draw, and no code of gradviz's can make them cheaper."""
+    ``wires``, also the window's wires with the same pens: wires crossing a big graph are much of what
+    any node editor must draw. ``wires="items"`` draws them as one plain path item each (the floor of
+    earlier runs); ``wires="one"`` as one path item holding every wire, as a competent Qt programmer
+    would draw that many static curves (the honest floor for the window's one cached wire layer)."""
 
-    def __init__(self, window: MainWindow, wires: bool = False) -> None:
+    def __init__(self, window: MainWindow, wires: str = "") -> None:
         self.scene = QGraphicsScene()
         for node_id, item in window.scene.nodes.items():
             rect = item.sceneBoundingRect()
@@ -190,9 +206,18 @@ class Floor:
             text = QGraphicsSimpleTextItem(node_id, box)
             text.setPos(10, 6)
             self.scene.addItem(box)
-        for edge in window.scene.edges.values() if wires else ():
-            wire = QGraphicsPathItem(edge.path())
-            wire.setPen(edge.pen())
+        edges = list(window.scene.edges.values())
+        if wires == "items":
+            for edge in edges:
+                wire = QGraphicsPathItem(edge.path())
+                wire.setPen(edge.pen())
+                self.scene.addItem(wire)
+        elif wires == "one" and edges:
+            every = QPainterPath()
+            for edge in edges:
+                every.addPath(edge.path())
+            wire = QGraphicsPathItem(every)
+            wire.setPen(edges[0].pen())
             self.scene.addItem(wire)
         self.view = QGraphicsView(self.scene)
         self.view.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
@@ -229,9 +254,10 @@ def pan_run(view: QGraphicsView) -> Callable[[int], float]:
     return run
 
 
-def zoom_times(window: MainWindow, floors: tuple[Floor, Floor], repeats: int, zoom: float) -> dict[str, float]:
-    """One repaint after a zoom change: ours, the bare rects + text, and the same with the wires."""
-    views = {"ours": window.view, "floor": floors[0].view, "wired": floors[1].view}
+def zoom_times(window: MainWindow, floors: tuple[Floor, ...], repeats: int, zoom: float) -> dict[str, float]:
+    """One repaint after a zoom change: ours, the bare rects + text, and the same with the wires (one item
+    each, and all in one item)."""
+    views = {"ours": window.view, "floor": floors[0].view, "wired": floors[1].view, "one path": floors[2].view}
     for view in views.values():
         view.setTransform(QTransform.fromScale(zoom, zoom))
         view.viewport().repaint()
@@ -240,7 +266,8 @@ def zoom_times(window: MainWindow, floors: tuple[Floor, Floor], repeats: int, zo
 
 def zoom_lines(label: str, times: dict[str, float], nodes: int, target: str = "") -> None:
     line(label, times["ours"], times["floor"], f"{nodes} rects + text", target)
-    line("", times["ours"], times["wired"], "the same + the same wires")
+    line("", times["ours"], times["wired"], "the same + the wires, an item each")
+    line("", times["ours"], times["one path"], "the same + the wires in one item")
 
 
 def fitted_zoom(window: MainWindow) -> float:
@@ -361,6 +388,34 @@ def play_load(window: MainWindow, seconds: float) -> tuple[float, int, int]:
     period = 1.0 / 60.0
     late = sum(1 for earlier, later in itertools.pairwise(moments) if later - earlier > 1.5 * period)
     return cpu / wall, late, len(moments)
+
+
+def slow_play(seconds: float, speed: float = 4.0) -> tuple[int, int, float]:
+    """Play mlp_cross_entropy at ``speed`` steps/s (a rule typeset at each step) for ``seconds``: late
+    ticks of a 60 Hz clock, ticks, and the longest gap between ticks in seconds."""
+    with bench_window() as (app, window):
+        window.open_path(EXAMPLES / "mlp_cross_entropy.json")
+        window.player.seek(0)
+        settle = QEventLoop()
+        QTimer.singleShot(1500, settle.quit)  # the first typeset imports matplotlib: not a frame
+        settle.exec()
+        while window.formula_panel.typesetting:
+            app.processEvents()
+        ticks: list[float] = []
+        clock = QTimer()
+        clock.setTimerType(Qt.TimerType.PreciseTimer)
+        clock.setInterval(16)
+        clock.timeout.connect(lambda: ticks.append(time.perf_counter()))
+        window.player.set_speed(speed)
+        loop = QEventLoop()
+        QTimer.singleShot(int(seconds * 1000), loop.quit)
+        clock.start()
+        window.player.play()
+        loop.exec()
+        window.player.pause()
+        clock.stop()
+    gaps = [later - earlier for earlier, later in itertools.pairwise(ticks)]
+    return sum(gap > 1.5 / 60 for gap in gaps), len(gaps), max(gaps, default=0.0)
 
 
 # ----- 7. tensors ----------------------------------------------------------------------------------
@@ -506,7 +561,7 @@ def main() -> None:
 
     nodes, repeats = (100 if quick else 500), (10 if quick else 40)
     with bench_window(big_graph(nodes)) as (_, window):
-        floors = Floor(window), Floor(window, wires=True)
+        floors = Floor(window), Floor(window, wires="items"), Floor(window, wires="one")
         floor = floors[0]
         fitted = fitted_zoom(window)
         target = "≤ 2× floor and ≤ 16 ms"
@@ -540,6 +595,12 @@ def main() -> None:
         )
         for bare in floors:
             bare.view.close()
+
+    late, ticks, stall = slow_play(3.0 if quick else 10.0)
+    print(
+        f"{'play slow (4 steps/s)':<26} {late} late ticks of {ticks} (60 Hz clock), longest stall "
+        f"{stall * 1000:.0f} ms   (a rule typeset per step, off the GUI thread)"
+    )
 
     frame = tensor_step_time(50 if quick else 200, 64 if quick else 256, 20 if quick else 60)
     print(f"{'step 256×256 tensors':<26} {frame * 1000:8.2f} ms per step + repaint   target ≤ 30 ms")

@@ -17,6 +17,8 @@ from PySide6.QtGui import QColor, QFont, QImage, QPainter, QTextDocument
 from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene
 
+from gradviz.gui.canvas.items import NodeItem
+
 MARGIN = 30.0
 MAX_SIDE = 8192  # pixels: a PNG this wide is 256 MB in memory; a graph spread wider is drawn smaller
 
@@ -63,11 +65,14 @@ def _source_rect(scene: QGraphicsScene) -> QRectF:
 
 @contextmanager
 def _as_picture(scene: QGraphicsScene) -> Iterator[None]:
-    """Selection off (a window state, not part of the picture) and item caching off (cached items would
-    be pasted in as pixmaps: draw them as vectors) while drawing; both restored after."""
+    """Selection off (a window state, not part of the picture), item caching off and zoomed-out nodes' box
+    pictures off (both would be pasted in as pixmaps: draw them as vectors) while drawing; all restored after."""
     selected = scene.selectedItems()
     for item in selected:
         item.setSelected(False)
+    boxed = [item for item in scene.items() if isinstance(item, NodeItem) and item.boxes]
+    for item in boxed:
+        item.show_boxes(False)
     caches = {item: item.cacheMode() for item in scene.items()}
     for item in caches:
         item.setCacheMode(QGraphicsItem.CacheMode.NoCache)
@@ -76,6 +81,8 @@ def _as_picture(scene: QGraphicsScene) -> Iterator[None]:
     finally:
         for item, mode in caches.items():
             item.setCacheMode(mode)
+        for item in boxed:
+            item.show_boxes(True)
         for item in selected:
             item.setSelected(True)
 

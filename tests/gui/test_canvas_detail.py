@@ -61,6 +61,36 @@ def test_nodes_become_cached_boxes_exactly_where_their_names_stop_being_legible(
         assert {item._boxes for item in window.scene.nodes.values()} == {boxes}
 
 
+def test_zoomed_out_nodes_are_drawn_by_qt_alone_and_still_take_clicks(window, qtbot, monkeypatch):
+    """Box pictures are child pixmap items drawn by Qt, so a zoomed-out repaint calls no node's Python
+    paint; the node itself still takes the click (the picture lies behind it, mouse-transparent)."""
+    from PySide6.QtCore import Qt  # noqa: PLC0415
+
+    from gradviz.gui.canvas.items import NodeItem  # noqa: PLC0415
+
+    window.show()
+    qtbot.waitExposed(window)
+    window.open_path(EXAMPLES / "linear_layer.json")
+    item = window.scene.nodes["W"]
+    window.view.set_zoom(0.15)
+    window.view.centerOn(item)
+    window.view.viewport().grab()
+    assert item.boxes
+    painted: list[str] = []
+    real_paint = NodeItem.paint
+    monkeypatch.setattr(NodeItem, "paint", lambda self, *args: painted.append(self.node_id) or real_paint(self, *args))
+    window.view.viewport().grab()
+    assert painted == []
+    centre = item.mapToScene(item.boundingRect().center())
+    assert window.scene.node_at(centre) is item
+    qtbot.mouseClick(window.view.viewport(), Qt.MouseButton.LeftButton, pos=window.view.mapFromScene(centre))
+    assert window.scene.selectedItems() == [item]
+    window.view.set_zoom(1.0)  # zoomed in again, the node draws itself as vectors
+    window.view.centerOn(item)
+    window.view.viewport().grab()
+    assert not item.boxes and "W" in painted
+
+
 def test_exporting_a_zoomed_out_canvas_still_draws_every_text(window, qtbot, monkeypatch):
     """Box pictures are for the screen at small zooms: an export draws the nodes whole, as vectors."""
     from gradviz.gui.render import scene_image  # noqa: PLC0415

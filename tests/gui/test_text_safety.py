@@ -54,7 +54,7 @@ def relabel(window, qtbot, node_id: str, label: str) -> None:
     )
 
 
-def step_through(window, node_id: str) -> None:
+def step_through(window, qtbot, node_id: str) -> None:
     """Seek every step of the pass with the node selected, typesetting each formula at once."""
     window.scene.clearSelection()
     window.scene.nodes[node_id].setSelected(True)
@@ -62,6 +62,7 @@ def step_through(window, node_id: str) -> None:
     for index in range(len(trace)):
         window.player.seek(index)
         window.formula_panel._typeset()  # what the panel's timer does once the steps pause
+        qtbot.waitUntil(lambda: not window.formula_panel.typesetting, timeout=5000)  # on the typesetter's thread
 
 
 def test_a_markup_label_is_shown_literally_everywhere(window, qtbot, tmp_path):
@@ -125,7 +126,7 @@ def test_any_label_steps_through_a_whole_pass(window, qtbot):
     )
     def check(label: str) -> None:
         relabel(window, qtbot, "x", label)
-        step_through(window, "x")
+        step_through(window, qtbot, "x")
         # read back: labels without whitespace (rich text folds it) or marks; a letter with a macron (Ē) is
         # drawn as the letter under a line, which is what it looks like but not the same characters
         if all(
@@ -156,6 +157,7 @@ def test_a_name_the_fonts_lack_falls_back_to_text(window, qtbot):
     into_w = next(step.index for step in trace.steps if step.kind == "backward" and step.parent.id == "W")
     window.player.seek(into_w)
     window.formula_panel._typeset()
+    qtbot.waitUntil(lambda: not window.formula_panel.typesetting, timeout=5000)
     assert window.formula_panel.formula.pixmap().isNull()
     assert "中" in shown(window.formula_panel.formula)
 

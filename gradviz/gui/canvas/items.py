@@ -14,15 +14,18 @@ markup.
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QFontMetricsF, QPainter, QPainterPath, QPen, QPixmap
+from PySide6.QtGui import QBrush, QColor, QFontMetricsF, QPainter, QPainterPath, QPen, QPixmap, QTransform
 from PySide6.QtWidgets import (
     QGraphicsItem,
     QGraphicsPathItem,
+    QGraphicsPixmapItem,
     QGraphicsSceneHoverEvent,
     QGraphicsSimpleTextItem,
     QStyleOptionGraphicsItem,
@@ -42,6 +45,7 @@ from gradviz.gui.canvas.node_text import (
     legible,
     pixel_font,
 )
+from gradviz.gui.canvas.wire_layer import PULL_LEAST, PULL_SHARE
 from gradviz.gui.colormaps import as_grid, cell_text
 from gradviz.gui.notation import plain, rich
 from gradviz.gui.theme import Theme
@@ -151,12 +155,13 @@ def _texts_of(look: NodeLook) -> tuple:
 
 def scalar_labels(look: NodeLook) -> tuple[Label | None, Label | None]:
     """The number of a one-element value and bar, laid out once per array."""
-    return tuple(
+    value, bar = (
         Label(cell_text(float(np.ravel(array)[0])), font(11, bold=True))
         if array is not None and np.size(array) == 1
         else None
         for array in (look.value, look.bar)
     )
+    return value, bar
 
 
 @lru_cache(maxsize=4096)
@@ -202,7 +207,7 @@ class NodeItem(QGraphicsItem):
     Painting has a level of detail: text is drawn only where it is legible on screen (node_text.legible),
     so a zoomed-out graph is its coloured boxes, wires and badge colours, drawn fast."""
 
-    def __init__(self, node_id: str, theme: Theme, on_moved: callable) -> None:
+    def __init__(self, node_id: str, theme: Theme, on_moved: Callable[[str], None]) -> None:
         super().__init__()
         self.node_id = node_id
         self.theme = theme
@@ -224,6 +229,7 @@ class NodeItem(QGraphicsItem):
         )
         self._boxes = False
         self._box_picture: QPixmap | None = None
+        self._box_item: QGraphicsPixmapItem | None = None  # the picture shown in box mode, made when first needed
         self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.setZValue(1)
         self.setAcceptHoverEvents(True)  # the tooltip reads the heatmap element under the mouse
@@ -237,21 +243,19 @@ class NodeItem(QGraphicsItem):
         if look.same_as(old):
             return
         self.looks_set += 1
-        self._box_picture = None
         arrays_changed = look.value is not old.value or look.bar is not old.bar
         if arrays_changed:
             # colour the arrays once per array, not on every paint (256×256 tensors, many repaints)
-            self._badges = tuple(
+            value, bar = (
                 None if array is None or np.size(array) <= 1 else badge_for(array, diverging)
                 for array, diverging in ((look.value, False), (look.bar, True))
             )
+            self._badges = (value, bar)
             self._scalars = scalar_labels(look)
         self.look = look
         if _geometry_of(look) != _geometry_of(old):
             self.prepareGeometryChange()
-            self._layout(look)
-            if self._boxes:
-                self.show_boxes(True)  # the box picture's size follows the box
+            self._layout(look)  # the box picture, made below, follows the new bounds
         elif arrays_changed:
             self._heat_rects = tuple(map(self._heat_rect, self._bodies, self._badges))
         if _texts_of(look) != _texts_of(old):
@@ -264,6 +268,8 @@ class NodeItem(QGraphicsItem):
             self.setToolTip(self._tooltip)
         if self._number_fonts:
             self._number_fonts.clear()
+        if self._boxes:
+            self._picture_changed()
         self.update()
 
     def _layout(self, look: NodeLook) -> None:
@@ -283,13 +289,55 @@ class NodeItem(QGraphicsItem):
     def show_boxes(self, boxes: bool) -> None:
         """Zoomed out below legible text (``boxes``), the node is a small picture of its box and colours,
         made once per look at the zoom where its text stops being legible and shrunk at any smaller
-        zoom: one pixmap drawn per node, no text laid out. Qt still caches what is drawn per zoom, so a
-        playback step repaints the wires and tokens it touches over cached nodes. (Qt's own fixed-size
-        ItemCoordinateCache would shrink the picture itself, but Qt 6.11 blits it unscaled.)"""
-        if boxes != self._boxes:
-            self._boxes = boxes
-            self._box_picture = None
-            self.update()
+        zoom, no text laid out. The picture is a child QGraphicsPixmapItem and the node itself has no
+        contents meanwhile, so Qt draws it in C++: neither a Python paint per node nor a device cache
+        redrawn per node at every zoom change (together 78 % of a zoom repaint of 500 fitted nodes).
+        (Qt's own fixed-size ItemCoordinateCache would shrink the picture itself, but Qt 6.11 blits it
+        unscaled.) Exports turn box mode off for their paint (render.py), so they draw vectors."""
+        if boxes == self._boxes:
+            return
+        self._boxes = boxes
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents, boxes)
+        if boxes:
+            self._picture_changed()
+        elif self._box_item is not None:
+            self._box_item.hide()
+            self._box_picture = None  # a picture kept for later could outlive many looks: made again when needed
+        self.update()
+
+    @property
+    def boxes(self) -> bool:
+        """Whether the node is drawn as its small box picture (zoomed out below legible text)."""
+        return self._boxes
+
+    def _picture_changed(self) -> None:
+        """The box picture is out of date: the scene has it made again before it paints (``show_picture``),
+        once however many times the look changed meanwhile (opening a file sets each look more than once)."""
+        self._box_picture = None
+        scene = self.scene()
+        if hasattr(scene, "picture_changed"):
+            scene.picture_changed(self)
+
+    def show_picture(self) -> None:
+        """In box mode, show the current picture (made now if out of date) in the child item, stretched over
+        the node's bounds."""
+        if not self._boxes or (self._box_picture is not None and self._box_item is not None):
+            return
+        picture = self._picture()
+        child = self._box_item
+        if child is None:
+            child = self._box_item = QGraphicsPixmapItem(self)
+            child.setFlag(QGraphicsItem.GraphicsItemFlag.ItemStacksBehindParent)  # clicks and itemAt find the node
+            child.setShapeMode(QGraphicsPixmapItem.ShapeMode.BoundingRectShape)  # no mask worked out per picture
+            child.setTransformationMode(Qt.TransformationMode.SmoothTransformation)
+        elif not child.isVisible():
+            child.show()
+        child.setPixmap(picture)
+        if child.pos() != self._bounds.topLeft():
+            child.setPos(self._bounds.topLeft())
+        stretch = QTransform.fromScale(self._bounds.width() / picture.width(), self._bounds.height() / picture.height())
+        if child.transform() != stretch:
+            child.setTransform(stretch)
 
     def _picture(self) -> QPixmap:
         """The node drawn as boxes and colours, BOX_SCALE of its size, made when first needed after a change."""
@@ -340,13 +388,7 @@ class NodeItem(QGraphicsItem):
     # ----- drawing ---------------------------------------------------------------------------------
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem | None, widget: QWidget | None = None) -> None:
-        detail = QStyleOptionGraphicsItem.levelOfDetailFromTransform(painter.worldTransform())
-        if self._boxes and detail < boxes_below():  # an export of a zoomed-out canvas still draws vectors
-            picture = self._picture()
-            painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
-            painter.drawPixmap(self._bounds, picture, QRectF(picture.rect()))
-            return
-        self._paint_at(painter, detail)
+        self._paint_at(painter, QStyleOptionGraphicsItem.levelOfDetailFromTransform(painter.worldTransform()))
 
     def _paint_at(self, painter: QPainter, detail: float) -> None:
         """The whole node at level of detail ``detail`` (screen pixels per item unit)."""
@@ -417,7 +459,9 @@ class NodeItem(QGraphicsItem):
         """Where badge ``column``'s array is drawn: the whole body for numbers, square cells for a heatmap."""
         if self._number_font(column, self._scale) is not None:
             return self._badge_body(column)
-        return QRectF(self._heat_rects[column])
+        rect = self._heat_rects[column]
+        assert rect is not None  # asked only for a badge's array, and a badge has its heatmap's rect
+        return QRectF(rect)
 
     @staticmethod
     def _heat_rect(body: QRectF, badge: Badge | None) -> QRectF | None:
@@ -489,15 +533,16 @@ class NodeItem(QGraphicsItem):
             body = self._badge_body(column)
             scalar = self._scalars[column]
             if array is None or scalar is not None:
-                label = self._texts.unknown if array is None else scalar
+                label = scalar if scalar is not None else self._texts.unknown  # a number, or not known yet
                 if legible(label.em, detail):
                     painter.setPen(self.theme.muted_text if array is None else self.theme.text)
                     label.draw(painter, body, CENTRE)
             elif self._number_font(column, scale) is not None:
                 self._draw_numbers(painter, column, scale)
             else:
-                target = self._heat_rects[column]
-                pixmap = self._badges[column].pixmap
+                target, badge = self._heat_rects[column], self._badges[column]
+                assert target is not None and badge is not None  # an array of more than one element has both
+                pixmap = badge.pixmap
                 painter.drawPixmap(target, pixmap, QRectF(pixmap.rect()))
                 painter.setPen(QPen(self.theme.node_border, 0.6))
                 painter.setBrush(Qt.BrushStyle.NoBrush)
@@ -506,8 +551,10 @@ class NodeItem(QGraphicsItem):
     def _draw_numbers(self, painter: QPainter, column: int, scale: float) -> None:
         """Each cell tinted by the colour map with its number in black or white, whichever reads; the text
         is laid out in screen pixels so its size is what the student sees."""
-        badge = self._badges[column]
-        pixels, texts = self._number_font(column, scale)
+        badge, fitted = self._badges[column], self._number_font(column, scale)
+        assert badge is not None and badge.dark_ink is not None and fitted is not None  # where numbers fit
+        pixels, texts = fitted
+        ink = badge.dark_ink
         target = self._badge_body(column)
         painter.drawImage(target, badge.image)  # one pixel per cell, scaled: the tints
         painter.setPen(QPen(self.theme.node_border, 0.6))
@@ -521,7 +568,7 @@ class NodeItem(QGraphicsItem):
         left, top = target.left() * scale, target.top() * scale
         for index, text in enumerate(texts):
             row, col = divmod(index, columns)
-            painter.setPen(BLACK if badge.dark_ink[row, col] else WHITE)
+            painter.setPen(BLACK if ink[row, col] else WHITE)
             painter.drawText(QRectF(left + col * width, top + row * height, width, height), CENTRED_LINE, text)
         painter.restore()
 
@@ -530,7 +577,7 @@ class NodeItem(QGraphicsItem):
         if not self.look.stepping:
             return None
         for column, (badge, array) in enumerate(zip(self._badges, (self.look.value, self.look.bar), strict=True)):
-            if badge is None:
+            if badge is None or array is None:
                 continue
             rect = self._array_rect(column)
             if not rect.contains(point):
@@ -561,43 +608,97 @@ class NodeItem(QGraphicsItem):
         if change == QGraphicsItem.GraphicsItemChange.ItemPositionHasChanged:
             self._on_moved(self.node_id)
         elif change == QGraphicsItem.GraphicsItemChange.ItemSelectedHasChanged:
-            self._box_picture = None  # the border says selected
+            if self._boxes:
+                self._picture_changed()  # the border says selected
+        elif change == QGraphicsItem.GraphicsItemChange.ItemSceneHasChanged and self._boxes:
+            self._picture_changed()  # boxed before it had a scene to make its picture
         return super().itemChange(change, value)
 
 
+PLAIN_WIRE, MARKED_WIRE = 2.2, 4.0  # pen widths (item units) of a wire, and of the current step's
+
+
+def wire_pen(colour: QColor, width: float = PLAIN_WIRE) -> QPen:
+    """The pen of a wire: plain wires in the theme's colour, the current step's thicker in its pass's colour."""
+    return QPen(colour, width, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap)
+
+
 class EdgeItem(QGraphicsPathItem):
-    """A wire from a parent's output port to one input port of a child: a smooth S-curve."""
+    """A wire from a parent's output port to one input port of a child: a smooth S-curve.
+
+    A wire of the graph (one with a parent) is drawn plain by its scene, all wires in one background
+    layer that the view caches (GraphScene.draw_wires): the item itself shows only while it is the
+    current step's, drawn over the plain wire in its pass's colour. A step then repaints the wire it
+    marks over cached pixels, instead of stroking again every long wire crossing what it touched. The
+    wire being dragged from a port (no parent yet) draws itself. The scene hears of every new path
+    (``wire_moved``) to redraw its layer there."""
 
     def __init__(self, parent_id: str, child_id: str, port: int, theme: Theme) -> None:
         super().__init__()
         self.parent_id, self.child_id, self.port = parent_id, child_id, port
         self.theme = theme
-        self.setPen(QPen(theme.edge, 2.2, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
+        self.drawn_by_scene = bool(parent_id)
+        self.setVisible(not self.drawn_by_scene)
+        self.setPen(wire_pen(theme.edge))
         self.setZValue(0)
         self.label = QGraphicsSimpleTextItem(self)
         self.label.setBrush(BACKWARD_COLOUR)
         self.label.setFont(font(10, bold=True))
 
     def set_ends(self, start: QPointF, end: QPointF) -> None:
+        old = self.path().controlPointRect()
         self.setPath(s_curve(start, end))
+        self._place_label()
+        scene = self.scene()
+        if self.drawn_by_scene and hasattr(scene, "wire_moved"):
+            scene.wire_moved(old.united(self.path().controlPointRect()))
+
+    def _place_label(self) -> None:
         middle = self.path().pointAtPercent(0.5)
         self.label.setPos(middle + QPointF(-self.label.boundingRect().width() / 2, -22))
 
     def set_highlight(self, colour: QColor | None, text: str = "") -> None:
-        """Mark the wire of the current step (and say what was summed along it)."""
-        self.setPen(
-            QPen(colour or self.theme.edge, 4.0 if colour else 2.2, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap)
-        )
+        """Mark the wire of the current step (and say what was summed along it); None unmarks it."""
+        self.setPen(wire_pen(colour, MARKED_WIRE) if colour else wire_pen(self.theme.edge))
         self.setZValue(0.5 if colour else 0)
         self.label.setText(text)
         self.label.setBrush(colour or self.theme.edge)
-        first = self.path().elementAt(0)
-        self.set_ends(QPointF(first.x, first.y), self.path().currentPosition())
+        self._place_label()
+        if self.drawn_by_scene:
+            self.setVisible(colour is not None)
 
 
 def s_curve(start: QPointF, end: QPointF) -> QPainterPath:
-    """A horizontal-tangent cubic from ``start`` to ``end``, the shape node editors use for wires."""
-    pull = max(40.0, abs(end.x() - start.x()) * 0.5)
+    """A horizontal-tangent cubic from ``start`` to ``end``, the shape node editors use for wires.
+
+    Qt bounds a path item by its control points. A wire running back to the left (into a node left of
+    its parent) has them far outside the curve: half the wire's width beyond each end, so its bounds
+    were up to twice as wide as the wire, and every small repaint there (a token gliding, a node
+    changing) stroked it again. Such a curve is split into BACK_PIECES exact pieces (de Casteljau),
+    whose control points hug the curve: the same curve, bounds close to its own (a few µs per wire more)."""
+    pull = max(PULL_LEAST, abs(end.x() - start.x()) * PULL_SHARE)  # as WireLayer draws it
     path = QPainterPath(start)
-    path.cubicTo(QPointF(start.x() + pull, start.y()), QPointF(end.x() - pull, end.y()), end)
+    if end.x() >= start.x():  # forward: the control points stand out by 40 units at most
+        path.cubicTo(QPointF(start.x() + pull, start.y()), QPointF(end.x() - pull, end.y()), end)
+        return path
+    xs = (start.x(), start.x() + pull, end.x() - pull, end.x())
+    ys = (start.y(), start.y(), end.y(), end.y())
+    ends = [(_cubic_at(xs, t), _cubic_at(ys, t)) for t in PIECE_ENDS]  # ((x, dx/dt), (y, dy/dt)) per piece end
+    span = 1 / (3 * BACK_PIECES)
+    for ((x0, dx0), (y0, dy0)), ((x1, dx1), (y1, dy1)) in itertools.pairwise(ends):
+        path.cubicTo(x0 + dx0 * span, y0 + dy0 * span, x1 - dx1 * span, y1 - dy1 * span, x1, y1)
     return path
+
+
+BACK_PIECES = 4  # bounds within 8 % of the curve's own (one piece: 72 % wider in the benchmark graph)
+PIECE_ENDS = tuple(piece / BACK_PIECES for piece in range(BACK_PIECES + 1))
+
+
+def _cubic_at(controls: tuple[float, float, float, float], t: float) -> tuple[float, float]:
+    """The value and the slope at ``t`` of one coordinate of the cubic Bézier with these control values:
+    the piece between t0 and t1 has control points value ± slope·(t1 − t0)/3 at its ends (de Casteljau)."""
+    a, b, c, d = controls
+    u = 1 - t
+    value = a * u * u * u + 3 * b * u * u * t + 3 * c * u * t * t + d * t * t * t
+    slope = 3 * ((b - a) * u * u + 2 * (c - b) * u * t + (d - c) * t * t)
+    return value, slope

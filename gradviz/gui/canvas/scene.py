@@ -13,9 +13,15 @@ from contextlib import contextmanager
 from dataclasses import replace
 from typing import NamedTuple
 
-from PySide6.QtCore import QPointF, Qt, Signal
-from PySide6.QtGui import QPen, QTransform, QUndoStack
-from PySide6.QtWidgets import QApplication, QGraphicsScene, QGraphicsSceneDragDropEvent, QGraphicsSceneMouseEvent
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QPainter, QPen, QTransform, QUndoStack
+from PySide6.QtWidgets import (
+    QApplication,
+    QGraphicsItem,
+    QGraphicsScene,
+    QGraphicsSceneDragDropEvent,
+    QGraphicsSceneMouseEvent,
+)
 
 from gradviz.engine.forward_mode import TangentStep
 from gradviz.engine.ops._common import show
@@ -25,13 +31,16 @@ from gradviz.engine.walkable import AnyStep, Walkable
 from gradviz.gui.canvas.items import (
     BACKWARD_COLOUR,
     FORWARD_COLOUR,
+    MARKED_WIRE,
     EdgeItem,
     NodeItem,
     NodeLook,
     boxes_below,
     s_curve,
+    wire_pen,
 )
 from gradviz.gui.canvas.tokens import TokenRun
+from gradviz.gui.canvas.wire_layer import WireLayer
 from gradviz.gui.commands import AddNodes, MoveNodes, ReplaceNode
 from gradviz.gui.theme import Theme
 from gradviz.model.document import (
@@ -54,6 +63,7 @@ def nodes_of(step: AnyStep) -> tuple[str, ...]:
     return (step.node.id, step.parent.id) if isinstance(step, BackwardStep) else (step.node.id,)
 
 
+WIRE_UPDATES = 16  # separate repaints of the wires' layer between two paints; past this, one of the whole
 NEAR_STEPS = 64  # a move of at most this many exact steps redraws what changed; a longer jump redraws all
 
 
@@ -111,6 +121,9 @@ class GraphScene(QGraphicsScene):
         self._highlighted: dict[tuple[str, int], tuple] = {}  # wires drawn marked now
         self.animate = False  # the window turns tokens on; offscreen renders draw frames without them
         self.tokens = TokenRun(self)
+        self._wires: WireLayer | None = None  # every plain wire of the graph, laid out when next drawn
+        self._wire_updates = 0  # background invalidations since the wires were last drawn (see wire_moved)
+        self._stale_pictures: set[NodeItem] = set()  # boxed nodes whose picture is made before the next paint
         self.setBackgroundBrush(theme.background)
         self._unsubscribe = document.subscribe(self._on_change)
         self._rebuild()
@@ -202,6 +215,7 @@ class GraphScene(QGraphicsScene):
         self._highlight_edges()  # the wires themselves do not change when only the step does
         if self.animate:
             self._send_tokens()
+        self._make_pictures()  # now, not as the view paints: a picture changed then would ask for a second paint
 
     def show_run_error(self, node_id: str | None, message: str = "") -> None:
         """Mark ``node_id`` as where the run failed (outlined red, ``message`` under it); None marks nothing.
@@ -218,6 +232,53 @@ class GraphScene(QGraphicsScene):
             self._boxes = boxes
             for item in self.nodes.values():
                 item.show_boxes(boxes)
+        self._make_pictures()
+
+    def picture_changed(self, item: NodeItem) -> None:
+        """``item``'s box picture is out of date: made again before the next paint (see NodeItem.show_boxes)."""
+        self._stale_pictures.add(item)
+
+    def _make_pictures(self) -> None:
+        for item in self._stale_pictures:
+            if item.scene() is self:
+                item.show_picture()
+        self._stale_pictures.clear()
+
+    # ----- the wires' layer: every plain wire drawn at once, under the items ------------------------------
+
+    def wire_moved(self, where: QRectF) -> None:
+        """A wire's path changed (or it left) in ``where``: its layer is drawn again there. Opening a file
+        moves thousands: past WIRE_UPDATES separate updates, the whole layer is redrawn once instead."""
+        self._wires = None
+        self._wire_updates += 1
+        if self._wire_updates <= WIRE_UPDATES:
+            margin = MARKED_WIRE
+            self.invalidate(where.adjusted(-margin, -margin, margin, margin), QGraphicsScene.SceneLayer.BackgroundLayer)
+        elif self._wire_updates == WIRE_UPDATES + 1:
+            self.invalidate(QRectF(), QGraphicsScene.SceneLayer.BackgroundLayer)
+
+    def removeItem(self, item: QGraphicsItem) -> None:
+        if isinstance(item, EdgeItem) and item.drawn_by_scene and item.scene() is self:
+            self.wire_moved(item.path().controlPointRect())
+        super().removeItem(item)
+
+    def draw_wires(self, painter: QPainter, exposed: QRectF) -> None:
+        """The plain wires crossing ``exposed`` (see WireLayer), laid out again after any wire moved."""
+        self._wire_updates = 0
+        if self._wires is None:
+            ends = []
+            for edge in self.edges.values():
+                path = edge.path()
+                if not path.isEmpty():
+                    start, end = path.elementAt(0), path.currentPosition()
+                    ends.append((start.x, start.y, end.x(), end.y()))
+            self._wires = WireLayer(ends)
+        self._wires.draw(painter, exposed, wire_pen(self.theme.edge))
+
+    def drawBackground(self, painter: QPainter, rect: QRectF) -> None:
+        """The background and the wires (what an export draws; the window's view adds its grid between)."""
+        super().drawBackground(painter, rect)
+        self.draw_wires(painter, rect)
 
     def _send_tokens(self) -> None:
         """Tokens along the step's wires: values forward into the node, a contribution back to its parent."""

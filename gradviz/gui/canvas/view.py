@@ -78,6 +78,9 @@ class GraphView(QGraphicsView):
             | QPainter.RenderHint.SmoothPixmapTransform
         )
         self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.SmartViewportUpdate)
+        # the background (grid and plain wires, GraphScene.draw_wires) is drawn once per zoom and scrolled
+        # with the view: a step's small repaints blit it rather than stroke long wires again
+        self.setCacheMode(QGraphicsView.CacheModeFlag.CacheBackground)
         self.setDragMode(QGraphicsView.DragMode.RubberBandDrag)
         self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
         self.setAcceptDrops(True)
@@ -286,7 +289,17 @@ class GraphView(QGraphicsView):
         painter.restore()
 
     def drawBackground(self, painter: QPainter, rect: QRectF) -> None:
-        super().drawBackground(painter, rect)
+        """The scene's background, the grid, then the wires over it (the scene alone draws no grid). The
+        cached background's painter comes without the view's hints: the grid is drawn as it always was."""
+        if self.scene() is None:
+            super().drawBackground(painter, rect)
+            return
+        painter.setRenderHints(self.renderHints())
+        painter.fillRect(rect, self.scene().backgroundBrush())
+        self._draw_grid(painter, rect)
+        self.scene().draw_wires(painter, rect)
+
+    def _draw_grid(self, painter: QPainter, rect: QRectF) -> None:
         if self.zoom() < 0.4:
             return  # level of detail: a grid too fine to see costs time and adds noise
         painter.setPen(self.scene().theme.grid)

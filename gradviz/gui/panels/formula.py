@@ -2,18 +2,24 @@
 
 Typesetting uses matplotlib's mathtext (real overbars and superscripts, no TeX installation), imported
 the first time a formula is shown so that starting the window does not pay for it. Typesetting one
-rule takes about 50 ms, so while steps go by faster than that (playing), the panel shows the rule in
-Unicode at once and typesets it when the steps pause. A rule mathtext cannot typeset (a name with a
-character its fonts lack, or anything it cannot parse) stays in Unicode: the panel never raises.
+rule takes 50–170 ms, so while steps go by faster than that (playing), the panel shows the rule in
+Unicode at once and typesets it when the steps pause. The typesetting itself runs on a thread of its
+own (``Typesetter``): on the GUI thread it froze the window that long at every step of a slow Play,
+stalling the tokens' glide. A rule typeset before is shown at once from the cache. A rule mathtext
+cannot typeset (a name with a character its fonts lack, or anything it cannot parse) stays in
+Unicode: the panel never raises.
 """
 
 from __future__ import annotations
 
+import contextlib
 import io
 import logging
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
 from functools import lru_cache
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QPixmap, QResizeEvent
 from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QSizePolicy, QVBoxLayout, QWidget
 
@@ -21,6 +27,8 @@ from gradviz.gui.notation import plain, rich
 from gradviz.model.step_view import Line, StepView
 
 TYPESET_DELAY_MS = 120
+TYPESET_KEPT = 256  # typeset rules kept as pixmaps (a few MB): stepping back and forth shows them at once
+FORMULA_POINTS = 24.0
 FORMULA_HEIGHT = 40  # the rule's row: one typeset line; the Steps dock is about 100 px tall at 96 dpi
 PIXEL_RATIO = 2.0  # the typeset image is drawn at 2× for sharp text on high-density screens
 
@@ -37,10 +45,19 @@ class _MissingGlyphs(logging.Filter):
         return False  # the panel shows the rule in Unicode instead; nothing goes to stderr
 
 
+_MATHTEXT = threading.Lock()  # matplotlib is not thread-safe: one typesetting at a time, whichever thread
+
+
 @lru_cache(maxsize=512)
 def typeset(latex: str, points: float, colour: str) -> bytes | None:
     """PNG bytes of ``latex`` (math mode), drawn at 2× for sharp text on high-density screens; None when
-    mathtext cannot parse it or its fonts lack a character (remembered, so it is tried once)."""
+    mathtext cannot parse it or its fonts lack a character (remembered, so it is tried once). Safe to
+    call from any thread (the lesson panel typesets on the GUI thread, the formula panel on its own)."""
+    with _MATHTEXT:
+        return _typeset_png(latex, points, colour)
+
+
+def _typeset_png(latex: str, points: float, colour: str) -> bytes | None:
     from matplotlib import rc_context  # noqa: PLC0415 - first use only
     from matplotlib.font_manager import FontProperties  # noqa: PLC0415
     from matplotlib.mathtext import math_to_image  # noqa: PLC0415
@@ -57,6 +74,53 @@ def typeset(latex: str, points: float, colour: str) -> bytes | None:
     finally:
         log.removeFilter(missing)
     return None if missing.missing else buffer.getvalue()
+
+
+class Typesetter(QObject):
+    """Typesets rules on a thread of its own, newest first: ``done(latex, colour, png)`` on the GUI thread.
+
+    Only the rule asked for last matters (the panel shows one): one asked for while another is being
+    typeset waits, and replaces any other waiting; older ones are dropped untypeset."""
+
+    done = Signal(str, str, object)
+
+    def __init__(self, parent: QObject, points: float) -> None:
+        super().__init__(parent)
+        self.points = points
+        self._pool = pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="typesetter")
+        self._running: Future | None = None
+        self._waiting: tuple[str, str] | None = None
+        self._finished.connect(self._finish)
+        self.destroyed.connect(lambda: pool.shutdown(wait=False, cancel_futures=True))
+
+    @property
+    def busy(self) -> bool:
+        """Whether a rule is being typeset or waits to be."""
+        return self._running is not None or self._waiting is not None
+
+    def request(self, latex: str, colour: str) -> None:
+        if self._running is None:
+            self._start(latex, colour)
+        else:
+            self._waiting = (latex, colour)
+
+    _finished = Signal(str, str, object)
+
+    def _start(self, latex: str, colour: str) -> None:
+        self._running = self._pool.submit(typeset, latex, self.points, colour)
+        self._running.add_done_callback(lambda future: self._report(latex, colour, future))
+
+    def _report(self, latex: str, colour: str, future: Future) -> None:
+        """On the worker thread: a queued signal brings the result to the GUI thread."""
+        with contextlib.suppress(RuntimeError):  # the window closed meanwhile: nobody is waiting
+            self._finished.emit(latex, colour, future)
+
+    def _finish(self, latex: str, colour: str, future: Future) -> None:
+        self._running = None
+        if self._waiting is not None:
+            self._start(*self._waiting)
+            self._waiting = None
+        self.done.emit(latex, colour, future.result())
 
 
 class FormulaPanel(QWidget):
@@ -100,26 +164,45 @@ class FormulaPanel(QWidget):
         font.setPointSizeF(font.pointSizeF() * 1.6)
         self.formula.setFont(font)
         self._image: QPixmap | None = None  # the typeset rule at full size, fitted to the label's width
-        self._pending: str | None = None
+        self._pending: tuple[str, str] | None = None  # (latex, colour) of the rule shown in Unicode for now
         self._typeset_later = QTimer(self, singleShot=True, interval=TYPESET_DELAY_MS, timeout=self._typeset)
+        self._typesetter = Typesetter(self, FORMULA_POINTS)
+        self._typesetter.done.connect(self._typeset_done)
+        self._rules: dict[tuple[str, str], QPixmap | None] = {}  # rules typeset so far (None: could not be)
+
+    @property
+    def typesetting(self) -> bool:
+        """Whether the rule shown is still in Unicode, waiting to be typeset."""
+        return self._pending is not None
 
     def clear(self) -> None:
         self._typeset_later.stop()
+        self._pending = None
         self._image = None
         self.formula.clear()
         self.details.setText("")
 
     def _typeset(self) -> None:
-        if self._pending is None:
-            return
-        colour = self.palette().color(self.foregroundRole()).name()
-        image = typeset(self._pending, 24.0, colour)
+        """The steps paused: hand the rule to the typesetter (its thread), shown when done."""
+        if self._pending is not None:
+            self._typesetter.request(*self._pending)
+
+    def _typeset_done(self, latex: str, colour: str, png: bytes | None) -> None:
+        image = None
+        if png is not None:
+            image = QPixmap()
+            image.loadFromData(png)
+        self._rules[(latex, colour)] = image
+        if len(self._rules) > TYPESET_KEPT:
+            del self._rules[next(iter(self._rules))]  # the oldest
+        if self._pending == (latex, colour):
+            self._show_typeset(image)
+
+    def _show_typeset(self, image: QPixmap | None) -> None:
         self._pending = None
-        if image is None:
-            return  # the Unicode rule already shown stays
-        self._image = QPixmap()
-        self._image.loadFromData(image)
-        self._fit()
+        if image is not None:  # else the Unicode rule already shown stays
+            self._image = image
+            self._fit()
 
     def _fit(self) -> None:
         """Show the typeset rule at its size, or scaled down to the label's width if it is wider."""
@@ -145,9 +228,15 @@ class FormulaPanel(QWidget):
         """The rule of the step the timeline tells (an edge: "x̄ = Wᵀ ā" for a bar's first contribution, "+="
         only where it sums several), with its shapes and cost, as the presenter words them."""
         self._image = None
-        self.formula.setText(rich(view.formula))  # Unicode now; typeset once the steps pause
-        self._pending = view.formula_latex
-        self._typeset_later.start()
+        colour = self.palette().color(self.foregroundRole()).name()
+        key = (view.formula_latex, colour)
+        self.formula.setText(rich(view.formula))  # what stays if it cannot be typeset
+        if key in self._rules:  # typeset before: at once
+            self._typeset_later.stop()
+            self._show_typeset(self._rules[key])
+        else:  # Unicode now; typeset once the steps pause
+            self._pending = key
+            self._typeset_later.start()
         self.details.setText("<br>".join(_line(line) for line in view.lines))
 
 

@@ -1,0 +1,161 @@
+"""The wires' layer: plain wires are drawn by the scene into the view's cached background, so the picture
+must follow every change of a wire (edits, moves, undo, a theme) and a step must mark its wires over it
+without stroking the plain wires again."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QImage, QPainter
+
+from gradviz.gui.canvas.items import FORWARD_COLOUR, wire_pen
+from gradviz.gui.canvas.scene import GraphScene
+from gradviz.gui.canvas.wire_layer import WireLayer
+from gradviz.gui.commands import MoveNodes, ReplaceNode
+from gradviz.io.paths import EXAMPLES
+
+
+def _ink_near(window, point: QPointF, colour: QColor, reach: int = 2) -> bool:
+    """Whether the canvas shows ``colour`` (within a small tolerance) within ``reach`` pixels of scene ``point``."""
+    image = window.view.viewport().grab().toImage()
+    centre = window.view.mapFromScene(point)
+    for dx in range(-reach, reach + 1):
+        for dy in range(-reach, reach + 1):
+            shown = image.pixelColor(centre.x() + dx, centre.y() + dy)
+            if (
+                abs(shown.red() - colour.red())
+                + abs(shown.green() - colour.green())
+                + abs(shown.blue() - colour.blue())
+                < 40
+            ):
+                return True
+    return False
+
+
+def _opened(window, qtbot):
+    window.resize(1600, 1000)
+    window.show()
+    qtbot.waitExposed(window)
+    window.open_path(EXAMPLES / "linear_layer.json")
+    qtbot.wait(50)  # the docks settle and the view refits
+    window.view.set_zoom(1.0)
+    window.view.centerOn(window.scene.nodes["a"].sceneBoundingRect().bottomLeft())  # a, x and their wires
+    return window.scene
+
+
+def test_the_picture_follows_a_wire_removed_restored_and_moved(window, qtbot):
+    scene = _opened(window, qtbot)
+    edge = scene.theme.edge
+    middle = scene.edges[("a", 1)].path().pointAtPercent(0.5)  # x → a, between the two columns
+    assert _ink_near(window, middle, edge)
+    window.undo_stack.push(ReplaceNode(window.document, window.document.with_input("a", 1, None), "cut"))
+    assert ("a", 1) not in scene.edges
+    assert not _ink_near(window, middle, edge)
+    window.undo_stack.undo()
+    assert _ink_near(window, middle, edge)
+    x, y = window.document.positions["x"]
+    window.undo_stack.push(MoveNodes(window.document, {"x": ((x, y), (x, y + 120.0))}))
+    moved = scene.edges[("a", 1)].path().pointAtPercent(0.5)
+    assert (moved - middle).manhattanLength() > 30
+    assert _ink_near(window, moved, edge)
+    assert not _ink_near(window, middle, edge)
+
+
+def test_a_wire_dragged_from_a_port_is_drawn_while_it_hangs(window, qtbot):
+    scene = _opened(window, qtbot)
+    item = scene.nodes["W"]
+    start = item.mapToScene(item.output_port())
+    qtbot.mousePress(window.view.viewport(), Qt.MouseButton.LeftButton, pos=window.view.mapFromScene(start))
+    end = start + QPointF(0, 150)  # straight down, over empty canvas
+    qtbot.mouseMove(window.view.viewport(), window.view.mapFromScene(end))
+    assert scene._wire is not None and scene._wire.isVisible()
+    assert _ink_near(window, scene._wire.path().pointAtPercent(0.5), scene.theme.selection)
+    qtbot.mouseRelease(window.view.viewport(), Qt.MouseButton.LeftButton, pos=window.view.mapFromScene(end))
+    assert scene._wire is None
+
+
+def test_a_step_marks_its_wires_over_the_cached_plain_ones(window, qtbot, monkeypatch):
+    """Stepping forward into a: its two wires are drawn in the forward colour; the next step unmarks them;
+    neither step strokes the plain wires again (the view's background cache has them)."""
+    scene = _opened(window, qtbot)
+    trace = window.player.run().trace
+    into_a = next(step.index for step in trace.steps if step.kind == "forward" and step.node.id == "a")
+    window.player.seek(into_a - 1)  # stepping: the nodes take their stepping size
+    window.view.set_zoom(0.7)  # the whole graph in view with room to spare: no step scrolls to follow its node
+    window.view.centerOn(scene.itemsBoundingRect().center())
+    assert window.view.mapToScene(window.view.viewport().rect()).boundingRect().contains(scene.itemsBoundingRect())
+    window.view.viewport().grab()
+    strokes: list[QRectF] = []
+    real = GraphScene.draw_wires
+    monkeypatch.setattr(
+        GraphScene, "draw_wires", lambda self, painter, rect: strokes.append(rect) or real(self, painter, rect)
+    )
+    window.player.seek(into_a)
+    for key in (("a", 0), ("a", 1)):
+        assert _ink_near(window, scene.edges[key].path().pointAtPercent(0.5), FORWARD_COLOUR)
+    window.player.step()
+    for key in (("a", 0), ("a", 1)):
+        middle = scene.edges[key].path().pointAtPercent(0.5)
+        assert not _ink_near(window, middle, FORWARD_COLOUR)
+        assert _ink_near(window, middle, scene.theme.edge)
+    assert strokes == []
+
+
+def test_dark_mode_redraws_the_wires_and_the_grid_in_its_colours(window, qtbot):
+    scene = _opened(window, qtbot)
+    middle = scene.edges[("a", 1)].path().pointAtPercent(0.5)
+    light = scene.theme
+    window.set_dark(True)
+    dark = scene.theme
+    assert dark.edge != light.edge and dark.background != light.background
+    assert _ink_near(window, middle, dark.edge)
+    corner = window.view.viewport().grab().toImage().pixelColor(3, 3)  # empty canvas in the corner
+    assert abs(corner.lightness() - dark.background.lightness()) < 30
+
+
+def _de_casteljau(points: list[tuple[float, float]], t: float) -> tuple[float, float]:
+    """A point of a Bézier curve by repeated interpolation: independent of the closed form the layer uses."""
+    while len(points) > 1:
+        points = [(a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t) for a, b in itertools.pairwise(points)]
+    return points[0]
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.tuples(*[st.floats(-5000, 5000)] * 4), min_size=1, max_size=6))
+def test_the_pieces_of_a_wire_are_exactly_its_curve(ends):
+    layer = WireLayer(ends)
+    for wire, (x0, y0, x1, y1) in enumerate(ends):
+        pull = max(40.0, abs(x1 - x0) / 2)
+        curve = [(x0, y0), (x0 + pull, y0), (x1 - pull, y1), (x1, y1)]
+        pieces = layer.pieces[layer.wire == wire]
+        assert np.allclose(pieces[0, 0], (x0, y0)) and np.allclose(pieces[-1, 3], (x1, y1))
+        assert np.allclose(pieces[1:, 0], pieces[:-1, 3])  # unbroken
+        for index, piece in enumerate(pieces):
+            for s in (0.25, 0.5, 0.75):  # a point inside the piece is the curve's at the matching parameter
+                t = (index + s) / len(pieces)
+                expected = _de_casteljau(curve, t)
+                assert np.allclose(_de_casteljau([tuple(p) for p in piece], s), expected, atol=1e-6 * (1 + abs(pull)))
+
+
+def test_a_paint_strokes_only_the_wires_its_rect_crosses(qapp):
+    """Two long wires far apart; painting a rect on the first draws it there and never the other."""
+    layer = WireLayer([(0.0, 0.0, 4000.0, 0.0), (0.0, 1000.0, 4000.0, 1000.0)])
+    strokes: list[int] = []
+
+    class Counting(QPainter):
+        def drawPath(self, path):
+            strokes.append(path.elementCount())
+            super().drawPath(path)
+
+    image = QImage(400, 400, QImage.Format.Format_ARGB32)
+    image.fill(QColor("white"))
+    painter = Counting(image)
+    painter.translate(-1800, 200)  # the rect (1800, -200, 400, 400) fills the image
+    layer.draw(painter, QRectF(1800, -200, 400, 400), wire_pen(QColor("black")))
+    painter.end()
+    assert image.pixelColor(200, 200).lightness() < 128  # the first wire, through the middle of the rect
+    assert len(strokes) == 1 and strokes[0] < 3 * 4  # a few pieces of one wire, not both wires whole
