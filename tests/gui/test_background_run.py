@@ -5,6 +5,8 @@ running" otherwise, and any Qt warning fails these tests)."""
 from __future__ import annotations
 
 import dataclasses
+import threading
+import time
 
 import numpy as np
 import pytest
@@ -15,6 +17,7 @@ from PySide6.QtWidgets import QProgressBar, QPushButton
 from gradviz.engine.program import NodeSpec
 from gradviz.gui.commands import ReplaceNode
 from gradviz.io.graph_file import GraphFile
+from gradviz.model.playback import RunJob
 
 SIDE, DEPTH = 400, 12  # a chain of 12 matmuls of 400×400: about 4.6 GFlop with its reverse pass
 
@@ -100,8 +103,20 @@ def test_cancelling_a_rerun_after_an_edit_while_stepping_leaves_the_timeline_bef
 ):
     """Stepping, an edit reruns the graph at once (in the background when long); Cancel leaves it unrun.
     The timeline then has no trace to tell a step of, though the player's old cursor still has an index:
-    it shows "before the first step" (it raised AttributeError on the missing trace before)."""
+    it shows "before the first step" (it raised AttributeError on the missing trace before). The rerun is held
+    at its first step until Cancel (a graph this small would otherwise finish before the test could click)."""
     monkeypatch.setattr("gradviz.model.playback.LONG_RUN_FLOPS", -1)  # every run goes to the background
+    running = threading.Event()
+    running.set()
+    make_trace = RunJob.trace
+
+    def held_until_cancelled(job, program, report=None):
+        while not running.is_set():
+            report(0, 1)  # raises inside the worker once Cancel is pressed
+            time.sleep(0.005)
+        return make_trace(job, program, report)
+
+    monkeypatch.setattr(RunJob, "trace", held_until_cancelled)
     nodes = (NodeSpec("x", "input", value=np.ones(3)), NodeSpec("c", "sum", ("x",)))
     window.load_graph(window.prepare_graph(GraphFile(nodes, "c"), "small"), None)
     window.show()
@@ -112,6 +127,7 @@ def test_cancelling_a_rerun_after_an_edit_while_stepping_leaves_the_timeline_bef
     qtbot.waitUntil(lambda: window.player.playback is not None, timeout=60_000)
     assert window.player.index == 0
     x = window.document.nodes["x"]
+    running.clear()
     window.undo_stack.push(ReplaceNode(window.document, dataclasses.replace(x, value=np.full(3, 2.0)), "edit x"))
     cancel = window.findChild(QPushButton, "runCancel")
     qtbot.waitUntil(lambda: window.player.busy and cancel.isVisible())
@@ -119,6 +135,7 @@ def test_cancelling_a_rerun_after_an_edit_while_stepping_leaves_the_timeline_bef
     assert window.player.playback is None and window.player.error is None
     assert window.timeline.position.text() == "before the first step"
     qtbot.waitUntil(lambda: not window.player._stopping, timeout=60_000)  # the cancelled thread ended, joined
+    running.set()
     press_right(window)  # and the edited graph runs
     qtbot.waitUntil(lambda: window.player.playback is not None, timeout=60_000)
     assert window.player.playback.trace.state(0).values["x"][0] == 2.0
