@@ -12,7 +12,6 @@ Unicode: the panel never raises.
 
 from __future__ import annotations
 
-import contextlib
 import io
 import logging
 import threading
@@ -80,7 +79,12 @@ class Typesetter(QObject):
     """Typesets rules on a thread of its own, newest first: ``done(latex, colour, png)`` on the GUI thread.
 
     Only the rule asked for last matters (the panel shows one): one asked for while another is being
-    typeset waits, and replaces any other waiting; older ones are dropped untypeset."""
+    typeset waits, and replaces any other waiting; older ones are dropped untypeset. The thread only runs
+    mathtext and never touches Qt: the GUI thread looks at the running job every POLL_MS, so a window closed
+    mid-typesetting leaves a thread that finishes into a Future nobody reads (a signal emitted from the
+    thread could meet its receiver half-destroyed)."""
+
+    POLL_MS = 15
 
     done = Signal(str, str, object)
 
@@ -88,9 +92,10 @@ class Typesetter(QObject):
         super().__init__(parent)
         self.points = points
         self._pool = pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="typesetter")
-        self._running: Future | None = None
+        self._running: tuple[str, str, Future] | None = None
         self._waiting: tuple[str, str] | None = None
-        self._finished.connect(self._finish)
+        self._poll = QTimer(self, interval=self.POLL_MS)
+        self._poll.timeout.connect(self._check)
         self.destroyed.connect(lambda: pool.shutdown(wait=False, cancel_futures=True))
 
     @property
@@ -104,22 +109,20 @@ class Typesetter(QObject):
         else:
             self._waiting = (latex, colour)
 
-    _finished = Signal(str, str, object)
-
     def _start(self, latex: str, colour: str) -> None:
-        self._running = self._pool.submit(typeset, latex, self.points, colour)
-        self._running.add_done_callback(lambda future: self._report(latex, colour, future))
+        self._running = (latex, colour, self._pool.submit(typeset, latex, self.points, colour))
+        self._poll.start()
 
-    def _report(self, latex: str, colour: str, future: Future) -> None:
-        """On the worker thread: a queued signal brings the result to the GUI thread."""
-        with contextlib.suppress(RuntimeError):  # the window closed meanwhile: nobody is waiting
-            self._finished.emit(latex, colour, future)
-
-    def _finish(self, latex: str, colour: str, future: Future) -> None:
+    def _check(self) -> None:
+        if self._running is None or not self._running[2].done():
+            return
+        latex, colour, future = self._running
         self._running = None
         if self._waiting is not None:
             self._start(*self._waiting)
             self._waiting = None
+        else:
+            self._poll.stop()
         self.done.emit(latex, colour, future.result())
 
 
