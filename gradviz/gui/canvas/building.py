@@ -17,7 +17,7 @@ from gradviz.engine.check import NodeStatus
 from gradviz.engine.ops._common import show
 from gradviz.engine.program import NodeSpec
 from gradviz.engine.registry import find_op
-from gradviz.engine.trace import State, Step
+from gradviz.engine.trace import BackwardStep, State, Step
 from gradviz.gui.canvas.items import EdgeItem, NodeItem, NodeLook
 from gradviz.gui.theme import Theme
 from gradviz.model.document import GraphDocument
@@ -31,7 +31,7 @@ def highlight_of(step: Step | None, node_id: str) -> str | None:
         return "forward"
     if step.kind in ("seed", "accumulate") and step.node.id == node_id:
         return "backward"
-    if step.kind == "backward" and node_id in (step.node.id, step.parent.id):
+    if isinstance(step, BackwardStep) and node_id in (step.node.id, step.parent.id):
         return "backward"
     return None
 
@@ -70,7 +70,7 @@ class SceneItems:
         self.document, self.theme, self.state, self.step = document, theme, state, step
         self.nodes: dict[str, NodeItem] = {}
         self.edges: dict[tuple[str, int], EdgeItem] = {}
-        self.on_moved: Callable[[str], None] | None = None
+        self._relay = _Relay()
         self.total = len(document.nodes) + sum(
             1 for spec in document.nodes.values() for parent in spec.inputs if parent in document.nodes
         )
@@ -79,7 +79,7 @@ class SceneItems:
         document, statuses, output = self.document, self.document.statuses(), self.document.output
         made = 0
         for node_id, spec in document.nodes.items():
-            item = NodeItem(node_id, self.theme, self._moved)
+            item = NodeItem(node_id, self.theme, self._relay)
             item.set_look(node_look(spec, statuses[node_id], node_id == output, self.state, self.step))
             item.setPos(*document.positions.get(node_id, (0.0, 0.0)))
             self.nodes[node_id] = item
@@ -99,9 +99,25 @@ class SceneItems:
             pass
         return self
 
-    def _moved(self, node_id: str) -> None:
-        if self.on_moved is not None:
-            self.on_moved(node_id)
+    @property
+    def on_moved(self) -> Callable[[str], None] | None:
+        return self._relay.to
+
+    @on_moved.setter
+    def on_moved(self, to: Callable[[str], None] | None) -> None:
+        self._relay.to = to
+
+
+class _Relay:
+    """Passes a node item's moves on (once it is in a scene). Items hold this, not the SceneItems that
+    holds them: no reference cycle, so a replaced graph's items are freed at once, not by the collector."""
+
+    def __init__(self) -> None:
+        self.to: Callable[[str], None] | None = None
+
+    def __call__(self, node_id: str) -> None:
+        if self.to is not None:
+            self.to(node_id)
 
 
 def place_edge(edge: EdgeItem, nodes: dict[str, NodeItem]) -> None:
