@@ -11,7 +11,8 @@ bar shows only once opening has taken SHOW_AFTER_MS, so an example opens with no
 Python's cyclic garbage collector is paused while a graph opens: a 10,000-node file makes about a
 million objects, and the collector, run each time the heap had grown by a quarter, scanned all of them
 six times, holding the GIL for 0.2-0.6 s each (the window froze for those whichever thread allocated).
-The objects are long-lived; the collector resumes once the graph is shown.
+The objects are long-lived; the collector resumes a moment after the graph is shown (its first pass
+over them is then a stall of its own, not added to the swap's).
 """
 
 from __future__ import annotations
@@ -38,6 +39,31 @@ STAGES = 3  # read (and parse, validate, migrate), check, lay out
 PREPARED_SHARE = 400  # of the bar's 1000: the rest is making the canvas's items
 SLICE_S = 0.03  # items made per event-loop turn: the window answers within about this
 SHOW_AFTER_MS = 150  # a quicker open shows no bar at all
+RESUME_COLLECTING_MS = 1000  # after a swap: the window has painted the new graph by then
+
+
+class _CollectorPause:
+    """Python's cyclic garbage collector off while any graph is opening, back as it was after the last."""
+
+    def __init__(self) -> None:
+        self.holders, self.was_enabled = 0, True
+
+    def hold(self) -> None:
+        if self.holders == 0:
+            self.was_enabled = gc.isenabled()
+            gc.disable()
+        self.holders += 1
+
+    def release(self) -> None:
+        self.holders -= 1
+        if self.holders == 0 and self.was_enabled:
+            gc.enable()
+
+    def release_later(self) -> None:
+        QTimer.singleShot(RESUME_COLLECTING_MS, self.release)
+
+
+_collector = _CollectorPause()
 
 
 @dataclass(frozen=True)
@@ -106,12 +132,12 @@ class Opening(QObject):
         self._next_slice = QTimer(self, singleShot=True, interval=0)
         self._next_slice.timeout.connect(self._make_slice)
         self._over = False
-        self._collecting = gc.isenabled()  # the collector's state before, given back at the end
+        self._holding = False  # whether this opening holds the collector paused
 
     # ----- in the background, reporting as it goes -------------------------------------------------
 
     def start(self) -> None:
-        gc.disable()
+        self._pause_collecting()
         self.worker = TaskWorker(lambda report: prepare(self.source, self.where, report))
         self.worker.progressed.connect(self._prepared_part)
         self.worker.finished.connect(self._worker_done)
@@ -155,7 +181,7 @@ class Opening(QObject):
 
     def run_here(self) -> None:
         """Do it all now, on this thread (no bar): ``ready`` or ``failed`` before this returns."""
-        gc.disable()
+        self._pause_collecting()
         try:
             self._start_making(prepare(self.source, self.where))
         except GraphFileError as error:
@@ -173,7 +199,7 @@ class Opening(QObject):
         try:
             self.ready(self.prepared, self.items)  # the swap, still without collections
         finally:
-            self._resume_collecting()
+            self._resume_collecting(later=True)
 
     def _fail(self, error: BaseException) -> None:
         self._end()
@@ -189,9 +215,18 @@ class Opening(QObject):
         self._end()
         self._resume_collecting()
 
-    def _resume_collecting(self) -> None:
-        if self._collecting:
-            gc.enable()
+    def _pause_collecting(self) -> None:
+        if not self._holding:
+            self._holding = True
+            _collector.hold()
+
+    def _resume_collecting(self, later: bool = False) -> None:
+        if self._holding:
+            self._holding = False
+            if later:
+                _collector.release_later()
+            else:
+                _collector.release()
 
     def _end(self) -> None:
         self._over = True
