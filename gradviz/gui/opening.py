@@ -68,10 +68,12 @@ _collector = _CollectorPause()
 
 @dataclass(frozen=True)
 class Prepared:
-    """A graph ready to show: every node placed, and its nodes' statuses from its one check."""
+    """A graph ready to show: every node placed, its nodes' statuses from its one check, and a document
+    of it (the canvas's items for it are made from that, before the window's document changes)."""
 
     graph: GraphFile
     statuses: dict[str, NodeStatus]
+    document: GraphDocument
 
 
 def _no_report(_done: int, _total: int) -> None:
@@ -100,7 +102,7 @@ def prepare(source: str | Path | GraphFile, where: str | Path | None, report: Re
     if any(spec.id not in graph.layout for spec in graph.nodes):
         graph = replace(graph, layout=layered_positions(graph.nodes, graph.layout))
     report(3, STAGES)
-    return Prepared(graph, statuses)
+    return Prepared(graph, statuses, GraphDocument(graph, statuses))
 
 
 class Opening(QObject):
@@ -162,7 +164,7 @@ class Opening(QObject):
 
     def _start_making(self, prepared: Prepared) -> None:
         self.prepared = prepared
-        self.items = SceneItems(GraphDocument(prepared.graph, prepared.statuses), self.theme)
+        self.items = SceneItems(prepared.document, self.theme)
         self._making = self.items.make()
 
     def _make_slice(self) -> None:
