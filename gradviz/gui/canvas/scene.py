@@ -143,7 +143,7 @@ class GraphScene(QGraphicsScene):
     @contextmanager
     def prebuilt(self, items: SceneItems) -> Iterator[None]:
         """Within this, a reset of the document shows ``items`` (made ahead, a slice at a time, for the
-        graph being loaded) rather than making its own; items made for another graph or another step
+        graph being loaded) rather than making its own; items made for another graph, theme or step
         are not used."""
         self._prebuilt = items
         try:
@@ -157,6 +157,7 @@ class GraphScene(QGraphicsScene):
             items is None
             or items.nodes.keys() != self.document.nodes.keys()
             or len(items.nodes) + len(items.edges) != items.total
+            or items.theme is not self.theme
             or items.state is not self._state
             or items.step is not self._step
         ):
