@@ -185,6 +185,7 @@ class FileActions(QObject):
             opening.run_here()
             return bool(outcome and outcome[0])
         self._escape.setEnabled(True)
+        self.progress.bar.setFormat(f"opening {request.name}: %p%")
         opening.start()
         return True
 
