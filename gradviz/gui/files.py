@@ -97,6 +97,9 @@ class FileActions(QObject):
         self._opening: Opening | None = None
         self._request: _Request | None = None
         self._stopping: set[Opening] = set()  # cancelled openings whose thread is finishing its stage
+        self._cancelled_note = ""
+        self._say_cancelled = QTimer(self, singleShot=True, interval=0)
+        self._say_cancelled.timeout.connect(self._repeat_cancelled)
         self._start_autosave()
 
     # ----- opening --------------------------------------------------------------------------------
@@ -216,7 +219,14 @@ class FileActions(QObject):
             worker.finished.connect(self._reap)
         else:
             opening.deleteLater()
-        self.say(f"Opening {request.name} cancelled: nothing changed")
+        self._cancelled_note = f"Opening {request.name} cancelled: nothing changed"
+        self.say(self._cancelled_note)
+        # said again once the status bar is back to its height: the fitted canvas refits then, and its
+        # "zoom" note would hide this one
+        self._say_cancelled.start()
+
+    def _repeat_cancelled(self) -> None:
+        self.say(self._cancelled_note)
 
     def _reap(self) -> None:
         for opening in list(self._stopping):
