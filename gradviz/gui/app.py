@@ -23,8 +23,9 @@ def start(path: str | None, settings: QSettings, recovery: Recovery) -> MainWind
     (or the default example). A file it cannot open is a dialog over an empty window, never an exit."""
     window = MainWindow(settings, recovery)
     window.show()
-    if not window.files.offer_recovery(background=True):
-        window.files.open_file(path or DEFAULT_EXAMPLE)  # in the background: the window answers meanwhile
+    first = path or DEFAULT_EXAMPLE
+    if not window.files.offer_recovery(background=True, otherwise=first):
+        window.files.open_file(first)  # in the background: the window answers meanwhile
     return window
 
 

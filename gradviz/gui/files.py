@@ -367,10 +367,11 @@ class FileActions(QObject):
         except (GraphFileError, OSError) as error:
             self.say(f"Autosave failed: {error}")
 
-    def offer_recovery(self, background: bool = False) -> bool:
+    def offer_recovery(self, background: bool = False, otherwise: str | Path | None = None) -> bool:
         """After a crash: ask to bring back the unsaved work of a window that did not close cleanly (never
         the work of a window still running). True if it was restored (in the ``background``: is being
-        restored), unsaved, under its own path."""
+        restored), unsaved, under its own path. Work that cannot be shown is refused with a dialog, and
+        then the file ``otherwise`` opens (start-up's file) as if nothing had been offered."""
         orphan = self.recovery.claim_orphan()
         if orphan is None:
             return False
@@ -395,6 +396,8 @@ class FileActions(QObject):
         def refuse(error: GraphFileError) -> bool:
             orphan.release()  # kept: a later gradviz may read it
             QMessageBox.warning(self.window, "Cannot recover", str(error))
+            if otherwise is not None:
+                self.open_file(otherwise)
             return False
 
         name = Path(orphan.source).name if orphan.source else "the recovered graph"

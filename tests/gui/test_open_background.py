@@ -14,16 +14,23 @@ import time
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
+from gradviz.gui import app
 from gradviz.gui.commands import ReplaceNode
+from gradviz.gui.recovery import Recovery
 from gradviz.io.graph_file import dumps, read
 from gradviz.io.paths import EXAMPLES
 
 BIG = 10_000
+TYPO = {
+    "format": "gradviz-graph",
+    "version": 1,
+    "nodes": [{"id": "x", "op": "input", "value": [1.0]}, {"id": "c", "op": "sum", "inputs": ["X"]}],
+}  # "X" for "x": no such node
 
 
 def chain_file(path: Path, nodes: int) -> Path:
@@ -178,17 +185,28 @@ def test_a_bad_file_opened_in_the_background_changes_nothing(window, qtbot, monk
     monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text, *rest: shown.append(text))
     before = dumps(window.document.to_graph_file())
     bad = homework.parent / "typo.json"
-    bad.write_text(
-        json.dumps(
-            {
-                "format": "gradviz-graph",
-                "version": 1,
-                "nodes": [{"id": "x", "op": "input", "value": [1.0]}, {"id": "c", "op": "sum", "inputs": ["X"]}],
-            }
-        )
-    )
+    bad.write_text(json.dumps(TYPO))
     ctrl_o(bad)
     qtbot.waitUntil(lambda: not window.files.loading)
     assert shown == [f"{bad}, node 'c', field 'inputs': input 1 names 'X', which is no node"]
     assert window.path == homework and dumps(window.document.to_graph_file()) == before
     assert not window.undo_stack.isClean()
+
+
+def test_recovered_work_that_cannot_be_shown_is_refused_and_start_up_opens_its_file(qtbot, monkeypatch, tmp_path):
+    state = tmp_path / "state"
+    state.mkdir()
+    (state / "crashed.json").write_text(json.dumps(TYPO))  # a window died with this unsaved (a typo'd input)
+    (state / "crashed.source").write_text("")
+    warned: list[str] = []
+    monkeypatch.setattr(QMessageBox, "question", lambda *args: QMessageBox.StandardButton.Yes)
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text, *rest: warned.append(f"{title}: {text}"))
+    settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
+    window = app.start(str(EXAMPLES / "matmul.json"), settings, Recovery(state))
+    qtbot.addWidget(window, before_close_func=lambda w: w.undo_stack.setClean())
+    qtbot.waitUntil(lambda: not window.files.loading)  # the recovery, refused, then the file named at start-up
+    assert warned == [
+        "Cannot recover: <graph>, node 'c', field 'inputs': input 1 names 'X', which is no node"
+    ]  # untitled work
+    assert set(window.document.nodes) == {spec.id for spec in read(EXAMPLES / "matmul.json").nodes}
+    assert (state / "crashed.json").exists()  # kept for a later look: never deleted unseen
