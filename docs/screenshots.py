@@ -118,7 +118,9 @@ class Student:
             have = sorted(path.stem for path in EXAMPLES.glob("*.json"))
             raise RecipeError(f"no example {stem!r} in File ▸ Examples (have {have})")
         action.trigger()
-        self.wait(300)  # the graph opens, then is fitted on the next turn of the event loop
+        while self.window.files.loading:  # the graph opens in the background ...
+            self.wait(10)
+        self.wait(300)  # ... then is fitted on the next turn of the event loop
 
     def node_point(self, node_id: str) -> QPoint:
         item = self.window.scene.nodes.get(node_id)

@@ -19,12 +19,13 @@ def state_folder() -> Path:
 
 
 def start(path: str | None, settings: QSettings, recovery: Recovery) -> MainWindow:
-    """The window, shown: after a crash it offers the lost work first, else it opens ``path`` (or the
-    default example). A file it cannot open is a dialog over an empty window, never an exit."""
+    """The window, shown: after a crash it offers the lost work first, else it starts opening ``path``
+    (or the default example). A file it cannot open is a dialog over an empty window, never an exit."""
     window = MainWindow(settings, recovery)
     window.show()
-    if not window.offer_recovery():
-        window.open_path(path or DEFAULT_EXAMPLE)
+    first = path or DEFAULT_EXAMPLE
+    if not window.files.offer_recovery(background=True, otherwise=first):
+        window.files.open_file(first)  # in the background: the window answers meanwhile
     return window
 
 

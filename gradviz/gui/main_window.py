@@ -50,15 +50,14 @@ from gradviz.gui.recovery import Recovery
 from gradviz.gui.run_control import RunControl
 from gradviz.gui.theme import apply_to_application, current_theme
 from gradviz.gui.worker import RunProgress
+from gradviz.io.graph_file import GraphFile
 from gradviz.model.document import Change, GraphDocument, NodesMoved
 from gradviz.model.step_view import present
 
 GRADCHECK_WARN = 20_000  # more source numbers than this: ask before running 2 passes for each
-RECENT_LIMIT = 10
-FILTER = "gradviz graphs (*.json);;All files (*)"
 
 
-class MainWindow(FileActions, QMainWindow):
+class MainWindow(QMainWindow):
     """One document in one window."""
 
     def __init__(self, settings: QSettings, recovery: Recovery, dark: bool | None = None) -> None:
@@ -66,7 +65,6 @@ class MainWindow(FileActions, QMainWindow):
         self.setObjectName("mainWindow")
         self.setAccessibleName("gradviz")
         self.settings, self.recovery = settings, recovery
-        self.path: Path | None = None
         self.document = GraphDocument()
         self.undo_stack = QUndoStack(self)
         remembered = settings.value("view/dark")
@@ -92,9 +90,22 @@ class MainWindow(FileActions, QMainWindow):
         self._size_docks_soon = QTimer(self, singleShot=True, interval=0, timeout=self._size_docks)
         self.quick_add = QuickAdd(self)
         self.edits = EditActions(self.document, self.undo_stack, self.scene, self.view, self.show_message)
+        self.files = FileActions(
+            window=self,
+            document=self.document,
+            undo_stack=self.undo_stack,
+            player=self.player,
+            scene=self.scene,
+            view=self.view,
+            settings=settings,
+            recovery=recovery,
+            say=self.show_message,
+            mode=lambda: self.mode,
+            show_view=self._show_view_of,
+            opened=self._graph_opened,
+        )
         build_menus(self)
         self._connect()
-        self.start_autosave()
         self.setAcceptDrops(True)
         screen = QGuiApplication.primaryScreen()
         self.resize(docks.window_size(screen.availableGeometry(), docks.dpi_scale(self)) if screen else docks.PREFERRED)
@@ -208,6 +219,7 @@ class MainWindow(FileActions, QMainWindow):
 
     def _connect(self) -> None:
         self.undo_stack.cleanChanged.connect(self._update_title)
+        self.files.path_changed.connect(self._update_title)
         QApplication.instance().focusChanged.connect(self._focus_changed)
         # bound methods, not lambdas: Qt disconnects them when the window is destroyed, and the undo
         # stack still signals while it is torn down
@@ -266,18 +278,10 @@ class MainWindow(FileActions, QMainWindow):
         self.setWindowTitle(f"{name}[*] — gradviz")
         self.setWindowModified(not self.undo_stack.isClean())
 
-    # ----- what FileActions (gui/files.py) asks of the window; the run control answers -------------------
-
     @property
     def mode(self) -> str:
         """'reverse', 'forward' or 'both': the differentiation the steps show (saved with the file)."""
         return self.run.mode
-
-    def restore_mode(self, mode: str) -> None:
-        self.run.restore_mode(mode)
-
-    def _retrace(self, index: int | None = None) -> None:
-        self.run.retrace(index)
 
     # ----- stepping -----------------------------------------------------------------------------------
 
@@ -365,6 +369,49 @@ class MainWindow(FileActions, QMainWindow):
         self.conv_follow.graph_changed(self.document)  # a remembered Convolution dock, for a graph without one
         self._fit_soon.start()
 
+    # ----- files: FileActions does them; these are the names scripts and tests call ------------------
+
+    @property
+    def path(self) -> Path | None:
+        """The file the document is saved to (None: untitled)."""
+        return self.files.path
+
+    def open_path(self, path: str | Path) -> bool:
+        return self.files.open_path(path)
+
+    def prepare_graph(self, graph: GraphFile, where: str | Path | None) -> GraphFile:
+        return self.files.prepare_graph(graph, where)
+
+    def load_graph(self, graph: GraphFile, path: Path | None) -> None:
+        self.files.load_graph(graph, path)
+
+    def new_document(self) -> None:
+        self.files.new_document()
+
+    def save(self) -> bool:
+        return self.files.save()
+
+    def save_to(self, path: Path) -> bool:
+        return self.files.save_to(path)
+
+    def export_image(self) -> None:
+        self.files.export_image()
+
+    def autosave(self) -> None:
+        self.files.autosave()
+
+    def offer_recovery(self) -> bool:
+        return self.files.offer_recovery()
+
+    def _show_view_of(self, graph: GraphFile) -> None:
+        """A graph was loaded: its timeline mode and step (a GradvizError if the step cannot be reached)."""
+        self.run.restore_mode(graph.view.get("mode", "reverse"))
+        self.run.retrace(int(graph.view.get("step", -1)))
+
+    def _graph_opened(self) -> None:
+        self.lesson.opened()  # a file with stops opens following its lesson
+        self._fit_soon.start()
+
     def _opened(self) -> None:
         """A graph is shown: legible, and the keys (F, →, End…) go to the canvas."""
         self.view.fit(readable=True)
@@ -392,10 +439,11 @@ class MainWindow(FileActions, QMainWindow):
         self.view.viewport().update()
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if not self._maybe_save():
+        if not self.files.maybe_save():
             event.ignore()
             return
         self.player.shutdown()  # a run in the background stops and its thread is joined
+        self.files.shutdown()  # and so does a file being opened
         self.recovery.close()
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/state", self.saveState())
@@ -408,7 +456,7 @@ class MainWindow(FileActions, QMainWindow):
     def dropEvent(self, event: QDropEvent) -> None:
         files = [url.toLocalFile() for url in event.mimeData().urls() if url.isLocalFile()]
         if files:
-            self.open_path(files[0])
+            self.files.open_file(files[0])
 
     def show_shortcuts(self) -> None:
         box = QMessageBox(self)

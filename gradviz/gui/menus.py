@@ -41,10 +41,11 @@ def build_menus(window: MainWindow) -> None:
     """File, Edit, View, Step and Help, every action named and with its standard shortcut."""
     keys = QKeySequence.StandardKey
     file = window.menuBar().addMenu("&File")
-    _action(window, file, "New", window.new_document, keys.New)
-    _action(window, file, "Open…", window.open_dialog, keys.Open)
-    window.recent_menu = file.addMenu("Open Recent")
-    window.recent_menu.setObjectName("recentMenu")
+    files = window.files
+    _action(window, file, "New", files.new_document, keys.New)
+    _action(window, file, "Open…", files.open_dialog, keys.Open)
+    files.recent_menu = file.addMenu("Open Recent")
+    files.recent_menu.setObjectName("recentMenu")
     examples = file.addMenu("Examples")
     examples.setObjectName("examplesMenu")
     for path in sorted(EXAMPLES.glob("*.json")):
@@ -52,16 +53,16 @@ def build_menus(window: MainWindow) -> None:
             window,
             examples,
             path.stem.replace("_", " "),
-            lambda _=False, p=path: window.open_path(p),
+            lambda _=False, p=path: files.open_file(p),
             name=f"example_{path.stem}",
         )
     file.addSeparator()
-    _action(window, file, "Save", window.save, keys.Save)
-    _action(window, file, "Save As…", window.save_as, keys.SaveAs)
-    _action(window, file, "Export Image…", window.export_image, "Ctrl+Shift+E")  # Ctrl+E: Graph as Code
+    _action(window, file, "Save", files.save, keys.Save)
+    _action(window, file, "Save As…", files.save_as, keys.SaveAs)
+    _action(window, file, "Export Image…", files.export_image, "Ctrl+Shift+E")  # Ctrl+E: Graph as Code
     file.addSeparator()
     _action(window, file, "Quit", window.close, keys.Quit)
-    window._refresh_recent()
+    files.refresh_recent()
     edit = window.menuBar().addMenu("&Edit")
     undo = window.undo_stack.createUndoAction(window, "Undo")
     undo.setShortcut(keys.Undo)

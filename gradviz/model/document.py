@@ -83,21 +83,23 @@ class GraphDocument:
     several nodes (a delete of a node and its parent) are made whole before they are announced.
     """
 
-    def __init__(self, graph: GraphFile | None = None) -> None:
+    def __init__(self, graph: GraphFile | None = None, statuses: Mapping[str, NodeStatus] | None = None) -> None:
         self._listeners: list[Callable[[Change], None]] = []
         self._statuses: dict[str, NodeStatus] | None = None
         self._auto_output: tuple[str | None] | None = None
-        self.load(graph or GraphFile((), None))
+        self.load(graph or GraphFile((), None), statuses)
 
     # ----- whole-document ------------------------------------------------------------------------
 
-    def load(self, graph: GraphFile) -> None:
+    def load(self, graph: GraphFile, statuses: Mapping[str, NodeStatus] | None = None) -> None:
+        """Hold ``graph`` from now on. ``statuses``: its nodes' diagnosis, when the caller has checked it
+        already (a file opened in the background is checked there, once), so views need not check again."""
         self.nodes: dict[str, NodeSpec] = {spec.id: _normalised(spec) for spec in graph.nodes}
         self.positions: dict[str, Position] = {key: (x, y) for key, (x, y) in graph.layout.items()}
         self.chosen_output: str | None = graph.output
         self.title, self.description = graph.title, graph.description
         self.view: dict[str, Any] = dict(graph.view)
-        self._emit(DocumentReset())
+        self._emit(DocumentReset(), None if statuses is None else dict(statuses))
 
     def to_graph_file(self) -> GraphFile:
         """The document as a file; the output written is the cost in use, chosen or automatic, so the
@@ -129,8 +131,8 @@ class GraphDocument:
         self._listeners.append(listener)
         return lambda: self._listeners.remove(listener)
 
-    def _emit(self, change: Change) -> None:
-        self._statuses, self._auto_output = None, None
+    def _emit(self, change: Change, statuses: dict[str, NodeStatus] | None = None) -> None:
+        self._statuses, self._auto_output = statuses, None
         for listener in list(self._listeners):
             listener(change)
 
@@ -297,13 +299,16 @@ class GraphDocument:
         return dict(check_graph(tuple(self.nodes.values())).statuses)
 
 
-def check_references(graph: GraphFile) -> None:
+def check_references(graph: GraphFile) -> dict[str, NodeStatus]:
     """What a document needs of a file before it can hold it: distinct ids, and every input and the
     output naming a node. Raises a NodeError (with the field) or a GraphError saying which. Everything
-    else (shapes, attributes, cycles) the document diagnoses node by node, showing the graph."""
-    for problem in check_graph(graph.nodes, graph.output).problems:
+    else (shapes, attributes, cycles) the document diagnoses node by node, showing the graph: the
+    statuses returned, for ``GraphDocument.load`` (one check of the file serves both)."""
+    check = check_graph(graph.nodes, graph.output)
+    for problem in check.problems:
         if problem.kind in REFERENCES:
             raise problem.error()
+    return dict(check.statuses)
 
 
 def _parts_differing(old: NodeSpec, new: NodeSpec) -> frozenset[NodePart]:
@@ -339,6 +344,8 @@ def _with_inputs(spec: NodeSpec, inputs: list[str | None]) -> NodeSpec:
 
 def _normalised(spec: NodeSpec) -> NodeSpec:
     """Inputs as a tuple and attributes as a plain dict, so specs compare equal when they mean the same."""
+    if type(spec.inputs) is tuple and type(spec.attrs) is dict:
+        return spec  # so already (as a file's are): 10,000 copies cost a tenth of a second when a file opens
     return dataclasses.replace(spec, inputs=tuple(spec.inputs), attrs=dict(spec.attrs))
 
 

@@ -403,10 +403,19 @@ class RandomActions(UserInput):
             self.examples = self.rng.sample(EXAMPLE_NAMES, len(EXAMPLE_NAMES))
         name = self.examples.pop()
         self.window.findChild(QAction, f"example_{name}").trigger()
+        self.opened()
         self.history_reset()
         if self.window.undo_stack.count() == 0 and self.window.path is None:
             self.covered.add(f"example:{name}")
         return f"File ▸ Examples ▸ {name}"
+
+    def opened(self) -> None:
+        """Wait, as a user does, for a graph being opened (in the background) to be shown."""
+        for _ in range(2000):
+            if not self.window.files.loading:
+                return
+            QTest.qWait(5)
+        self.fail("a graph took over 10 s to open")
 
     def save_and_reopen(self) -> str:
         """Save As to a new file, check it holds the document, then open it again."""
@@ -422,6 +431,7 @@ class RandomActions(UserInput):
                 ),
             )
         self.key(Qt.Key.Key_O, CTRL)
+        self.opened()
         self.history_reset()
         if semantic(self.window.document.to_graph_file()) != before:
             self.fail(f"reopening {path.name} did not give the document that was saved")

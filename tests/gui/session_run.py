@@ -135,6 +135,8 @@ class Session:
 
     def open_example(self, path: Path) -> None:
         self.window.findChild(QAction, f"example_{path.stem}").trigger()
+        while self.window.files.loading:  # it opens in the background
+            self.app.processEvents()
         self.pump(20)
         self.check(f"open {path.stem}", shot=True)
 

@@ -183,6 +183,7 @@ def test_starting_on_a_file_with_too_many_inputs_shows_it_red(qtbot, tmp_path, w
         str(bad), QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat), Recovery(tmp_path / "state")
     )
     qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: not window.files.loading)  # start-up opens the file in the background
     assert warnings == [] and window.isVisible() and window.path == bad
     assert window.scene.nodes["a"].look.error == "matmul takes 2 inputs (a, b), not 3"
 
@@ -193,6 +194,7 @@ def test_starting_on_a_file_naming_a_missing_node_shows_why_over_an_empty_window
         str(bad), QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat), Recovery(tmp_path / "state")
     )
     qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: not window.files.loading)
     assert warnings == [f"{bad}, node 'a', field 'inputs': input 2 names 'nope', which is no node"]
     assert window.isVisible() and window.path is None and window.document.nodes == {}
 

@@ -162,7 +162,7 @@ def test_a_field_being_typed_in_when_another_graph_opens_edits_nothing(window, q
     window.undo_stack.setClean()
     with qtbot.capture_exceptions() as exceptions:
         window.findChild(QAction, "example_linear_layer").trigger()
-        qtbot.wait(10)
+        qtbot.waitUntil(lambda: not window.files.loading)  # it opens in the background
     assert exceptions == []
     assert window.undo_stack.count() == 0  # nothing was edited in the new graph
 

@@ -292,13 +292,14 @@ def test_quick_add_by_typing(window, qtbot):
     assert not window.quick_add.isVisible()
 
 
-def test_dropping_a_file_on_the_window_opens_it(window):
+def test_dropping_a_file_on_the_window_opens_it(window, qtbot):
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(EXAMPLES / "matmul.json"))])
     event = QDropEvent(
         QPointF(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
     )
     window.dropEvent(event)
+    qtbot.waitUntil(lambda: not window.files.loading)  # a dropped file opens in the background
     assert set(window.document.nodes) == {spec.id for spec in read(EXAMPLES / "matmul.json").nodes}
 
 

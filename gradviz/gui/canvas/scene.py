@@ -24,17 +24,16 @@ from PySide6.QtWidgets import (
 )
 
 from gradviz.engine.forward_mode import TangentStep
-from gradviz.engine.ops._common import show
 from gradviz.engine.registry import find_op
-from gradviz.engine.trace import AccumulateStep, BackwardStep, ForwardStep, SeedStep, State
+from gradviz.engine.trace import BackwardStep, ForwardStep, State
 from gradviz.engine.walkable import AnyStep, Walkable
+from gradviz.gui.canvas.building import SceneItems, node_look, place_edge
 from gradviz.gui.canvas.items import (
     BACKWARD_COLOUR,
     FORWARD_COLOUR,
     MARKED_WIRE,
     EdgeItem,
     NodeItem,
-    NodeLook,
     boxes_below,
     s_curve,
     wire_pen,
@@ -119,6 +118,8 @@ class GraphScene(QGraphicsScene):
         self._boxes = False  # zoomed out below legible text: nodes drawn as cached boxes (see NodeItem.show_boxes)
         self.looks_built = 0  # NodeLooks made so far (tests count them: a step rebuilds only what it touched)
         self._highlighted: dict[tuple[str, int], tuple] = {}  # wires drawn marked now
+        self._plain = False  # every node shows the document's look, no step and no run error: nothing to redraw
+        self._prebuilt: SceneItems | None = None  # items made ahead for the next reset (see prebuilt)
         self.animate = False  # the window turns tokens on; offscreen renders draw frames without them
         self.tokens = TokenRun(self)
         self._wires: WireLayer | None = None  # every plain wire of the graph, laid out when next drawn
@@ -178,15 +179,50 @@ class GraphScene(QGraphicsScene):
             if many:
                 self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
 
+    @contextmanager
+    def prebuilt(self, items: SceneItems) -> Iterator[None]:
+        """Within this, a reset of the document shows ``items`` (made ahead, a slice at a time, for the
+        graph being loaded) rather than making its own; items made for another graph, theme or step
+        are not used."""
+        self._prebuilt = items
+        try:
+            yield
+        finally:
+            self._prebuilt = None
+
     def _rebuild(self) -> None:
+        """Every item made again for the document (see building.SceneItems), or those made ahead for it."""
+        items, self._prebuilt = self._prebuilt, None
+        if (
+            items is None
+            or items.nodes.keys() != self.document.nodes.keys()
+            or len(items.nodes) + len(items.edges) != items.total
+            or items.theme is not self.theme
+            or items.state is not self._state
+            or items.step is not self._step
+        ):
+            items = SceneItems(self.document, self.theme, self._state, self._step).make_all()
+        self.looks_built += len(items.nodes)
         with self._unindexed():  # thousands of items leave and come
             for item in list(self.nodes.values()) + list(self.edges.values()):
                 self.removeItem(item)
-            self.nodes.clear()
-            self.edges.clear()
-            for node_id in self.document.nodes:
-                self._add_item(node_id)
-            self._refresh_all()
+            self.nodes, self.edges = items.nodes, items.edges
+            for item in self.nodes.values():
+                self.addItem(item)
+                if self._boxes:
+                    item.show_boxes(True)
+            for edge in self.edges.values():
+                self.addItem(edge)
+            items.on_moved = self._node_moved
+            self._edges_into = {}
+            for key in self.edges:
+                self._edges_into.setdefault(key[0], []).append(key)
+            self._wires = None  # the wires were placed before they joined the scene: draw the layer afresh
+            self.invalidate(QRectF(), QGraphicsScene.SceneLayer.BackgroundLayer)
+            self._shown = None  # the document changed: the next step shown may come from another trace
+            self._highlighted.clear()  # every wire is new and plain: mark the step's
+            self._highlight_edges()
+            self._plain = self._state is None and self._step is None
 
     def _add_item(self, node_id: str) -> None:
         item = NodeItem(node_id, self.theme, self._node_moved)
@@ -209,9 +245,12 @@ class GraphScene(QGraphicsScene):
         Only the nodes the move changes are looked at again (see changed_between): given the ``trace``
         both come from, for any nearby step; without it, for one exact step."""
         shown = Shown(state, step, trace) if state is not None and step is not None else None
+        if state is None and step is None and self._plain:
+            return  # no step shown before or now, and every node already shows the document's look
         touched = changed_between(self._shown, shown)
         self._state, self._step, self._shown = state, step, shown
         self._refresh_looks(touched)
+        self._plain = state is None and step is None
         self._highlight_edges()  # the wires themselves do not change when only the step does
         if self.animate:
             self._send_tokens()
@@ -222,6 +261,7 @@ class GraphScene(QGraphicsScene):
         The document's checks pass for such a node (a singular matrix is only found by running), so the
         mark comes from the player, and the next refresh of the looks clears it."""
         if node_id in self.nodes:
+            self._plain = False
             item = self.nodes[node_id]
             item.set_look(replace(item.look, error=message.splitlines()[0] if message else "the run failed here"))
 
@@ -294,22 +334,13 @@ class GraphScene(QGraphicsScene):
             moves.append((step.contribution, True, BACKWARD_COLOUR, edge.path(), True))
         self.tokens.start(moves)
 
-    def _highlight(self, node_id: str) -> str | None:
-        step = self._step
-        if isinstance(step, ForwardStep | TangentStep) and step.node.id == node_id:
-            return "forward"
-        if isinstance(step, SeedStep | AccumulateStep) and step.node.id == node_id:
-            return "backward"
-        if isinstance(step, BackwardStep) and node_id in (step.node.id, step.parent.id):
-            return "backward"
-        return None
-
     def _refresh_all(self) -> None:
         self._shown = None  # the document changed: the next step shown may come from another trace
         self._refresh_looks()
         self._rewire()
         self._highlighted.clear()  # rewired: every wire is drawn plain, then the step's are marked
         self._highlight_edges()
+        self._plain = self._state is None and self._step is None
 
     def _refresh_looks(self, only: set[str] | None = None) -> None:
         """Give each node (or only those in ``only``) its look for the document and the step shown.
@@ -317,33 +348,13 @@ class GraphScene(QGraphicsScene):
         Only nodes the scene already has an item for: another view's listener may step the timeline in
         the middle of an edit that added a node, before this scene's own listener has made its item (and
         given it its look)."""
-        statuses = self.document.statuses()
+        statuses, output = self.document.statuses(), self.document.output
         state, nodes = self._state, self.document.nodes
         wanted = nodes.keys() if only is None else only
         specs = [(node_id, nodes[node_id]) for node_id in wanted if node_id in nodes and node_id in self.nodes]
         for node_id, spec in specs:
             self.looks_built += 1
-            op = find_op(spec.op)
-            status = statuses[node_id]
-            ports = op.port_names if op else ()
-            value = state.values.get(node_id) if state else None
-            self.nodes[node_id].set_look(
-                NodeLook(
-                    spec.op,
-                    op.category if op else "",
-                    spec.label or node_id,
-                    ports,
-                    show(status.shape) if status.shape is not None else "",
-                    status.error,
-                    node_id == self.document.output,
-                    stepping=state is not None,
-                    value=value,
-                    bar=state.bars.get(node_id) if state else None,
-                    dimmed=state is not None and value is None,
-                    highlight=self._highlight(node_id),
-                    tangents=isinstance(self._step, TangentStep),
-                )
-            )
+            self.nodes[node_id].set_look(node_look(spec, statuses[node_id], node_id == output, state, self._step))
 
     def _highlight_edges(self) -> None:
         """Mark the current step's wires and unmark the last step's; other wires are not touched."""
@@ -380,8 +391,7 @@ class GraphScene(QGraphicsScene):
             self._edges_into.setdefault(key[0], []).append(key)
 
     def _place_edge(self, edge: EdgeItem) -> None:
-        parent, child = self.nodes[edge.parent_id], self.nodes[edge.child_id]
-        edge.set_ends(parent.mapToScene(parent.output_port()), child.mapToScene(child.input_port(edge.port)))
+        place_edge(edge, self.nodes)
 
     def _place_edges(self, *node_ids: str) -> None:
         """Place again the wires to and from these nodes (one pass over the wires, however many moved)."""

@@ -1,0 +1,128 @@
+"""Making the canvas's items for a whole document: every node with its look, every wire placed, in one pass.
+
+Kept apart from the scene because the items of a big file are made before they are shown: opening a
+10,000-node file makes its items a slice at a time between events (the old graph stays on screen and
+Cancel still works), then the scene swaps them in at once (``GraphScene.prebuilt``). The scene's own
+rebuild (an edit that resets the document, a theme change) makes them the same way, all in one go.
+
+Each node takes its look when it is made: an item is never drawn empty first and then compared with
+its real look field by field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+from gradviz.engine.check import NodeStatus
+from gradviz.engine.forward_mode import TangentStep
+from gradviz.engine.ops._common import show
+from gradviz.engine.program import NodeSpec
+from gradviz.engine.registry import find_op
+from gradviz.engine.trace import AccumulateStep, BackwardStep, ForwardStep, SeedStep, State
+from gradviz.engine.walkable import AnyStep
+from gradviz.gui.canvas.items import EdgeItem, NodeItem, NodeLook
+from gradviz.gui.theme import Theme
+from gradviz.model.document import GraphDocument
+
+
+def highlight_of(step: AnyStep | None, node_id: str) -> str | None:
+    """How ``step`` marks node ``node_id``: 'forward', 'backward', or None."""
+    if isinstance(step, ForwardStep | TangentStep) and step.node.id == node_id:
+        return "forward"
+    if isinstance(step, SeedStep | AccumulateStep) and step.node.id == node_id:
+        return "backward"
+    if isinstance(step, BackwardStep) and node_id in (step.node.id, step.parent.id):
+        return "backward"
+    return None
+
+
+def node_look(
+    spec: NodeSpec, status: NodeStatus, is_output: bool, state: State | None, step: AnyStep | None
+) -> NodeLook:
+    """The look of the node ``spec`` (diagnosed ``status``) while ``state`` and ``step`` are shown."""
+    op = find_op(spec.op)
+    value = state.values.get(spec.id) if state else None
+    return NodeLook(
+        spec.op,
+        op.category if op else "",
+        spec.label or spec.id,
+        op.port_names if op else (),
+        show(status.shape) if status.shape is not None else "",
+        status.error,
+        is_output,
+        stepping=state is not None,
+        value=value,
+        bar=state.bars.get(spec.id) if state else None,
+        dimmed=state is not None and value is None,
+        highlight=highlight_of(step, spec.id),
+        tangents=isinstance(step, TangentStep),
+    )
+
+
+class SceneItems:
+    """The items of ``document``'s nodes and wires, drawn for ``state`` and ``step``, not in any scene yet.
+
+    ``make()`` makes them one at a time, yielding (made, total) so a caller can stop between any two.
+    A node item says it moved through ``on_moved``, which stays None until the items join a scene:
+    placing a new item moves nothing on screen."""
+
+    def __init__(
+        self, document: GraphDocument, theme: Theme, state: State | None = None, step: AnyStep | None = None
+    ) -> None:
+        self.document, self.theme, self.state, self.step = document, theme, state, step
+        self.nodes: dict[str, NodeItem] = {}
+        self.edges: dict[tuple[str, int], EdgeItem] = {}
+        self._relay = _Relay()
+        self.total = len(document.nodes) + sum(
+            1 for spec in document.nodes.values() for parent in spec.inputs if parent in document.nodes
+        )
+
+    def make(self) -> Iterator[tuple[int, int]]:
+        document, statuses, output = self.document, self.document.statuses(), self.document.output
+        made = 0
+        for node_id, spec in document.nodes.items():
+            item = NodeItem(node_id, self.theme, self._relay)
+            item.set_look(node_look(spec, statuses[node_id], node_id == output, self.state, self.step))
+            item.setPos(*document.positions.get(node_id, (0.0, 0.0)))
+            self.nodes[node_id] = item
+            made += 1
+            yield made, self.total
+        for spec in document.nodes.values():
+            for port, parent in enumerate(spec.inputs):
+                if parent in self.nodes:
+                    edge = EdgeItem(parent, spec.id, port, self.theme)
+                    place_edge(edge, self.nodes)
+                    self.edges[(spec.id, port)] = edge
+                    made += 1
+                    yield made, self.total
+
+    def make_all(self) -> SceneItems:
+        for _ in self.make():
+            pass
+        return self
+
+    @property
+    def on_moved(self) -> Callable[[str], None] | None:
+        return self._relay.to
+
+    @on_moved.setter
+    def on_moved(self, to: Callable[[str], None] | None) -> None:
+        self._relay.to = to
+
+
+class _Relay:
+    """Passes a node item's moves on (once it is in a scene). Items hold this, not the SceneItems that
+    holds them: no reference cycle, so a replaced graph's items are freed at once, not by the collector."""
+
+    def __init__(self) -> None:
+        self.to: Callable[[str], None] | None = None
+
+    def __call__(self, node_id: str) -> None:
+        if self.to is not None:
+            self.to(node_id)
+
+
+def place_edge(edge: EdgeItem, nodes: dict[str, NodeItem]) -> None:
+    """Run ``edge`` from its parent's output port to its child's input port."""
+    parent, child = nodes[edge.parent_id], nodes[edge.child_id]
+    edge.set_ends(parent.mapToScene(parent.output_port()), child.mapToScene(child.input_port(edge.port)))
