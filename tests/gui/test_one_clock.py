@@ -36,7 +36,7 @@ def _running_clocks(window) -> list[QTimer]:
     """Every repeating timer running in the window or its player, but two that are no clock of playing:
     the autosave's (every few minutes) and the status bar's, which clears its message after a while."""
     timers = [*window.findChildren(QTimer), *window.player.findChildren(QTimer)]
-    others = [window.autosave_timer, *window.statusBar().findChildren(QTimer)]
+    others = [window.files.autosave_timer, *window.statusBar().findChildren(QTimer)]
     return [t for t in timers if t.isActive() and not t.isSingleShot() and t not in others]
 
 
