@@ -6,7 +6,8 @@ by swapping or by a MemoryError half-way through the run; here the estimate come
 beyond ``BUDGET_BYTES`` is refused with a message naming both numbers. Forward mode's trace keeps the
 values and recomputes tangents pass by pass (see forward_mode.ForwardTrace), so it is checked the same way.
 
-The work estimate (flops) tells the window whether a run is long enough to go off the GUI thread.
+The work estimate (flops) tells the window whether a run, a training or a gradient check is long enough
+to go off the GUI thread.
 """
 
 from __future__ import annotations
@@ -26,8 +27,8 @@ _estimates: WeakKeyDictionary[Program, dict[str, tuple[int, int]]] = WeakKeyDict
 class TooBigError(GradvizError):
     """A run whose trace would not fit in the budget; raised before anything is allocated."""
 
-    def __init__(self, needed: int, limit: int = BUDGET_BYTES) -> None:
-        super().__init__(f"this graph's trace needs {show_bytes(needed)}; the limit is {show_bytes(limit)}")
+    def __init__(self, needed: int, limit: int = BUDGET_BYTES, what: str = "this graph's trace") -> None:
+        super().__init__(f"{what} needs {show_bytes(needed)}; the limit is {show_bytes(limit)}")
         self.needed, self.limit = needed, limit
 
 
@@ -85,6 +86,26 @@ def estimate(program: Program, mode: str = "reverse") -> tuple[int, int]:
     if mode not in known:
         known[mode] = _reverse(program) if mode == "reverse" else _forward(program)
     return known[mode]
+
+
+def training(program: Program, iterations: int) -> tuple[int, int]:
+    """(bytes, flops) of ``training.train``: one reverse trace at a time, iterations + 1 of them, and the
+    parameters of every iteration kept."""
+    trace_bytes, run_flops = estimate(program, "reverse")
+    parameters = sum(_size(program, node.id) for node in program.sources if node.op.name == "parameter")
+    return trace_bytes + (iterations + 1) * parameters * ITEM_BYTES, (iterations + 1) * run_flops
+
+
+def gradient_check(program: Program) -> tuple[int, int]:
+    """(bytes, flops) of ``gradcheck.gradcheck``: one reverse trace for the bars, then two forward passes
+    per number of every differentiable source (labels are skipped), holding one forward pass's values."""
+    trace_bytes, run_flops = estimate(program, "reverse")
+    numbers = sum(
+        _size(program, node.id) for node in program.sources if node.value is not None and node.value.dtype.kind != "i"
+    )
+    values = sum(_size(program, node.id) for node in program.nodes)
+    needed = max(trace_bytes, values * ITEM_BYTES) + 2 * numbers * ITEM_BYTES  # + the bars and the estimates
+    return needed, run_flops + 2 * numbers * _node_flops(program)
 
 
 def check(program: Program, mode: str = "reverse", limit: int = BUDGET_BYTES) -> None:

@@ -25,6 +25,12 @@ LONG_RUN_FLOPS = 30_000_000  # a run estimated above this goes off the GUI threa
 LONG_RUN_BYTES = 200 * 2**20  # and so does one that allocates this much (filling memory takes time too)
 
 
+def is_long(needed: int, flops: int) -> bool:
+    """Whether work estimated at ``flops`` and ``needed`` bytes (a run, a training, a gradient check) is long
+    enough to be worth a progress bar and a Cancel button; shorter work stays on the GUI thread, instant."""
+    return flops > LONG_RUN_FLOPS or needed > LONG_RUN_BYTES
+
+
 class RunError(NamedTuple):
     """Why the graph could not run, in one line, and the node it happened at (None: no single node)."""
 
@@ -61,8 +67,7 @@ class RunJob:
 
     def is_long(self, program: Program) -> bool:
         """Whether running ``program`` takes long enough to be worth a progress bar and a Cancel button."""
-        needed, flops = budget.estimate(program, self.mode)
-        return flops > LONG_RUN_FLOPS or needed > LONG_RUN_BYTES
+        return is_long(*budget.estimate(program, self.mode))
 
     def trace(self, program: Program, report: Report | None = None) -> Trace | ForwardTrace:
         if self.mode == "reverse":
