@@ -63,11 +63,17 @@ class Jobs(QObject):
     def current(self) -> Job | None:
         return self._job if self._worker is not None else None
 
-    def start(self, job: Job) -> bool:
-        """Run ``job``: here and now if it is short, else in the background. False (and a message) if
-        another job is still running: one at a time, the user cancels or waits."""
+    def free(self) -> bool:
+        """True if no job is running; else False and a message: one at a time, the user cancels or waits."""
         if self._job is not None:
             self.message.emit(f"{self._job.name} is still running: wait for it, or press Cancel beside its bar")
+            return False
+        return True
+
+    def start(self, job: Job) -> bool:
+        """Run ``job``: here and now if it is short, else in the background. False if another job is
+        still running (see ``free``)."""
+        if not self.free():
             return False
         if not is_long(*job.cost):
             self._run_here(job)

@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QPixmap
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QGridLayout, QLabel, QMessageBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QGridLayout, QLabel, QVBoxLayout, QWidget
 
 from gradviz.engine import budget
 from gradviz.engine.errors import GradvizError
@@ -24,7 +24,6 @@ from gradviz.gui.jobs import Job, Jobs, one_line
 from gradviz.model.document import GraphDocument
 
 HEATMAP_SIZE = 96
-GRADCHECK_WARN = 20_000  # more source numbers than this: ask before running 2 passes for each
 
 
 def check_gradients(
@@ -32,20 +31,12 @@ def check_gradients(
 ) -> GradCheckDialog | None:
     """Check ``document``'s gradients as a job of ``jobs`` and show the result in a dialog over ``parent``;
     ``tell`` gets the one-line verdict or error. The dialog if the check was quick enough to be done
-    already, else None (it opens when the background check ends)."""
+    already, else None (it opens when the background check ends). A big check is not asked about first:
+    its bar counts the numbers checked of all of them, and Cancel stops it."""
     try:
         program = document.program()
     except GradvizError as error:
         tell(f"Cannot check gradients: {error}")
-        return None
-    elements = sum(node.value.size for node in program.sources if node.value is not None)
-    if (
-        elements > GRADCHECK_WARN
-        and QMessageBox.question(
-            parent, "Check gradients", f"{elements:,} numbers need {2 * elements:,} forward passes. Run them?"
-        )
-        != QMessageBox.StandardButton.Yes
-    ):
         return None
     shown: list[GradCheckDialog] = []
 
@@ -74,6 +65,7 @@ class GradCheckDialog(QDialog):
 
     def __init__(self, result: GradCheck, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.result = result
         self.setObjectName("gradCheckDialog")
         self.setAccessibleName("Gradient check")
         self.setWindowTitle("Gradient check: central finite differences in float64")
