@@ -65,7 +65,7 @@ class GradCheckDialog(QDialog):
 
     def __init__(self, result: GradCheck, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.result = result
+        self.check = result  # what it shows (QDialog.result() is the button it was closed with)
         self.setObjectName("gradCheckDialog")
         self.setAccessibleName("Gradient check")
         self.setWindowTitle("Gradient check: central finite differences in float64")
