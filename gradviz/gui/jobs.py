@@ -145,6 +145,7 @@ class JobProgress(RunProgress):
 
     def __init__(self, jobs: Jobs, status_bar: QStatusBar) -> None:
         super().__init__(status_bar, "job", "Training or gradient check progress")
+        self.describe("Training or checking gradients", "%v of %m", "Cancel", "Stop: nothing changes")
         jobs.started.connect(self.show_job)
         jobs.running.connect(self.show_running)
         jobs.progressed.connect(self.show_progress)
@@ -152,9 +153,8 @@ class JobProgress(RunProgress):
 
     def show_job(self, job: Job) -> None:
         what = job.name.lower()
-        self.describe(
-            job.name, job.text, f"Cancel the {what}", f"Stop the {what}: the graph and its history stay as they are"
-        )
+        tip = f"Stop the {what}: the graph and its history stay as they are"
+        self.describe(f"{job.name} in progress", job.text, f"Cancel the {what}", tip)
 
 
 def one_line(error: BaseException, document: GraphDocument) -> str:
