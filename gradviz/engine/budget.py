@@ -20,6 +20,9 @@ from gradviz.engine.program import Program
 BUDGET_BYTES = 2 * 2**30  # 2 GiB: what one trace may hold, a fraction of a lecture laptop's memory
 ITEM_BYTES = 8  # every array is float64 or int64
 FORWARD_PASSES_KEPT = 2  # forward mode keeps the tangents of this many passes (see ForwardTrace)
+# what calling one op costs in Python (about a microsecond), counted as flops: training or checking a
+# graph of tiny ops is thousands of calls whose work is the calls, not the arithmetic
+CALL_FLOPS = 1_000
 
 _estimates: WeakKeyDictionary[Program, dict[str, tuple[int, int]]] = WeakKeyDictionary()
 
@@ -88,12 +91,19 @@ def estimate(program: Program, mode: str = "reverse") -> tuple[int, int]:
     return known[mode]
 
 
+def _calls(program: Program) -> int:
+    """The cost of calling every op of a forward pass once, as flops."""
+    return CALL_FLOPS * len(program.forward_plan)
+
+
 def training(program: Program, iterations: int) -> tuple[int, int]:
     """(bytes, flops) of ``training.train``: one reverse trace at a time, iterations + 1 of them, and the
-    parameters of every iteration kept."""
+    parameters of every iteration kept. A run calls each op about 3 times (forward, a bar rule and an
+    addition per edge)."""
     trace_bytes, run_flops = estimate(program, "reverse")
     parameters = sum(_size(program, node.id) for node in program.sources if node.op.name == "parameter")
-    return trace_bytes + (iterations + 1) * parameters * ITEM_BYTES, (iterations + 1) * run_flops
+    per_run = run_flops + 3 * _calls(program)
+    return trace_bytes + (iterations + 1) * parameters * ITEM_BYTES, (iterations + 1) * per_run
 
 
 def gradient_check(program: Program) -> tuple[int, int]:
@@ -105,7 +115,7 @@ def gradient_check(program: Program) -> tuple[int, int]:
     )
     values = sum(_size(program, node.id) for node in program.nodes)
     needed = max(trace_bytes, values * ITEM_BYTES) + 2 * numbers * ITEM_BYTES  # + the bars and the estimates
-    return needed, run_flops + 2 * numbers * _node_flops(program)
+    return needed, run_flops + 3 * _calls(program) + 2 * numbers * (_node_flops(program) + _calls(program))
 
 
 def check(program: Program, mode: str = "reverse", limit: int = BUDGET_BYTES) -> None:

@@ -13,6 +13,7 @@ from gradviz.engine.program import NodeSpec, Program
 from gradviz.engine.training import train
 from gradviz.io.graph_file import load
 from gradviz.io.paths import EXAMPLES
+from gradviz.model.playback import LONG_RUN_FLOPS
 
 
 class Stop(Exception):
@@ -26,17 +27,34 @@ def linear() -> Program:
     return g.program(g.op("sum", h, id="c"))
 
 
+CALLS = 2 * budget.CALL_FLOPS  # a forward pass calls 2 ops; a reverse run about 3 times as many
+
+
 def test_training_costs_one_reverse_run_per_iteration_and_keeps_every_iterations_parameters():
-    """A reverse run is 3 × 135 flops and 96 float64s (tests/engine/test_budget.py); 4 iterations run it 5
-    times and keep W (20 numbers) 5 times."""
+    """A reverse run is 3 × 135 flops and 96 float64s (tests/engine/test_budget.py), and its op calls; 4
+    iterations run it 5 times and keep W (20 numbers) 5 times."""
     assert budget.estimate(linear()) == (96 * 8, 3 * 135)
-    assert budget.training(linear(), 4) == (96 * 8 + 5 * 20 * 8, 5 * 3 * 135)
+    assert budget.training(linear(), 4) == (96 * 8 + 5 * 20 * 8, 5 * (3 * 135 + 3 * CALLS))
 
 
 def test_the_gradient_check_costs_one_reverse_run_and_two_forward_passes_per_number():
-    """x and W hold 32 numbers: 64 forward passes of 135 flops after the reverse run; it holds the trace (96
-    numbers, more than the 48 values of a forward pass) and two arrays of 32 (bars and estimates)."""
-    assert budget.gradient_check(linear()) == (96 * 8 + 2 * 32 * 8, 3 * 135 + 64 * 135)
+    """x and W hold 32 numbers: 64 forward passes of 135 flops and 2 op calls after the reverse run; it holds
+    the trace (96 numbers, more than the 48 values of a forward pass) and two arrays of 32 (bars and
+    estimates)."""
+    assert budget.gradient_check(linear()) == (96 * 8 + 2 * 32 * 8, 3 * 135 + 3 * CALLS + 64 * (135 + CALLS))
+
+
+def test_training_tiny_ops_for_many_iterations_is_long_work_for_its_calls():
+    """20 sines and a sum on a 2×2 parameter, 1000 iterations: about 3 × 21 op calls a run, 63,000 in all
+    (a tenth of a second or more in Python), although the arithmetic is a quarter of a MFlop."""
+    g = Builder()
+    h = g.parameter("x", np.ones((2, 2)))
+    for _ in range(20):
+        h = g.op("sin", h)
+    program = g.program(g.op("sum", h, id="c"))
+    _needed, flops = budget.training(program, 1000)
+    arithmetic = 1001 * budget.estimate(program)[1]
+    assert arithmetic < 300_000 < LONG_RUN_FLOPS < flops == arithmetic + 1001 * 3 * 21 * budget.CALL_FLOPS
 
 
 def test_training_reports_each_iteration_done_and_gives_what_it_gives_unwatched():

@@ -7,13 +7,14 @@ running" included, fails these tests). Small graphs stay instant: tests/gui/test
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import time
 
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QProgressBar, QPushButton, QWidget
+from PySide6.QtWidgets import QApplication, QProgressBar, QPushButton, QTabBar, QWidget
 
 from gradviz.engine import budget
 from gradviz.engine.gradcheck import gradcheck
@@ -63,8 +64,6 @@ def opened(window, qtbot, nodes: tuple[NodeSpec, ...]):
 
 def raise_training(window) -> None:
     """Bring the Training tab forward, as a user clicks it."""
-    from PySide6.QtWidgets import QTabBar  # noqa: PLC0415 - only here
-
     for bar in window.findChildren(QTabBar):
         for index in range(bar.count()):
             if bar.tabText(index) == "Training" and bar.isVisible():
@@ -96,7 +95,7 @@ class Clock:
 
     @property
     def longest_gap(self) -> float:
-        return max(b - a for a, b in zip(self.ticks, self.ticks[1:], strict=False))
+        return max(b - a for a, b in itertools.pairwise(self.ticks))
 
 
 def progress(window) -> tuple[QProgressBar, QPushButton]:
