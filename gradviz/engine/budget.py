@@ -9,7 +9,8 @@ checkpointed trace is over the budget too is refused, with a message naming the 
 trace keeps the values and recomputes tangents pass by pass (see forward_mode.ForwardTrace), so it has one
 figure and is checked the same way.
 
-The work estimate (flops) tells the window whether a run is long enough to go off the GUI thread.
+The work estimate (flops) tells the window whether a run, a training or a gradient check is long enough
+to go off the GUI thread.
 """
 
 from __future__ import annotations
@@ -24,6 +25,9 @@ from gradviz.engine.program import Program
 BUDGET_BYTES = 2 * 2**30  # 2 GiB: what one trace may hold, a fraction of a lecture laptop's memory
 ITEM_BYTES = checkpoint_plan.ITEM_BYTES  # every array is float64 or int64
 FORWARD_PASSES_KEPT = 2  # forward mode keeps the tangents of this many passes (see ForwardTrace)
+# what calling one op costs in Python (about a microsecond), counted as flops: training or checking a
+# graph of tiny ops is thousands of calls whose work is the calls, not the arithmetic
+CALL_FLOPS = 1_000
 
 Storage = Literal["full", "checkpoints"]
 
@@ -44,9 +48,11 @@ class TooBigError(GradvizError):
     """A run whose trace would not fit in the budget, even kept at checkpoints; raised before anything is
     allocated."""
 
-    def __init__(self, needed: int, limit: int = BUDGET_BYTES, checkpointed: int | None = None) -> None:
+    def __init__(
+        self, needed: int, limit: int = BUDGET_BYTES, checkpointed: int | None = None, what: str = "this graph's trace"
+    ) -> None:
         kept = f" ({show_bytes(checkpointed)} kept at checkpoints)" if checkpointed is not None else ""
-        super().__init__(f"this graph's trace needs {show_bytes(needed)}{kept}; the limit is {show_bytes(limit)}")
+        super().__init__(f"{what} needs {show_bytes(needed)}{kept}; the limit is {show_bytes(limit)}")
         self.needed, self.limit, self.checkpointed = needed, limit, checkpointed
 
 
@@ -109,6 +115,31 @@ def estimate(program: Program, mode: str = "reverse") -> Estimate:
             needed, flops = _forward(program)
             known[mode] = Estimate(needed, flops, needed)
     return known[mode]
+
+
+def _calls(program: Program) -> int:
+    """The cost of calling every op of a forward pass once, as flops."""
+    return CALL_FLOPS * len(program.forward_plan)
+
+
+def training(program: Program, iterations: int) -> tuple[int, int]:
+    """(bytes, flops) of ``training.train``: one reverse trace at a time, iterations + 1 of them, and the
+    parameters of every iteration kept. A run calls each op about 3 times (forward, a bar rule and an
+    addition per edge)."""
+    trace_bytes, run_flops, _checkpointed = estimate(program, "reverse")
+    parameters = sum(_size(program, node.id) for node in program.sources if node.op.name == "parameter")
+    per_run = run_flops + 3 * _calls(program)
+    return trace_bytes + (iterations + 1) * parameters * ITEM_BYTES, (iterations + 1) * per_run
+
+
+def gradient_check(program: Program) -> tuple[int, int]:
+    """(bytes, flops) of ``gradcheck.gradcheck``: one reverse trace for the bars, then two forward passes
+    per number of every differentiable source (labels are skipped), holding one forward pass's values."""
+    trace_bytes, run_flops, _checkpointed = estimate(program, "reverse")
+    numbers = sum(_size(program, node.id) for node in program.sources if node.held.dtype.kind != "i")
+    values = sum(_size(program, node.id) for node in program.nodes)
+    needed = max(trace_bytes, values * ITEM_BYTES) + 2 * numbers * ITEM_BYTES  # + the bars and the estimates
+    return needed, run_flops + 3 * _calls(program) + 2 * numbers * (_node_flops(program) + _calls(program))
 
 
 def check(program: Program, mode: str = "reverse", limit: int | None = None) -> Storage:

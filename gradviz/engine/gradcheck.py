@@ -8,17 +8,21 @@ bar the reverse pass found. The error reported per source is the largest over it
 a relative error, except that elements whose derivative is small next to the source's largest
 are judged against that scale: finite differences carry rounding noise of about ε·|c|/h, which
 against a true 0 would otherwise read as a 100 % error.
+
+Two forward passes per number make the check of a big graph long, so it reports its progress (numbers
+checked of all numbers) and can be stopped between two steps by a ``report`` that raises.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
 
 from gradviz.engine.program import Program
-from gradviz.engine.tracer import forward_values, run
+from gradviz.engine.tracer import Report, forward_values, holding, run
 
 STEP = 1e-6
 FLOOR = 1e-3
@@ -56,22 +60,30 @@ class GradCheck:
 
 
 def numeric_gradient(
-    program: Program, source: str, overrides: Mapping[str, object] | None = None, step: float = STEP
+    program: Program,
+    source: str,
+    overrides: Mapping[str, object] | None = None,
+    step: float = STEP,
+    report: Report | None = None,
 ) -> np.ndarray:
-    """∂c/∂source by central differences, one element at a time (2 forward passes each)."""
+    """∂c/∂source by central differences, one element at a time (2 forward passes each); ``report(done,
+    total)`` hears how many of the source's elements are done, on every op of their passes."""
     overrides = dict(overrides or {})
     base = np.array(overrides.get(source, program.node(source).value), dtype=np.float64)
     gradient = np.zeros(base.shape)
 
-    def cost(value: np.ndarray) -> float:
-        return float(forward_values(program, {**overrides, source: value})[program.output])
+    def cost(value: np.ndarray, within: Report | None) -> float:
+        return float(forward_values(program, {**overrides, source: value}, within)[program.output])
 
-    for element in np.ndindex(*base.shape):
+    for done, element in enumerate(np.ndindex(*base.shape)):
+        within = None if report is None else holding(report, done, base.size)
         h = step * max(1.0, abs(float(base[element])))
         up, down = base.copy(), base.copy()
         up[element] += h
         down[element] -= h
-        gradient[element] = (cost(up) - cost(down)) / (2 * h)
+        gradient[element] = (cost(up, within) - cost(down, within)) / (2 * h)
+        if report is not None:
+            report(done + 1, base.size)
     return gradient
 
 
@@ -93,14 +105,28 @@ def relative_error(bar: np.ndarray, numeric: np.ndarray) -> float:
 
 
 def gradcheck(
-    program: Program, overrides: Mapping[str, object] | None = None, tolerance: float = TOLERANCE
+    program: Program,
+    overrides: Mapping[str, object] | None = None,
+    tolerance: float = TOLERANCE,
+    report: Report | None = None,
 ) -> GradCheck:
-    """Compare every input's and parameter's bar with finite differences."""
-    bars = run(program, overrides).gradients()
+    """Compare every input's and parameter's bar with finite differences. ``report(done, total)`` hears
+    how many numbers of all the sources are checked, on every step of the reverse pass and every op of the
+    forward passes."""
+    # labels are not differentiable
+    checked = [source for source in program.sources if source.held.dtype.kind != "i"]
+    total = sum(math.prod(source.shape) for source in checked)
+    bars = run(program, overrides, None if report is None else holding(report, 0, total)).gradients()
     checks = {}
-    for source in program.sources:
-        if source.held.dtype.kind == "i":
-            continue  # labels are not differentiable
-        numeric = numeric_gradient(program, source.id, overrides)
+    done = 0
+    for source in checked:
+        within = None if report is None else _offset(report, done, total)
+        numeric = numeric_gradient(program, source.id, overrides, report=within)
         checks[source.id] = SourceCheck(source.id, bars[source.id], numeric, relative_error(bars[source.id], numeric))
+        done += math.prod(source.shape)
     return GradCheck(checks, tolerance)
+
+
+def _offset(report: Report, before: int, total: int) -> Report:
+    """One source's report as a report of all of them: its elements follow the ``before`` already checked."""
+    return lambda done, _size: report(before + done, total)

@@ -47,6 +47,13 @@ Report = Callable[[int, int], None]
 is cancelled between two steps)."""
 
 
+def holding(report: Report, done: int, total: int) -> Report:
+    """A report for the steps inside one unit of a longer job (a training iteration, a gradient-check
+    element): progress stays at ``done`` of ``total`` while it is called on every step, so raising from it
+    still stops the job between two steps rather than at the end of the unit."""
+    return lambda _step, _steps: report(done, total)
+
+
 def forward_values(
     program: Program, overrides: Mapping[str, object] | None = None, report: Report | None = None, total: int = 0
 ) -> dict[str, np.ndarray]:

@@ -81,13 +81,9 @@ class FileActions(QObject):
         self.say, self.mode, self.show_view, self.opened = say, mode, show_view, opened
         self.path: Path | None = None
         self.recent_menu: QMenu | None = None
-        self.progress = RunProgress(
-            window.statusBar(),
-            name="open",
-            doing="opening",
-            accessible="Opening a graph",
-            cancel_tip="Stop opening (Esc): the graph shown stays as it is",
-            cancel_accessible="Cancel opening",
+        self.progress = RunProgress(window.statusBar(), name="open", title="Opening a graph progress")
+        self.progress.describe(
+            "Opening a graph", "opening: %p%", "Cancel opening", "Stop opening (Esc): the graph shown stays as it is"
         )
         self.progress.cancel.clicked.connect(self.cancel_open)
         self._escape = QShortcut(QKeySequence(Qt.Key.Key_Escape), window, self.cancel_open)

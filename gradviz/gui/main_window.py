@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
 )
 
 from gradviz.engine.errors import GradvizError, NodeError
-from gradviz.engine.gradcheck import gradcheck
 from gradviz.gui import docks
 from gradviz.gui.canvas.scene import GraphScene
 from gradviz.gui.canvas.view import GraphView
@@ -32,11 +31,12 @@ from gradviz.gui.conv_follow import ConvolutionFollower
 from gradviz.gui.edit_actions import EditActions
 from gradviz.gui.files import FileActions
 from gradviz.gui.help import shortcuts_html
+from gradviz.gui.jobs import JobProgress, Jobs
 from gradviz.gui.lesson_follow import LessonFollower
 from gradviz.gui.menus import build_menus
 from gradviz.gui.panels.convolution import ConvolutionPanel
 from gradviz.gui.panels.formula import FormulaPanel
-from gradviz.gui.panels.gradcheck_dialog import GradCheckDialog
+from gradviz.gui.panels.gradcheck_dialog import GradCheckDialog, check_gradients
 from gradviz.gui.panels.hint import HintLine
 from gradviz.gui.panels.inspector import Inspector
 from gradviz.gui.panels.palette import Palette
@@ -53,8 +53,6 @@ from gradviz.gui.worker import RunProgress
 from gradviz.io.graph_file import GraphFile
 from gradviz.model.document import Change, GraphDocument, NodesMoved
 from gradviz.model.step_view import present
-
-GRADCHECK_WARN = 20_000  # more source numbers than this: ask before running 2 passes for each
 
 
 class MainWindow(QMainWindow):
@@ -161,7 +159,9 @@ class MainWindow(QMainWindow):
         row.addWidget(self.timeline, 3)
         row.addWidget(self.formula_panel, 2)
         self.steps_dock = self._dock(steps, "Steps", Qt.DockWidgetArea.BottomDockWidgetArea, "stepsDock")
-        self.training = TrainingPanel(self.document, self.undo_stack)
+        self.jobs = Jobs(self.document, self)  # training and the gradient check: in the background when long
+        self.job_progress = JobProgress(self.jobs, self.statusBar())
+        self.training = TrainingPanel(self.document, self.undo_stack, self.jobs)
         training_dock = self._dock(self.training, "Training", Qt.DockWidgetArea.RightDockWidgetArea, "trainingDock")
         self.tabifyDockWidget(self.inspector_dock, training_dock)
         self.palette_dock.raise_()
@@ -228,6 +228,7 @@ class MainWindow(QMainWindow):
         self.scene.message.connect(self.show_message)
         self.inspector.message.connect(self.show_message)
         self.training.message.connect(self.show_message)
+        self.jobs.message.connect(self.show_message)
         self.training.parameters_chosen.connect(self.run.step_through_parameters)
         self.run.comparing.connect(self._show_sides)
         self.run.message.connect(self.show_message)
@@ -317,35 +318,9 @@ class MainWindow(QMainWindow):
         self.formula_panel.show_step(view)
 
     def check_gradients(self) -> GradCheckDialog | None:
-        """Run finite differences against every bar and show the result (None if the graph cannot run)."""
-        try:
-            program = self.document.program()
-            elements = sum(node.value.size for node in program.sources)
-            if (
-                elements > GRADCHECK_WARN
-                and QMessageBox.question(
-                    self, "Check gradients", f"{elements:,} numbers need {2 * elements:,} forward passes. Run them?"
-                )
-                != QMessageBox.StandardButton.Yes
-            ):
-                return None
-            QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-            try:
-                result = gradcheck(program)
-            finally:
-                QApplication.restoreOverrideCursor()
-        except GradvizError as error:
-            QMessageBox.warning(self, "Cannot check gradients", str(error))
-            return None
-        dialog = GradCheckDialog(result, self)
-        # freed when closed: a child of the window would otherwise live (heatmaps and all) until the window
-        # closes, one more for every Ctrl+G
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.show()
-        self.show_message(
-            f"Gradient check {'passed' if result.passed else 'FAILED'}: largest relative error {result.max_error:.1e}"
-        )
-        return dialog
+        """Run finite differences against every bar and show the result: the dialog if it is done at once,
+        None if the check goes on in the background (or the graph cannot run: the status bar says why)."""
+        return check_gradients(self, self.document, self.jobs, self.show_message)
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
@@ -444,6 +419,7 @@ class MainWindow(QMainWindow):
             return
         self.player.shutdown()  # a run in the background stops and its thread is joined
         self.files.shutdown()  # and so does a file being opened
+        self.jobs.shutdown()  # and a training or a gradient check
         self.recovery.close()
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/state", self.saveState())

@@ -3,7 +3,7 @@ a slice at a time between events, and only the swap itself on the GUI thread.
 
 A 10,000-node file without positions took 4 s on the GUI thread (reading, checking three times, laying
 out, then making 21,000 items). Now ``prepare`` (read, parse, validate, migrate, check once, lay out)
-runs in a ``TaskWorker``; then the new graph's items are made between events, at most SLICE_S at a time,
+runs in a ``JobWorker``; then the new graph's items are made between events, at most SLICE_S at a time,
 while the old graph stays on screen and in the document. Cancel (or Esc) at any point before the swap
 leaves everything as it was, and so does a file that fails: opening stays all-or-nothing. The progress
 bar shows only once opening has taken SHOW_AFTER_MS, so an example opens with no flicker.
@@ -29,7 +29,7 @@ from gradviz.engine.check import NodeStatus
 from gradviz.engine.errors import GradvizError, NodeError
 from gradviz.gui.canvas.building import SceneItems
 from gradviz.gui.theme import Theme
-from gradviz.gui.worker import Report, RunProgress, TaskWorker
+from gradviz.gui.worker import JobWorker, Report, RunProgress
 from gradviz.io.errors import GraphFileError
 from gradviz.io.graph_file import GraphFile, read
 from gradviz.model.document import GraphDocument, check_references
@@ -125,7 +125,7 @@ class Opening(QObject):
         super().__init__(parent)
         self.source, self.where, self.theme, self.progress = source, where, theme, progress
         self.ready, self.failed = ready, failed
-        self.worker: TaskWorker | None = None
+        self.worker: JobWorker | None = None
         self.prepared: Prepared | None = None
         self._making: Iterator[tuple[int, int]] | None = None
         self.items: SceneItems | None = None
@@ -140,7 +140,7 @@ class Opening(QObject):
 
     def start(self) -> None:
         self._pause_collecting()
-        self.worker = TaskWorker(lambda report: prepare(self.source, self.where, report))
+        self.worker = JobWorker(lambda report: prepare(self.source, self.where, report))
         self.worker.progressed.connect(self._prepared_part)
         self.worker.finished.connect(self._worker_done)
         self._show_soon.start()

@@ -31,7 +31,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from gradviz.engine.program import Program
 from gradviz.engine.walkable import Walkable
-from gradviz.gui.worker import TraceWorker
+from gradviz.gui.worker import Reaper, TraceWorker
 from gradviz.model.frames import PACES, FrameCursor
 from gradviz.model.playback import Playback, RunError, RunJob
 
@@ -63,7 +63,7 @@ class Player(QObject):
         self._job: RunJob | None = None  # how to make the trace after the last edit, until it is made
         self.error: RunError | None = None
         self._worker: TraceWorker | None = None
-        self._stopping: set[TraceWorker] = set()  # cancelled workers finishing their current step
+        self._stopping = Reaper(self)  # cancelled workers finishing their current step
         self._target = -1  # where the cursor goes when the background run is done
         self.speed = 2.0
         self.frames = FrameCursor()  # the kernel-flip view's frame within the step (or within a window of its own)
@@ -209,31 +209,20 @@ class Player(QObject):
             self._moved(self.index)
 
     def _cancel_worker(self) -> None:
-        """Tell the running worker to stop and forget its result. It stops after its current step (numpy
-        cannot be interrupted mid-kernel, and a 3000² matmul takes seconds), so rather than wait for it
-        here it is kept until it has finished, then joined."""
+        """Tell the running worker to stop and forget its result; it is joined once its current step is done
+        (see Reaper), not waited for here."""
         worker, self._worker = self._worker, None
         if worker is not None:
             worker.finished.disconnect(self._worker_done)
-            worker.cancel()
             self._stopping.add(worker)
-            worker.finished.connect(self._worker_stopped)
-            self._worker_stopped()  # it may have ended already, its finished signal gone to _worker_done
             self.running.emit(False)
-
-    def _worker_stopped(self) -> None:
-        for worker in [worker for worker in self._stopping if worker.isFinished()]:
-            worker.wait()  # returns at once: the thread has ended; only now may the QThread go
-            self._stopping.discard(worker)
 
     def shutdown(self) -> None:
         """The window closes: stop playing, stop any background run and join every worker thread, so none
         outlives the window (Qt aborts on a QThread destroyed while running)."""
         self.pause()
         self._cancel_worker()
-        for worker in list(self._stopping):
-            worker.wait()
-        self._stopping.clear()
+        self._stopping.join_all()
 
     def seek(self, index: int) -> None:
         if self._worker is not None:

@@ -26,6 +26,12 @@ LONG_RUN_FLOPS = 30_000_000  # a run estimated above this goes off the GUI threa
 LONG_RUN_BYTES = 200 * 2**20  # and so does one that allocates this much (filling memory takes time too)
 
 
+def is_long(needed: int, flops: int) -> bool:
+    """Whether work estimated at ``flops`` and ``needed`` bytes (a run, a training, a gradient check) is long
+    enough to be worth a progress bar and a Cancel button; shorter work stays on the GUI thread, instant."""
+    return flops > LONG_RUN_FLOPS or needed > LONG_RUN_BYTES
+
+
 class RunError(NamedTuple):
     """Why the graph could not run, in one line, and the node it happened at (None: no single node)."""
 
@@ -63,7 +69,7 @@ class RunJob:
     def is_long(self, program: Program) -> bool:
         """Whether running ``program`` takes long enough to be worth a progress bar and a Cancel button."""
         estimate = budget.estimate(program, self.mode)  # a trace kept at checkpoints is over 2 GiB whole: long
-        return estimate.flops > LONG_RUN_FLOPS or estimate.bytes > LONG_RUN_BYTES
+        return is_long(estimate.bytes, estimate.flops)
 
     def trace(self, program: Program, report: Report | None = None) -> Walkable:
         if self.mode == "reverse":

@@ -1,20 +1,63 @@
 """The gradient check, in the window: finite differences against every bar, shown per source.
 
 For each input and parameter: the largest relative error, a verdict, and a heatmap of (bar − numeric)
-on the diverging map, so an error that sits in one corner of a matrix is seen where it is.
+on the diverging map, so an error that sits in one corner of a matrix is seen where it is. A big graph
+is checked in the background (see gradviz.gui.jobs), with a progress bar and Cancel; the dialog opens
+when the check is done.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QGridLayout, QLabel, QVBoxLayout, QWidget
 
-from gradviz.engine.gradcheck import GradCheck
+from gradviz.engine import budget
+from gradviz.engine.errors import GradvizError
+from gradviz.engine.gradcheck import GradCheck, gradcheck
 from gradviz.engine.ops._common import show
+from gradviz.engine.tracer import Report
 from gradviz.gui.colormaps import heatmap
+from gradviz.gui.jobs import Job, Jobs, one_line
+from gradviz.model.document import GraphDocument
 
 HEATMAP_SIZE = 96
+
+
+def check_gradients(
+    parent: QWidget, document: GraphDocument, jobs: Jobs, tell: Callable[[str], None]
+) -> GradCheckDialog | None:
+    """Check ``document``'s gradients as a job of ``jobs`` and show the result in a dialog over ``parent``;
+    ``tell`` gets the one-line verdict or error. The dialog if the check was quick enough to be done
+    already, else None (it opens when the background check ends). A big check is not asked about first:
+    its bar counts the numbers checked of all of them, and Cancel stops it."""
+    try:
+        program = document.program()
+    except GradvizError as error:
+        tell(f"Cannot check gradients: {error}")
+        return None
+    shown: list[GradCheckDialog] = []
+
+    def work(report: Report | None) -> GradCheck:
+        return gradcheck(program, report=report)
+
+    def done(result: GradCheck) -> None:
+        dialog = GradCheckDialog(result, parent)
+        # freed when closed: a child of the window would otherwise live (heatmaps and all) until the window
+        # closes, one more for every Ctrl+G
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        tell(f"Gradient check {'passed' if result.passed else 'FAILED'}: largest relative error {result.max_error:.1e}")
+        shown.append(dialog)
+
+    def failed(error: BaseException) -> None:
+        tell(f"Cannot check gradients: {one_line(error, document)}")
+
+    cost = budget.gradient_check(program)
+    jobs.start(Job("Gradient check", "checking gradients: %v of %m numbers", work, cost, done, failed))
+    return shown[0] if shown else None
 
 
 class GradCheckDialog(QDialog):
@@ -22,6 +65,7 @@ class GradCheckDialog(QDialog):
 
     def __init__(self, result: GradCheck, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.check = result  # what it shows (QDialog.result() is the button it was closed with)
         self.setObjectName("gradCheckDialog")
         self.setAccessibleName("Gradient check")
         self.setWindowTitle("Gradient check: central finite differences in float64")

@@ -2,11 +2,14 @@
 
 The curve is drawn with pyqtgraph, imported on the first run of training. Choosing an iteration makes
 the timeline step through that iteration's forward and backward pass, with the parameters it had.
+Training a big graph runs in the background (see gradviz.gui.jobs), with a progress bar and Cancel.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import math
+from typing import Any, TypeVar
 
 from PySide6.QtCore import QSignalBlocker, Signal
 from PySide6.QtGui import QResizeEvent, QUndoStack
@@ -21,13 +24,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gradviz.engine import budget
 from gradviz.engine.errors import GradvizError
+from gradviz.engine.tracer import Report
 from gradviz.engine.training import Iteration, train
 from gradviz.gui.commands import ReplaceNode
-from gradviz.model.document import GraphDocument, NodesMoved
+from gradviz.gui.jobs import Job, Jobs, one_line
+from gradviz.model.document import Change, GraphDocument, NodesMoved
+
+W = TypeVar("W", bound=QWidget)
 
 
-def _named(widget: QWidget, name: str, accessible: str) -> QWidget:
+def _named(widget: W, name: str, accessible: str) -> W:
     widget.setObjectName(name)
     widget.setAccessibleName(accessible)
     return widget
@@ -40,9 +48,10 @@ class TrainingPanel(QWidget):
     parameters_chosen = Signal(object)
     message = Signal(str)
 
-    def __init__(self, document: GraphDocument, undo_stack: QUndoStack) -> None:
+    def __init__(self, document: GraphDocument, undo_stack: QUndoStack, jobs: Jobs | None = None) -> None:
         super().__init__()
         self.document, self.undo_stack = document, undo_stack
+        self.jobs = jobs if jobs is not None else Jobs(document, self)  # the window's, shared with its other jobs
         self.setObjectName("trainingPanel")
         self.setAccessibleName("Training")
         self.rate = _named(
@@ -52,11 +61,8 @@ class TrainingPanel(QWidget):
         )
         self.count = _named(QSpinBox(minimum=1, maximum=1000, value=20), "trainingIterations", "Iterations")
         self.train_button = _named(QPushButton("Train"), "trainButton", "Train")
-        self.chooser = _named(
-            QSpinBox(minimum=-1, maximum=-1, specialValueText="the graph's values"),
-            "iterationChooser",
-            "Iteration to step through",
-        )
+        self.chooser = _named(QSpinBox(minimum=-1, maximum=-1), "iterationChooser", "Iteration to step through")
+        self.chooser.setSpecialValueText("the graph's values")
         self.apply_button = _named(
             QPushButton("Apply to graph"), "applyIteration", "Apply this iteration's parameters to the graph"
         )
@@ -67,8 +73,8 @@ class TrainingPanel(QWidget):
         )
         self.summary.setWordWrap(True)
         self.records: tuple[Iteration, ...] = ()
-        self._plot = None
-        self._marker = None
+        self._plot: Any = None  # a pyqtgraph PlotWidget (untyped), made on the first training
+        self._marker: Any = None
         form = QFormLayout()
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)  # a field under its label in a narrow dock
         form.addRow("learning rate η", self.rate)
@@ -87,7 +93,7 @@ class TrainingPanel(QWidget):
         self.train_button.clicked.connect(self.train)
         self.chooser.valueChanged.connect(self._chosen)
         self.apply_button.clicked.connect(self.apply)
-        document.subscribe(lambda change: not isinstance(change, NodesMoved) and self.records and self.clear())
+        document.subscribe(self._graph_changed)
         self.clear()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
@@ -102,16 +108,35 @@ class TrainingPanel(QWidget):
             self._column.setStretch(self._column.count() - 1, 1 if wide else 0)  # the form's spare room
 
     def train(self) -> None:
-        """Gradient descent from the graph's parameters, at the chosen rate, for the chosen iterations."""
+        """Gradient descent from the graph's parameters, at the chosen rate, for the chosen iterations: at
+        once if that is quick, else in the background (the records appear when it is done)."""
         try:
-            records = train(self.document.program(), self.rate.value(), self.count.value())
+            program = self.document.program()
         except GradvizError as error:
             self.message.emit(f"Cannot train: {error}")
             return
-        if not records[0].parameters:
+        if not any(node.op.name == "parameter" for node in program.sources):
             self.message.emit("Nothing to train: the graph has no parameter nodes")
             return
+        rate, count = self.rate.value(), self.count.value()
+
+        def work(report: Report | None) -> tuple[Iteration, ...]:
+            return train(program, rate, count, report)
+
+        cost = budget.training(program, count)
+        self.jobs.start(Job("Training", "training: %v of %m runs", work, cost, self._trained, self._failed))
+
+    def _trained(self, records: tuple[Iteration, ...]) -> None:
         self.show_records(records)
+        diverged = next((record.index for record in records if not math.isfinite(record.loss)), None)
+        if diverged is not None:
+            self.message.emit(
+                f"Training diverged: the cost is {records[diverged].loss} from iteration {diverged} on; "
+                "try a smaller learning rate"
+            )
+
+    def _failed(self, error: BaseException) -> None:
+        self.message.emit(f"Cannot train: {one_line(error, self.document)}")
 
     def apply(self) -> None:
         """Write the chosen iteration's parameters into the graph, as one undoable edit."""
@@ -123,6 +148,10 @@ class TrainingPanel(QWidget):
             spec = self.document.nodes[node_id]
             self.undo_stack.push(ReplaceNode(self.document, dataclasses.replace(spec, value=value), "train"))
         self.undo_stack.endMacro()
+
+    def _graph_changed(self, change: Change) -> None:
+        if not isinstance(change, NodesMoved) and self.records:
+            self.clear()
 
     def clear(self) -> None:
         """Forget the records (the graph changed: they describe another graph)."""
