@@ -15,6 +15,7 @@ import gradviz
 from gradviz.cli import main
 from gradviz.io.graph_file import read
 from gradviz.torch_import import TorchImportError
+from tests.torch_cases import assert_bars_are_torchs
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -22,19 +23,6 @@ ROOT = Path(__file__).resolve().parents[1]
 @pytest.fixture
 def torch():
     return pytest.importorskip("torch")
-
-
-def _assert_bars_are_torchs(graph, model, x, loss):
-    """The graph's cost equals torch's loss, and every parameter's bar and x's bar equal torch's .grad."""
-    loss.backward()
-    trace = graph.run()
-    assert trace.output_value == pytest.approx(loss.item(), rel=1e-12)
-    bars = trace.gradients()
-    named = dict(model.named_parameters())
-    assert {key for key in bars if key in named} == set(named), "every weight is a parameter, named as torch names it"
-    for key, parameter in named.items():
-        np.testing.assert_allclose(bars[key], parameter.grad.numpy(), rtol=1e-10, atol=1e-14, err_msg=key)
-    np.testing.assert_allclose(bars["x"], x.grad.numpy(), rtol=1e-10, atol=1e-14)
 
 
 def _mlp(torch):
@@ -58,7 +46,7 @@ def test_an_mlp_with_cross_entropy_has_torchs_bars(torch):
     x = torch.randn(6, 3, dtype=torch.float64, requires_grad=True)
     labels = torch.tensor([0, 3, 1, 2, 2, 0])
     graph = gradviz.from_torch(model, (x, labels))
-    _assert_bars_are_torchs(graph, model, x, model(x, labels))
+    assert_bars_are_torchs(graph, model, x, model(x, labels))
 
 
 def test_linear_layers_read_columns_with_transposes_only_at_the_ends(torch):
@@ -106,53 +94,7 @@ def test_a_small_cnn_with_mse_has_torchs_bars(torch):
     ]
     conv = next(spec for spec in graph.file.nodes if spec.op == "conv2d")
     assert dict(conv.attrs) == {"stride": (2, 2), "padding": (1, 1)}
-    _assert_bars_are_torchs(graph, model, x, nn.MSELoss()(model(x), target))
-
-
-def test_functional_calls_and_methods_have_torchs_bars(torch):
-    nn, F = torch.nn, torch.nn.functional
-
-    class Functional(nn.Module):
-        def __init__(self):
-            super().__init__()
-            self.kernel = nn.Parameter(torch.randn(2, 1, 3, 3))
-            self.W = nn.Parameter(torch.randn(4, 32))
-            self.b = nn.Parameter(torch.randn(4))
-            self.V = nn.Parameter(torch.randn(4, 4))
-
-        def forward(self, x, y):
-            h = torch.sigmoid(F.conv2d(x, self.kernel, padding="same"))
-            h = h.view(h.size(0), -1)
-            a = F.linear(h, self.W, self.b)
-            z = torch.tanh(a) @ self.V + 2.0 * a - a / 3.0 + torch.matmul(a, self.V).relu()
-            p = F.softmax(z, dim=1) + F.log_softmax(z.T, dim=0).T.mul(0.5)
-            return F.mse_loss(p, y, reduction="sum") + (-z).mean()
-
-    torch.manual_seed(2)
-    model = Functional().double()
-    x = torch.randn(2, 1, 4, 4, dtype=torch.float64, requires_grad=True)
-    y = torch.randn(2, 4, dtype=torch.float64)
-    graph = gradviz.from_torch(model, (x, y))
-    assert {
-        "conv2d",
-        "sigmoid",
-        "reshape",
-        "linear",
-        "tanh",
-        "matmul",
-        "relu",
-        "softmax",
-        "log_softmax",
-        "mse",
-        "mean",
-        "neg",
-        "add",
-        "sub",
-        "mul",
-        "div",
-        "transpose",
-    } <= {spec.op for spec in graph.file.nodes}
-    _assert_bars_are_torchs(graph, model, x, model(x, y))
+    assert_bars_are_torchs(graph, model, x, nn.MSELoss()(model(x), target))
 
 
 def test_weights_are_imported_as_they_are_now_in_float64(torch):
@@ -164,54 +106,6 @@ def test_weights_are_imported_as_they_are_now_in_float64(torch):
     weight = next(spec for spec in graph.file.nodes if spec.id == "0.weight")
     np.testing.assert_array_equal(weight.value, model[0].weight.detach().double().numpy())
     assert weight.value.dtype == np.float64
-
-
-@pytest.mark.parametrize(
-    ("build", "message"),
-    [
-        ("pool", "Net: layer 'pool' is a MaxPool2d, which has no gradviz op"),
-        ("gelu", "Net: node 'gelu' is a call of torch.nn.functional.gelu, which has no gradviz op"),
-        ("index", "Net: node 'getitem' is indexing x[...], which has no gradviz op"),
-        (
-            "branch",
-            "Net: torch.fx cannot trace it: symbolically traced variables cannot be used as inputs to control flow",
-        ),
-        ("groups", "Net: layer 'conv' is a conv2d with groups 2 and dilation [1, 1], which has no gradviz op"),
-        ("smoothing", "Net: layer 'loss' is a cross-entropy with class weights or label smoothing"),
-        ("vector", "Net: the model's output is 1×4, not a scalar cost"),
-        ("shape", "Net: the example input does not fit the model: "),
-    ],
-)
-def test_what_has_no_op_is_refused_in_one_line_naming_the_layer(torch, build, message):
-    nn, F = torch.nn, torch.nn.functional
-
-    class Net(nn.Module):
-        def __init__(self):
-            super().__init__()
-            self.pool, self.conv = nn.MaxPool2d(2), nn.Conv2d(2, 2, 1, groups=2 if build == "groups" else 1)
-            self.loss = nn.CrossEntropyLoss(label_smoothing=0.1)
-
-        def forward(self, x):
-            if build == "pool":
-                return self.pool(x).sum()
-            if build == "gelu":
-                return F.gelu(x).sum()
-            if build == "index":
-                return x[0].sum()
-            if build == "branch":
-                return x.sum() if x.sum() > 0 else -x.sum()
-            if build == "groups":
-                return self.conv(x).sum()
-            if build == "smoothing":
-                return self.loss(x.reshape(2, 4), torch.zeros(2, dtype=torch.long))
-            return x.reshape(1, 4, 4).sum(2)
-
-    x = torch.randn(1, 3 if build == "shape" else 2, 2, 2) if build != "vector" else torch.randn(1, 4, 4)
-    if build == "shape":
-        Net.forward = lambda self, x: self.conv(x).sum()
-    with pytest.raises(TorchImportError) as caught:
-        gradviz.from_torch(Net(), x)
-    assert message in str(caught.value) and "\n" not in str(caught.value)
 
 
 # ----- the command line -----------------------------------------------------------------------------------

@@ -1,4 +1,7 @@
-"""Graph files: round trips, migrations, and one readable error for every bad file (saving: test_atomic)."""
+"""Graph files: round trips and one readable error for every bad file.
+
+Saving is tested in test_atomic, reading old versions in test_migrations.
+"""
 
 from __future__ import annotations
 
@@ -90,42 +93,6 @@ def test_the_published_schema_is_the_one_used():
     schema = json.loads(SCHEMA.read_text())
     assert schema["properties"]["format"]["const"] == "gradviz-graph"
     assert schema["properties"]["version"]["const"] == migrations.CURRENT_VERSION
-
-
-# ----- migrations ---------------------------------------------------------------------------------
-
-
-def _version_zero():
-    """A synthetic older format: 'kind' where version 1 says 'op'."""
-    document = json.loads(json.dumps(VALID))
-    document["version"] = 0
-    for node in document["nodes"]:
-        node["kind"] = node.pop("op")
-    return document
-
-
-def _zero_to_one(document):
-    for node in document["nodes"]:
-        node["op"] = node.pop("kind")
-    return {**document, "version": 1}
-
-
-def test_migration_path_from_version_zero(monkeypatch):
-    monkeypatch.setitem(migrations.MIGRATIONS, 0, _zero_to_one)
-    graph = parse(json.dumps(_version_zero()))
-    assert [node.op for node in graph.nodes] == [node["op"] for node in VALID["nodes"]]
-    assert "version" in dumps(graph) and f'"version": {migrations.CURRENT_VERSION}' in dumps(graph)  # the newest
-
-
-def test_a_version_without_a_migration_is_refused():
-    with pytest.raises(GraphFileError, match="version 0 is too old"):
-        parse(json.dumps(_version_zero()), "old.json")
-
-
-def test_a_broken_migration_is_caught(monkeypatch):
-    monkeypatch.setitem(migrations.MIGRATIONS, 0, lambda document: document)
-    with pytest.raises(GraphFileError, match="did not produce version 1"):
-        parse(json.dumps(_version_zero()))
 
 
 # ----- fuzzing: nothing but GraphFileError ----------------------------------------------------------
