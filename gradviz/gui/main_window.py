@@ -69,7 +69,7 @@ class MainWindow(QMainWindow):
         dark = dark if dark is not None else None if remembered is None else str(remembered).lower() == "true"
         theme = current_theme(dark)
         apply_to_application(theme)
-        self.scene = GraphScene(self.document, self.undo_stack, theme)
+        self.scene = GraphScene(self.document, self.undo_stack, theme, self)
         self.scene.animate = True  # tokens glide along the current step's wires
         self.view = GraphView(self.scene)
         self.hint = HintLine(self.document, self.undo_stack)
@@ -114,7 +114,7 @@ class MainWindow(QMainWindow):
 
     def _build_canvases(self) -> QSplitter:
         """The canvas under its hint line, and beside it (comparing modes only) reverse mode on a read-only copy."""
-        self.reverse_side = ReverseSide(lambda: GraphScene(self.document, self.undo_stack, self.scene.theme))
+        self.reverse_side = ReverseSide(lambda: GraphScene(self.document, self.undo_stack, self.scene.theme, self))
         self.forward_header = forward_header()
         self.race_counters = RaceCounters(self.reverse_side, self.forward_header)
         main = QWidget()

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import gc
 import json
 
 import numpy as np
 import pytest
+import shiboken6
 from PIL import Image
-from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtCore import QMimeData, QPointF, QSettings, Qt, QUrl
 from PySide6.QtGui import QAction, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -24,6 +26,8 @@ from PySide6.QtWidgets import (
 from gradviz.cli import main
 from gradviz.engine.program import NodeSpec
 from gradviz.gui.commands import AddNodes, MoveNodes, RemoveNodes
+from gradviz.gui.main_window import MainWindow
+from gradviz.gui.recovery import Recovery
 from gradviz.io.graph_file import GraphFile, dumps, read, save
 from gradviz.io.paths import EXAMPLES
 
@@ -484,3 +488,24 @@ def test_stepping_a_graph_too_big_to_fit_brings_each_steps_node_into_view(window
         node = window.scene.nodes[window.player.playback.story.shown_step(step.index).node.id]
         shown = window.view.mapFromScene(node.sceneBoundingRect()).boundingRect()
         assert window.view.viewport().rect().intersects(shown), step.node.id
+
+
+def test_a_closed_windows_scenes_go_with_it_not_with_the_garbage_collector(qtbot, tmp_path):
+    """A scene left to Python outlived its window until the collector freed it, which could happen inside one
+    of the scene's own pending events (a Python boundingRect allocating): the full GUI suite segfaulted about
+    one run in three. The scenes are the window's children now, deleted with it."""
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(settings, Recovery(tmp_path / "state"))  # not qtbot's: it is deleted here, not at teardown
+    window.open_path(EXAMPLES / "linear_layer.json")
+    window.run.set_mode("both")  # the reverse side has a scene of its own while comparing
+    scenes = [window.scene, window.reverse_side.scene]
+    assert all(scene is not None and scene.parent() is window for scene in scenes)
+    gc.disable()  # only Qt's own deletion may free them here
+    try:
+        window.undo_stack.setClean()
+        window.close()
+        window.deleteLater()
+        qtbot.waitUntil(lambda: not shiboken6.isValid(window))
+        assert not any(shiboken6.isValid(scene) for scene in scenes)
+    finally:
+        gc.enable()

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from dataclasses import replace
 from typing import NamedTuple
 
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QObject, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QPainter, QPen, QTransform, QUndoStack
 from PySide6.QtWidgets import (
     QApplication,
@@ -100,8 +100,13 @@ class GraphScene(QGraphicsScene):
 
     message = Signal(str)
 
-    def __init__(self, document: GraphDocument, undo_stack: QUndoStack, theme: Theme) -> None:
-        super().__init__()
+    def __init__(
+        self, document: GraphDocument, undo_stack: QUndoStack, theme: Theme, parent: QObject | None = None
+    ) -> None:
+        """``parent``: the window showing it. A window's scene must be its child: left to Python, the scene
+        of a closed window lived on until the garbage collector freed it, which could happen inside one of
+        the scene's own pending events (a Python boundingRect allocating), deleting it mid-call: a crash."""
+        super().__init__(parent)
         self.document, self.undo_stack, self.theme = document, undo_stack, theme
         self.setObjectName("graphScene")
         self.nodes: dict[str, NodeItem] = {}
