@@ -24,6 +24,7 @@ from gradviz.gui.commands import ReplaceNode
 from gradviz.gui.recovery import Recovery
 from gradviz.io.graph_file import dumps, read
 from gradviz.io.paths import EXAMPLES
+from gradviz.model.document import DocumentReset
 
 BIG = 10_000
 TYPO = {
@@ -111,7 +112,7 @@ def test_a_big_file_opens_in_the_background_with_progress_and_the_window_answeri
     window.open_path(EXAMPLES / "linear_layer.json")
     ticks = Ticks()
     swapped: list[float] = []
-    window.document.subscribe(lambda change: change.kind == "reset" and swapped.append(time.perf_counter()))
+    window.document.subscribe(lambda change: isinstance(change, DocumentReset) and swapped.append(time.perf_counter()))
     start = time.perf_counter()
     ctrl_o(big_file)
     assert window.files.loading
