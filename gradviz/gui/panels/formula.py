@@ -94,7 +94,9 @@ class Typesetter(QObject):
         self._pool = pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="typesetter")
         self._running: tuple[str, str, Future] | None = None
         self._waiting: tuple[str, str] | None = None
-        self._poll = QTimer(self, interval=self.POLL_MS)
+        self._poll = QTimer(self)  # one shot, armed again while the job runs: no clock left running idle
+        self._poll.setSingleShot(True)
+        self._poll.setInterval(self.POLL_MS)
         self._poll.timeout.connect(self._check)
         self.destroyed.connect(lambda: pool.shutdown(wait=False, cancel_futures=True))
 
@@ -114,15 +116,16 @@ class Typesetter(QObject):
         self._poll.start()
 
     def _check(self) -> None:
-        if self._running is None or not self._running[2].done():
+        if self._running is None:
+            return
+        if not self._running[2].done():
+            self._poll.start()
             return
         latex, colour, future = self._running
         self._running = None
         if self._waiting is not None:
             self._start(*self._waiting)
             self._waiting = None
-        else:
-            self._poll.stop()
         self.done.emit(latex, colour, future.result())
 
 
