@@ -75,17 +75,21 @@ class MainWindow(QMainWindow):
         self.hint = HintLine(self.document, self.undo_stack)
         self.setCentralWidget(self._build_canvases())
         self.dock_toggles: list[QAction] = []
-        self.palette = Palette()
+        self.op_palette = Palette()  # not "palette": that would hide QWidget.palette()
         self.inspector = Inspector(self.document, self.undo_stack)
         self._build_side_docks()
         self._sized = False
         self._build_bottom_docks()
         # timers owned by the window die with it: a bare singleShot(0, method) could fire after close
         # a graph opens legible (fit, but not below readable text); a canvas halved for comparing fits whole
-        self._fit_soon = QTimer(self, singleShot=True, interval=0, timeout=self._opened)
-        self._fit_whole_soon = QTimer(self, singleShot=True, interval=0, timeout=self.view.fit)
-        self._refocus_soon = QTimer(self, singleShot=True, interval=0, timeout=self._refocus)
-        self._size_docks_soon = QTimer(self, singleShot=True, interval=0, timeout=self._size_docks)
+        self._fit_soon = QTimer(self, singleShot=True, interval=0)
+        self._fit_soon.timeout.connect(self._opened)
+        self._fit_whole_soon = QTimer(self, singleShot=True, interval=0)
+        self._fit_whole_soon.timeout.connect(self.view.fit)
+        self._refocus_soon = QTimer(self, singleShot=True, interval=0)
+        self._refocus_soon.timeout.connect(self._refocus)
+        self._size_docks_soon = QTimer(self, singleShot=True, interval=0)
+        self._size_docks_soon.timeout.connect(self._size_docks)
         self.quick_add = QuickAdd(self)
         self.edits = EditActions(self.document, self.undo_stack, self.scene, self.view, self.show_message)
         self.files = FileActions(
@@ -137,7 +141,7 @@ class MainWindow(QMainWindow):
         """Ops and Inspector, one column of tabs on the right: the canvas keeps the width. Selecting a
         node brings the inspector forward."""
         right = Qt.DockWidgetArea.RightDockWidgetArea
-        self.palette_dock = self._dock(self.palette, "Ops", right, "paletteDock")
+        self.palette_dock = self._dock(self.op_palette, "Ops", right, "paletteDock")
         self.inspector_dock = self._dock(self.inspector, "Inspector", right, "inspectorDock")
         self.tabifyDockWidget(self.palette_dock, self.inspector_dock)
         self.palette_dock.raise_()
@@ -220,7 +224,9 @@ class MainWindow(QMainWindow):
     def _connect(self) -> None:
         self.undo_stack.cleanChanged.connect(self._update_title)
         self.files.path_changed.connect(self._update_title)
-        QApplication.instance().focusChanged.connect(self._focus_changed)
+        app = QApplication.instance()
+        assert isinstance(app, QApplication), "a window exists only inside a QApplication"
+        app.focusChanged.connect(self._focus_changed)
         # bound methods, not lambdas: Qt disconnects them when the window is destroyed, and the undo
         # stack still signals while it is torn down
         self.undo_stack.indexChanged.connect(self._update_title)
@@ -232,7 +238,7 @@ class MainWindow(QMainWindow):
         self.training.parameters_chosen.connect(self.run.step_through_parameters)
         self.run.comparing.connect(self._show_sides)
         self.run.message.connect(self.show_message)
-        self.palette.op_chosen.connect(lambda name: self.scene.add_op(name, self._view_centre()))
+        self.op_palette.op_chosen.connect(lambda name: self.scene.add_op(name, self._view_centre()))
         self.view.quick_add_requested.connect(self._open_quick_add)
         self.quick_add.chosen.connect(lambda name, where: self.scene.add_op(name, where))
         self.view.zoom_changed.connect(self._show_zoom)

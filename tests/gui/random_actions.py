@@ -114,10 +114,10 @@ class RandomActions(UserInput):
     def palette_drag(self) -> str | None:
         """Press an op in the palette, drag it out and drop it on the canvas."""
         self.raise_tab("Ops")
-        tree = self.window.palette.tree
+        tree = self.window.op_palette.tree
         if not self.shown(tree):
             return None
-        search = self.window.palette.search
+        search = self.window.op_palette.search
         if search.text():  # a filtered tree may not show the op: clear the search as the user would
             QTest.mouseClick(search, LEFT, NONE, search.rect().center())
             QTest.keyClick(search, Qt.Key.Key_A, CTRL)
@@ -149,7 +149,7 @@ class RandomActions(UserInput):
 
     def palette_search(self) -> str | None:
         self.raise_tab("Ops")
-        search = self.window.palette.search
+        search = self.window.op_palette.search
         if not self.shown(search):
             return None
         text = self.rng.choice([*self.rng.sample(OPS, 3), "zzz", "conv", "", "a"])

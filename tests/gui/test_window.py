@@ -55,9 +55,9 @@ def test_build_connect_edit_undo_save_reopen(window, qtbot, tmp_path):
     window.save_to(saved)  # an empty graph, saved: the state undo must come back to
     clean_text = saved.read_text()
 
-    window.palette.search.setText("parameter")
-    assert window.palette.visible_ops() == ["parameter"]
-    window.palette.op_chosen.emit("parameter")
+    window.op_palette.search.setText("parameter")
+    assert window.op_palette.visible_ops() == ["parameter"]
+    window.op_palette.op_chosen.emit("parameter")
     w = window.scene.add_op("input", QPointF(0, 200))
     mm = window.scene.add_op("matmul", QPointF(400, 100))
     param = next(node for node in window.document.nodes if node.startswith("parameter"))

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from dataclasses import replace
 from typing import NamedTuple
 
-from PySide6.QtCore import QObject, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QObject, QPointF, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import QPainter, QPen, QTransform, QUndoStack
 from PySide6.QtWidgets import (
     QApplication,
@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from gradviz.engine.forward_mode import TangentStep
-from gradviz.engine.registry import find_op
+from gradviz.engine.registry import get_op
 from gradviz.engine.trace import BackwardStep, ForwardStep, State
 from gradviz.engine.walkable import AnyStep, Walkable
 from gradviz.gui.canvas.building import SceneItems, node_look, place_edge
@@ -320,10 +320,10 @@ class GraphScene(QGraphicsScene):
             self._wires = WireLayer(ends)
         self._wires.draw(painter, exposed, wire_pen(self.theme.edge))
 
-    def drawBackground(self, painter: QPainter, rect: QRectF) -> None:
+    def drawBackground(self, painter: QPainter, rect: QRectF | QRect) -> None:
         """The background and the wires (what an export draws; the window's view adds its grid between)."""
         super().drawBackground(painter, rect)
-        self.draw_wires(painter, rect)
+        self.draw_wires(painter, QRectF(rect))  # Qt passes a QRectF; the stubs allow a QRect too
 
     def _send_tokens(self) -> None:
         """Tokens along the step's wires: values forward into the node, a contribution back to its parent."""
@@ -428,14 +428,11 @@ class GraphScene(QGraphicsScene):
         hit = self._port_under(event.scenePos())
         if hit and event.button().name == "LeftButton":
             kind, node_id, port = hit
-            if (
-                kind == "in"
-                and port < len(self.document.nodes[node_id].inputs)
-                and self.document.nodes[node_id].inputs[port] is not None
-            ):
+            inputs = self.document.nodes[node_id].inputs if kind == "in" else ()
+            parent = inputs[port] if port < len(inputs) else None
+            if parent is not None:
                 # pick up the wire already in this port: it now hangs from its parent's output. Picking up
                 # and dropping is one gesture, so one undo entry: the macro closes on release.
-                parent = self.document.nodes[node_id].inputs[port]
                 self.undo_stack.beginMacro(f"move the wire from {parent} into {node_id}")
                 self._wire_macro = True
                 self.undo_stack.push(
@@ -464,6 +461,7 @@ class GraphScene(QGraphicsScene):
 
     def mouseMoveEvent(self, event: QGraphicsSceneMouseEvent) -> None:
         if self._wire is not None:
+            assert self._wire_from is not None, "a press sets where the wire hangs from as it makes the wire"
             kind, node_id, port = self._wire_from
             item = self.nodes[node_id]
             anchor = item.mapToScene(item.output_port() if kind == "out" else item.input_port(port))
@@ -499,6 +497,7 @@ class GraphScene(QGraphicsScene):
 
     def _finish_wire(self, target: tuple[str, str, int] | None) -> None:
         start, self._wire_from = self._wire_from, None
+        assert start is not None, "only a release that drops the wire the press made finishes it"
         if target is not None and target[0] != start[0]:
             (_, parent, _), (_, child, port) = (start, target) if start[0] == "out" else (target, start)
             self.connect_ports(parent, child, port)
@@ -512,7 +511,7 @@ class GraphScene(QGraphicsScene):
         if reason:
             self.message.emit(f"Cannot connect {parent} to {child}: {reason}")
             return False
-        port_name = find_op(self.document.nodes[child].op).port_names[port]
+        port_name = get_op(self.document.nodes[child].op).port_names[port]
         self.undo_stack.push(
             ReplaceNode(
                 self.document, self.document.with_input(child, port, parent), f"connect {parent} → {child}.{port_name}"
@@ -538,7 +537,7 @@ class GraphScene(QGraphicsScene):
 
     def dropEvent(self, event: QGraphicsSceneDragDropEvent) -> None:
         if event.mimeData().hasFormat(OP_MIME):
-            self.add_op(bytes(event.mimeData().data(OP_MIME)).decode(), event.scenePos())
+            self.add_op(bytes(event.mimeData().data(OP_MIME).data()).decode(), event.scenePos())
             event.acceptProposedAction()
 
     def node_at(self, point: QPointF) -> NodeItem | None:

@@ -11,8 +11,9 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QPointF, QRect, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
+    QColor,
     QKeyEvent,
     QMouseEvent,
     QNativeGestureEvent,
@@ -22,7 +23,7 @@ from PySide6.QtGui import (
     QTransform,
     QWheelEvent,
 )
-from PySide6.QtWidgets import QGraphicsItem, QGraphicsView
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene, QGraphicsView
 
 from gradviz.gui.canvas.scene import GraphScene
 
@@ -37,19 +38,6 @@ EMPTY_HINT = (
 )
 GRID = 40
 
-# The keys the canvas itself answers to (besides the window's actions): one table, read by keyPressEvent
-# and by Help ▸ Shortcuts, so the help cannot drift from what the keys do.
-ViewKey = tuple[str, str, Callable[["GraphView"], None]]
-VIEW_KEYS: dict[Qt.Key, ViewKey] = {
-    Qt.Key.Key_Plus: ("+", "zoom in", lambda view: view.set_zoom(view.zoom() * 1.2)),
-    Qt.Key.Key_Equal: ("=", "zoom in", lambda view: view.set_zoom(view.zoom() * 1.2)),
-    Qt.Key.Key_Minus: ("−", "zoom out", lambda view: view.set_zoom(view.zoom() / 1.2)),
-    Qt.Key.Key_Tab: (
-        "Tab",
-        "quick add: type an op's name, Enter",
-        lambda view: view.quick_add_requested.emit(view.mapToScene(view.viewport().rect().center())),
-    ),
-}
 VIEW_GESTURES = [
     ("Space (tap)", "play or pause the steps"),
     ("Space + drag, or middle drag", "pan"),
@@ -94,14 +82,25 @@ class GraphView(QGraphicsView):
         if scene is not None:
             self.setScene(scene)
 
-    def setScene(self, scene: GraphScene | None) -> None:
-        old = self.scene()
+    def setScene(self, scene: QGraphicsScene | None) -> None:
+        """Show ``scene``, a GraphScene (the view draws its grid, wires and hint from it), or nothing."""
+        if scene is not None and not isinstance(scene, GraphScene):
+            raise TypeError(f"a GraphView shows a GraphScene, not a {type(scene).__name__}")
+        old = self.graph_scene()
         if old is not None:
             old.changed.disconnect(self._hint_follows_nodes)
         super().setScene(scene)
         if scene is not None:
             self._had_nodes = bool(scene.nodes)
             scene.changed.connect(self._hint_follows_nodes)
+
+    def graph_scene(self) -> GraphScene | None:
+        """The scene shown, or None (Qt's scene() is typed as never None, and as a plain QGraphicsScene)."""
+        scene = self.scene()
+        if scene is None:
+            return None
+        assert isinstance(scene, GraphScene), "setScene accepts only a GraphScene"
+        return scene
 
     # ----- zoom ------------------------------------------------------------------------------------
 
@@ -136,7 +135,7 @@ class GraphView(QGraphicsView):
     def wheelEvent(self, event: QWheelEvent) -> None:
         self.set_zoom(self.zoom() * (1.0015 ** event.angleDelta().y()))
 
-    def event(self, event: object) -> bool:
+    def event(self, event: QEvent) -> bool:
         if isinstance(event, QNativeGestureEvent) and event.gestureType() == Qt.NativeGestureType.ZoomNativeGesture:
             self.set_zoom(self.zoom() * (1 + event.value()))
             return True
@@ -157,10 +156,11 @@ class GraphView(QGraphicsView):
             self._fitting = False
 
     def _fit(self, readable: bool) -> None:
-        if self.scene() is None:
+        scene = self.graph_scene()
+        if scene is None:
             return  # the comparing side's view between comparisons
-        bounds = self.scene().itemsBoundingRect()
-        if bounds.isEmpty() or not all(map(math.isfinite, bounds.getRect())):
+        bounds = scene.itemsBoundingRect()
+        if bounds.isEmpty() or not all(map(math.isfinite, (bounds.x(), bounds.y(), bounds.width(), bounds.height()))):
             self.resetTransform()
             self._set_fitted(False)
             return
@@ -175,7 +175,7 @@ class GraphView(QGraphicsView):
         if readable and zoom < self.readable_zoom():
             zoom = self.readable_zoom()
             self._set_fitted(False)  # the graph does not fit: scroll bars, and no refitting on resize
-            cost = self.scene().nodes.get(self.scene().document.output or "")
+            cost = scene.nodes.get(scene.document.output or "")
             centre = cost.sceneBoundingRect().center() if cost is not None else centre
         if self._fitted:  # the scene may have grown elsewhere (QGraphicsScene never shrinks its rect): the
             # view shows exactly the viewport's worth around the graph, so the graph is centred whatever the rest
@@ -189,10 +189,11 @@ class GraphView(QGraphicsView):
     def keep_fitted(self) -> None:
         """A fitted view whose graph grew (nodes show their arrays once stepping starts) fits it again, so
         the node at the bottom is not cut off; a view the student zoomed or panned is left alone."""
-        if not self._fitted or self.scene() is None:
+        scene = self.graph_scene()
+        if not self._fitted or scene is None:
             return
         visible = self.mapToScene(self.viewport().rect()).boundingRect()
-        if not visible.contains(self.scene().itemsBoundingRect()):
+        if not visible.contains(scene.itemsBoundingRect()):
             self.fit()
 
     def follow(self, item: QGraphicsItem | None) -> None:
@@ -258,7 +259,8 @@ class GraphView(QGraphicsView):
 
     def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
         point = self.mapToScene(event.position().toPoint())
-        if self.scene().node_at(point) is None:
+        scene = self.graph_scene()
+        if scene is not None and scene.node_at(point) is None:
             self.quick_add_requested.emit(point)
             return
         super().mouseDoubleClickEvent(event)
@@ -266,46 +268,67 @@ class GraphView(QGraphicsView):
     def _hint_follows_nodes(self) -> None:
         """The empty-graph hint is drawn over the whole viewport: repaint it all when it comes or goes
         (the smart update would only repaint around the new node and leave the rest of the hint)."""
-        has_nodes = self.scene() is not None and bool(self.scene().nodes)
+        scene = self.graph_scene()
+        has_nodes = scene is not None and bool(scene.nodes)
         if has_nodes != self._had_nodes:
             self._had_nodes = has_nodes
             self.viewport().update()
 
     def paintEvent(self, event: QPaintEvent) -> None:
-        if self.scene() is not None:
-            self.scene().paint_at(self.zoom())  # whatever changed the transform, the detail follows it
+        scene = self.graph_scene()
+        if scene is not None:
+            scene.paint_at(self.zoom())  # whatever changed the transform, the detail follows it
         super().paintEvent(event)
 
-    def drawForeground(self, painter: QPainter, rect: QRectF) -> None:
-        if self.scene() is None or self.scene().nodes:
+    def drawForeground(self, painter: QPainter, rect: QRectF | QRect) -> None:
+        scene = self.graph_scene()
+        if scene is None or scene.nodes:
             return
         painter.save()
         painter.resetTransform()  # the hint sits in the middle of the window, whatever the zoom
-        painter.setPen(self.scene().theme.muted_text)
+        painter.setPen(scene.theme.muted_text)
         font = painter.font()
         font.setPointSizeF(13)
         painter.setFont(font)
         painter.drawText(self.viewport().rect(), Qt.AlignmentFlag.AlignCenter, EMPTY_HINT)
         painter.restore()
 
-    def drawBackground(self, painter: QPainter, rect: QRectF) -> None:
+    def drawBackground(self, painter: QPainter, rect: QRectF | QRect) -> None:
         """The scene's background, the grid, then the wires over it (the scene alone draws no grid). The
         cached background's painter comes without the view's hints: the grid is drawn as it always was."""
-        if self.scene() is None:
+        scene = self.graph_scene()
+        if scene is None:
             super().drawBackground(painter, rect)
             return
+        exposed = QRectF(rect)  # Qt passes a QRectF; the stubs allow a QRect too
         painter.setRenderHints(self.renderHints())
-        painter.fillRect(rect, self.scene().backgroundBrush())
-        self._draw_grid(painter, rect)
-        self.scene().draw_wires(painter, rect)
+        painter.fillRect(exposed, scene.backgroundBrush())
+        self._draw_grid(painter, exposed, scene.theme.grid)
+        scene.draw_wires(painter, exposed)
 
-    def _draw_grid(self, painter: QPainter, rect: QRectF) -> None:
+    def _draw_grid(self, painter: QPainter, rect: QRectF, colour: QColor) -> None:
         if self.zoom() < 0.4:
             return  # level of detail: a grid too fine to see costs time and adds noise
-        painter.setPen(self.scene().theme.grid)
+        painter.setPen(colour)
         left, top = int(rect.left()) - int(rect.left()) % GRID, int(rect.top()) - int(rect.top()) % GRID
         lines = [QPointF(x, rect.top()) for x in range(left, int(rect.right()) + 1, GRID)]
         for start in lines:
             painter.drawLine(start, QPointF(start.x(), rect.bottom()))
         for y in range(top, int(rect.bottom()) + 1, GRID):
             painter.drawLine(QPointF(rect.left(), y), QPointF(rect.right(), y))
+
+
+# The keys the canvas itself answers to (besides the window's actions): one table, read by keyPressEvent
+# and by Help ▸ Shortcuts, so the help cannot drift from what the keys do.
+# Keyed by Qt.Key, an int enum: QKeyEvent.key() gives a plain int, and looks the entry up as one.
+ViewKey = tuple[str, str, Callable[[GraphView], None]]
+VIEW_KEYS: dict[int, ViewKey] = {
+    Qt.Key.Key_Plus: ("+", "zoom in", lambda view: view.set_zoom(view.zoom() * 1.2)),
+    Qt.Key.Key_Equal: ("=", "zoom in", lambda view: view.set_zoom(view.zoom() * 1.2)),
+    Qt.Key.Key_Minus: ("−", "zoom out", lambda view: view.set_zoom(view.zoom() / 1.2)),
+    Qt.Key.Key_Tab: (
+        "Tab",
+        "quick add: type an op's name, Enter",
+        lambda view: view.quick_add_requested.emit(view.mapToScene(view.viewport().rect().center())),
+    ),
+}

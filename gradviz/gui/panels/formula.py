@@ -171,7 +171,8 @@ class FormulaPanel(QWidget):
         self.formula.setFont(font)
         self._image: QPixmap | None = None  # the typeset rule at full size, fitted to the label's width
         self._pending: tuple[str, str] | None = None  # (latex, colour) of the rule shown in Unicode for now
-        self._typeset_later = QTimer(self, singleShot=True, interval=TYPESET_DELAY_MS, timeout=self._typeset)
+        self._typeset_later = QTimer(self, singleShot=True, interval=TYPESET_DELAY_MS)
+        self._typeset_later.timeout.connect(self._typeset)
         self._typesetter = Typesetter(self, FORMULA_POINTS)
         self._typesetter.done.connect(self._typeset_done)
         self._rules: dict[tuple[str, str], QPixmap | None] = {}  # rules typeset so far (None: could not be)
