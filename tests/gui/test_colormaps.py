@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from gradviz.gui.colormaps import DIVERGING, SEQUENTIAL, limits, rgba
+from gradviz.gui.colormaps import DIVERGING, SEQUENTIAL, limits, readable_on, rgba
 
 
 def _bytes(name: str, low: float, high: float) -> np.ndarray:
@@ -44,3 +44,24 @@ def test_nan_and_infinities_are_magenta_and_unknown_cells_transparent(grid, dive
     table = DIVERGING if diverging else SEQUENTIAL
     colours = {tuple(colour) for colour in table}
     assert all(tuple(pixel[:3]) in colours for pixel in pixels[~bad])
+
+
+def _contrast(one: np.ndarray, other: np.ndarray) -> float:
+    """WCAG 2 contrast ratio of two sRGB colours (bytes)."""
+
+    def luminance(rgb: np.ndarray) -> float:
+        c = rgb / 255.0
+        linear = np.where(c <= 0.03928, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
+        return float(linear @ [0.2126, 0.7152, 0.0722])
+
+    high, low = sorted((luminance(one), luminance(other)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def test_the_ink_on_every_colour_of_both_maps_reads():
+    """Black or white, whichever is chosen, contrasts at least 3:1 (WCAG's bar for large text)."""
+    for table in (SEQUENTIAL, DIVERGING):
+        dark = readable_on(table)
+        for colour, black in zip(table, dark):
+            ink = np.zeros(3) if black else np.full(3, 255.0)
+            assert _contrast(colour.astype(float), ink) >= 3.0, colour

@@ -1,0 +1,17 @@
+"""The inspector fits the narrowest side dock."""
+
+from __future__ import annotations
+
+from gradviz.gui import docks
+from gradviz.gui.panels.inspector import Inspector
+from gradviz.io.graph_file import read
+from gradviz.io.paths import DEFAULT_EXAMPLE
+from gradviz.model.document import GraphDocument
+
+
+def test_a_source_nodes_inspector_fits_the_narrowest_side_dock(qapp):
+    document = GraphDocument(read(DEFAULT_EXAMPLE))
+    inspector = Inspector(document, None)
+    inspector.show_node("W")
+    narrowest = docks.side_width(1024, 1.0) - 20  # a scroll bar and the dock's frame
+    assert inspector.minimumSizeHint().width() <= narrowest
