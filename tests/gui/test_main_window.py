@@ -5,7 +5,6 @@ from __future__ import annotations
 import gc
 
 import numpy as np
-import pytest
 import shiboken6
 from PySide6.QtCore import QMimeData, QPointF, QSettings, Qt, QUrl
 from PySide6.QtGui import QAction, QDropEvent, QKeySequence
@@ -13,7 +12,6 @@ from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
     QAbstractSpinBox,
-    QApplication,
     QComboBox,
     QGraphicsView,
     QLineEdit,
@@ -25,7 +23,7 @@ from gradviz.engine.program import NodeSpec
 from gradviz.gui.commands import AddNodes, MoveNodes, RemoveNodes
 from gradviz.gui.main_window import MainWindow
 from gradviz.gui.recovery import Recovery
-from gradviz.io.graph_file import GraphFile, dumps, read, save
+from gradviz.io.graph_file import dumps, read
 from gradviz.io.paths import EXAMPLES
 
 
@@ -254,25 +252,6 @@ def test_inspector_shows_one_node_at_a_time(window):
     assert window.inspector.findChild(QLineEdit, "labelEdit").placeholderText() == "W"
 
 
-def test_fit_and_zoom(window):
-    window.open_path(EXAMPLES / "mlp_cross_entropy.json")
-    window.view.fit()
-    assert 0.1 <= window.view.zoom() <= 1.5
-    window.view.set_zoom(100)
-    assert window.view.zoom() == pytest.approx(4.0)
-
-
-def test_rubber_band_selects_the_nodes_it_covers(window, qtbot):
-    window.show()
-    qtbot.waitExposed(window)
-    window.open_path(EXAMPLES / "linear_layer.json")
-    window.view.resetTransform()
-    box = window.scene.itemsBoundingRect()
-    window.view.centerOn(box.center())
-    drag(qtbot, window.view, box.topLeft() + QPointF(-20, -20), box.bottomRight() + QPointF(20, 20))
-    assert sorted(window.scene.selected_ids()) == sorted(window.document.nodes)
-
-
 def test_dropping_a_file_on_the_window_opens_it(window, qtbot):
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(EXAMPLES / "matmul.json"))])
@@ -317,21 +296,6 @@ def test_a_plain_click_on_a_node_moves_nothing_and_records_nothing(window, qtbot
     assert window.undo_stack.count() == 0 and not window.isWindowModified()
 
 
-def test_fit_recovers_from_a_viewport_squeezed_to_nothing(window, qtbot):
-    _open_example(window, qtbot, "correlation_impulse")
-    window.view.setFixedHeight(2)  # a dock took all the height for a moment
-    qtbot.wait(30)
-    window.view.fit()
-    window.view.setMinimumHeight(0)
-    window.view.setMaximumHeight(16777215)
-    qtbot.wait(30)
-    qtbot.keyClick(window.view.viewport(), Qt.Key.Key_F)
-    zoom = window.view.transform().m11()
-    assert zoom > 0.05 and np.isfinite(zoom)
-    shown = window.view.mapFromScene(window.scene.itemsBoundingRect()).boundingRect()
-    assert window.view.viewport().rect().adjusted(-1, -1, 1, 1).contains(shown)
-
-
 def test_no_two_actions_share_a_key_and_both_redo_keys_redo(window, qtbot):
     seen: dict[str, str] = {}
     for action in window.findChildren(QAction):
@@ -348,80 +312,6 @@ def test_no_two_actions_share_a_key_and_both_redo_keys_redo(window, qtbot):
         sequence = QKeySequence(redo_key)[0]
         qtbot.keyClick(window.view.viewport(), sequence.key(), sequence.keyboardModifiers())
         assert not window.document.nodes, redo_key
-
-
-def test_resizing_in_reverse_vs_forward_mode_settles_at_every_width(window, qtbot):
-    """The fit-on-resize livelock: a grown scene rect, two canvases, width by width."""
-    from PySide6.QtCore import QRectF  # noqa: PLC0415
-
-    _open_example(window, qtbot, "mlp_cross_entropy")
-    window.timeline.mode.setCurrentIndex(2)
-    qtbot.wait(30)
-    window.view.fit()
-    window.scene.setSceneRect(QRectF(-1275.2, -322.1, 3456.2, 1794.8))
-    toggles = []
-    for width in range(1024, 1264, 3):
-        window.resize(width, 760)
-        states = set()
-        for _ in range(30):
-            QApplication.processEvents()
-            states.add((window.view.horizontalScrollBar().isVisible(), window.view.verticalScrollBar().isVisible()))
-        toggles.append(len(states))
-    assert max(toggles) <= 2
-
-
-def test_the_empty_graph_hint_goes_when_a_node_comes(window, qtbot):
-    window.show()
-    qtbot.waitExposed(window)
-    assert window.view._had_nodes is False
-    window.scene.add_op("input", QPointF(0, 0))
-    qtbot.wait(30)
-    assert window.view._had_nodes is True
-
-
-def test_a_fitted_graph_stays_whole_when_its_nodes_grow_while_stepping(window, qtbot, tmp_path):
-    """Nodes show their value and bar once stepping starts, so a graph fitted before the first step grows;
-    the fitted view fits it again (the tiny CNN's bottom node was cut off at the end of the pass). A column
-    of nodes, so that the height is what the fit is bound by."""
-    nodes = (
-        NodeSpec("a", "parameter", value=[[1.0, 2.0], [3.0, 4.0]]),
-        NodeSpec("b", "exp", ("a",)),
-        NodeSpec("c", "sum", ("b",)),
-    )
-    save(
-        GraphFile(nodes, "c", layout={"a": (0.0, 0.0), "b": (0.0, 250.0), "c": (0.0, 500.0)}), tmp_path / "column.json"
-    )
-    window.show()
-    qtbot.waitExposed(window)
-    assert window.open_path(tmp_path / "column.json")
-    window.view.fit()  # F: the whole graph, before any node shows its arrays
-    before = window.scene.itemsBoundingRect()
-    window.player.seek(len(window.player.run().trace) - 1)
-    grown = window.scene.itemsBoundingRect()
-    assert grown.height() > before.height()  # the premise: stepping made the nodes taller
-    shown = window.view.mapFromScene(grown).boundingRect()
-    assert window.view.viewport().rect().adjusted(-1, -1, 1, 1).contains(shown)
-    window.view.set_zoom(2.0)  # zoomed by hand: stepping back and forth leaves the student's zoom alone
-    window.player.seek(0)
-    window.player.seek(len(window.player.run().trace) - 1)
-    assert window.view.zoom() == pytest.approx(2.0)
-
-
-def test_stepping_a_graph_too_big_to_fit_brings_each_steps_node_into_view(window, qtbot):
-    """Opened at a legible zoom centred on the cost, the tiny CNN's first nodes are off screen; stepping
-    scrolls each step's node into view (the student never steps through nodes they cannot see)."""
-    window.resize(900, 700)
-    window.show()
-    qtbot.waitExposed(window)
-    window.open_path(EXAMPLES / "tiny_cnn.json")
-    window.view.set_zoom(1.5)  # zoomed in by hand: far from fitting
-    window.view.centerOn(window.scene.nodes["loss"])
-    trace = window.player.run().trace
-    for step in trace.steps[:6]:
-        window.player.seek(step.index)
-        node = window.scene.nodes[window.player.playback.story.shown_step(step.index).node.id]
-        shown = window.view.mapFromScene(node.sceneBoundingRect()).boundingRect()
-        assert window.view.viewport().rect().intersects(shown), step.node.id
 
 
 def test_a_closed_windows_scenes_go_with_it_not_with_the_garbage_collector(qtbot, tmp_path):
