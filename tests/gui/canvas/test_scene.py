@@ -9,9 +9,10 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QPointF, Qt
 
+from gradviz.engine.program import NodeSpec
 from gradviz.gui.canvas.scene import nodes_of
 from gradviz.gui.colormaps import cell_text
-from gradviz.gui.commands import ReplaceNode
+from gradviz.gui.commands import AddNodes, RemoveNodes, ReplaceNode
 from gradviz.io.paths import EXAMPLES
 
 
@@ -124,3 +125,24 @@ def test_stepping_one_by_one_shows_what_the_trace_says(window, mode):
             assert item.look.value is state.values.get(node_id)
             assert item.look.bar is state.bars.get(node_id)
             assert item.look.highlight == (colour if node_id in nodes_of(step) else None)
+
+
+def test_pasting_or_deleting_several_nodes_leaves_the_other_items_alone(window):
+    """Several nodes come or go as one event naming them: the canvas adds or removes only their items,
+    the others stay the same objects, still selected (it once rebuilt the whole canvas)."""
+    window.open_path(EXAMPLES / "linear_layer.json")
+    items = dict(window.scene.nodes)
+    window.scene.nodes["L"].setSelected(True)
+    window.undo_stack.push(
+        AddNodes(
+            window.document,
+            [(NodeSpec("n1", "neg", ("a",)), (0.0, 0.0)), (NodeSpec("n2", "neg", ("n1",)), (0.0, 50.0))],
+            "two",
+        )
+    )
+    assert all(window.scene.nodes[node_id] is item for node_id, item in items.items())
+    assert window.scene.nodes["L"].isSelected() and ("n2", 0) in window.scene.edges
+    window.undo_stack.push(RemoveNodes(window.document, ["n2", "n1", "W"]))
+    assert sorted(window.scene.nodes) == ["L", "a", "x", "y"]
+    assert all(window.scene.nodes[node_id] is items[node_id] for node_id in ("L", "a", "x", "y"))
+    assert window.scene.nodes["L"].isSelected() and ("a", 0) not in window.scene.edges  # a's W port is open
