@@ -14,7 +14,7 @@ def _contrast(one: QColor, other: QColor) -> float:
     """WCAG 2 contrast ratio of two colours."""
 
     def luminance(colour: QColor) -> float:
-        channels = [c / 255 for c in colour.getRgb()[:3]]
+        channels = [colour.redF(), colour.greenF(), colour.blueF()]
         linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
         return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
 
