@@ -6,7 +6,7 @@ Each table is 256 RGB colours, written as hex bytes, 16 colours a line. They are
   in greyscale and by most colour-blind eyes;
 - DIVERGING: ``matplotlib.colormaps["RdBu_r"](np.linspace(0.1, 0.9, 256))``: ColorBrewer's blue – white
   – red without its two darkest ends, so a number written on any cell stays readable.
-tests/gui/test_colormaps.py recomputes both from matplotlib and compares them byte for byte.
+tests/gui/test_colormap_tables.py recomputes both from matplotlib and compares them byte for byte.
 """
 
 from __future__ import annotations

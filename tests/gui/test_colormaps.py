@@ -1,23 +1,13 @@
-"""The colour tables are matplotlib's, byte for byte; what gradviz adds (limits, unknown cells, nan) is tested here."""
+"""What gradviz adds to the colour tables (test_colormap_tables.py): limits, unknown cells, nan, readable ink."""
 
 from __future__ import annotations
 
-import matplotlib
 import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from gradviz.gui.colormaps import DIVERGING, SEQUENTIAL, limits, rgba
-
-
-def _bytes(name: str, low: float, high: float) -> np.ndarray:
-    return np.round(matplotlib.colormaps[name](np.linspace(low, high, 256))[:, :3] * 255).astype(np.uint8)
-
-
-def test_the_tables_are_matplotlibs():
-    assert np.array_equal(SEQUENTIAL, _bytes("viridis", 0.0, 1.0))
-    assert np.array_equal(DIVERGING, _bytes("RdBu_r", 0.1, 0.9))
+from gradviz.gui.colormaps import DIVERGING, SEQUENTIAL, limits, readable_on, rgba
 
 
 def test_zero_is_white_and_the_signs_are_blue_and_red():
@@ -44,3 +34,24 @@ def test_nan_and_infinities_are_magenta_and_unknown_cells_transparent(grid, dive
     table = DIVERGING if diverging else SEQUENTIAL
     colours = {tuple(colour) for colour in table}
     assert all(tuple(pixel[:3]) in colours for pixel in pixels[~bad])
+
+
+def _contrast(one: np.ndarray, other: np.ndarray) -> float:
+    """WCAG 2 contrast ratio of two sRGB colours (bytes)."""
+
+    def luminance(rgb: np.ndarray) -> float:
+        c = rgb / 255.0
+        linear = np.where(c <= 0.03928, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
+        return float(linear @ [0.2126, 0.7152, 0.0722])
+
+    high, low = sorted((luminance(one), luminance(other)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def test_the_ink_on_every_colour_of_both_maps_reads():
+    """Black or white, whichever is chosen, contrasts at least 3:1 (WCAG's bar for large text)."""
+    for table in (SEQUENTIAL, DIVERGING):
+        dark = readable_on(table)
+        for colour, black in zip(table, dark):
+            ink = np.zeros(3) if black else np.full(3, 255.0)
+            assert _contrast(colour.astype(float), ink) >= 3.0, colour

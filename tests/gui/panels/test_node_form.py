@@ -7,7 +7,14 @@ from __future__ import annotations
 import dataclasses
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QComboBox, QLabel, QLineEdit, QTableWidget, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QLabel,
+    QLineEdit,
+    QTableWidget,
+    QWidget,
+)
 
 from gradviz.gui.commands import MoveNodes, ReplaceNode
 from gradviz.io.paths import EXAMPLES
@@ -111,3 +118,25 @@ def test_undoing_an_attribute_sets_the_same_combo_back(window, qtbot):
     window.undo_stack.undo()
     assert window.inspector.form.findChild(QComboBox, "attr_reduction") is combo
     assert combo.currentText() == "sum" and window.undo_stack.count() == 1  # setting it back edited nothing
+
+
+def test_inspector_attribute_form_is_generated_and_live(window):
+    window.open_path(EXAMPLES / "linear_layer.json")
+    window.scene.nodes["L"].setSelected(True)
+    combo = window.inspector.findChild(QComboBox, "attr_reduction")
+    assert [combo.itemText(i) for i in range(combo.count())] == ["sum", "mean"]
+    combo.setCurrentText("mean")
+    assert window.document.nodes["L"].attrs == {"reduction": "mean"}
+    window.undo_stack.undo()
+    assert window.document.nodes["L"].attrs == {"reduction": "sum"}
+
+
+def test_renaming_a_label_is_one_undoable_edit(window, qtbot):
+    window.open_path(EXAMPLES / "linear_layer.json")
+    window.scene.nodes["W"].setSelected(True)
+    label = window.inspector.findChild(QLineEdit, "labelEdit")
+    label.setText("W₁")
+    label.editingFinished.emit()
+    assert window.document.nodes["W"].label == "W₁" and window.scene.nodes["W"].look.name == "W₁"
+    window.undo_stack.undo()
+    assert window.document.nodes["W"].label is None

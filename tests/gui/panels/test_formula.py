@@ -6,8 +6,12 @@ from __future__ import annotations
 import threading
 import time
 
+from PySide6.QtCore import Qt
+
+from gradviz.gui.notation import OVERLINE
 from gradviz.gui.panels import formula
 from gradviz.io.paths import EXAMPLES
+from tests.gui.panels.test_timeline import _press, _stepping_window
 
 SLOW = 0.3  # seconds: a slow typesetting (mathtext takes 50–170 ms a rule; a loaded machine, more)
 
@@ -90,3 +94,15 @@ def test_only_the_newest_rule_waiting_is_typeset(qtbot, monkeypatch):
     release.set()
     qtbot.waitUntil(lambda: done == ["a", "d"] and not typesetter.busy, timeout=5000)
     assert [latex for latex, _ in calls] == ["a", "d"]
+
+
+def test_the_formula_panel_shows_an_assignment_for_a_bars_only_contribution(window, qtbot):
+    _stepping_window(window, qtbot, "linear_layer")
+    _press(qtbot, window, Qt.Key.Key_End)
+    # the last edge is a → x through matmul: x̄ = Wᵀ ā, x's one contribution
+    bar = OVERLINE.format
+    assert window.formula_panel.formula.text() == f"{bar('x')} = Wᵀ {bar('a')}"
+    assert "(2×1) = (3×2)ᵀ (3×1)" in window.formula_panel.details.text()
+    step = window.player.playback.story.shown_step(window.player.index)
+    assert step.kind == "backward" and step.parent.id == "x"
+    assert window.scene.nodes["x"].look.highlight == "backward"

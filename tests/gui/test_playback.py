@@ -1,14 +1,21 @@
 """One clock drives the timeline and the kernel-flip view's frames (issue 13, "one player"), driven by real
 clicks and key presses. tiny_cnn's conv2d has a 5×5 result (x 5×5, padding 1, 3×3 kernel): 25 frames,
 rows ending at frames 4, 9, 14, 19, 24; it is the 4th step (x, w, b, conv), exact step 3.
+
+The player runs the graph only when asked to (a step, run()), never when a property is read: views
+read its properties while painting, and a read that ran a big graph froze the window (issue 13).
 """
 
 from __future__ import annotations
 
+import numpy as np
 from PySide6.QtCore import Qt, QTimer
 
+from gradviz.engine.build import Builder
+from gradviz.gui.playback import Player
 from gradviz.io.paths import EXAMPLES
 from gradviz.model.frames import FrameCursor
+from gradviz.model.playback import RunJob
 
 CONV = 3  # conv's forward step in tiny_cnn
 LAST = 24  # the last of its 25 frames
@@ -174,3 +181,39 @@ def test_the_frame_cursor_counts_pixels_and_rows():
     assert frames.seek(-5) == 0 and frames.seek(99) == 11
     frames.load(5, 1, 0)  # a one-column result: a row is a pixel
     assert [frames.advance("row by row") for _ in range(4)] == [1, 2, 3, 4]
+
+
+def counted_job(calls: list[int]) -> RunJob:
+    def compile_graph():
+        calls.append(1)
+        g = Builder()
+        return g.program(g.op("sum", g.op("square", g.input("x", np.arange(3.0)), id="s"), id="c"))
+
+    return RunJob(compile_graph)
+
+
+def test_reading_the_player_never_runs_the_graph(qtbot):
+    player, calls = Player(), []
+    player.set_source(counted_job(calls))
+    for _ in range(3):
+        assert player.playback is None
+        assert player.available and not player.busy and player.index == -1 and player.error is None
+    assert calls == []
+    with qtbot.waitSignal(player.moved) as moved:
+        player.step()
+    assert calls == [1] and moved.args == [0] and player.playback.trace.value("c") == 5.0
+    assert player.run() is player.playback and calls == [1]  # already run: run() does nothing more
+
+
+def test_run_reports_a_failure_instead_of_raising(qtbot):
+    def broken():
+        raise ZeroDivisionError("a bug somewhere")
+
+    player = Player()
+    player.set_source(RunJob(broken))
+    with qtbot.waitSignal(player.moved):
+        assert player.run() is None
+    assert player.error.node_id is None and player.error.message == "ZeroDivisionError: a bug somewhere"
+    assert not player.available
+    player.step()  # nothing to step, nothing raised
+    assert player.index == -1
