@@ -81,12 +81,11 @@ class Graph:
 
         ensure_platform()
         from gradviz.gui.render import render_scene  # noqa: PLC0415
-        from gradviz.gui.snapshot import build_scene  # noqa: PLC0415
+        from gradviz.gui.snapshot import snapshot_scene  # noqa: PLC0415
 
-        scene = build_scene(self.file, dark=False)
-        if self.step is not None:
-            scene.show_step(self._trace.state(self.step), self._trace.steps[self.step])
-        with tempfile.TemporaryDirectory() as folder:
+        with snapshot_scene(self.file, dark=False) as scene, tempfile.TemporaryDirectory() as folder:
+            if self.step is not None:
+                scene.show_step(self._trace.state(self.step), self._trace.steps[self.step])
             return render_scene(scene, Path(folder) / f"graph{suffix}", scale=1.0).read_bytes()
 
     def _repr_svg_(self) -> str:

@@ -239,7 +239,7 @@ def command_render(args: argparse.Namespace) -> int:
         raise GraphFileError(args.graph, "render needs -o FILE, --all-steps DIR or --gif FILE")
     ensure_platform()
     from gradviz.gui.render import render_scene, shrink_note  # noqa: PLC0415
-    from gradviz.gui.snapshot import build_scene, render_gif, render_steps  # noqa: PLC0415
+    from gradviz.gui.snapshot import render_gif, render_steps, snapshot_scene  # noqa: PLC0415
     from gradviz.model.document import check_references  # noqa: PLC0415
 
     graph = read(args.graph)
@@ -253,9 +253,9 @@ def command_render(args: argparse.Namespace) -> int:
         elif args.step is not None:
             render_steps(graph, [args.step], args.output, dark=args.dark)
         else:
-            scene = build_scene(graph, dark=args.dark)
-            render_scene(scene, args.output)
-            note = None if args.output.lower().endswith(".svg") else shrink_note(scene)
+            with snapshot_scene(graph, dark=args.dark) as scene:
+                render_scene(scene, args.output)
+                note = None if args.output.lower().endswith(".svg") else shrink_note(scene)
             if note:
                 print(f"note: {note}")
     except IndexError as error:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from math import ceil
 from pathlib import Path
 
+import shiboken6
 from PySide6.QtGui import QImage, QUndoStack
 from PySide6.QtWidgets import QApplication
 
@@ -35,9 +37,23 @@ def build_scene(graph: GraphFile, dark: bool) -> GraphScene:
     return GraphScene(GraphDocument(graph), QUndoStack(), current_theme(dark))
 
 
+@contextmanager
+def snapshot_scene(graph: GraphFile, dark: bool) -> Iterator[GraphScene]:
+    """``build_scene``'s scene for a drawing, deleted as soon as the drawing is done. Left to Python, a scene
+    lives on in reference cycles (its items call it back) until the garbage collector frees it, which can
+    happen inside one of the scene's own pending events, deleting it mid-call: a crash, not a leak."""
+    scene = build_scene(graph, dark)
+    try:
+        yield scene
+    finally:
+        scene.close()
+        shiboken6.delete(scene)
+
+
 def render_file(graph: GraphFile, output: str | Path, dark: bool = False) -> Path:
     """The canvas of ``graph`` as the editor shows it, to PNG or SVG."""
-    return render_scene(build_scene(graph, dark), output)
+    with snapshot_scene(graph, dark) as scene:
+        return render_scene(scene, output)
 
 
 def _caption_html(story: Story, index: int, muted: str) -> str:
@@ -59,35 +75,35 @@ def captioned_frames(
 
     Raises IndexError for a step outside the trace and GradvizError if the graph cannot run.
     """
-    scene = build_scene(graph, dark)
-    trace = run(scene.document.program())
-    story = story_of(trace)
-    indices = [told.index for told in story.told] if steps is None else steps
-    for index in indices:
-        if not 0 <= index < len(trace):
-            raise IndexError(f"step {index} is outside 0..{len(trace) - 1}")
-    sizes = []
-    for index in indices:
-        scene.show_step(trace.state(index), story.shown_step(index))
-        sizes.append(picture_size(scene, scale))
-    theme = scene.theme
-    width = max([size.width() for size in sizes] + [caption_width(scale)])
-    height = max(size.height() for size in sizes)
-    captions = [_caption_html(story, index, theme.muted_text.name()) for index in indices]
-    band = max(ceil(caption(html, theme.text, width, scale).size().height()) for html in captions)
-    for index, html in zip(indices, captions):
-        scene.show_step(trace.state(index), story.shown_step(index))
-        yield (
-            index,
-            with_caption(
-                scene_image(scene, scale),
-                caption(html, theme.text, width, scale),
-                (width, height),
-                band,
-                background=theme.background,
-                rule=theme.grid,
-            ),
-        )
+    with snapshot_scene(graph, dark) as scene:
+        trace = run(scene.document.program())
+        story = story_of(trace)
+        indices = [told.index for told in story.told] if steps is None else steps
+        for index in indices:
+            if not 0 <= index < len(trace):
+                raise IndexError(f"step {index} is outside 0..{len(trace) - 1}")
+        sizes = []
+        for index in indices:
+            scene.show_step(trace.state(index), story.shown_step(index))
+            sizes.append(picture_size(scene, scale))
+        theme = scene.theme
+        width = max([size.width() for size in sizes] + [caption_width(scale)])
+        height = max(size.height() for size in sizes)
+        captions = [_caption_html(story, index, theme.muted_text.name()) for index in indices]
+        band = max(ceil(caption(html, theme.text, width, scale).size().height()) for html in captions)
+        for index, html in zip(indices, captions):
+            scene.show_step(trace.state(index), story.shown_step(index))
+            yield (
+                index,
+                with_caption(
+                    scene_image(scene, scale),
+                    caption(html, theme.text, width, scale),
+                    (width, height),
+                    band,
+                    background=theme.background,
+                    rule=theme.grid,
+                ),
+            )
 
 
 def render_steps(graph: GraphFile, steps: list[int] | None, output: str | Path, dark: bool = False) -> list[Path]:
@@ -96,12 +112,12 @@ def render_steps(graph: GraphFile, steps: list[int] | None, output: str | Path, 
     ``--step 8`` draws). Raises GradvizError if the graph cannot run."""
     output = Path(output)
     if steps is not None and len(steps) == 1 and output.suffix.lower() == ".svg":
-        scene = build_scene(graph, dark)  # a vector picture for a slide: the canvas alone
-        trace = run(scene.document.program())
-        if not 0 <= steps[0] < len(trace):
-            raise IndexError(f"step {steps[0]} is outside 0..{len(trace) - 1}")
-        scene.show_step(trace.state(steps[0]), story_of(trace).shown_step(steps[0]))
-        return [render_scene(scene, output)]
+        with snapshot_scene(graph, dark) as scene:  # a vector picture for a slide: the canvas alone
+            trace = run(scene.document.program())
+            if not 0 <= steps[0] < len(trace):
+                raise IndexError(f"step {steps[0]} is outside 0..{len(trace) - 1}")
+            scene.show_step(trace.state(steps[0]), story_of(trace).shown_step(steps[0]))
+            return [render_scene(scene, output)]
     written = []
     for index, frame in captioned_frames(graph, steps, dark):
         target = output if steps is not None and len(steps) == 1 else output / f"step-{index:04d}.png"

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import gc
+
 import numpy as np
+import shiboken6
 from PySide6.QtGui import QImage
 
 from gradviz.engine.tracer import run
-from gradviz.gui.snapshot import build_scene, captioned_frames
+from gradviz.gui.snapshot import build_scene, captioned_frames, snapshot_scene
 from gradviz.io.graph_file import read
 from gradviz.io.paths import EXAMPLES
 from gradviz.model.story import story_of
@@ -62,3 +65,15 @@ def test_every_frame_has_a_legible_caption_band_that_follows_the_sentence(qapp):
         for b in range(a + 1, len(frames)):
             if told[a] != told[b]:
                 assert not np.array_equal(bands[a], bands[b]), f"frames {a} and {b} say different things alike"
+
+
+def test_a_drawing_scene_is_deleted_when_its_drawing_is_done():
+    """Left to Python, a drawing's scene lived in reference cycles until the garbage collector freed it,
+    possibly inside one of its own pending events: deleted here, right after the drawing, not by the collector."""
+    gc.disable()
+    try:
+        with snapshot_scene(read(EXAMPLES / "linear_layer.json"), dark=False) as scene:
+            assert shiboken6.isValid(scene) and scene.nodes
+        assert not shiboken6.isValid(scene)
+    finally:
+        gc.enable()
