@@ -186,7 +186,7 @@ class Opening(QObject):
         self._pause_collecting()
         try:
             self._start_making(prepare(self.source, self.where))
-        except GraphFileError as error:
+        except Exception as error:  # as in the background: one line, and the collector resumed
             self._fail(error)
             return
         assert self.items is not None
