@@ -11,7 +11,7 @@ from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
 from PySide6.QtGui import QColor, QImage, QMouseEvent, QPainter, QTransform
 from PySide6.QtWidgets import QApplication
 
-from gradviz.gui.canvas.items import NodeItem, NodeLook
+from gradviz.gui.canvas.items import ArrayLook, NodeItem, NodeLook
 from gradviz.gui.colormaps import DIVERGING, SEQUENTIAL, readable_on
 from gradviz.gui.panels.arrays import ArrayView, integer_ticks
 from gradviz.gui.theme import LIGHT
@@ -41,7 +41,9 @@ def test_the_ink_on_every_colour_of_both_maps_reads():
 
 def _item(qapp, value: np.ndarray) -> NodeItem:
     item = NodeItem("v", LIGHT, lambda _: None)
-    item.set_look(NodeLook("input", "source", "v", (), "2×2", None, False, stepping=True, value=value))
+    item.set_look(
+        NodeLook("input", "source", "v", (), "2×2", None, False, stepping=True, value=ArrayLook.of(value, False))
+    )
     return item
 
 
@@ -116,7 +118,7 @@ def test_hovering_a_heatmap_reads_the_element(window, qtbot):
             ),
         )
     qtbot.waitUntil(lambda: "[1, 2]" in item.toolTip(), timeout=2000)
-    assert f"{item.look.value[1, 2]:.6g}" in item.toolTip()
+    assert f"{item.look.value.array()[1, 2]:.6g}" in item.toolTip()  # read from the trace on demand
 
 
 def test_index_axes_tick_at_integers():

@@ -16,6 +16,7 @@ from gradviz.gui.canvas.scene import nodes_of
 from gradviz.gui.colormaps import cell_text
 from gradviz.gui.commands import ReplaceNode
 from gradviz.io.paths import EXAMPLES
+from tests.gui.drawn_arrays import drawn
 
 # ----- level of detail: text is drawn exactly where it is at least LEGIBLE_PX tall on screen ----------
 
@@ -140,7 +141,7 @@ def test_a_stepped_heatmap_shows_new_numbers_after_an_edit(window):
     new = np.asarray(spec.value, dtype=float) * 3 + 0.5
     window.undo_stack.push(ReplaceNode(window.document, dataclasses.replace(spec, value=new.tolist()), "W"))
     window.run.retrace()  # what the retrace timer does a moment after the edit
-    assert np.array_equal(item.look.value, new)
+    assert np.array_equal(item.look.value.array(), new)
     assert item._badges[0].numbers[0] == tuple(cell_text(number) for number in new.ravel())
 
 
@@ -214,8 +215,8 @@ def test_stepping_one_by_one_shows_what_the_trace_says(window, mode):
         state, step = trace.state(index), playback.story.shown_step(index)
         colour = "forward" if step.kind in ("forward", "tangent") else "backward"
         for node_id, item in window.scene.nodes.items():
-            assert item.look.value is state.values.get(node_id)
-            assert item.look.bar is state.bars.get(node_id)
+            assert drawn(item.look.value) is state.values.get(node_id)
+            assert drawn(item.look.bar) is state.bars.get(node_id)
             assert item.look.highlight == (colour if node_id in nodes_of(step) else None)
 
 
@@ -224,7 +225,7 @@ def test_the_bar_caption_has_its_line_over_the_name(qapp):
     letters (the line once landed a row higher, under the ports)."""
     from PySide6.QtGui import QColor, QImage, QPainter, QTransform  # noqa: PLC0415
 
-    from gradviz.gui.canvas.items import NodeItem, NodeLook  # noqa: PLC0415
+    from gradviz.gui.canvas.items import ArrayLook, NodeItem, NodeLook  # noqa: PLC0415
     from gradviz.gui.theme import LIGHT  # noqa: PLC0415
 
     item = NodeItem("w", LIGHT, lambda _: None)
@@ -238,8 +239,8 @@ def test_the_bar_caption_has_its_line_over_the_name(qapp):
             None,
             False,
             stepping=True,
-            value=np.ones((3, 4)),
-            bar=np.ones((3, 4)),
+            value=ArrayLook.of(np.ones((3, 4)), False),
+            bar=ArrayLook.of(np.ones((3, 4)), True),
         )
     )
     scale = 3.0

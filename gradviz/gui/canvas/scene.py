@@ -354,7 +354,8 @@ class GraphScene(QGraphicsScene):
         specs = [(node_id, nodes[node_id]) for node_id in wanted if node_id in nodes and node_id in self.nodes]
         for node_id, spec in specs:
             self.looks_built += 1
-            self.nodes[node_id].set_look(node_look(spec, statuses[node_id], node_id == output, state, self._step))
+            item = self.nodes[node_id]
+            item.set_look(node_look(spec, statuses[node_id], node_id == output, state, self._step, previous=item.look))
 
     def _highlight_edges(self) -> None:
         """Mark the current step's wires and unmark the last step's; other wires are not touched."""
