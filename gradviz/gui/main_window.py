@@ -48,6 +48,7 @@ from gradviz.gui.playback import Player
 from gradviz.gui.practice_follow import PracticeFollower
 from gradviz.gui.recovery import Recovery
 from gradviz.gui.run_control import RunControl
+from gradviz.gui.seeking import seek_task
 from gradviz.gui.theme import apply_to_application, current_theme
 from gradviz.gui.worker import RunProgress
 from gradviz.io.graph_file import GraphFile
@@ -147,6 +148,7 @@ class MainWindow(QMainWindow):
     def _build_bottom_docks(self) -> None:
         """Steps (timeline beside the formula) below the canvas; Training a tab beside Ops and Inspector."""
         self.player = Player()
+        self.player.seek_task = lambda trace, index: seek_task(self.scene, trace, index)
         self.timeline = Timeline(self.player, self._why_not_runnable)
         self.run_progress = RunProgress(self.statusBar())  # a long run goes on in the background: its bar and Cancel
         self.run_progress.cancel.clicked.connect(self.player.cancel)

@@ -11,7 +11,7 @@ its real look field by field.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Hashable, Iterator, Mapping
 from functools import partial
 
 import numpy as np
@@ -47,11 +47,13 @@ def node_look(
     step: AnyStep | None,
     *,
     previous: NodeLook | None = None,
+    ready: Mapping[Hashable, ArrayLook] | None = None,
 ) -> NodeLook:
     """The look of the node ``spec`` (diagnosed ``status``) while ``state`` and ``step`` are shown. The
-    pictures of arrays ``previous`` (the look drawn now) already has are kept, not read again."""
+    pictures of arrays ``previous`` (the look drawn now) already has, or that are ``ready`` (made in the
+    background for a long seek, by token), are taken, not made again."""
     op = find_op(spec.op)
-    value = array_look(state, spec.id, False, previous.value if previous else None) if state else None
+    value = array_look(state, spec.id, False, previous.value if previous else None, ready) if state else None
     return NodeLook(
         spec.op,
         op.category if op else "",
@@ -62,34 +64,49 @@ def node_look(
         is_output,
         stepping=state is not None,
         value=value,
-        bar=array_look(state, spec.id, True, previous.bar if previous else None) if state else None,
+        bar=array_look(state, spec.id, True, previous.bar if previous else None, ready) if state else None,
         dimmed=state is not None and value is None,
         highlight=highlight_of(step, spec.id),
         tangents=isinstance(step, TangentStep),
     )
 
 
-def array_look(state: State, node_id: str, bar: bool, previous: ArrayLook | None) -> ArrayLook | None:
+def array_look(
+    state: State,
+    node_id: str,
+    bar: bool,
+    previous: ArrayLook | None,
+    ready: Mapping[Hashable, ArrayLook] | None = None,
+) -> ArrayLook | None:
     """What node ``node_id``'s badge draws of its value (or, ``bar``, its bar) in ``state``. Of a reverse
     trace's state the array is named by the step that made it, so ``previous`` is kept when it is that
     one without reading the array (from a trace kept at checkpoints, reading recomputes); the array is
     read only to colour a new picture."""
     trace = state.trace
     if trace is None:
-        array = (state.bars if bar else state.values).get(node_id)
-        if array is None:
-            return None
-        if previous is not None and previous.token == ArrayLook.token_of(array):
-            return previous
-        return ArrayLook.of(array, bar, read=partial(_read, state.bars if bar else state.values, node_id))
+        return _untraced_look(state.bars if bar else state.values, node_id, bar, previous)
     made = trace.bar_made(node_id, state.index) if bar else trace.value_made(node_id, state.index)
     if made is None:
         return None
     token = (trace, made)  # a step makes one array: a value, a contribution or a bar
     if previous is not None and previous.token == token:
         return previous
+    if ready is not None and token in ready:
+        return ready[token]
     read = partial(_read_bar, trace, node_id, made) if bar else partial(trace.value, node_id)
     return ArrayLook.of(read(), bar, token, read)
+
+
+def _untraced_look(
+    arrays: Mapping[str, np.ndarray], node_id: str, bar: bool, previous: ArrayLook | None
+) -> ArrayLook | None:
+    """The look of an array from a state that is not a reverse trace's: known by its identity while it lives."""
+    array = arrays.get(node_id)
+    if array is None:
+        return None
+    if previous is not None and previous.token == ArrayLook.token_of(array):
+        return previous
+    return ArrayLook.of(array, bar, read=partial(_read, arrays, node_id))
 
 
 def _read(arrays: Mapping[str, np.ndarray], node_id: str) -> np.ndarray:
