@@ -114,6 +114,11 @@ class RunProgress(QWidget):
         self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)  # its own size, at the right
         self.hide()
 
+    def say(self, doing: str, cancel_tip: str) -> None:
+        """What the bar says the work is, and what Cancel does (one bar may follow several kinds of work)."""
+        self.bar.setFormat(f"{doing}: %p%")
+        self.cancel.setToolTip(cancel_tip)
+
     def show_running(self, running: bool) -> None:
         self.bar.setRange(0, 0)  # busy until the first report says how much there is
         if running:

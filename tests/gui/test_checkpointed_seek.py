@@ -58,7 +58,7 @@ def test_end_is_prepared_in_the_background_and_lands_on_the_full_traces_numbers(
     press(window, Qt.Key.Key_End)
     assert window.player.seeking and window.player.index == 0  # the key returned at once; the cursor waits
     bar, cancel = window.findChild(QProgressBar, "runProgress"), window.findChild(QPushButton, "runCancel")
-    assert bar.isVisible() and cancel.isVisible()
+    assert bar.isVisible() and cancel.isVisible() and bar.format().startswith("preparing the step")
     qtbot.waitUntil(lambda: not window.player.seeking, timeout=60_000)
     clock.stop()
     assert sum(ticks) >= 3  # the 20 ms timer fired while the pictures were made: the window kept answering

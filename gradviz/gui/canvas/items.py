@@ -122,10 +122,10 @@ class _Identity:
     """A token equal only to another of the same array while that array lives (a dead one is unequal to
     all: never mistaken for a new array at the same address)."""
 
-    __slots__ = ("_ref",)
+    __slots__ = ("_id", "_ref")
 
     def __init__(self, array: np.ndarray) -> None:
-        self._ref = weakref.ref(array)
+        self._ref, self._id = weakref.ref(array), id(array)  # an array is unhashable: its weak reference too
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, _Identity):
@@ -134,7 +134,7 @@ class _Identity:
         return mine is not None and mine is other._ref()
 
     def __hash__(self) -> int:
-        return hash(self._ref)
+        return hash(self._id)
 
 
 def same_array(a: ArrayLook | None, b: ArrayLook | None) -> bool:
