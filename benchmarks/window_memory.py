@@ -105,7 +105,9 @@ def child(case: str) -> dict[str, float]:
             _graph, program = load(path)
             budget.BUDGET_BYTES = budget.estimate(program).checkpointed
     else:
-        path = ROOT / "examples" / "mlp_cross_entropy.json"
+        from gradviz.io.paths import EXAMPLES  # noqa: PLC0415
+
+        path = EXAMPLES / "mlp_cross_entropy.json"
     window = MainWindow(QSettings(str(folder / "settings.ini"), QSettings.Format.IniFormat), Recovery(folder))
     window.resize(1400, 900)
     window.show()
@@ -113,11 +115,15 @@ def child(case: str) -> dict[str, float]:
     tracemalloc.start()
     rss = _rss()
     window.open_path(path)
-    window.player.seek(len(window.player.run().trace) - 1)
+    player = window.player
+    last = len(player.run().trace) - 1
+    player.seek(last)
+    while player.index != last or getattr(player, "seeking", False):  # a long seek lands in the background
+        app.processEvents()
     for _ in range(20):
         app.processEvents()
     python = tracemalloc.get_traced_memory()[0]
-    trace = window.player.playback.trace
+    trace = player.playback.trace
     badges = 0
     for item in window.scene.nodes.values():
         for badge in item._badges:
