@@ -148,7 +148,7 @@ class MainWindow(QMainWindow):
     def _build_bottom_docks(self) -> None:
         """Steps (timeline beside the formula) below the canvas; Training a tab beside Ops and Inspector."""
         self.player = Player()
-        self.player.seek_task = lambda trace, index: seek_task(self.scene, trace, index)
+        self.player.seek_task = lambda trace, start, index: seek_task(self.scene, trace, start, index)
         self.timeline = Timeline(self.player, self._why_not_runnable)
         self.run_progress = RunProgress(self.statusBar())  # a long run goes on in the background: its bar and Cancel
         self.run_progress.cancel.clicked.connect(self.player.cancel)

@@ -38,9 +38,9 @@ from gradviz.model.playback import Playback, RunError, RunJob
 
 SPEEDS = (0.5, 1.0, 2.0, 4.0, 8.0, 30.0)  # steps per second
 PAST_THE_END = sys.maxsize  # a seek there before the trace exists lands on its last step (seeks clamp)
-# Before a seek lands: the task making what the views need for it off the GUI thread when that is long (its
-# result, run on the GUI thread, hands it over), or None to land at once. See gui/seeking.py.
-SeekTask = Callable[[Walkable, int], Callable[[Report], Callable[[], None]] | None]
+# Before a seek from one step to another lands: the task making what the views need for it off the GUI thread
+# when that is long (its result, run on the GUI thread, hands it over), or None to land at once. See gui/seeking.py.
+SeekTask = Callable[[Walkable, int, int], Callable[[Report], Callable[[], None]] | None]
 
 
 class Player(QObject):
@@ -265,7 +265,8 @@ class Player(QObject):
         if playback is not None:
             before = playback.index
             target = playback.story.landing(index)
-            task = self.seek_task(playback.trace, target) if self.seek_task is not None and target != before else None
+            seek_task = self.seek_task if target != before else None
+            task = seek_task(playback.trace, before, target) if seek_task is not None else None
             if task is not None:
                 self._prepare(task, target)
                 return

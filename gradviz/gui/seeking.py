@@ -21,7 +21,7 @@ from gradviz.engine.trace import AccumulateStep, BackwardStep, ForwardStep, Trac
 from gradviz.engine.walkable import Walkable
 from gradviz.gui.canvas.building import array_look
 from gradviz.gui.canvas.items import ArrayLook
-from gradviz.gui.canvas.scene import GraphScene
+from gradviz.gui.canvas.scene import NEAR_STEPS, GraphScene
 from gradviz.gui.worker import Report
 
 BACKGROUND_S = 0.1  # a seek estimated longer than this is prepared in the background
@@ -32,13 +32,18 @@ Apply = Callable[[], None]  # what a finished task leaves for the GUI thread to 
 Task = Callable[[Report], Apply]
 
 
-def seek_task(scene: GraphScene, trace: Walkable, index: int) -> Task | None:
-    """The task preparing ``scene``'s pictures for step ``index`` of ``trace``, or None when showing it on
-    the GUI thread is quick (estimated under BACKGROUND_S) or the trace is not a reverse one."""
+def seek_task(scene: GraphScene, trace: Walkable, start: int, index: int) -> Task | None:
+    """The task preparing ``scene``'s pictures for a seek from step ``start`` to step ``index`` of ``trace``,
+    or None when showing it on the GUI thread is quick (estimated under BACKGROUND_S) or the trace is not a
+    reverse one. A nearby seek looks only at the nodes the steps between change (as the scene redraws
+    them), so a step of a big graph costs the same as before."""
     if not isinstance(trace, Trace):
         return None
+    near = abs(index - start) <= NEAR_STEPS
+    nodes = [node_id for node_id in trace.changed(start, index) if node_id in scene.nodes] if near else scene.nodes
     missing: list[tuple[str, bool, int]] = []  # node, bar (else value), the step that made the array
-    for node_id, item in scene.nodes.items():
+    for node_id in nodes:
+        item = scene.nodes[node_id]
         for bar, shown in ((False, item.look.value), (True, item.look.bar)):
             made = trace.bar_made(node_id, index) if bar else trace.value_made(node_id, index)
             token = (trace, made)
