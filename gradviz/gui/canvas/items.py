@@ -92,7 +92,7 @@ class ArrayLook:
     ) -> ArrayLook:
         """The look of ``array`` (coloured on the ``diverging`` map); its token is ``token``, or the array's
         identity while it lives; ``read`` reads it again (else a weak reference to it: an array no longer
-        held elsewhere is read as empty)."""
+        held elsewhere is read as NaNs of its shape)."""
         if read is None:
             held = weakref.ref(array)
             read = partial(_dereferenced, held, np.shape(array))
