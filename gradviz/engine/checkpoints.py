@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import NamedTuple, cast, overload
 
 import numpy as np
@@ -30,7 +30,7 @@ import numpy as np
 from gradviz.engine.broadcast import unbroadcast
 from gradviz.engine.checkpoint_plan import FORWARD_SEGMENTS_KEPT, REVERSE_SEGMENTS_KEPT, Plan, plan
 from gradviz.engine.errors import GradvizError
-from gradviz.engine.program import Program
+from gradviz.engine.program import Node, Program
 from gradviz.engine.trace import AccumulateStep, BackwardStep, ForwardStep, SeedStep, Step, Trace
 from gradviz.engine.tracer import Report, _frozen, _source_value, at_node  # its own helpers: the same arrays
 
@@ -76,6 +76,30 @@ class CheckpointStore:
         edge = (index - self.seed_index - 1) // 2
         with self._lock:
             return self._reverse_segment(edge // self.plan.length)[edge % self.plan.length]
+
+    def work(self, values: Iterable[str], steps: Iterable[int]) -> int:
+        """The flops that reading these nodes' values and the arrays of these steps would cost now: the
+        segments holding them that are neither kept nor recomputed already. A reverse segment costs twice its
+        edges' forward flops (a bar rule costs about what its forward does, as budget estimates) and the
+        forward segments holding the values its rules read. A viewer asks before a seek, to do a long one
+        off its GUI thread."""
+        length = self.plan.length
+        with self._lock:
+            forward = {self._position[node_id] // length for node_id in values if node_id not in self._kept}
+            reverse = {(index - self.seed_index - 1) // 2 // length for index in steps if index > self.seed_index}
+            reverse -= self._reverse.keys()
+            flops = 0
+            for segment in reverse:
+                for edge in self.plan.edges[segment * length : (segment + 1) * length]:
+                    flops += 2 * self._flops(edge.node)
+                    read = (edge.node.id, *edge.node.inputs)
+                    forward |= {self._position[node_id] // length for node_id in read if node_id not in self._kept}
+            forward -= self._forward.keys()
+        return flops + sum(self._flops(op.node) for segment in forward for op in self.plan.forward_segments[segment])
+
+    def _flops(self, node: Node) -> int:
+        shapes = (self.program.node(parent).shape for parent in node.inputs)
+        return 0 if node.op.is_source else int(node.op.flops(*shapes, **node.attrs))
 
     # ----- recomputing ------------------------------------------------------------------------------
 

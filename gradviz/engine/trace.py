@@ -153,11 +153,14 @@ Step = ForwardStep | SeedStep | BackwardStep | AccumulateStep
 
 @dataclass(frozen=True)
 class State:
-    """What is known at step ``index``: the values computed and each bar's partial sum."""
+    """What is known at step ``index``: the values computed and each bar's partial sum; ``trace`` is the
+    reverse trace they come from (None for other states), which says which step made each array without
+    reading it (``Trace.value_made``, ``Trace.bar_made``)."""
 
     index: int
     values: Mapping[str, np.ndarray]
     bars: Mapping[str, np.ndarray]
+    trace: Trace | None = None
 
 
 class _StateView(Mapping[str, np.ndarray]):
@@ -310,12 +313,26 @@ class Trace:
         position = bisect_right(history[0], index)
         return history[1][position - 1] if position else None
 
+    def value_made(self, node_id: str, index: int) -> int | None:
+        """The step that made the node's value known at step ``index`` (None if not yet): which array
+        ``value_at`` gives, found without reading it (a checkpointed trace would recompute it)."""
+        step = self._value_step.get(node_id)
+        return step if step is not None and step <= index else None
+
+    def bar_made(self, node_id: str, index: int) -> int | None:
+        """The step that made the node's partial bar at step ``index`` (None before its first addition)."""
+        history = self._bar_history.get(node_id)
+        if history is None:
+            return None
+        position = bisect_right(history[0], index)
+        return history[0][position - 1] if position else None
+
     def state(self, index: int) -> State:
         """Everything known once step ``index`` (0-based, -1 for before the first) is done: read-only views
         answering each lookup from the histories, so making a state costs nothing whatever the graph's size."""
         if not -1 <= index < len(self.steps):
             raise IndexError(f"step {index} is outside 0..{len(self.steps) - 1}")
-        return State(index, _ValuesAt(self, index), _BarsAt(self, index))
+        return State(index, _ValuesAt(self, index), _BarsAt(self, index), self)
 
     def changed(self, a: int, b: int) -> set[str]:
         """Ids of the nodes whose value or bar may differ between the states at steps ``a`` and ``b``: those
@@ -362,6 +379,6 @@ class Trace:
             node = step.node
             shapes = tuple(self.program.node(parent).shape for parent in node.inputs)
             return int(node.op.flops(*shapes, **node.attrs))
-        if isinstance(step, AccumulateStep):
-            return int(step.bar.size) if step.count > 1 else 0
+        if isinstance(step, AccumulateStep):  # its shape, not its array: a checkpointed one would be recomputed
+            return step.node.size if step.count > 1 else 0
         return 0

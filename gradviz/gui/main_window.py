@@ -48,6 +48,7 @@ from gradviz.gui.playback import Player
 from gradviz.gui.practice_follow import PracticeFollower
 from gradviz.gui.recovery import Recovery
 from gradviz.gui.run_control import RunControl
+from gradviz.gui.seeking import seek_task
 from gradviz.gui.theme import apply_to_application, current_theme
 from gradviz.gui.worker import RunProgress
 from gradviz.io.graph_file import GraphFile
@@ -149,10 +150,11 @@ class MainWindow(QMainWindow):
     def _build_bottom_docks(self) -> None:
         """Steps (timeline beside the formula) below the canvas; Training a tab beside Ops and Inspector."""
         self.player = Player()
+        self.player.seek_task = lambda trace, start, index: seek_task(self.scene, trace, start, index)
         self.timeline = Timeline(self.player, self._why_not_runnable)
         self.run_progress = RunProgress(self.statusBar())  # a long run goes on in the background: its bar and Cancel
         self.run_progress.cancel.clicked.connect(self.player.cancel)
-        self.player.running.connect(self.run_progress.show_running)
+        self.player.running.connect(self._show_running)
         self.player.progressed.connect(self.run_progress.show_progress)
         self.formula_panel = FormulaPanel()
         steps = QWidget()
@@ -300,6 +302,24 @@ class MainWindow(QMainWindow):
             half = max(1, self._canvases.width() // 2)
             self._canvases.setSizes([half, half])  # two equal halves: the graphs compare at one size
             self._fit_whole_soon.start()  # the main canvas is half as wide now
+
+    def _show_running(self, running: bool) -> None:
+        """The progress bar of a run, or of a long seek being prepared (its arrays recomputed, coloured)."""
+        if self.player.seeking:
+            self.run_progress.describe(
+                "Preparing the step",
+                "preparing the step: %p%",
+                "Cancel preparing the step",
+                "Stop preparing the step (the timeline stays where it is)",
+            )
+        else:
+            self.run_progress.describe(
+                "Running the graph",
+                "running the graph: %p%",
+                "Cancel the run",
+                "Stop running the graph (the timeline stays before the first step)",
+            )
+        self.run_progress.show_running(running)
 
     def _show_step(self, index: int) -> None:
         playback = self.player.playback if index >= 0 else None  # before step 0: nothing to run yet

@@ -26,17 +26,21 @@ What the one clock does, as a lecturer would expect it:
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from gradviz.engine.program import Program
 from gradviz.engine.walkable import Walkable
-from gradviz.gui.worker import Reaper, TraceWorker
+from gradviz.gui.worker import JobWorker, Reaper, Report, TraceWorker
 from gradviz.model.frames import PACES, FrameCursor
 from gradviz.model.playback import Playback, RunError, RunJob
 
 SPEEDS = (0.5, 1.0, 2.0, 4.0, 8.0, 30.0)  # steps per second
 PAST_THE_END = sys.maxsize  # a seek there before the trace exists lands on its last step (seeks clamp)
+# Before a seek from one step to another lands: the task making what the views need for it off the GUI thread
+# when that is long (its result, run on the GUI thread, hands it over), or None to land at once. See gui/seeking.py.
+SeekTask = Callable[[Walkable, int, int], Callable[[Report], Callable[[], None]] | None]
 
 
 class Player(QObject):
@@ -63,6 +67,8 @@ class Player(QObject):
         self._job: RunJob | None = None  # how to make the trace after the last edit, until it is made
         self.error: RunError | None = None
         self._worker: TraceWorker | None = None
+        self._seeker: JobWorker | None = None  # preparing a long seek in the background (see seek_task)
+        self.seek_task: SeekTask | None = None  # the window's: what a seek needs prepared, if it is long
         self._stopping = Reaper(self)  # cancelled workers finishing their current step
         self._target = -1  # where the cursor goes when the background run is done
         self.speed = 2.0
@@ -87,6 +93,11 @@ class Player(QObject):
     def busy(self) -> bool:
         """True while a run is going on in the background."""
         return self._worker is not None
+
+    @property
+    def seeking(self) -> bool:
+        """True while a long seek is being prepared in the background (the cursor moves when it is done)."""
+        return self._seeker is not None
 
     def run(self) -> Playback | None:
         """Run the graph now, on this thread, if an edit left it unrun (views hear ``moved``); the cursor, or
@@ -203,18 +214,25 @@ class Player(QObject):
         self._moved(self.index)
 
     def cancel(self) -> None:
-        """Stop a background run; the graph stays unrun, before the first step."""
-        if self._worker is not None:
+        """Stop a background run (the graph stays unrun, before the first step) or a seek being prepared
+        (the cursor stays where it is)."""
+        if self._worker is not None or self._seeker is not None:
             self._cancel_worker()
             self._moved(self.index)
 
     def _cancel_worker(self) -> None:
-        """Tell the running worker to stop and forget its result; it is joined once its current step is done
-        (see Reaper), not waited for here."""
-        worker, self._worker = self._worker, None
-        if worker is not None:
-            worker.finished.disconnect(self._worker_done)
+        """Tell the running worker (a run's, or a seek's) to stop and forget its result; it is joined once its
+        current step is done (see Reaper), not waited for here."""
+        running: list[tuple[JobWorker, Callable[[], None]]] = []
+        if self._worker is not None:
+            running.append((self._worker, self._worker_done))
+        if self._seeker is not None:
+            running.append((self._seeker, self._seeker_done))
+        self._worker = self._seeker = None
+        for worker, done in running:
+            worker.finished.disconnect(done)
             self._stopping.add(worker)
+        if running:
             self.running.emit(False)
 
     def shutdown(self) -> None:
@@ -225,8 +243,8 @@ class Player(QObject):
         self._stopping.join_all()
 
     def seek(self, index: int) -> None:
-        if self._worker is not None:
-            self._target = index  # the run in progress goes there when it is done
+        if self._worker is not None or self._seeker is not None:
+            self._target = index  # the run (or the seek) in progress goes there when it is done
             return
         if self._job is not None:
             if index >= 0 and self.error is None:
@@ -235,23 +253,53 @@ class Player(QObject):
         playback = self._playback
         if playback is not None:
             before = playback.index
+            target = playback.story.landing(index)
+            seek_task = self.seek_task if target != before else None
+            task = seek_task(playback.trace, before, target) if seek_task is not None else None
+            if task is not None:
+                self._prepare(task, target)
+                return
             self._land(index)
             if playback.index != before:
                 self._moved(playback.index)
+
+    def _prepare(self, task: Callable[[Report], Callable[[], None]], target: int) -> None:
+        """Prepare the seek to ``target`` in the background, with the run's progress bar and Cancel; the
+        cursor stays where it is meanwhile (keys pressed, or the clock's ticks, move the target)."""
+        self._target = target
+        self._seeker = JobWorker(task)
+        self._seeker.progressed.connect(self.progressed)
+        self._seeker.finished.connect(self._seeker_done)
+        self.running.emit(True)
+        self._seeker.start()
+
+    def _seeker_done(self) -> None:
+        if self._seeker is None or self.sender() is not self._seeker:
+            return  # a cancelled seek's signal, already queued when it was cancelled
+        seeker, self._seeker = self._seeker, None
+        seeker.wait()
+        self.running.emit(False)
+        if seeker.error is not None:
+            self._fail(seeker.error)  # recomputing failed where the first run did not: shown like a run's error
+            self._moved(self.index)
+            return
+        if callable(seeker.result):
+            seeker.result()  # the views take what was prepared
+        self.seek(self._target)  # lands (a target moved meanwhile may be prepared again)
 
     def step(self) -> None:
         """To the next step as the timeline tells it (see gradviz.model.story), never half an edge; before
         the graph has run (or while it runs), the next exact step."""
         playback = self.playback
         if playback is not None and self._worker is None:
-            self.seek(playback.story.after(playback.index))
+            self.seek(playback.story.after(self._target if self._seeker is not None else playback.index))
         else:
             self.seek(self.index + 1 if self._worker is None else self._target + 1)
 
     def back(self) -> None:
         playback = self.playback
         if playback is not None and self._worker is None:
-            self.seek(playback.story.before(playback.index))
+            self.seek(playback.story.before(self._target if self._seeker is not None else playback.index))
         else:
             self.seek(self.index - 1 if self._worker is None else self._target - 1)
 

@@ -310,3 +310,50 @@ def test_the_cli_traces_a_graph_over_the_budget_from_checkpoints_as_it_traces_it
     assert main(["trace", str(path)]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "needs 7.8 KiB (" in err and "kept at checkpoints); the limit is" in err
+
+
+def test_flops_and_the_steps_that_made_each_array_are_read_without_recomputing():
+    """What a viewer asks of every step or node before reading arrays (the window's cost estimates and its
+    pictures' tokens) comes from shapes and bookkeeping: nothing is recomputed, and it agrees with the full trace."""
+    program = chain(30)
+    full, kept = run(program), checkpoints.run(program, segments=plan(program, 5))
+    store = kept.checkpoints
+    before = dict(store.computed)
+    assert [kept.flops(k) for k in range(len(kept))] == [full.flops(k) for k in range(len(full))]
+    for index in range(-1, len(kept)):
+        for node in program.nodes:
+            made = kept.bar_made(node.id, index), kept.value_made(node.id, index)
+            assert made == (full.bar_made(node.id, index), full.value_made(node.id, index))
+            bar_step, value_step = made
+            if bar_step is not None:  # the bar shown at ``index`` is the one the seed or an addition into it made
+                assert bar_step <= index and kept.steps[bar_step].node.id == node.id
+                assert isinstance(kept.steps[bar_step], SeedStep | AccumulateStep)
+                assert full.bar_at(node.id, index) is full.bar_at(node.id, bar_step)
+            if value_step is not None:
+                assert value_step <= index and isinstance(kept.steps[value_step], ForwardStep)
+            assert (value_step is None) == (full.value_at(node.id, index) is None)
+    assert store.computed == before
+
+
+def test_the_work_of_a_read_is_the_flops_of_the_segments_it_would_recompute():
+    """Segments of 5 on x → t1 … t30 → c: t12's value is in the forward segment of t10 … t14 (five tanh of
+    4×4), which costs their declared flops until it is computed, then nothing; a reverse step costs its
+    segment's rules (twice their forward flops) and the forward segments they read."""
+    program = chain(30)
+    kept = checkpoints.run(program, segments=plan(program, 5))
+    store = kept.checkpoints
+    store._forward.clear()  # as after reads elsewhere evicted every recomputed segment
+    store._reverse.clear()
+    tanh = program.node("t12")
+    one = int(tanh.op.flops(tanh.shape))
+    assert store.work(["t12"], []) == 5 * one
+    assert store.work(["t14", "t10", "t12"], []) == 5 * one  # one segment, counted once
+    assert store.work(["x", "t9"], []) == 0  # a source and a checkpoint are held
+    store.value("t12")
+    assert store.work(["t12"], []) == 0
+    # the last addition is in the last reverse segment: 31 edges in fives leave it one, t1 → x, whose rule
+    # costs twice t1's forward and reads t1, in the forward segment x, t1 … t4 (four tanh)
+    last = len(kept) - 1
+    assert store.work([], [last]) == 2 * one + 4 * one
+    kept.steps[last].bar  # noqa: B018 - read: its segment is computed and kept
+    assert store.work([], [last]) == 0

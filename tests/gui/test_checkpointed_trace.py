@@ -10,6 +10,7 @@ from PySide6.QtTest import QTest
 from gradviz.engine import budget
 from gradviz.engine.program import NodeSpec, Program
 from gradviz.engine.tracer import run
+from tests.gui.drawn_arrays import drawn
 from tests.gui.test_run_errors import opened, sentence
 
 CHAIN = (
@@ -21,7 +22,7 @@ CHAIN = (
 
 def shown(window, node_id):
     look = window.scene.nodes[node_id].look
-    return look.value, look.bar
+    return drawn(look.value), drawn(look.bar)
 
 
 def same(a, b) -> bool:

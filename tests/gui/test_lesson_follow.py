@@ -87,7 +87,7 @@ def test_a_stop_inside_a_told_step_lands_where_it_ends_and_quotes_what_the_canva
     click(qtbot, window, "lessonNext")
     assert window.player.index == 9
     assert shown_text(window) == "its top-right element is −4"
-    assert window.scene.nodes["W"].look.bar[0, 1] == -4  # the number the canvas draws in W's bar
+    assert window.scene.nodes["W"].look.bar.array()[0, 1] == -4  # the number the canvas draws in W's bar
 
 
 def test_a_broken_placeholder_shows_one_line_in_the_panel(window, qtbot, tmp_path):

@@ -18,6 +18,7 @@ from gradviz.gui.notation import OVERLINE
 from gradviz.gui.snapshot import build_scene
 from gradviz.io.graph_file import GraphFile, read, save
 from gradviz.io.paths import EXAMPLES
+from tests.gui.drawn_arrays import drawn
 
 
 def test_every_step_shows_the_engines_numbers(window):
@@ -34,8 +35,8 @@ def test_every_step_shows_the_engines_numbers(window):
             if index < 0:
                 assert not look.stepping
                 continue
-            assert look.value is state.values.get(node_id)
-            assert look.bar is state.bars.get(node_id)
+            assert drawn(look.value) is state.values.get(node_id)
+            assert drawn(look.bar) is state.bars.get(node_id)
             assert look.dimmed == (node_id not in state.values)
     assert window.player.index == -1
 
@@ -122,7 +123,7 @@ def test_editing_a_value_while_paused_keeps_the_step_and_updates_the_numbers(win
     assert current.kind == "accumulate" and contribution.kind == "backward" and contribution.parent.id == "W"
     fresh = run(window.document.program())
     np.testing.assert_array_equal(contribution.contribution, fresh.steps[contribution.index].contribution)
-    assert window.scene.nodes["a"].look.bar is window.player.run().state().bars["a"]
+    assert drawn(window.scene.nodes["a"].look.bar) is window.player.run().state().bars["a"]
 
 
 def test_a_lesson_file_opens_at_the_step_it_was_saved_at(window, tmp_path):
@@ -196,12 +197,12 @@ def test_both_modes_side_by_side_count_passes_and_flops(window, tmp_path):
     race = window.run.race()
     left = window.reverse_side.scene
     # one clock: at tick 0 both sides show their own step 0, drawn from their own trace
-    assert left.nodes["x"].look.value is race.reverse.state(0).values["x"]
+    assert drawn(left.nodes["x"].look.value) is race.reverse.state(0).values["x"]
     assert "0 of 2 sweeps" in window.reverse_side.header.words.text()
     assert "0 of 3 sweeps" in window.forward_header.words.text()
     window.player.seek(len(reverse) - 1)  # reverse mode is done: every bar, all 3 elements of x
     for node_id, bar in reverse.bars().items():
-        np.testing.assert_array_equal(left.nodes[node_id].look.bar, bar)
+        np.testing.assert_array_equal(drawn(left.nodes[node_id].look.bar), bar)
     assert "2 of 2 sweeps · 3 of 3 gradient elements" in window.reverse_side.header.words.text()
     assert "gradient complete" in window.reverse_side.header.words.text()
     assert "gradient complete" not in window.forward_header.words.text()

@@ -11,16 +11,19 @@ its real look field by field.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Hashable, Iterator, Mapping
+from functools import partial
+
+import numpy as np
 
 from gradviz.engine.check import NodeStatus
 from gradviz.engine.forward_mode import TangentStep
 from gradviz.engine.ops._common import show
 from gradviz.engine.program import NodeSpec
 from gradviz.engine.registry import find_op
-from gradviz.engine.trace import AccumulateStep, BackwardStep, ForwardStep, SeedStep, State
+from gradviz.engine.trace import AccumulateStep, BackwardStep, ForwardStep, SeedStep, State, Trace
 from gradviz.engine.walkable import AnyStep
-from gradviz.gui.canvas.items import EdgeItem, NodeItem, NodeLook
+from gradviz.gui.canvas.items import ArrayLook, EdgeItem, NodeItem, NodeLook
 from gradviz.gui.theme import Theme
 from gradviz.model.document import GraphDocument
 
@@ -37,11 +40,20 @@ def highlight_of(step: AnyStep | None, node_id: str) -> str | None:
 
 
 def node_look(
-    spec: NodeSpec, status: NodeStatus, is_output: bool, state: State | None, step: AnyStep | None
+    spec: NodeSpec,
+    status: NodeStatus,
+    is_output: bool,
+    state: State | None,
+    step: AnyStep | None,
+    *,
+    previous: NodeLook | None = None,
+    ready: Mapping[Hashable, ArrayLook] | None = None,
 ) -> NodeLook:
-    """The look of the node ``spec`` (diagnosed ``status``) while ``state`` and ``step`` are shown."""
+    """The look of the node ``spec`` (diagnosed ``status``) while ``state`` and ``step`` are shown. The
+    pictures of arrays ``previous`` (the look drawn now) already has, or that are ``ready`` (made in the
+    background for a long seek, by token), are taken, not made again."""
     op = find_op(spec.op)
-    value = state.values.get(spec.id) if state else None
+    value = array_look(state, spec.id, False, previous.value if previous else None, ready) if state else None
     return NodeLook(
         spec.op,
         op.category if op else "",
@@ -52,11 +64,59 @@ def node_look(
         is_output,
         stepping=state is not None,
         value=value,
-        bar=state.bars.get(spec.id) if state else None,
+        bar=array_look(state, spec.id, True, previous.bar if previous else None, ready) if state else None,
         dimmed=state is not None and value is None,
         highlight=highlight_of(step, spec.id),
         tangents=isinstance(step, TangentStep),
     )
+
+
+def array_look(
+    state: State,
+    node_id: str,
+    bar: bool,
+    previous: ArrayLook | None,
+    ready: Mapping[Hashable, ArrayLook] | None = None,
+) -> ArrayLook | None:
+    """What node ``node_id``'s badge draws of its value (or, ``bar``, its bar) in ``state``. Of a reverse
+    trace's state the array is named by the step that made it, so ``previous`` is kept when it is that
+    one without reading the array (from a trace kept at checkpoints, reading recomputes); the array is
+    read only to colour a new picture."""
+    trace = state.trace
+    if trace is None:
+        return _untraced_look(state.bars if bar else state.values, node_id, bar, previous)
+    made = trace.bar_made(node_id, state.index) if bar else trace.value_made(node_id, state.index)
+    if made is None:
+        return None
+    token = (trace, made)  # a step makes one array: a value, a contribution or a bar
+    if previous is not None and previous.token == token:
+        return previous
+    if ready is not None and token in ready:
+        return ready[token]
+    read = partial(_read_bar, trace, node_id, made) if bar else partial(trace.value, node_id)
+    return ArrayLook.of(read(), bar, token, read)
+
+
+def _untraced_look(
+    arrays: Mapping[str, np.ndarray], node_id: str, bar: bool, previous: ArrayLook | None
+) -> ArrayLook | None:
+    """The look of an array from a state that is not a reverse trace's: known by its identity while it lives."""
+    array = arrays.get(node_id)
+    if array is None:
+        return None
+    if previous is not None and previous.token == ArrayLook.token_of(array):
+        return previous
+    return ArrayLook.of(array, bar, read=partial(_read, arrays, node_id))
+
+
+def _read(arrays: Mapping[str, np.ndarray], node_id: str) -> np.ndarray:
+    return arrays[node_id]
+
+
+def _read_bar(trace: Trace, node_id: str, made: int) -> np.ndarray:
+    found = trace.bar_at(node_id, made)
+    assert found is not None  # the bar made at step ``made`` is there from that step on
+    return found
 
 
 class SceneItems:

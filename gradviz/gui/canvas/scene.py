@@ -8,7 +8,7 @@ palette becomes an AddNodes.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Hashable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from typing import NamedTuple
@@ -32,6 +32,7 @@ from gradviz.gui.canvas.items import (
     BACKWARD_COLOUR,
     FORWARD_COLOUR,
     MARKED_WIRE,
+    ArrayLook,
     EdgeItem,
     NodeItem,
     boxes_below,
@@ -130,6 +131,7 @@ class GraphScene(QGraphicsScene):
         self._wires: WireLayer | None = None  # every plain wire of the graph, laid out when next drawn
         self._wire_updates = 0  # background invalidations since the wires were last drawn (see wire_moved)
         self._stale_pictures: set[NodeItem] = set()  # boxed nodes whose picture is made before the next paint
+        self._pictures: dict[Hashable, ArrayLook] = {}  # badge pictures made ahead for the next step (take_pictures)
         self.setBackgroundBrush(theme.background)
         self._unsubscribe = document.subscribe(self._on_change)
         self._rebuild()
@@ -261,6 +263,15 @@ class GraphScene(QGraphicsScene):
             self._send_tokens()
         self._make_pictures()  # now, not as the view paints: a picture changed then would ask for a second paint
 
+    def take_pictures(self, pictures: dict[Hashable, ArrayLook]) -> None:
+        """Badge pictures made in the background for the step shown next (gui/seeking.py), by token: the
+        nodes showing them take them instead of reading and colouring their arrays here."""
+        self._pictures = pictures
+
+    def has_picture(self, token: Hashable) -> bool:
+        """Whether a badge picture of the array ``token`` names waits to be taken (see take_pictures)."""
+        return token in self._pictures
+
     def show_run_error(self, node_id: str | None, message: str = "") -> None:
         """Mark ``node_id`` as where the run failed (outlined red, ``message`` under it); None marks nothing.
         The document's checks pass for such a node (a singular matrix is only found by running), so the
@@ -354,12 +365,17 @@ class GraphScene(QGraphicsScene):
         the middle of an edit that added a node, before this scene's own listener has made its item (and
         given it its look)."""
         statuses, output = self.document.statuses(), self.document.output
-        state, nodes = self._state, self.document.nodes
+        state, nodes, ready = self._state, self.document.nodes, self._pictures
         wanted = nodes.keys() if only is None else only
         specs = [(node_id, nodes[node_id]) for node_id in wanted if node_id in nodes and node_id in self.nodes]
         for node_id, spec in specs:
             self.looks_built += 1
-            self.nodes[node_id].set_look(node_look(spec, statuses[node_id], node_id == output, state, self._step))
+            item = self.nodes[node_id]
+            look = node_look(
+                spec, statuses[node_id], node_id == output, state, self._step, previous=item.look, ready=ready
+            )
+            item.set_look(look)
+        self._pictures = {}  # taken by the nodes that show them; a seek elsewhere has no use for the rest
 
     def _highlight_edges(self) -> None:
         """Mark the current step's wires and unmark the last step's; other wires are not touched."""

@@ -18,6 +18,7 @@ from gradviz.gui.theme import LIGHT
 from gradviz.io.graph_file import load, read
 from gradviz.io.paths import EXAMPLES
 from gradviz.model.document import GraphDocument
+from tests.gui.drawn_arrays import drawn
 
 
 def test_the_items_come_one_at_a_time_then_every_node_and_wire_is_there(qapp):
@@ -72,8 +73,9 @@ def test_a_node_look_shows_the_state_and_what_is_not_known_yet(qapp):
     assert node_look(spec, NodeStatus((3, 1)), False, first, trace.steps[0]).dimmed
     end = trace.state(len(trace) - 1)
     look = node_look(spec, NodeStatus((3, 1)), False, end, None)
-    assert look.stepping and not look.dimmed and look.value is end.values["a"] and look.bar is end.bars["a"]
+    assert look.stepping and not look.dimmed
+    assert drawn(look.value) is end.values["a"] and drawn(look.bar) is end.bars["a"]
     W, x = (np.asarray(next(s for s in graph.nodes if s.id == n).value, dtype=float) for n in "Wx")
-    assert np.allclose(look.value, W @ x)
+    assert np.allclose(drawn(look.value), W @ x)
     broken = node_look(spec, NodeStatus(None, "cannot multiply 3×2 by 3×1"), False, None, None)
     assert broken.error == "cannot multiply 3×2 by 3×1" and broken.shape_text == ""

@@ -8,7 +8,7 @@ from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
 from PySide6.QtGui import QColor, QImage, QMouseEvent, QPainter, QTransform
 from PySide6.QtWidgets import QApplication
 
-from gradviz.gui.canvas.items import NodeItem, NodeLook
+from gradviz.gui.canvas.items import ArrayLook, NodeItem, NodeLook
 from gradviz.gui.canvas.node_text import LEGIBLE_PX, em_pixels
 from gradviz.gui.theme import LIGHT
 from gradviz.io.paths import EXAMPLES
@@ -76,7 +76,7 @@ def test_the_bar_caption_has_its_line_over_the_name(qapp):
     letters (the line once landed a row higher, under the ports)."""
     from PySide6.QtGui import QColor, QImage, QPainter, QTransform  # noqa: PLC0415
 
-    from gradviz.gui.canvas.items import NodeItem, NodeLook  # noqa: PLC0415
+    from gradviz.gui.canvas.items import ArrayLook, NodeItem, NodeLook  # noqa: PLC0415
     from gradviz.gui.theme import LIGHT  # noqa: PLC0415
 
     item = NodeItem("w", LIGHT, lambda _: None)
@@ -90,8 +90,8 @@ def test_the_bar_caption_has_its_line_over_the_name(qapp):
             None,
             False,
             stepping=True,
-            value=np.ones((3, 4)),
-            bar=np.ones((3, 4)),
+            value=ArrayLook.of(np.ones((3, 4)), False),
+            bar=ArrayLook.of(np.ones((3, 4)), True),
         )
     )
     scale = 3.0
@@ -121,7 +121,9 @@ def test_the_bar_caption_has_its_line_over_the_name(qapp):
 
 def _item(qapp, value: np.ndarray) -> NodeItem:
     item = NodeItem("v", LIGHT, lambda _: None)
-    item.set_look(NodeLook("input", "source", "v", (), "2×2", None, False, stepping=True, value=value))
+    item.set_look(
+        NodeLook("input", "source", "v", (), "2×2", None, False, stepping=True, value=ArrayLook.of(value, False))
+    )
     return item
 
 
@@ -196,4 +198,4 @@ def test_hovering_a_heatmap_reads_the_element(window, qtbot):
             ),
         )
     qtbot.waitUntil(lambda: "[1, 2]" in item.toolTip(), timeout=2000)
-    assert f"{item.look.value[1, 2]:.6g}" in item.toolTip()
+    assert f"{item.look.value.array()[1, 2]:.6g}" in item.toolTip()  # read from the trace on demand

@@ -14,6 +14,7 @@ from gradviz.gui.canvas.scene import nodes_of
 from gradviz.gui.colormaps import cell_text
 from gradviz.gui.commands import AddNodes, RemoveNodes, ReplaceNode
 from gradviz.io.paths import EXAMPLES
+from tests.gui.drawn_arrays import drawn
 
 
 def drag(qtbot, window, start: QPointF, end: QPointF) -> None:
@@ -71,7 +72,7 @@ def test_a_stepped_heatmap_shows_new_numbers_after_an_edit(window):
     new = np.asarray(spec.value, dtype=float) * 3 + 0.5
     window.undo_stack.push(ReplaceNode(window.document, dataclasses.replace(spec, value=new.tolist()), "W"))
     window.run.retrace()  # what the retrace timer does a moment after the edit
-    assert np.array_equal(item.look.value, new)
+    assert np.array_equal(item.look.value.array(), new)
     assert item._badges[0].numbers[0] == tuple(cell_text(number) for number in new.ravel())
 
 
@@ -122,8 +123,8 @@ def test_stepping_one_by_one_shows_what_the_trace_says(window, mode):
         state, step = trace.state(index), playback.story.shown_step(index)
         colour = "forward" if step.kind in ("forward", "tangent") else "backward"
         for node_id, item in window.scene.nodes.items():
-            assert item.look.value is state.values.get(node_id)
-            assert item.look.bar is state.bars.get(node_id)
+            assert drawn(item.look.value) is state.values.get(node_id)
+            assert drawn(item.look.bar) is state.bars.get(node_id)
             assert item.look.highlight == (colour if node_id in nodes_of(step) else None)
 
 

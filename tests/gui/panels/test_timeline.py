@@ -6,6 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 
 from gradviz.io.paths import EXAMPLES
+from tests.gui.drawn_arrays import drawn
 
 
 def _stepping_window(window, qtbot, name: str) -> None:
@@ -32,7 +33,9 @@ def test_right_walks_one_step_per_edge_and_the_canvas_shows_the_traces_numbers(w
         seen.append(index)
         state = trace.state(index)
         for node_id, item in window.scene.nodes.items():  # the exact step's numbers, nothing half-done
-            assert item.look.value is state.values.get(node_id) and item.look.bar is state.bars.get(node_id)
+            assert drawn(item.look.value) is state.values.get(node_id) and drawn(item.look.bar) is state.bars.get(
+                node_id
+            )
         assert "contribution from" not in words.text() and "starts with" not in words.text()
         if " += " in words.text():
             assert "A feeds 3 nodes" in words.text()
