@@ -27,6 +27,7 @@ from gradviz.engine.errors import GradvizError, NodeError
 from gradviz.gui import docks
 from gradviz.gui.canvas.scene import GraphScene
 from gradviz.gui.canvas.view import GraphView
+from gradviz.gui.collector import collector
 from gradviz.gui.conv_follow import ConvolutionFollower
 from gradviz.gui.edit_actions import EditActions
 from gradviz.gui.files import FileActions
@@ -64,6 +65,7 @@ class MainWindow(QMainWindow):
         self.setObjectName("mainWindow")
         self.setAccessibleName("gradviz")
         self.settings, self.recovery = settings, recovery
+        collector()  # from now on Python's garbage is collected on this thread only (see gui/collector.py)
         self.document = GraphDocument()
         self.undo_stack = QUndoStack(self)
         remembered = settings.value("view/dark")

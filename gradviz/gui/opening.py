@@ -8,16 +8,12 @@ while the old graph stays on screen and in the document. Cancel (or Esc) at any 
 leaves everything as it was, and so does a file that fails: opening stays all-or-nothing. The progress
 bar shows only once opening has taken SHOW_AFTER_MS, so an example opens with no flicker.
 
-Python's cyclic garbage collector is paused while a graph opens: a 10,000-node file makes about a
-million objects, and the collector, run each time the heap had grown by a quarter, scanned all of them
-six times, holding the GIL for 0.2-0.6 s each (the window froze for those whichever thread allocated).
-The objects are long-lived; the collector resumes a moment after the graph is shown (its first pass
-over them is then a stall of its own, not added to the swap's).
+Python's garbage collections are held off while a graph opens (see collector.py): a 10,000-node file
+makes about a million objects, and each collection meanwhile walked all of them.
 """
 
 from __future__ import annotations
 
-import gc
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
@@ -28,6 +24,7 @@ from PySide6.QtCore import QObject, QTimer
 from gradviz.engine.check import NodeStatus
 from gradviz.engine.errors import GradvizError, NodeError
 from gradviz.gui.canvas.building import SceneItems
+from gradviz.gui.collector import collector
 from gradviz.gui.theme import Theme
 from gradviz.gui.worker import JobWorker, Report, RunProgress
 from gradviz.io.errors import GraphFileError
@@ -39,31 +36,6 @@ STAGES = 3  # read (and parse, validate, migrate), check, lay out
 PREPARED_SHARE = 400  # of the bar's 1000: the rest is making the canvas's items
 SLICE_S = 0.03  # items made per event-loop turn: the window answers within about this
 SHOW_AFTER_MS = 150  # a quicker open shows no bar at all
-RESUME_COLLECTING_MS = 1000  # after a swap: the window has painted the new graph by then
-
-
-class _CollectorPause:
-    """Python's cyclic garbage collector off while any graph is opening, back as it was after the last."""
-
-    def __init__(self) -> None:
-        self.holders, self.was_enabled = 0, True
-
-    def hold(self) -> None:
-        if self.holders == 0:
-            self.was_enabled = gc.isenabled()
-            gc.disable()
-        self.holders += 1
-
-    def release(self) -> None:
-        self.holders -= 1
-        if self.holders == 0 and self.was_enabled:
-            gc.enable()
-
-    def release_later(self) -> None:
-        QTimer.singleShot(RESUME_COLLECTING_MS, self.release)
-
-
-_collector = _CollectorPause()
 
 
 @dataclass(frozen=True)
@@ -220,15 +192,15 @@ class Opening(QObject):
     def _pause_collecting(self) -> None:
         if not self._holding:
             self._holding = True
-            _collector.hold()
+            collector().hold()
 
     def _resume_collecting(self, later: bool = False) -> None:
         if self._holding:
             self._holding = False
             if later:
-                _collector.release_later()
+                collector().release_later()
             else:
-                _collector.release()
+                collector().release()
 
     def _end(self) -> None:
         self._over = True

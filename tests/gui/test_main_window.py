@@ -175,6 +175,7 @@ def test_a_closed_windows_scenes_go_with_it_not_with_the_garbage_collector(qtbot
     window.run.set_mode("both")  # the reverse side has a scene of its own while comparing
     scenes = [window.scene, window.reverse_side.scene]
     assert all(scene is not None and scene.parent() is window for scene in scenes)
+    collecting = gc.isenabled()
     gc.disable()  # only Qt's own deletion may free them here
     try:
         window.undo_stack.setClean()
@@ -183,7 +184,8 @@ def test_a_closed_windows_scenes_go_with_it_not_with_the_garbage_collector(qtbot
         qtbot.waitUntil(lambda: not shiboken6.isValid(window))
         assert not any(shiboken6.isValid(scene) for scene in scenes)
     finally:
-        gc.enable()
+        if collecting:
+            gc.enable()
 
 
 def test_dark_mode_is_remembered_across_a_restart(qtbot, tmp_path):

@@ -70,10 +70,12 @@ def test_every_frame_has_a_legible_caption_band_that_follows_the_sentence(qapp):
 def test_a_drawing_scene_is_deleted_when_its_drawing_is_done():
     """Left to Python, a drawing's scene lived in reference cycles until the garbage collector freed it,
     possibly inside one of its own pending events: deleted here, right after the drawing, not by the collector."""
+    collecting = gc.isenabled()
     gc.disable()
     try:
         with snapshot_scene(read(EXAMPLES / "linear_layer.json"), dark=False) as scene:
             assert shiboken6.isValid(scene) and scene.nodes
         assert not shiboken6.isValid(scene)
     finally:
-        gc.enable()
+        if collecting:
+            gc.enable()
