@@ -372,6 +372,14 @@ class MainWindow(QMainWindow):
         self.conv_follow.graph_changed(self.document)  # a remembered Convolution dock, for a graph without one
         self._fit_soon.start()
 
+    # ----- edits: EditActions does them; these are the names scripts and tests call ------------------
+
+    def select_all(self) -> None:
+        self.edits.select_all()
+
+    def delete_selected(self) -> None:
+        self.edits.delete_selected()
+
     # ----- files: FileActions does them; these are the names scripts and tests call ------------------
 
     @property

@@ -217,3 +217,16 @@ def test_dark_mode_is_remembered_across_a_restart(qtbot, tmp_path):
     second.close()
     third = launch()
     assert not third.scene.theme.dark and not third.findChild(QAction, "actionDarkMode").isChecked()
+
+
+def test_scripts_can_still_select_all_and_delete_through_the_window(window):
+    """The edit gestures live in EditActions; the window keeps the names scripts call (the bug reproductions
+    in ../shared/repro drive it so: select all, delete, undo)."""
+    window.open_path(EXAMPLES / "linear_layer.json")
+    ids = set(window.document.nodes)
+    window.select_all()
+    assert set(window.scene.selected_ids()) == ids
+    window.delete_selected()
+    assert window.document.nodes == {}
+    window.undo_stack.undo()
+    assert set(window.document.nodes) == ids
