@@ -51,7 +51,7 @@ from gradviz.gui.recovery import Recovery
 from gradviz.gui.run_control import RunControl
 from gradviz.gui.seeking import seek_task
 from gradviz.gui.theme import apply_to_application, current_theme
-from gradviz.gui.worker import RunProgress
+from gradviz.gui.worker import RUNNING, RunProgress
 from gradviz.io.graph_file import GraphFile
 from gradviz.model.document import Change, GraphDocument, NodesMoved
 from gradviz.model.step_view import present
@@ -315,12 +315,7 @@ class MainWindow(QMainWindow):
                 "Stop preparing the step (the timeline stays where it is)",
             )
         else:
-            self.run_progress.describe(
-                "Running the graph",
-                "running the graph: %p%",
-                "Cancel the run",
-                "Stop running the graph (the timeline stays before the first step)",
-            )
+            self.run_progress.describe(*RUNNING)
         self.run_progress.show_running(running)
 
     def _show_step(self, index: int) -> None:

@@ -24,6 +24,13 @@ from gradviz.engine.tracer import Report
 from gradviz.engine.walkable import Walkable
 from gradviz.model.playback import RunJob
 
+# What the run's bar and Cancel say: (what it does, the bar's text, Cancel's name, Cancel's tip)
+RUNNING = (
+    "Running the graph",
+    "running the graph: %p%",
+    "Cancel the run",
+    "Stop running the graph (the timeline stays before the first step)",
+)
 REPORT_EVERY_S = 0.05  # progress signals at most 20 times a second: a 10,000-step run would flood the queue
 
 
@@ -127,12 +134,7 @@ class RunProgress(QWidget):
         self.bar.setFixedWidth(260)
         self.cancel = QPushButton("Cancel")
         self.cancel.setObjectName(f"{name}Cancel")
-        self.describe(
-            "Running the graph",
-            "running the graph: %p%",
-            "Cancel the run",
-            "Stop running the graph (the timeline stays before the first step)",
-        )
+        self.describe(*RUNNING)
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.bar)
