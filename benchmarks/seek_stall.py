@@ -12,18 +12,16 @@ the GUI thread stalls for all of it; prepared in the background, the stall is th
 
 from __future__ import annotations
 
-import argparse
 import itertools
-import json
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+import fresh_processes
+
 CASES = {"100 tanh on 300×300": (300, 100), "40 tanh on 1000×1000": (1000, 40)}
 
 
@@ -75,36 +73,14 @@ def child(case: str) -> dict[str, float]:
     return result
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--root", type=Path, default=ROOT, help="the checkout whose gradviz is measured")
-    parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--child")
-    args = parser.parse_args()
-    if args.child:
-        sys.path.insert(0, str(args.root))
-        print(json.dumps(child(args.child)))
-        return 0
-    print(f"gradviz of {args.root}")
-    for case in CASES:
-        runs = []
-        for _ in range(args.runs):
-            done = subprocess.run(
-                [sys.executable, __file__, "--root", str(args.root), "--child", case],
-                capture_output=True,
-                text=True,
-                check=True,
-                cwd=args.root,
-            )
-            runs.append(json.loads(done.stdout.strip().splitlines()[-1]))
-        landed = statistics.median(run["landed"] for run in runs)
-        stall = statistics.median(run["stall"] for run in runs)
-        print(
-            f"{case:24} End lands in {landed * 1000:7.0f} ms; longest stall {stall * 1000:6.0f} ms "
-            f"({stall / landed:.0%} of it)  checkpointed={runs[0]['checkpointed']}"
-        )
-    return 0
+def report(case: str, runs: list[dict[str, float]]) -> None:
+    landed = statistics.median(run["landed"] for run in runs)
+    stall = statistics.median(run["stall"] for run in runs)
+    print(
+        f"{case:24} End lands in {landed * 1000:7.0f} ms; longest stall {stall * 1000:6.0f} ms "
+        f"({stall / landed:.0%} of it)  checkpointed={runs[0]['checkpointed']}"
+    )
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(fresh_processes.main(__file__, CASES, child, report))

@@ -18,16 +18,14 @@ commit before a change, extracted with ``git archive``) to compare before and af
 
 from __future__ import annotations
 
-import argparse
-import json
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+import fresh_processes
+
 CASES = ("chain checkpointed", "chain whole", "mlp_cross_entropy example")
 
 
@@ -141,37 +139,15 @@ def child(case: str) -> dict[str, float]:
     return result
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--root", type=Path, default=ROOT, help="the checkout whose gradviz is measured")
-    parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--child")
-    args = parser.parse_args()
-    if args.child:
-        sys.path.insert(0, str(args.root))
-        print(json.dumps(child(args.child)))
-        return 0
+def report(case: str, runs: list[dict[str, float]]) -> None:
     mib = 2**20
-    print(f"gradviz of {args.root}")
-    for case in CASES:
-        runs = []
-        for _ in range(args.runs):
-            done = subprocess.run(
-                [sys.executable, __file__, "--root", str(args.root), "--child", case],
-                capture_output=True,
-                text=True,
-                check=True,
-                cwd=args.root,
-            )
-            runs.append(json.loads(done.stdout.strip().splitlines()[-1]))
-        median = {key: statistics.median(run[key] for run in runs) for key in ("python", "trace", "badges", "rss")}
-        print(
-            f"{case:28} python {median['python'] / mib:7.1f} MiB (trace {median['trace'] / mib:6.1f} MiB, window "
-            f"{(median['python'] - median['trace']) / mib:6.1f} MiB)  badges {median['badges'] / mib:6.1f} MiB  "
-            f"rss +{median['rss'] / mib:7.1f} MiB  checkpointed={runs[0]['checkpointed']}"
-        )
-    return 0
+    median = {key: statistics.median(run[key] for run in runs) for key in ("python", "trace", "badges", "rss")}
+    print(
+        f"{case:28} python {median['python'] / mib:7.1f} MiB (trace {median['trace'] / mib:6.1f} MiB, window "
+        f"{(median['python'] - median['trace']) / mib:6.1f} MiB)  badges {median['badges'] / mib:6.1f} MiB  "
+        f"rss +{median['rss'] / mib:7.1f} MiB  checkpointed={runs[0]['checkpointed']}"
+    )
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(fresh_processes.main(__file__, CASES, child, report))
