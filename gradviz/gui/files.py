@@ -28,7 +28,7 @@ from gradviz.gui.opening import Opening, Prepared, prepare
 from gradviz.gui.playback import Player
 from gradviz.gui.recovery import Recovery
 from gradviz.gui.render import render_scene
-from gradviz.gui.worker import RunProgress
+from gradviz.gui.worker import Reaper, RunProgress
 from gradviz.io.errors import GraphFileError
 from gradviz.io.graph_file import GraphFile, save
 from gradviz.io.paths import EXAMPLES
@@ -92,7 +92,7 @@ class FileActions(QObject):
         self._escape.setEnabled(False)  # Esc is the canvas's own except while a graph opens
         self._opening: Opening | None = None
         self._request: _Request | None = None
-        self._stopping: set[Opening] = set()  # cancelled openings whose thread is finishing its stage
+        self._stopping = Reaper(self)  # cancelled openings' threads, finishing their stage
         self._cancelled_note = ""
         self._say_cancelled = QTimer(self, singleShot=True, interval=0)
         self._say_cancelled.timeout.connect(self._repeat_cancelled)
@@ -208,13 +208,10 @@ class FileActions(QObject):
         self._escape.setEnabled(False)
         opening.cancel()
         request.cancelled()
-        worker = opening.worker
-        if worker is not None and not worker.isFinished():
-            # it stops at its next stage (parsing cannot be interrupted): kept until its thread has ended
-            self._stopping.add(opening)
-            worker.finished.connect(self._reap)
-        else:
-            opening.deleteLater()
+        if opening.worker is not None:
+            # it stops at its next stage (parsing cannot be interrupted): joined once its thread has ended
+            self._stopping.add(opening.worker)
+        opening.deleteLater()
         self._cancelled_note = f"Opening {request.name} cancelled: nothing changed"
         self.say(self._cancelled_note)
         # said again once the status bar is back to its height: the fitted canvas refits then, and its
@@ -224,21 +221,10 @@ class FileActions(QObject):
     def _repeat_cancelled(self) -> None:
         self.say(self._cancelled_note)
 
-    def _reap(self) -> None:
-        for opening in list(self._stopping):
-            if opening.worker is None or opening.worker.isFinished():
-                if opening.worker is not None:
-                    opening.worker.wait()  # returns at once: only now may the QThread go
-                self._stopping.discard(opening)
-                opening.deleteLater()
-
     def shutdown(self) -> None:
         """The window closes: stop opening and join every thread, so none outlives the window."""
         self.cancel_open()
-        for opening in list(self._stopping):
-            if opening.worker is not None:
-                opening.worker.wait()
-        self._stopping.clear()
+        self._stopping.join_all()
 
     def open_dialog(self) -> None:
         start = str(self.path.parent) if self.path else str(self.settings.value("files/folder", str(Path.home())))

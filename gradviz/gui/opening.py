@@ -186,6 +186,9 @@ class Opening(QObject):
         """Stop: the worker at its next stage (its result dropped), the items unmade. Nothing changed."""
         if self.worker is not None:
             self.worker.cancel()
+            # a finish or a report still to come is no business of this opening, which goes now
+            self.worker.progressed.disconnect(self._prepared_part)
+            self.worker.finished.disconnect(self._worker_done)
         self._end()
         self._resume_collecting()
 

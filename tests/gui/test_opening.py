@@ -172,7 +172,7 @@ def test_a_second_open_while_one_is_loading_takes_over(window, qtbot, ctrl_o, bi
     ctrl_o(big_file)
     assert window.files.loading
     window.findChild(QAction, "example_matmul").trigger()  # the user changed their mind
-    qtbot.waitUntil(lambda: not window.files.loading and window.files._stopping == set(), timeout=60_000)
+    qtbot.waitUntil(lambda: not window.files.loading and not window.files._stopping, timeout=60_000)
     qtbot.wait(50)
     assert set(window.document.nodes) == {spec.id for spec in read(EXAMPLES / "matmul.json").nodes}
     assert window.path is None  # an example opens as an untitled copy
