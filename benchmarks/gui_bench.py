@@ -76,6 +76,7 @@ from gradviz.gui.main_window import MainWindow  # noqa: E402
 from gradviz.gui.panels.conv_phases import Names  # noqa: E402
 from gradviz.gui.panels.convolution import ConvolutionPanel  # noqa: E402
 from gradviz.gui.playback import Player  # noqa: E402
+from gradviz.gui.qt_application import application  # noqa: E402
 from gradviz.gui.recovery import Recovery  # noqa: E402
 from gradviz.io.graph_file import GraphFile, save  # noqa: E402
 from gradviz.io.paths import EXAMPLES  # noqa: E402
@@ -661,7 +662,7 @@ def main() -> None:
     quick = arguments.quick
     global clock  # noqa: PLW0603 - chosen once, before anything is timed
     clock = time.thread_time if arguments.cpu else time.perf_counter
-    app = QApplication.instance() or QApplication([])
+    app = application([])  # the window's settings (serial fills), for ours and the floors alike
     print(
         f"platform {app.platformName()}, window {WINDOW[0]}×{WINDOW[1]}; medians of interleaved runs "
         f"({'CPU' if arguments.cpu else 'wall'} time); "

@@ -37,6 +37,7 @@ from gradviz.engine.gradcheck import gradcheck  # noqa: E402
 from gradviz.engine.program import NodeSpec  # noqa: E402
 from gradviz.engine.training import train  # noqa: E402
 from gradviz.gui.main_window import MainWindow  # noqa: E402
+from gradviz.gui.qt_application import application  # noqa: E402
 from gradviz.gui.recovery import Recovery  # noqa: E402
 from gradviz.io.graph_file import GraphFile  # noqa: E402
 
@@ -129,7 +130,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true")
     repeats = 1 if parser.parse_args().quick else 5
-    app = QApplication.instance() or QApplication([])
+    app = application([])
     with tempfile.TemporaryDirectory() as folder:
         for job, nodes in (("training", matmul_chain()), ("gradient check", outer_product())):
             window = window_with(nodes, Path(folder))

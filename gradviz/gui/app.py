@@ -7,9 +7,9 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings, QStandardPaths
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication
 
 from gradviz.gui.main_window import MainWindow
+from gradviz.gui.qt_application import application
 from gradviz.gui.recovery import Recovery
 from gradviz.io.paths import DEFAULT_EXAMPLE, ICON
 
@@ -31,8 +31,7 @@ def start(path: str | None, settings: QSettings, recovery: Recovery) -> MainWind
 
 def run(path: str | None = None) -> int:
     """Run the window until it is closed; the exit status is the event loop's (0)."""
-    existing = QApplication.instance()  # typed as the core application: the window needs the widgets one
-    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
+    app = application(sys.argv[:1])
     app.setApplicationName("gradviz")
     app.setOrganizationName("gradviz")
     app.setWindowIcon(QIcon(str(ICON)))

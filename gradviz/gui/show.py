@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QApplication
 
 from gradviz.gui.app import state_folder
 from gradviz.gui.main_window import MainWindow
+from gradviz.gui.qt_application import application
 from gradviz.gui.recovery import Recovery
 from gradviz.io.graph_file import GraphFile
 
@@ -20,7 +21,7 @@ def show_graph(
     under a running event loop (a notebook's ``%gui qt``, a test) it returns the window at once.
     """
     existing = QApplication.instance()
-    app = existing or QApplication(["gradviz"])
+    app = existing or application(["gradviz"])
     window = MainWindow(settings or QSettings("gradviz", "gradviz"), recovery or Recovery(state_folder()))
     window.show()
     window.load_graph(graph, None)

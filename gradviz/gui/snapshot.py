@@ -9,11 +9,11 @@ from pathlib import Path
 
 import shiboken6
 from PySide6.QtGui import QImage, QUndoStack
-from PySide6.QtWidgets import QApplication
 
 from gradviz.engine.tracer import run
 from gradviz.gui.canvas.scene import GraphScene
 from gradviz.gui.notation import rich
+from gradviz.gui.qt_application import application
 from gradviz.gui.render import caption, caption_width, picture_size, render_scene, scene_image, with_caption
 from gradviz.gui.theme import current_theme
 from gradviz.io.graph_file import GraphFile
@@ -24,7 +24,7 @@ from gradviz.model.story import Story, story_of
 
 def build_scene(graph: GraphFile, dark: bool) -> GraphScene:
     """The scene of ``graph``, with anything the file gives no position laid out."""
-    QApplication.instance() or QApplication([])  # Qt needs one before any scene
+    application([])  # Qt needs one before any scene
     if any(spec.id not in graph.layout for spec in graph.nodes):
         graph = GraphFile(
             graph.nodes,

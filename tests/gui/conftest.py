@@ -6,7 +6,10 @@ import pytest
 from PySide6.QtCore import QSettings
 
 from gradviz.gui.main_window import MainWindow
+from gradviz.gui.qt_application import serial_fills
 from gradviz.gui.recovery import Recovery
+
+serial_fills()  # before pytest-qt makes the application: the tests paint as the window does
 
 
 @pytest.fixture

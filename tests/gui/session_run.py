@@ -25,10 +25,11 @@ from pathlib import Path
 from PySide6.QtCore import QSettings, Qt, QtMsgType, qInstallMessageHandler
 from PySide6.QtGui import QAction
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QMessageBox, QWidget
 
 from gradviz.gui.canvas.view import SMALLEST_NODE_POINTS
 from gradviz.gui.main_window import MainWindow
+from gradviz.gui.qt_application import application
 from gradviz.gui.recovery import Recovery
 from gradviz.io.paths import DEFAULT_EXAMPLE, EXAMPLES
 
@@ -40,7 +41,7 @@ class Session:
     """Drives one window and records every problem seen, with the action that caused it."""
 
     def __init__(self, shots: Path | None) -> None:
-        self.app = QApplication.instance() or QApplication(sys.argv[:1])
+        self.app = application(sys.argv[:1])
         self.problems: list[str] = []
         self.action = "start"
         self.actions = 0
