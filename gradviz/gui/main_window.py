@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from gradviz.engine.errors import GradvizError, NodeError
 from gradviz.gui import docks
 from gradviz.gui.canvas.scene import GraphScene
+from gradviz.gui.canvas.tokens import glide_ms
 from gradviz.gui.canvas.view import GraphView
 from gradviz.gui.collector import collector
 from gradviz.gui.conv_follow import ConvolutionFollower
@@ -73,7 +74,6 @@ class MainWindow(QMainWindow):
         theme = current_theme(dark)
         apply_to_application(theme)
         self.scene = GraphScene(self.document, self.undo_stack, theme, self)
-        self.scene.animate = True  # tokens glide along the current step's wires
         self.view = GraphView(self.scene)
         self.hint = HintLine(self.document, self.undo_stack)
         self.setCentralWidget(self._build_canvases())
@@ -321,8 +321,10 @@ class MainWindow(QMainWindow):
     def _show_step(self, index: int) -> None:
         playback = self.player.playback if index >= 0 else None  # before step 0: nothing to run yet
         self.conv_follow.step_shown(index)
+        glide = glide_ms(self.player.speed if self.player.playing else None)  # tokens fit in a played step
+        self.scene.glide_ms = glide
         if self.run.mode == "both":
-            self.race_counters.show_tick(self.run.race(), index)
+            self.race_counters.show_tick(self.run.race(), index, glide)
         if playback is None:
             self.scene.show_step(None, None)
             self.inspector.show_step(None)

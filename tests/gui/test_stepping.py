@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QFileDialog, QGraphicsScene, QLabel, QTableWidget
 from gradviz.engine.forward_mode import ForwardTrace
 from gradviz.engine.program import NodeSpec
 from gradviz.engine.tracer import run
-from gradviz.gui.canvas.tokens import TokenRun
+from gradviz.gui.canvas.tokens import DURATION_MS, TokenRun
 from gradviz.gui.notation import OVERLINE
 from gradviz.gui.snapshot import build_scene
 from gradviz.io.graph_file import GraphFile, read, save
@@ -271,7 +271,7 @@ def test_tokens_in_flight_die_with_their_scene(qtbot):
 def test_offscreen_renders_draw_no_tokens(qapp):
     """Frames for slides and GIFs show the state, not a token caught halfway along a wire."""
     scene = build_scene(read(EXAMPLES / "linear_layer.json"), dark=False)
-    assert scene.animate is False
+    assert scene.glide_ms == 0
 
 
 def test_training_then_stepping_through_an_iteration(window):
@@ -342,3 +342,26 @@ def test_exporting_while_stepping_draws_the_current_frame(window, monkeypatch, t
     window.export_image()
     assert cost in chosen[-1].read_text()
     assert window.player.index == trace.seed_index  # exporting does not move the cursor
+
+
+def test_playing_fast_sends_no_tokens_and_slow_tokens_arrive_within_a_step(window, qtbot):
+    """At 30 steps a second a token could move for one frame before the next step: none is sent; at
+    2 steps a second a token glides, and arrives before the next step replaces it."""
+    window.open_path(EXAMPLES / "linear_layer.json")
+    player, tokens = window.player, window.scene.tokens
+    seen: list[tuple[bool, int]] = []
+    player.moved.connect(lambda _: seen.append((tokens.running, tokens.animation.duration())))
+    player.seek(0)
+    player.set_speed(30.0)
+    player.play()
+    qtbot.waitUntil(lambda: len(seen) >= 6, timeout=5000)
+    player.pause()
+    assert not any(running for running, _ in seen[1:])  # the seek before playing was a step by hand
+    seen.clear()
+    player.set_speed(2.0)
+    player.play()
+    qtbot.waitUntil(lambda: any(running for running, _ in seen), timeout=5000)
+    player.pause()
+    assert all(duration <= 500 for running, duration in seen if running)
+    player.step()  # by hand: the whole glide
+    assert tokens.running and tokens.animation.duration() == DURATION_MS

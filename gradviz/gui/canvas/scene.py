@@ -126,7 +126,8 @@ class GraphScene(QGraphicsScene):
         self._highlighted: dict[tuple[str, int], tuple] = {}  # wires drawn marked now
         self._plain = False  # every node shows the document's look, no step and no run error: nothing to redraw
         self._prebuilt: SceneItems | None = None  # items made ahead for the next reset (see prebuilt)
-        self.animate = False  # the window turns tokens on; offscreen renders draw frames without them
+        self.glide_ms = 0  # how long tokens glide along a step's wires (tokens.glide_ms); 0: none, as
+        # offscreen renders draw their frames (the window sets it)
         self.tokens = TokenRun(self)
         self._wires: WireLayer | None = None  # every plain wire of the graph, laid out when next drawn
         self._wire_updates = 0  # background invalidations since the wires were last drawn (see wire_moved)
@@ -259,7 +260,7 @@ class GraphScene(QGraphicsScene):
         self._refresh_looks(touched)
         self._plain = state is None and step is None
         self._highlight_edges()  # the wires themselves do not change when only the step does
-        if self.animate:
+        if self.glide_ms:
             self._send_tokens()
         self._make_pictures()  # now, not as the view paints: a picture changed then would ask for a second paint
 
@@ -348,7 +349,7 @@ class GraphScene(QGraphicsScene):
         elif isinstance(step, BackwardStep) and (step.node.id, step.port) in self.edges:
             edge = self.edges[(step.node.id, step.port)]
             moves.append((step.contribution, True, BACKWARD_COLOUR, edge.path(), True))
-        self.tokens.start(moves)
+        self.tokens.start(moves, self.glide_ms)
 
     def _refresh_all(self) -> None:
         self._shown = None  # the document changed: the next step shown may come from another trace

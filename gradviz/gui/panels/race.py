@@ -90,7 +90,6 @@ class ReverseSide(QWidget):
         """Show (making the scene) or hide (dropping it) the reverse side."""
         if comparing and self.scene is None:
             self.scene = self._make_scene()
-            self.scene.animate = True
             self.view.setScene(self.scene)
             self.view.fit()
         elif not comparing and self.scene is not None:
@@ -107,10 +106,12 @@ class RaceCounters:
     def __init__(self, reverse_side: ReverseSide, forward_header: ModeHeader) -> None:
         self.reverse_side, self.forward_header = reverse_side, forward_header
 
-    def show_tick(self, race: Race | None, tick: int) -> None:
+    def show_tick(self, race: Race | None, tick: int, glide_ms: int) -> None:
+        """Show the race at ``tick``, tokens gliding for ``glide_ms`` along the reverse side's step."""
         scene = self.reverse_side.scene
         if scene is None:
             return
+        scene.glide_ms = glide_ms
         if race is None or tick < 0:
             scene.show_step(None, None)
             self.reverse_side.header.show_progress(None, 1)
