@@ -100,6 +100,7 @@ class GraphScene(QGraphicsScene):
     """Items for every node and wire of a document."""
 
     message = Signal(str)
+    background_changed = Signal(QRectF)  # the wires or the theme changed there (a null rect: anywhere)
 
     def __init__(
         self, document: GraphDocument, undo_stack: QUndoStack, theme: Theme, parent: QObject | None = None
@@ -145,7 +146,7 @@ class GraphScene(QGraphicsScene):
         selected = [item.node_id for item in self.selectedItems() if isinstance(item, NodeItem)]
         self.theme = theme
         self.setBackgroundBrush(theme.background)
-        self._rebuild()
+        self._rebuild()  # which draws the background afresh, in the theme's colours
         for node_id in selected:
             if node_id in self.nodes:
                 self.nodes[node_id].setSelected(True)
@@ -226,7 +227,7 @@ class GraphScene(QGraphicsScene):
             for key in self.edges:
                 self._edges_into.setdefault(key[0], []).append(key)
             self._wires = None  # the wires were placed before they joined the scene: draw the layer afresh
-            self.invalidate(QRectF(), QGraphicsScene.SceneLayer.BackgroundLayer)
+            self._background_changed(QRectF())
             self._shown = None  # the document changed: the next step shown may come from another trace
             self._highlighted.clear()  # every wire is new and plain: mark the step's
             self._highlight_edges()
@@ -310,9 +311,15 @@ class GraphScene(QGraphicsScene):
         self._wire_updates += 1
         if self._wire_updates <= WIRE_UPDATES:
             margin = MARKED_WIRE
-            self.invalidate(where.adjusted(-margin, -margin, margin, margin), QGraphicsScene.SceneLayer.BackgroundLayer)
+            self._background_changed(where.adjusted(-margin, -margin, margin, margin))
         elif self._wire_updates == WIRE_UPDATES + 1:
-            self.invalidate(QRectF(), QGraphicsScene.SceneLayer.BackgroundLayer)
+            self._background_changed(QRectF())
+
+    def _background_changed(self, where: QRectF) -> None:
+        """The background (the wires' layer) must be drawn again in ``where`` (a null rect: everywhere), by
+        Qt's cache of it and by any view's own (canvas/background_tiles.py)."""
+        self.invalidate(where, QGraphicsScene.SceneLayer.BackgroundLayer)
+        self.background_changed.emit(where)
 
     def removeItem(self, item: QGraphicsItem) -> None:
         if isinstance(item, EdgeItem) and item.drawn_by_scene and item.scene() is self:

@@ -25,6 +25,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene, QGraphicsView
 
+from gradviz.gui.canvas.background_tiles import BackgroundTiles
 from gradviz.gui.canvas.scene import GraphScene
 
 MIN_ZOOM, MAX_ZOOM = 0.1, 4.0
@@ -79,6 +80,7 @@ class GraphView(QGraphicsView):
         self._fitted_size = QSize()  # the viewport size of the last fit: refit only when it changes
         self._fitting = False  # hiding the scroll bars resizes the viewport at once: not a reason to refit
         self._had_nodes = False
+        self._tiles = BackgroundTiles(self._draw_background)  # the background beyond the viewport, see there
         if scene is not None:
             self.setScene(scene)
 
@@ -89,10 +91,13 @@ class GraphView(QGraphicsView):
         old = self.graph_scene()
         if old is not None:
             old.changed.disconnect(self._hint_follows_nodes)
+            old.background_changed.disconnect(self._tiles.forget)
         super().setScene(scene)
+        self._tiles.forget(QRectF())
         if scene is not None:
             self._had_nodes = bool(scene.nodes)
             scene.changed.connect(self._hint_follows_nodes)
+            scene.background_changed.connect(self._tiles.forget)
 
     def graph_scene(self) -> GraphScene | None:
         """The scene shown, or None (Qt's scene() is typed as never None, and as a plain QGraphicsScene)."""
@@ -294,13 +299,19 @@ class GraphView(QGraphicsView):
         painter.restore()
 
     def drawBackground(self, painter: QPainter, rect: QRectF | QRect) -> None:
-        """The scene's background, the grid, then the wires over it (the scene alone draws no grid). The
-        cached background's painter comes without the view's hints: the grid is drawn as it always was."""
-        scene = self.graph_scene()
-        if scene is None:
+        """The scene's background, the grid, then the wires over it (the scene alone draws no grid), from
+        tiles kept around the viewport (canvas/background_tiles.py)."""
+        if self.graph_scene() is None:
             super().drawBackground(painter, rect)
             return
-        exposed = QRectF(rect)  # Qt passes a QRectF; the stubs allow a QRect too
+        self._tiles.paint(painter, QRectF(rect), self.viewport().size())  # Qt passes a QRectF; the stubs allow a QRect
+
+    def _draw_background(self, painter: QPainter, exposed: QRectF) -> None:
+        """Fill, grid and wires in ``exposed``. The cached background's painter, and a tile's, come without
+        the view's hints: the grid is drawn as it always was."""
+        scene = self.graph_scene()
+        if scene is None:
+            return
         painter.setRenderHints(self.renderHints())
         painter.fillRect(exposed, scene.backgroundBrush())
         self._draw_grid(painter, exposed, scene.theme.grid)
