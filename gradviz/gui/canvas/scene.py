@@ -101,6 +101,7 @@ class GraphScene(QGraphicsScene):
 
     message = Signal(str)
     background_changed = Signal(QRectF)  # the wires or the theme changed there (a null rect: anywhere)
+    emptied = Signal(bool)  # the graph became empty (True) or got its first node (False)
 
     def __init__(
         self, document: GraphDocument, undo_stack: QUndoStack, theme: Theme, parent: QObject | None = None
@@ -137,6 +138,7 @@ class GraphScene(QGraphicsScene):
         self.setBackgroundBrush(theme.background)
         self._unsubscribe = document.subscribe(self._on_change)
         self._rebuild()
+        self._empty = not self.nodes
 
     def close(self) -> None:
         self._unsubscribe()
@@ -175,6 +177,9 @@ class GraphScene(QGraphicsScene):
                 self._place_edges(*moved)
             case NodeChanged() | OutputChanged():  # shapes, errors and the cost mark may change downstream
                 self._refresh_all()
+        if self._empty != (not self.nodes):
+            self._empty = not self.nodes
+            self.emptied.emit(self._empty)
 
     @contextmanager
     def _unindexed(self, many: bool = True) -> Iterator[None]:

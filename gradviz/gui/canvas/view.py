@@ -79,7 +79,6 @@ class GraphView(QGraphicsView):
         self._fitted = False  # refit on resize until the user zooms or pans by hand
         self._fitted_size = QSize()  # the viewport size of the last fit: refit only when it changes
         self._fitting = False  # hiding the scroll bars resizes the viewport at once: not a reason to refit
-        self._had_nodes = False
         self._tiles = BackgroundTiles(self._draw_background)  # the background beyond the viewport, see there
         if scene is not None:
             self.setScene(scene)
@@ -90,13 +89,14 @@ class GraphView(QGraphicsView):
             raise TypeError(f"a GraphView shows a GraphScene, not a {type(scene).__name__}")
         old = self.graph_scene()
         if old is not None:
-            old.changed.disconnect(self._hint_follows_nodes)
+            old.emptied.disconnect(self._hint_comes_or_goes)
             old.background_changed.disconnect(self._tiles.forget)
         super().setScene(scene)
         self._tiles.forget(QRectF())
         if scene is not None:
-            self._had_nodes = bool(scene.nodes)
-            scene.changed.connect(self._hint_follows_nodes)
+            # not Qt's changed(): connected, it turns off the views' direct updates from the items
+            # (QGraphicsScenePrivate::_q_emitUpdated) and calls Python with every repaint's rects
+            scene.emptied.connect(self._hint_comes_or_goes)
             scene.background_changed.connect(self._tiles.forget)
 
     def graph_scene(self) -> GraphScene | None:
@@ -270,14 +270,10 @@ class GraphView(QGraphicsView):
             return
         super().mouseDoubleClickEvent(event)
 
-    def _hint_follows_nodes(self) -> None:
+    def _hint_comes_or_goes(self, _empty: bool) -> None:
         """The empty-graph hint is drawn over the whole viewport: repaint it all when it comes or goes
         (the smart update would only repaint around the new node and leave the rest of the hint)."""
-        scene = self.graph_scene()
-        has_nodes = scene is not None and bool(scene.nodes)
-        if has_nodes != self._had_nodes:
-            self._had_nodes = has_nodes
-            self.viewport().update()
+        self.viewport().update()
 
     def paintEvent(self, event: QPaintEvent) -> None:
         scene = self.graph_scene()

@@ -71,13 +71,36 @@ def test_resizing_in_reverse_vs_forward_mode_settles_at_every_width(window, qtbo
     assert max(toggles) <= 2
 
 
-def test_the_empty_graph_hint_goes_when_a_node_comes(window, qtbot):
+def _hint_ink(window) -> int:
+    """How many pixels of the viewport's middle band, away from any node, differ from the empty canvas."""
+    view = window.view
+    image = view.viewport().grab().toImage()
+    background = window.scene.theme.background
+    nodes = [view.mapFromScene(item.sceneBoundingRect()).boundingRect() for item in window.scene.nodes.values()]
+    middle = image.height() // 2
+    ink = 0
+    for y in range(middle - 40, middle + 40, 2):
+        for x in range(0, image.width(), 2):
+            colour = image.pixelColor(x, y)
+            if any(rect.contains(x, y) for rect in nodes):
+                continue
+            if abs(colour.lightness() - background.lightness()) > 60:
+                ink += 1
+    return ink
+
+
+def test_the_empty_graph_hint_goes_when_a_node_comes_and_comes_back_when_it_goes(window, qtbot):
+    window.resize(1280, 720)
     window.show()
     qtbot.waitExposed(window)
-    assert window.view._had_nodes is False
+    qtbot.wait(30)
+    assert not window.scene.nodes and _hint_ink(window) > 200  # the hint's lines of text
     window.scene.add_op("input", QPointF(0, 0))
     qtbot.wait(30)
-    assert window.view._had_nodes is True
+    assert _hint_ink(window) == 0  # all of it repainted, not only around the new node
+    window.undo_stack.undo()
+    qtbot.wait(30)
+    assert _hint_ink(window) > 200
 
 
 def test_a_fitted_graph_stays_whole_when_its_nodes_grow_while_stepping(window, qtbot, tmp_path):
