@@ -48,6 +48,7 @@ from gradviz.gui.panels.timeline import Timeline
 from gradviz.gui.panels.training import TrainingPanel
 from gradviz.gui.playback import Player
 from gradviz.gui.practice_follow import PracticeFollower
+from gradviz.gui.reading_pace import ReadingPace
 from gradviz.gui.recovery import Recovery
 from gradviz.gui.run_control import RunControl
 from gradviz.gui.seeking import seek_task
@@ -248,6 +249,7 @@ class MainWindow(QMainWindow):
         self.view.zoom_changed.connect(self._show_zoom)
         self.view.play_toggle_requested.connect(self.player.toggle)
         self.player.moved.connect(self._show_step)
+        ReadingPace(self, self.player, self._show_step_in_words)  # after the canvas: the window's child
         self.document.subscribe(self._graph_changed)
 
     def _graph_changed(self, change: Change) -> None:
@@ -327,8 +329,6 @@ class MainWindow(QMainWindow):
             self.race_counters.show_tick(self.run.race(), index, glide)
         if playback is None:
             self.scene.show_step(None, None)
-            self.inspector.show_step(None)
-            self.formula_panel.clear()
             error = self.player.error
             self.scene.show_run_error(*(error if error is not None else (None, "")))
             return
@@ -339,6 +339,15 @@ class MainWindow(QMainWindow):
         if grows:
             self.view.keep_fitted()  # an O(nodes) check: once, not on every step of a playback
         self.view.follow(self.scene.nodes.get(view.current))
+
+    def _show_step_in_words(self, index: int) -> None:
+        """The inspector and the formula panel at step ``index``, at a reading pace (gui/reading_pace.py)."""
+        playback = self.player.playback if index >= 0 else None
+        if playback is None:
+            self.inspector.show_step(None)
+            self.formula_panel.clear()
+            return
+        view = present(playback.trace, index, self.inspector.node_id)
         self.inspector.show_step(view)
         self.formula_panel.show_step(view)
 

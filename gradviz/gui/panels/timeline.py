@@ -21,6 +21,7 @@ from gradviz.engine.trace import Trace
 from gradviz.gui.canvas.items import BACKWARD_COLOUR, FORWARD_COLOUR
 from gradviz.gui.notation import rich
 from gradviz.gui.playback import SPEEDS, Player
+from gradviz.gui.reading_pace import ReadingPace
 
 MODES = {"reverse mode": "reverse", "forward mode": "forward", "reverse vs forward": "both"}
 
@@ -114,7 +115,7 @@ class Timeline(QWidget):
         layout.setContentsMargins(6, 4, 6, 4)
         layout.addLayout(controls)
         layout.addWidget(self.words)
-        player.moved.connect(self.show_step)
+        ReadingPace(self, player, self.show_step)  # the timeline's child
         player.playing_changed.connect(lambda _playing: self._tint_icons())
         self.show_step(-1)
 
