@@ -323,6 +323,7 @@ class NodeItem(QGraphicsItem):
             self._scalars = scalar_labels(look)
         self.look = look
         if _geometry_of(look) != _geometry_of(old):
+            repaint_where_drawn(self)  # it may shrink
             self.prepareGeometryChange()
             self._layout(look)  # the box picture, made below, follows the new bounds
         elif arrays_changed:
@@ -675,7 +676,9 @@ class NodeItem(QGraphicsItem):
         painter.drawEllipse(centre, PORT_RADIUS, PORT_RADIUS)
 
     def itemChange(self, change: QGraphicsItem.GraphicsItemChange, value: object) -> object:
-        if change == QGraphicsItem.GraphicsItemChange.ItemPositionHasChanged:
+        if change == QGraphicsItem.GraphicsItemChange.ItemPositionChange:
+            repaint_where_drawn(self)
+        elif change == QGraphicsItem.GraphicsItemChange.ItemPositionHasChanged:
             self._on_moved(self.node_id)
         elif change == QGraphicsItem.GraphicsItemChange.ItemSelectedHasChanged:
             if self._boxes:
@@ -683,6 +686,19 @@ class NodeItem(QGraphicsItem):
         elif change == QGraphicsItem.GraphicsItemChange.ItemSceneHasChanged and self._boxes:
             self._picture_changed()  # boxed before it had a scene to make its picture
         return super().itemChange(change, value)
+
+
+def repaint_where_drawn(item: QGraphicsItem) -> None:
+    """Repaint where ``item`` (with its children) is drawn now: called before it moves, hides, shrinks or goes.
+
+    Qt repaints an item's old place from the rect it last painted it in, in viewport pixels, and shifts that
+    rect by a scroll of the view only if the item changes in the same round. An item moved, hidden, shrunk
+    or removed after the view had scrolled (following the step, or by its scroll bars) left its picture
+    where it had been: seen with bare QGraphicsRectItems in Qt 6.11 (scroll the view with its scroll bar,
+    then move an item). The scene maps a scene rect through each view's transform of the moment."""
+    scene = item.scene()
+    if scene is not None and item.isVisible():
+        scene.update(item.mapRectToScene(item.boundingRect() | item.childrenBoundingRect()))
 
 
 PLAIN_WIRE, MARKED_WIRE = 2.2, 4.0  # pen widths (item units) of a wire, and of the current step's
@@ -717,6 +733,7 @@ class EdgeItem(QGraphicsPathItem):
 
     def set_ends(self, start: QPointF, end: QPointF) -> None:
         old = self.path().controlPointRect()
+        repaint_where_drawn(self)
         self.setPath(s_curve(start, end))
         self._place_label()
         scene = self.scene()
@@ -729,6 +746,7 @@ class EdgeItem(QGraphicsPathItem):
 
     def set_highlight(self, colour: QColor | None, text: str = "") -> None:
         """Mark the wire of the current step (and say what was summed along it); None unmarks it."""
+        repaint_where_drawn(self)
         self.setPen(wire_pen(colour, MARKED_WIRE) if colour else wire_pen(self.theme.edge))
         self.setZValue(0.5 if colour else 0)
         self.label.setText(text)

@@ -36,6 +36,7 @@ from gradviz.gui.canvas.items import (
     EdgeItem,
     NodeItem,
     boxes_below,
+    repaint_where_drawn,
     s_curve,
     wire_pen,
 )
@@ -329,6 +330,7 @@ class GraphScene(QGraphicsScene):
     def removeItem(self, item: QGraphicsItem) -> None:
         if isinstance(item, EdgeItem) and item.drawn_by_scene and item.scene() is self:
             self.wire_moved(item.path().controlPointRect())
+        repaint_where_drawn(item)
         super().removeItem(item)
 
     def draw_wires(self, painter: QPainter, exposed: QRectF) -> None:

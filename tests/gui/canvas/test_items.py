@@ -10,8 +10,10 @@ from PySide6.QtWidgets import QApplication
 
 from gradviz.gui.canvas.items import ArrayLook, NodeItem, NodeLook
 from gradviz.gui.canvas.node_text import LEGIBLE_PX, em_pixels
+from gradviz.gui.commands import MoveNodes
 from gradviz.gui.theme import LIGHT
 from gradviz.io.paths import EXAMPLES
+from tests.gui.on_screen import left_behind
 
 
 def test_nodes_become_cached_boxes_exactly_where_their_names_stop_being_legible(window, qtbot):
@@ -199,3 +201,52 @@ def test_hovering_a_heatmap_reads_the_element(window, qtbot):
         )
     qtbot.waitUntil(lambda: "[1, 2]" in item.toolTip(), timeout=2000)
     assert f"{item.look.value.array()[1, 2]:.6g}" in item.toolTip()  # read from the trace on demand
+
+
+def _scrolled_by_its_bars(window, qtbot):
+    """The window at a zoom where the graph overflows the view, scrolled a few times by its scroll bar
+    with a repaint after each (as following the step scrolls it): Qt's record of where it last drew each
+    item is now out of date for the items those repaints did not draw."""
+    window.resize(1280, 720)
+    window.show()
+    qtbot.waitExposed(window)
+    window.open_path(EXAMPLES / "giles_matrix_results.json")
+    qtbot.wait(50)
+    view = window.view
+    view.set_zoom(1.4)
+    view.centerOn(window.scene.itemsBoundingRect().topLeft())
+    qtbot.wait(20)
+    for _ in range(6):
+        view.horizontalScrollBar().setValue(view.horizontalScrollBar().value() + 90)
+        qtbot.wait(20)
+    shown = view.mapToScene(view.viewport().rect()).boundingRect()
+    return view, [item for item in window.scene.nodes.values() if shown.intersects(item.sceneBoundingRect())]
+
+
+def test_a_node_moved_after_the_view_scrolled_leaves_no_picture_behind(window, qtbot):
+    view, in_view = _scrolled_by_its_bars(window, qtbot)
+    node = in_view[0].node_id
+    x, y = window.document.positions[node]
+    window.undo_stack.push(MoveNodes(window.document, {node: ((x, y), (x, y + 90.0))}))
+    qtbot.wait(20)
+    assert left_behind(view) == 0
+    window.undo_stack.undo()
+    qtbot.wait(20)
+    assert left_behind(view) == 0
+
+
+def test_a_node_deleted_or_shrunk_after_the_view_scrolled_leaves_no_picture_behind(window, qtbot):
+    view, in_view = _scrolled_by_its_bars(window, qtbot)
+    window.player.seek(window.player.run().last)  # the nodes grow to show their arrays
+    qtbot.wait(20)
+    for _ in range(3):
+        view.horizontalScrollBar().setValue(view.horizontalScrollBar().value() - 40)
+        qtbot.wait(20)
+    window.player.seek(-1)  # before the first step: the nodes shrink back
+    qtbot.wait(20)
+    assert left_behind(view) == 0
+    window.scene.clearSelection()
+    in_view[0].setSelected(True)
+    window.edits.delete_selected()
+    qtbot.wait(20)
+    assert left_behind(view) == 0
