@@ -17,6 +17,7 @@ from gradviz.gui.canvas.scene import GraphScene
 from gradviz.gui.canvas.wire_layer import WireLayer
 from gradviz.gui.commands import MoveNodes, ReplaceNode
 from gradviz.io.paths import EXAMPLES
+from tests.gui.on_screen import on_screen
 
 
 def _ink_near(window, point: QPointF, colour: QColor, reach: int = 2) -> bool:
@@ -78,9 +79,18 @@ def test_a_wire_dragged_from_a_port_is_drawn_while_it_hangs(window, qtbot):
     assert scene._wire is None
 
 
-def test_a_step_marks_its_wires_over_the_cached_plain_ones(window, qtbot, monkeypatch):
-    """Stepping forward into a: its two wires are drawn in the forward colour; the next step unmarks them;
-    neither step strokes the plain wires again (the view's background cache has them)."""
+def _ink_on_screen(window, point: QPointF, colour: QColor, reach: int = 2) -> bool:
+    """Whether the screen (as the repaints left it, not a new grab) shows ``colour`` near scene ``point``."""
+    shown = on_screen(window.view)
+    centre = window.view.mapFromScene(point)
+    near = shown[centre.y() - reach : centre.y() + reach + 1, centre.x() - reach : centre.x() + reach + 1]
+    wanted = np.array([colour.red(), colour.green(), colour.blue()])
+    return bool((np.abs(near.astype(int) - wanted).sum(axis=2) < 40).any())
+
+
+def test_a_step_marks_its_wires_over_the_plain_ones_kept_in_tiles(window, qtbot, monkeypatch):
+    """Stepping forward into a: its two wires are drawn in the forward colour; the next step unmarks them.
+    Once the tiles around them are made, neither step strokes the plain wires again."""
     scene = _opened(window, qtbot)
     trace = window.player.run().trace
     into_a = next(step.index for step in trace.steps if step.kind == "forward" and step.node.id == "a")
@@ -88,20 +98,24 @@ def test_a_step_marks_its_wires_over_the_cached_plain_ones(window, qtbot, monkey
     window.view.set_zoom(0.7)  # the whole graph in view with room to spare: no step scrolls to follow its node
     window.view.centerOn(scene.itemsBoundingRect().center())
     assert window.view.mapToScene(window.view.viewport().rect()).boundingRect().contains(scene.itemsBoundingRect())
-    window.view.viewport().grab()
+    for index in (into_a, into_a + 1, into_a - 1):  # the repaints these steps cause make their tiles
+        window.player.seek(index)
+        qtbot.wait(20)
     strokes: list[QRectF] = []
     real = GraphScene.draw_wires
     monkeypatch.setattr(
         GraphScene, "draw_wires", lambda self, painter, rect: strokes.append(rect) or real(self, painter, rect)
     )
     window.player.seek(into_a)
+    qtbot.wait(20)
     for key in (("a", 0), ("a", 1)):
-        assert _ink_near(window, scene.edges[key].path().pointAtPercent(0.5), FORWARD_COLOUR)
+        assert _ink_on_screen(window, scene.edges[key].path().pointAtPercent(0.5), FORWARD_COLOUR)
     window.player.step()
+    qtbot.wait(20)
     for key in (("a", 0), ("a", 1)):
         middle = scene.edges[key].path().pointAtPercent(0.5)
-        assert not _ink_near(window, middle, FORWARD_COLOUR)
-        assert _ink_near(window, middle, scene.theme.edge)
+        assert not _ink_on_screen(window, middle, FORWARD_COLOUR)
+        assert _ink_on_screen(window, middle, scene.theme.edge)
     assert strokes == []
 
 
