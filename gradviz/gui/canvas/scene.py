@@ -117,6 +117,7 @@ class GraphScene(QGraphicsScene):
         self.edges: dict[tuple[str, int], EdgeItem] = {}
         self._syncing = False
         self._press_positions: dict[str, QPointF] = {}
+        self._lifted: set[tuple[str, int]] = set()  # wires drawn as items while their nodes are dragged
         self._wire: EdgeItem | None = None
         self._wire_from: tuple[str, str, int] | None = None  # (kind, node id, port) where the drag began
         self._wire_macro = False  # a picked-up wire's undo macro is open until the drop
@@ -340,7 +341,7 @@ class GraphScene(QGraphicsScene):
             ends = []
             for edge in self.edges.values():
                 path = edge.path()
-                if not path.isEmpty():
+                if edge.drawn_by_scene and not path.isEmpty():
                     start, end = path.elementAt(0), path.currentPosition()
                     ends.append((start.x, start.y, end.x(), end.y()))
             self._wires = WireLayer(ends)
@@ -439,7 +440,30 @@ class GraphScene(QGraphicsScene):
     def _node_moved(self, node_id: str) -> None:
         """An item moved: a drag places its wires now; a move the document made places them once all are moved."""
         if not self._syncing:
+            self._lift_wires(node_id)
             self._place_edges(node_id)
+
+    def _lift_wires(self, node_id: str) -> None:
+        """While a node is dragged its wires draw themselves, as items over the background: moved in the wires'
+        layer, each mouse move dropped and drew again every background tile their long bounds crossed, and
+        laid the layer out again. They go back into the layer when the drag ends (_settle_wires)."""
+        for key, edge in self.edges.items():
+            if edge.drawn_by_scene and node_id in (edge.parent_id, edge.child_id):
+                self.wire_moved(edge.path().controlPointRect())
+                edge.drawn_by_scene = False
+                edge.setVisible(True)
+                self._lifted.add(key)
+
+    def _settle_wires(self) -> None:
+        """The drag ended: the wires it lifted are drawn by the wires' layer again (a marked one stays shown)."""
+        lifted, self._lifted = self._lifted, set()
+        for key in lifted:
+            edge = self.edges.get(key)
+            if edge is not None and edge.parent_id:
+                edge.drawn_by_scene = True
+                repaint_where_drawn(edge)
+                edge.setVisible(key in self._highlighted)
+                self.wire_moved(edge.path().controlPointRect())
 
     def selected_ids(self) -> list[str]:
         """The ids of the nodes selected (wires can be selected too; they are not nodes)."""
@@ -508,6 +532,7 @@ class GraphScene(QGraphicsScene):
             self._finish_wire(self._port_under(event.scenePos()))
             return
         super().mouseReleaseEvent(event)
+        self._settle_wires()
         pressed, self._press_positions = self._press_positions, {}
         pressed = {node_id: old for node_id, old in pressed.items() if node_id in self.nodes}
         travelled = event.screenPos() - event.buttonDownScreenPos(Qt.MouseButton.LeftButton)

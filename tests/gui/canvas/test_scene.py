@@ -7,14 +7,16 @@ import dataclasses
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QPointF, Qt
+from PySide6.QtCore import QPoint, QPointF, Qt
 
 from gradviz.engine.program import NodeSpec
 from gradviz.gui.canvas.scene import nodes_of
+from gradviz.gui.canvas.wire_layer import WireLayer
 from gradviz.gui.colormaps import cell_text
 from gradviz.gui.commands import AddNodes, RemoveNodes, ReplaceNode
 from gradviz.io.paths import EXAMPLES
 from tests.gui.drawn_arrays import drawn
+from tests.gui.on_screen import left_behind
 
 
 def drag(qtbot, window, start: QPointF, end: QPointF) -> None:
@@ -147,3 +149,37 @@ def test_pasting_or_deleting_several_nodes_leaves_the_other_items_alone(window):
     assert sorted(window.scene.nodes) == ["L", "a", "x", "y"]
     assert all(window.scene.nodes[node_id] is items[node_id] for node_id in ("L", "a", "x", "y"))
     assert window.scene.nodes["L"].isSelected() and ("a", 0) not in window.scene.edges  # a's W port is open
+
+
+def test_a_dragged_nodes_wires_draw_themselves_until_the_drag_ends(window, qtbot, monkeypatch):
+    """Moved in the wires' layer, every mouse move of a drag laid the layer out again and dropped the
+    background tiles the wires' long bounds crossed. The dragged node's wires are items for the drag, the
+    layer is laid out at its start and end only, and the screen is right during the drag and after it."""
+    window.resize(1280, 720)
+    window.show()
+    qtbot.waitExposed(window)
+    window.open_path(EXAMPLES / "giles_matrix_results.json")
+    qtbot.wait(50)
+    view, scene = window.view, window.scene
+    view.set_zoom(1.0)
+    view.centerOn(scene.nodes["C1"].sceneBoundingRect().center())
+    qtbot.wait(20)
+    layouts = []
+    real = WireLayer.__init__
+    monkeypatch.setattr(WireLayer, "__init__", lambda self, ends: layouts.append(len(ends)) or real(self, ends))
+    node = scene.nodes["C1"]
+    before = window.document.positions["C1"]
+    wires = [edge for edge in scene.edges.values() if "C1" in (edge.parent_id, edge.child_id)]
+    start = view.mapFromScene(node.sceneBoundingRect().topLeft() + QPointF(60, 12))  # its header
+    qtbot.mousePress(view.viewport(), Qt.MouseButton.LeftButton, pos=start)
+    for k in range(1, 11):
+        qtbot.mouseMove(view.viewport(), pos=start + QPoint(4 * k, 3 * k))
+        qtbot.wait(5)
+    assert all(edge.isVisible() and not edge.drawn_by_scene for edge in wires)
+    assert left_behind(view) < 40  # the wires as items: the same curves, antialiased alike but for a few pixels
+    qtbot.mouseRelease(view.viewport(), Qt.MouseButton.LeftButton, pos=start + QPoint(40, 30))
+    qtbot.wait(20)
+    assert len(layouts) <= 2 and layouts[-1] == len(scene.edges)  # at the start and the end of the drag
+    assert all(edge.drawn_by_scene and not edge.isVisible() for edge in wires)
+    assert window.document.positions["C1"] == (node.x(), node.y()) != before  # the drag was a move
+    assert left_behind(view) == 0
