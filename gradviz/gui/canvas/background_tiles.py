@@ -1,12 +1,12 @@
 """The canvas's background (its fill, grid and plain wires) kept in tiles at the zoom shown, around the viewport.
 
-Qt's background cache holds what the viewport shows, no more. A view following the step scrolls a strip
-into view at each step, and each strip was drawn afresh even where it had been shown a few steps before
-(the next row of a graph, the reverse pass going back over the forward pass's ground): every wire piece
-crossing it stroked again, about 5 ms a strip in the 500-node benchmark graph at the legible zoom. Here
-the background is drawn in tiles of TILE device pixels, each once, and blitted after, up to MOST_TILES
-(the least recently shown go first). A wire that moves drops the tiles around it; a zoom or a theme
-change drops them all.
+Qt's background cache (which the view no longer uses) held what the viewport shows, no more. A view
+following the step scrolls a strip into view at each step, and each strip was drawn afresh even where it
+had been shown a few steps before (the next row of a graph, the reverse pass going back over the forward
+pass's ground): every wire piece crossing it stroked again, about 5 ms a strip in the 500-node benchmark
+graph at the legible zoom. Here the background is drawn in tiles of TILE device pixels, each once, and
+blitted after, up to MOST_TILES (the least recently shown go first). A wire that moves drops the tiles
+around it; a zoom or a theme change drops them all.
 
 A repaint of most of the view with few tiles made (the first paint after a zoom) is drawn directly, as
 before: making tiles there would draw beyond the view's edges for nothing yet.

@@ -713,11 +713,11 @@ class EdgeItem(QGraphicsPathItem):
     """A wire from a parent's output port to one input port of a child: a smooth S-curve.
 
     A wire of the graph (one with a parent) is drawn plain by its scene, all wires in one background
-    layer that the view caches (GraphScene.draw_wires): the item itself shows only while it is the
-    current step's, drawn over the plain wire in its pass's colour. A step then repaints the wire it
-    marks over cached pixels, instead of stroking again every long wire crossing what it touched. The
-    wire being dragged from a port (no parent yet) draws itself. The scene hears of every new path
-    (``wire_moved``) to redraw its layer there."""
+    layer that the view keeps in tiles (GraphScene.draw_wires, background_tiles.py): the item itself shows
+    only while it is the current step's, drawn over the plain wire in its pass's colour, or while its node
+    is dragged. A step then repaints the wire it marks over kept pixels, instead of stroking again every
+    long wire crossing what it touched. The wire being dragged from a port (no parent yet) draws itself.
+    The scene hears of every new path (``wire_moved``) to redraw its layer there."""
 
     def __init__(self, parent_id: str, child_id: str, port: int, theme: Theme) -> None:
         super().__init__()

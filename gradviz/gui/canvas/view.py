@@ -304,8 +304,8 @@ class GraphView(QGraphicsView):
         self._tiles.paint(painter, QRectF(rect), self.viewport().size())  # Qt passes a QRectF; the stubs allow a QRect
 
     def _draw_background(self, painter: QPainter, exposed: QRectF) -> None:
-        """Fill, grid and wires in ``exposed``. The cached background's painter, and a tile's, come without
-        the view's hints: the grid is drawn as it always was."""
+        """Fill, grid and wires in ``exposed``. A tile's painter comes without the view's hints: they are set
+        here, so a tile draws what a direct paint does."""
         scene = self.graph_scene()
         if scene is None:
             return
