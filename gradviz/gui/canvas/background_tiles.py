@@ -8,9 +8,8 @@ graph at the legible zoom. Here the background is drawn in tiles of TILE device 
 blitted after, up to MOST_TILES (the least recently shown go first). A wire that moves drops the tiles
 around it; a zoom or a theme change drops them all.
 
-The first repaint of most of the view with few tiles made (the paint after a zoom, at every step of the
-wheel) is drawn directly: making tiles there would draw beyond the view's edges, for a zoom that may last
-one frame. A second such repaint at the same zoom makes the tiles, so the zoom has settled.
+A repaint of most of the view with few tiles made (the first paint after a zoom) is drawn directly, as
+before: making tiles there would draw beyond the view's edges for nothing yet.
 """
 
 from __future__ import annotations
@@ -36,7 +35,6 @@ class BackgroundTiles:
         self._draw = draw
         self._zoom = 0.0  # the zoom the tiles were drawn at
         self._tiles: OrderedDict[TileKey, QImage] = OrderedDict()
-        self._whole_drawn = False  # a repaint of most of the view was drawn directly at this zoom
         self.made = 0  # tiles drawn so far (tests count them: a tile shown again is not drawn again)
 
     def __len__(self) -> int:
@@ -47,15 +45,14 @@ class BackgroundTiles:
         when shown."""
         if scene_rect.isNull() or not self._zoom:
             self._tiles.clear()
-            self._whole_drawn = False
             return
         for key in [key for key in self._tiles if self._scene_rect(key).intersects(scene_rect)]:
             del self._tiles[key]
 
     def paint(self, painter: QPainter, exposed: QRectF, view: QSize) -> None:
         """Paint ``exposed`` (scene coordinates) with ``painter``, whose transform is the view's (a scale and a
-        whole-pixel translation), from tiles; directly when the transform is any other, or when the paint is
-        the first at this zoom to cover most of a ``view``-sized viewport with most of its tiles not made."""
+        whole-pixel translation), from tiles; directly when the transform is any other, or when the paint
+        covers most of a ``view``-sized viewport and most of its tiles are not made yet."""
         transform = painter.worldTransform()
         zoom = transform.m11()
         if transform.isRotating() or zoom <= 0 or not math.isclose(zoom, transform.m22()):
@@ -64,16 +61,13 @@ class BackgroundTiles:
         if zoom != self._zoom:
             self._tiles.clear()
             self._zoom = zoom
-            self._whole_drawn = False
         shift = QPoint(round(transform.dx()), round(transform.dy()))
         device = transform.mapRect(exposed).translated(-shift.x(), -shift.y())  # in pixels of the zoomed scene
         columns = range(math.floor(device.left() / TILE), math.ceil(device.right() / TILE))
         rows = range(math.floor(device.top() / TILE), math.ceil(device.bottom() / TILE))
         keys = [(column, row) for row in rows for column in columns]
         missing = sum(key not in self._tiles for key in keys)
-        most = device.width() * device.height() > DIRECT_SHARE * view.width() * view.height()
-        if most and 2 * missing > len(keys) and not self._whole_drawn:
-            self._whole_drawn = True
+        if device.width() * device.height() > DIRECT_SHARE * view.width() * view.height() and 2 * missing > len(keys):
             self._draw(painter, exposed)
             return
         painter.save()
