@@ -56,7 +56,7 @@ from gradviz.gui.theme import apply_to_application, current_theme
 from gradviz.gui.worker import RUNNING, RunProgress
 from gradviz.io.graph_file import GraphFile
 from gradviz.model.document import Change, GraphDocument, NodesMoved
-from gradviz.model.step_view import present
+from gradviz.model.step_view import drawn_at, present
 
 
 class MainWindow(QMainWindow):
@@ -332,13 +332,12 @@ class MainWindow(QMainWindow):
             error = self.player.error
             self.scene.show_run_error(*(error if error is not None else (None, "")))
             return
-        # the state is the exact step's; the step marked is the one the timeline tells (an edge, not its "+=")
-        view = present(playback.trace, index, self.inspector.node_id)
+        state, step = drawn_at(playback.trace, index)
         grows = not self.scene.stepping  # nodes take their stepping size (arrays shown) only as stepping starts
-        self.scene.show_step(view.state, view.step, playback.trace)
+        self.scene.show_step(state, step, playback.trace)
         if grows:
             self.view.keep_fitted()  # an O(nodes) check: once, not on every step of a playback
-        self.view.follow(self.scene.nodes.get(view.current))
+        self.view.follow(self.scene.nodes.get(step.node.id))
 
     def _show_step_in_words(self, index: int) -> None:
         """The inspector and the formula panel at step ``index``, at a reading pace (gui/reading_pace.py)."""

@@ -68,12 +68,18 @@ class StepView:
         return arrays_of(node_id, self.trace, self.state, self.step)
 
 
+def drawn_at(trace: Walkable, index: int) -> tuple[State, AnyStep]:
+    """What the canvas draws at exact step ``index`` (≥ 0): the state, and the step it marks (the one the
+    timeline tells: an edge, not its "+="). The part of ``present`` the canvas needs, at every step of a
+    playback, without the words, which wait for a reading pace (gui/reading_pace.py)."""
+    return trace.state(index), story_of(trace).shown_step(index)
+
+
 def present(trace: Walkable, index: int, selected: str | None = None) -> StepView:
     """The panels' content at exact step ``index`` (≥ 0) of ``trace``, with ``selected``'s arrays."""
     story = story_of(trace)
     position = story.position(index)
-    step: AnyStep = story.shown_step(index)
-    state = trace.state(index)
+    state, step = drawn_at(trace, index)
     return StepView(
         trace,
         index,
