@@ -35,6 +35,7 @@ from gradviz.gui.canvas.items import (
     ArrayLook,
     EdgeItem,
     NodeItem,
+    box_level,
     boxes_below,
     repaint_where_drawn,
     s_curve,
@@ -126,6 +127,7 @@ class GraphScene(QGraphicsScene):
         self._shown: Shown | None = None  # the step drawn, while the next one may differ only a little
         self._edges_into: dict[str, list[tuple[str, int]]] = {}  # child id → its wires' keys
         self._boxes = False  # zoomed out below legible text: nodes drawn as cached boxes (see NodeItem.show_boxes)
+        self._box_level = 0  # how many times their pictures are halved for the zoom (items.box_level)
         self.looks_built = 0  # NodeLooks made so far (tests count them: a step rebuilds only what it touched)
         self._highlighted: dict[tuple[str, int], tuple] = {}  # wires drawn marked now
         self._plain = False  # every node shows the document's look, no step and no run error: nothing to redraw
@@ -225,6 +227,7 @@ class GraphScene(QGraphicsScene):
             self.nodes, self.edges = items.nodes, items.edges
             for item in self.nodes.values():
                 self.addItem(item)
+                item.set_box_level(self._box_level)
                 if self._boxes:
                     item.show_boxes(True)
             for edge in self.edges.values():
@@ -242,6 +245,7 @@ class GraphScene(QGraphicsScene):
 
     def _add_item(self, node_id: str) -> None:
         item = NodeItem(node_id, self.theme, self._node_moved)
+        item.set_box_level(self._box_level)
         if self._boxes:
             item.show_boxes(True)
         self.nodes[node_id] = item
@@ -297,6 +301,11 @@ class GraphScene(QGraphicsScene):
             self._boxes = boxes
             for item in self.nodes.values():
                 item.show_boxes(boxes)
+        level = box_level(zoom)
+        if level != self._box_level:
+            self._box_level = level
+            for item in self.nodes.values():
+                item.set_box_level(level)
         self._make_pictures()
 
     def picture_changed(self, item: NodeItem) -> None:

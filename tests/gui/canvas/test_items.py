@@ -8,7 +8,7 @@ from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
 from PySide6.QtGui import QColor, QImage, QMouseEvent, QPainter, QTransform
 from PySide6.QtWidgets import QApplication
 
-from gradviz.gui.canvas.items import ArrayLook, NodeItem, NodeLook
+from gradviz.gui.canvas.items import BOX_SCALE, ArrayLook, NodeItem, NodeLook, box_level, boxes_below
 from gradviz.gui.canvas.node_text import LEGIBLE_PX, em_pixels
 from gradviz.gui.commands import MoveNodes
 from gradviz.gui.theme import LIGHT
@@ -25,6 +25,28 @@ def test_nodes_become_cached_boxes_exactly_where_their_names_stop_being_legible(
         window.view.set_zoom(zoom)
         window.view.viewport().grab()  # a real paint: the view tells the scene its zoom as it paints
         assert {item._boxes for item in window.scene.nodes.values()} == {boxes}
+
+
+def test_a_box_picture_is_halved_until_it_is_under_twice_the_size_it_is_drawn_at(window, qtbot):
+    """Mip levels: Qt's smooth scaling of a zoomed-out node reads at most twice the pixels it draws; the
+    picture is made again at every level the zoom crosses, and a node added meanwhile takes the level."""
+    made_at = boxes_below() * BOX_SCALE  # the zoom a box picture is drawn for
+    assert box_level(made_at) == 0 and box_level(made_at * 0.51) == 0
+    assert box_level(made_at / 2) == 1 and box_level(made_at / 4.1) == 2
+    window.show()
+    qtbot.waitExposed(window)
+    window.open_path(EXAMPLES / "linear_layer.json")
+    opened = len(window.scene.nodes)
+    for zoom in (made_at * 0.9, made_at * 0.3, made_at * 0.12, made_at * 0.6):
+        window.view.set_zoom(zoom)
+        window.view.viewport().grab()  # a real paint: the view tells the scene its zoom as it paints
+        if zoom == made_at * 0.3:
+            window.scene.add_op("exp", QPointF(0, 0))  # added at level 1
+            window.view.viewport().grab()
+        for item in window.scene.nodes.values():
+            drawn = item.boundingRect().width() * window.view.zoom()
+            assert drawn - 1 <= item._box_item.pixmap().width() < 2 * drawn + 1
+    assert len(window.scene.nodes) == opened + 1
 
 
 def test_zoomed_out_nodes_are_drawn_by_qt_alone_and_still_take_clicks(window, qtbot, monkeypatch):
