@@ -415,10 +415,11 @@ class NodeItem(QGraphicsItem):
         picture = self._shown_picture
         if picture is None:
             picture = self._picture()
-            for _ in range(self._box_level):
-                half = QSize(max(1, picture.width() // 2), max(1, picture.height() // 2))
+            if self._box_level:  # one smooth (area-averaging) scaling, however many halvings
+                level = self._box_level
+                halved = QSize(max(1, picture.width() >> level), max(1, picture.height() >> level))
                 picture = picture.scaled(
-                    half, Qt.AspectRatioMode.IgnoreAspectRatio, Qt.TransformationMode.SmoothTransformation
+                    halved, Qt.AspectRatioMode.IgnoreAspectRatio, Qt.TransformationMode.SmoothTransformation
                 )
             self._shown_picture = picture
         child = self._box_item

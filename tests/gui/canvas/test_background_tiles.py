@@ -11,7 +11,7 @@ from PySide6.QtGui import QColor, QImage, QPainter, QPainterPath, QPen, QTransfo
 from gradviz.gui.canvas.background_tiles import TILE, BackgroundTiles
 from gradviz.gui.commands import MoveNodes
 from gradviz.io.paths import EXAMPLES
-from tests.gui.on_screen import colours, left_behind
+from tests.gui.on_screen import colours, left_behind, open_settled
 
 VIEW = QSize(600, 400)
 
@@ -85,8 +85,7 @@ def _opened_scrolled(window, qtbot):
     window.resize(1280, 720)
     window.show()
     qtbot.waitExposed(window)
-    window.open_path(EXAMPLES / "giles_matrix_results.json")
-    qtbot.wait(50)
+    open_settled(window, qtbot, EXAMPLES / "giles_matrix_results.json")
     window.view.set_zoom(1.4)
     view = window.view
     view.centerOn(window.scene.itemsBoundingRect().topLeft())

@@ -13,7 +13,7 @@ from gradviz.gui.canvas.node_text import LEGIBLE_PX, em_pixels
 from gradviz.gui.commands import MoveNodes
 from gradviz.gui.theme import LIGHT
 from gradviz.io.paths import EXAMPLES
-from tests.gui.on_screen import left_behind
+from tests.gui.on_screen import left_behind, open_settled
 
 
 def test_nodes_become_cached_boxes_exactly_where_their_names_stop_being_legible(window, qtbot):
@@ -232,8 +232,7 @@ def _scrolled_by_its_bars(window, qtbot):
     window.resize(1280, 720)
     window.show()
     qtbot.waitExposed(window)
-    window.open_path(EXAMPLES / "giles_matrix_results.json")
-    qtbot.wait(50)
+    open_settled(window, qtbot, EXAMPLES / "giles_matrix_results.json")
     view = window.view
     view.set_zoom(1.4)
     view.centerOn(window.scene.itemsBoundingRect().topLeft())

@@ -16,7 +16,7 @@ from gradviz.gui.colormaps import cell_text
 from gradviz.gui.commands import AddNodes, RemoveNodes, ReplaceNode
 from gradviz.io.paths import EXAMPLES
 from tests.gui.drawn_arrays import drawn
-from tests.gui.on_screen import left_behind
+from tests.gui.on_screen import left_behind, open_settled
 
 
 def drag(qtbot, window, start: QPointF, end: QPointF) -> None:
@@ -158,8 +158,7 @@ def test_a_dragged_nodes_wires_draw_themselves_until_the_drag_ends(window, qtbot
     window.resize(1280, 720)
     window.show()
     qtbot.waitExposed(window)
-    window.open_path(EXAMPLES / "giles_matrix_results.json")
-    qtbot.wait(50)
+    open_settled(window, qtbot, EXAMPLES / "giles_matrix_results.json")
     view, scene = window.view, window.scene
     view.set_zoom(1.0)
     view.centerOn(scene.nodes["C1"].sceneBoundingRect().center())

@@ -17,7 +17,7 @@ from gradviz.gui.canvas.scene import GraphScene
 from gradviz.gui.canvas.wire_layer import WireLayer
 from gradviz.gui.commands import MoveNodes, ReplaceNode
 from gradviz.io.paths import EXAMPLES
-from tests.gui.on_screen import on_screen
+from tests.gui.on_screen import on_screen, open_settled
 
 
 def _ink_near(window, point: QPointF, colour: QColor, reach: int = 2) -> bool:
@@ -41,8 +41,7 @@ def _opened(window, qtbot):
     window.resize(1600, 1000)
     window.show()
     qtbot.waitExposed(window)
-    window.open_path(EXAMPLES / "linear_layer.json")
-    qtbot.wait(50)  # the docks settle and the view refits
+    open_settled(window, qtbot, EXAMPLES / "linear_layer.json")  # the docks settle and the view refits
     window.view.set_zoom(1.0)
     window.view.centerOn(window.scene.nodes["a"].sceneBoundingRect().bottomLeft())  # a, x and their wires
     return window.scene
