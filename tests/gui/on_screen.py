@@ -3,15 +3,11 @@ so a test comparing grabs cannot see a picture left behind by a repaint that mis
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 from PySide6.QtCore import QPoint, QRect, QRectF
 from PySide6.QtGui import QImage
-from pytestqt.qtbot import QtBot
 
 from gradviz.gui.canvas.view import GraphView
-from gradviz.gui.main_window import MainWindow
 
 
 def colours(image: QImage) -> np.ndarray:
@@ -39,11 +35,3 @@ def left_behind(view: GraphView) -> int:
     """How many pixels of the screen differ from the view painted afresh (beyond antialiasing's noise)."""
     difference = np.abs(on_screen(view).astype(int) - painted_afresh(view).astype(int)).max(axis=2)
     return int((difference > 2).sum())
-
-
-def open_settled(window: MainWindow, qtbot: QtBot, path: Path) -> None:
-    """Open ``path`` and wait until the window has placed it: the view's fit to the opened graph runs from
-    a timer, and a test that zooms or scrolls before it fires has its view moved away under it."""
-    window.open_path(path)
-    qtbot.waitUntil(lambda: not window._fit_soon.isActive(), timeout=3000)
-    qtbot.wait(30)

@@ -390,9 +390,8 @@ class NodeItem(QGraphicsItem):
         if level != self._box_level:
             self._box_level = level
             self._shown_picture = None
-            scene = self.scene()
-            if self._boxes and hasattr(scene, "picture_changed"):
-                scene.picture_changed(self)
+            if self._boxes:
+                self._ask_for_picture()
 
     @property
     def boxes(self) -> bool:
@@ -403,6 +402,10 @@ class NodeItem(QGraphicsItem):
         """The box picture is out of date: the scene has it made again before it paints (``show_picture``),
         once however many times the look changed meanwhile (opening a file sets each look more than once)."""
         self._box_picture = self._shown_picture = None
+        self._ask_for_picture()
+
+    def _ask_for_picture(self) -> None:
+        """Have the scene show the picture again before it paints (made afresh where it was dropped)."""
         scene = self.scene()
         if hasattr(scene, "picture_changed"):
             scene.picture_changed(self)

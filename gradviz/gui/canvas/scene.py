@@ -332,8 +332,8 @@ class GraphScene(QGraphicsScene):
             self._background_changed(QRectF())
 
     def _background_changed(self, where: QRectF) -> None:
-        """The background (the wires' layer) must be drawn again in ``where`` (a null rect: everywhere), by
-        Qt's cache of it and by any view's own (canvas/background_tiles.py)."""
+        """The background (the wires' layer) must be drawn again in ``where`` (a null rect: everywhere): Qt
+        repaints it there, and each view drops the tiles it kept of it (canvas/background_tiles.py)."""
         self.invalidate(where, QGraphicsScene.SceneLayer.BackgroundLayer)
         self.background_changed.emit(where)
 

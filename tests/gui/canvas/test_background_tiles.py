@@ -9,9 +9,8 @@ from PySide6.QtCore import QPointF, QRectF, QSize
 from PySide6.QtGui import QColor, QImage, QPainter, QPainterPath, QPen, QTransform
 
 from gradviz.gui.canvas.background_tiles import TILE, BackgroundTiles
-from gradviz.gui.commands import MoveNodes
-from gradviz.io.paths import EXAMPLES
-from tests.gui.on_screen import colours, left_behind, open_settled
+from tests.gui.on_screen import colours, left_behind
+from tests.gui.window_setup import scrolled_by_its_bars
 
 VIEW = QSize(600, 400)
 
@@ -81,33 +80,8 @@ def test_forgetting_drops_the_tiles_of_a_rect_or_all_and_a_new_zoom_drops_all():
     assert len(tiles) == 1  # the tiles of zoom 1 went with it
 
 
-def _opened_scrolled(window, qtbot):
-    window.resize(1280, 720)
-    window.show()
-    qtbot.waitExposed(window)
-    open_settled(window, qtbot, EXAMPLES / "giles_matrix_results.json")
-    window.view.set_zoom(1.4)
-    view = window.view
-    view.centerOn(window.scene.itemsBoundingRect().topLeft())
-    qtbot.wait(20)
-    for _ in range(6):  # each strip scrolled into view is painted from tiles
-        view.horizontalScrollBar().setValue(view.horizontalScrollBar().value() + 90)
-        qtbot.wait(20)
-    return view
-
-
 def test_the_scrolled_canvas_is_the_canvas_painted_afresh(window, qtbot):
-    view = _opened_scrolled(window, qtbot)
+    """(A node moved after the scroll, its wires with it: tests/gui/canvas/test_items.py.)"""
+    view = scrolled_by_its_bars(window, qtbot)
     assert len(view._tiles) > 0
-    assert left_behind(view) == 0
-
-
-def test_a_moved_wire_is_not_hidden_behind_an_old_tile(window, qtbot):
-    view = _opened_scrolled(window, qtbot)
-    document = window.document
-    shown = view.mapToScene(view.viewport().rect()).boundingRect()
-    node = next(node for node in window.scene.nodes.values() if shown.intersects(node.sceneBoundingRect()))
-    x, y = document.positions[node.node_id]
-    window.undo_stack.push(MoveNodes(document, {node.node_id: ((x, y), (x, y + 90.0))}))
-    qtbot.wait(20)
     assert left_behind(view) == 0

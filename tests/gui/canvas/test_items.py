@@ -13,7 +13,8 @@ from gradviz.gui.canvas.node_text import LEGIBLE_PX, em_pixels
 from gradviz.gui.commands import MoveNodes
 from gradviz.gui.theme import LIGHT
 from gradviz.io.paths import EXAMPLES
-from tests.gui.on_screen import left_behind, open_settled
+from tests.gui.on_screen import left_behind
+from tests.gui.window_setup import nodes_in_view, scrolled_by_its_bars
 
 
 def test_nodes_become_cached_boxes_exactly_where_their_names_stop_being_legible(window, qtbot):
@@ -225,28 +226,10 @@ def test_hovering_a_heatmap_reads_the_element(window, qtbot):
     assert f"{item.look.value.array()[1, 2]:.6g}" in item.toolTip()  # read from the trace on demand
 
 
-def _scrolled_by_its_bars(window, qtbot):
-    """The window at a zoom where the graph overflows the view, scrolled a few times by its scroll bar
-    with a repaint after each (as following the step scrolls it): Qt's record of where it last drew each
-    item is now out of date for the items those repaints did not draw."""
-    window.resize(1280, 720)
-    window.show()
-    qtbot.waitExposed(window)
-    open_settled(window, qtbot, EXAMPLES / "giles_matrix_results.json")
-    view = window.view
-    view.set_zoom(1.4)
-    view.centerOn(window.scene.itemsBoundingRect().topLeft())
-    qtbot.wait(20)
-    for _ in range(6):
-        view.horizontalScrollBar().setValue(view.horizontalScrollBar().value() + 90)
-        qtbot.wait(20)
-    shown = view.mapToScene(view.viewport().rect()).boundingRect()
-    return view, [item for item in window.scene.nodes.values() if shown.intersects(item.sceneBoundingRect())]
-
-
 def test_a_node_moved_after_the_view_scrolled_leaves_no_picture_behind(window, qtbot):
-    view, in_view = _scrolled_by_its_bars(window, qtbot)
-    node = in_view[0].node_id
+    """Nor do its wires: the background tiles they crossed are drawn again."""
+    view = scrolled_by_its_bars(window, qtbot)
+    node = nodes_in_view(window)[0].node_id
     x, y = window.document.positions[node]
     window.undo_stack.push(MoveNodes(window.document, {node: ((x, y), (x, y + 90.0))}))
     qtbot.wait(20)
@@ -257,7 +240,8 @@ def test_a_node_moved_after_the_view_scrolled_leaves_no_picture_behind(window, q
 
 
 def test_a_node_deleted_or_shrunk_after_the_view_scrolled_leaves_no_picture_behind(window, qtbot):
-    view, in_view = _scrolled_by_its_bars(window, qtbot)
+    view = scrolled_by_its_bars(window, qtbot)
+    in_view = nodes_in_view(window)
     window.player.seek(window.player.run().last)  # the nodes grow to show their arrays
     qtbot.wait(20)
     for _ in range(3):

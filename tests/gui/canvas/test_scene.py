@@ -16,7 +16,8 @@ from gradviz.gui.colormaps import cell_text
 from gradviz.gui.commands import AddNodes, RemoveNodes, ReplaceNode
 from gradviz.io.paths import EXAMPLES
 from tests.gui.drawn_arrays import drawn
-from tests.gui.on_screen import left_behind, open_settled
+from tests.gui.on_screen import left_behind
+from tests.gui.window_setup import open_settled
 
 
 def drag(qtbot, window, start: QPointF, end: QPointF) -> None:

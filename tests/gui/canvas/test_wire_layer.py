@@ -17,7 +17,8 @@ from gradviz.gui.canvas.scene import GraphScene
 from gradviz.gui.canvas.wire_layer import WireLayer
 from gradviz.gui.commands import MoveNodes, ReplaceNode
 from gradviz.io.paths import EXAMPLES
-from tests.gui.on_screen import on_screen, open_settled
+from tests.gui.on_screen import on_screen
+from tests.gui.window_setup import open_settled
 
 
 def _ink_near(window, point: QPointF, colour: QColor, reach: int = 2) -> bool:
