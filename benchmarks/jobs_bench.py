@@ -28,7 +28,6 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT)]  # this checkout's gradviz, not an installed one
 
-import numpy as np  # noqa: E402
 from PySide6.QtCore import QElapsedTimer, QEventLoop, QSettings, Qt, QTimer  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
@@ -40,33 +39,10 @@ from gradviz.gui.main_window import MainWindow  # noqa: E402
 from gradviz.gui.qt_application import application  # noqa: E402
 from gradviz.gui.recovery import Recovery  # noqa: E402
 from gradviz.io.graph_file import GraphFile  # noqa: E402
+from tests.gui.long_graphs import matmul_chain, outer_product  # noqa: E402 - the job tests' graphs
 
 TICK_MS = 20
 TRAIN_ITERATIONS = 8
-
-
-def matmul_chain(side: int = 400, depth: int = 12) -> tuple[NodeSpec, ...]:
-    """x through 12 matmuls of 400×400 parameters, summed: about 4.6 GFlop a run with its reverse pass."""
-    rng = np.random.default_rng(0)
-    nodes = [NodeSpec("x", "input", value=rng.normal(size=(side, side)) / side**0.5)]
-    for k in range(depth):
-        nodes.append(NodeSpec(f"W{k}", "parameter", value=rng.normal(size=(side, side)) / side**0.5))
-        nodes.append(NodeSpec(f"h{k}", "matmul", (nodes[-2].id if k == 0 else f"h{k - 1}", f"W{k}")))
-    nodes.append(NodeSpec("c", "sum", (f"h{depth - 1}",)))
-    return tuple(nodes)
-
-
-def outer_product(numbers: int = 400, side: int = 300) -> tuple[NodeSpec, ...]:
-    """400 numbers to check, each by two forward passes of about 72 MFlop (p = u x, q = p K, c = Σ q)."""
-    rng = np.random.default_rng(1)
-    return (
-        NodeSpec("x", "parameter", value=rng.normal(size=(1, numbers))),
-        NodeSpec("u", "constant", value=rng.normal(size=(side, 1))),
-        NodeSpec("p", "matmul", ("u", "x")),
-        NodeSpec("K", "constant", value=rng.normal(size=(numbers, side)) / side),
-        NodeSpec("q", "matmul", ("p", "K")),
-        NodeSpec("c", "sum", ("q",)),
-    )
 
 
 def ticking(until: Callable[[], bool]) -> tuple[float, float]:
@@ -132,7 +108,7 @@ def main() -> None:
     repeats = 1 if parser.parse_args().quick else 5
     app = application([])
     with tempfile.TemporaryDirectory() as folder:
-        for job, nodes in (("training", matmul_chain()), ("gradient check", outer_product())):
+        for job, nodes in (("training", matmul_chain(400, 12)), ("gradient check", outer_product(400))):
             window = window_with(nodes, Path(folder))
             stalls, floors, times, alone = [], [], [], []
             for _ in range(repeats):

@@ -7,6 +7,7 @@ from PySide6.QtCore import Qt
 from gradviz.gui.commands import MoveNodes
 from gradviz.io.graph_file import dumps
 from gradviz.io.paths import EXAMPLES
+from tests.gui.window_setup import active_on
 
 
 def test_copy_paste_duplicate_delete(window):
@@ -50,12 +51,7 @@ def test_auto_layout_and_its_undo_move_every_wire_with_its_nodes(window):
 
 
 def test_select_all_then_delete_by_keys_is_one_undo(window, qtbot):
-    window.show()
-    qtbot.waitExposed(window)
-    window.open_path(EXAMPLES / "linear_layer.json")
-    window.activateWindow()
-    qtbot.waitUntil(window.isActiveWindow)
-    window.view.setFocus()
+    active_on(window, qtbot, EXAMPLES / "linear_layer.json")
     before = dumps(window.document.to_graph_file())
     qtbot.keyClick(window.view.viewport(), Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
     qtbot.keyClick(window.view.viewport(), Qt.Key.Key_Delete)

@@ -21,45 +21,19 @@ from gradviz.engine.gradcheck import gradcheck
 from gradviz.engine.program import NodeSpec
 from gradviz.engine.training import train
 from gradviz.gui.commands import ReplaceNode
-from gradviz.io.graph_file import GraphFile
 from gradviz.model.playback import is_long
+from tests.gui.long_graphs import matmul_chain, outer_product
+from tests.gui.window_setup import active_with
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 LEFT = Qt.MouseButton.LeftButton
 
 
-def matmul_chain(side: int = 200, depth: int = 6) -> tuple[NodeSpec, ...]:
-    """x → six 200×200 matmuls by parameters → sum: a run of about 0.3 GFlop, so training is long."""
-    rng = np.random.default_rng(0)
-    nodes = [NodeSpec("x", "input", value=rng.normal(size=(side, side)) / side**0.5)]
-    for k in range(depth):
-        nodes.append(NodeSpec(f"W{k}", "parameter", value=rng.normal(size=(side, side)) / side**0.5))
-        nodes.append(NodeSpec(f"h{k}", "matmul", (nodes[-2].id if k == 0 else f"h{k - 1}", f"W{k}")))
-    nodes.append(NodeSpec("c", "sum", (f"h{depth - 1}",)))
-    return tuple(nodes)
-
-
-def outer_product(numbers: int, side: int = 300) -> tuple[NodeSpec, ...]:
-    """Few numbers to check (x, 1×numbers) and a heavy forward pass: p = u x (300×numbers), q = p K
-    (300×300), c = sum q. Each number costs two passes of 2·300·300·numbers flops."""
-    rng = np.random.default_rng(1)
-    return (
-        NodeSpec("x", "parameter", value=rng.normal(size=(1, numbers))),
-        NodeSpec("u", "constant", value=rng.normal(size=(side, 1))),
-        NodeSpec("p", "matmul", ("u", "x")),
-        NodeSpec("K", "constant", value=rng.normal(size=(numbers, side)) / side),
-        NodeSpec("q", "matmul", ("p", "K")),
-        NodeSpec("c", "sum", ("q",)),
-    )
+CHAIN = (200, 6)  # a run of about 0.3 GFlop: training it is long
 
 
 def opened(window, qtbot, nodes: tuple[NodeSpec, ...]):
-    window.load_graph(window.prepare_graph(GraphFile(nodes, "c"), "big"), None)
-    window.show()
-    window.activateWindow()
-    qtbot.waitUntil(window.isActiveWindow)
-    window.view.setFocus()
-    return window
+    return active_with(window, qtbot, nodes, "big")
 
 
 def raise_training(window) -> None:
@@ -147,7 +121,7 @@ def test_a_long_training_keeps_the_window_answering_and_gives_the_engines_record
 
 
 def test_cancel_stops_the_training_and_changes_nothing(window, qtbot):
-    window = opened(window, qtbot, matmul_chain())
+    window = opened(window, qtbot, matmul_chain(*CHAIN))
     before = {
         node_id: np.array(spec.value) for node_id, spec in window.document.nodes.items() if spec.value is not None
     }
@@ -165,7 +139,7 @@ def test_cancel_stops_the_training_and_changes_nothing(window, qtbot):
 
 
 def test_an_edit_cancels_a_running_training(window, qtbot):
-    window = opened(window, qtbot, matmul_chain())
+    window = opened(window, qtbot, matmul_chain(*CHAIN))
     click_train(window, 1000)
     assert window.jobs.busy
     spec = window.document.nodes["c"]
@@ -213,7 +187,7 @@ def test_cancel_stops_the_gradient_check_and_no_dialog_opens(window, qtbot):
 
 
 def test_one_job_at_a_time(window, qtbot):
-    window = opened(window, qtbot, matmul_chain())
+    window = opened(window, qtbot, matmul_chain(*CHAIN))
     click_train(window, 1000)
     press_check(window)
     assert window.statusBar().currentMessage().startswith("Training is still running")
@@ -223,7 +197,7 @@ def test_one_job_at_a_time(window, qtbot):
 @pytest.mark.parametrize("job", ["training", "gradient check"])
 def test_closing_the_window_mid_job_stops_and_joins_its_thread(window, qtbot, job):
     if job == "training":
-        window = opened(window, qtbot, matmul_chain())
+        window = opened(window, qtbot, matmul_chain(*CHAIN))
         click_train(window, 1000)
     else:
         window = opened(window, qtbot, outer_product(300))

@@ -16,18 +16,14 @@ from gradviz.gui.playback import Player
 from gradviz.io.paths import EXAMPLES
 from gradviz.model.frames import FrameCursor
 from gradviz.model.playback import RunJob
+from tests.gui.window_setup import active_on
 
 CONV = 3  # conv's forward step in tiny_cnn
 LAST = 24  # the last of its 25 frames
 
 
 def _stepping_window(window, qtbot, name: str = "tiny_cnn") -> None:
-    window.show()
-    qtbot.waitExposed(window)
-    window.open_path(EXAMPLES / f"{name}.json")
-    window.activateWindow()  # shortcuts go to the active window; offscreen, nothing activates it for us
-    qtbot.waitUntil(window.isActiveWindow)
-    window.view.setFocus()
+    active_on(window, qtbot, EXAMPLES / f"{name}.json")
 
 
 def _press(qtbot, window, key: Qt.Key, times: int = 1) -> None:

@@ -18,28 +18,15 @@ from gradviz.engine.program import NodeSpec
 from gradviz.gui.commands import ReplaceNode
 from gradviz.io.graph_file import GraphFile
 from gradviz.model.playback import RunJob
+from tests.gui.long_graphs import matmul_chain
+from tests.gui.window_setup import active_with
 
 SIDE, DEPTH = 400, 12  # a chain of 12 matmuls of 400×400: about 4.6 GFlop with its reverse pass
 
 
-def matmul_chain() -> tuple[NodeSpec, ...]:
-    rng = np.random.default_rng(0)
-    nodes = [NodeSpec("x", "input", value=rng.normal(size=(SIDE, SIDE)) / SIDE**0.5)]
-    for k in range(DEPTH):
-        nodes.append(NodeSpec(f"W{k}", "parameter", value=rng.normal(size=(SIDE, SIDE)) / SIDE**0.5))
-        nodes.append(NodeSpec(f"h{k}", "matmul", (nodes[-2].id if k == 0 else f"h{k - 1}", f"W{k}")))
-    nodes.append(NodeSpec("c", "sum", (f"h{DEPTH - 1}",)))
-    return tuple(nodes)
-
-
 @pytest.fixture
 def big(window, qtbot):
-    window.load_graph(window.prepare_graph(GraphFile(matmul_chain(), "c"), "chain"), None)
-    window.show()
-    window.activateWindow()
-    qtbot.waitUntil(window.isActiveWindow)
-    window.view.setFocus()
-    return window
+    return active_with(window, qtbot, matmul_chain(SIDE, DEPTH), "chain")
 
 
 def press_right(window) -> None:

@@ -1,4 +1,5 @@
-"""How tests bring a window up with a graph: opened and settled, or scrolled by its scroll bars."""
+"""How tests bring a window up with a graph: opened and settled, active with the canvas focused (keys
+and shortcuts go to the active window), or scrolled by its scroll bars."""
 
 from __future__ import annotations
 
@@ -6,9 +7,11 @@ from pathlib import Path
 
 from pytestqt.qtbot import QtBot
 
+from gradviz.engine.program import NodeSpec
 from gradviz.gui.canvas.items import NodeItem
 from gradviz.gui.canvas.view import GraphView
 from gradviz.gui.main_window import MainWindow
+from gradviz.io.graph_file import GraphFile
 from gradviz.io.paths import EXAMPLES
 
 
@@ -18,6 +21,31 @@ def open_settled(window: MainWindow, qtbot: QtBot, path: Path) -> None:
     window.open_path(path)
     qtbot.waitUntil(lambda: not window._fit_soon.isActive(), timeout=3000)
     qtbot.wait(30)
+
+
+def active(window: MainWindow, qtbot: QtBot) -> GraphView:
+    """Show the window, make it active (offscreen, nothing activates it for us) and focus the canvas."""
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    window.view.setFocus()
+    return window.view
+
+
+def active_on(window: MainWindow, qtbot: QtBot, path: Path) -> GraphView:
+    """The window shown, ``path`` opened in it, then active with the canvas focused."""
+    window.show()
+    qtbot.waitExposed(window)
+    window.open_path(path)
+    return active(window, qtbot)
+
+
+def active_with(window: MainWindow, qtbot: QtBot, nodes: tuple[NodeSpec, ...], where: str) -> MainWindow:
+    """``nodes`` (the cost c) loaded as the graph of ``where``, then the window active with the canvas focused."""
+    window.load_graph(window.prepare_graph(GraphFile(nodes, "c"), where), None)
+    active(window, qtbot)
+    return window
 
 
 def scrolled_by_its_bars(window: MainWindow, qtbot: QtBot) -> GraphView:

@@ -15,6 +15,7 @@ from gradviz.gui.canvas.view import MAX_ZOOM, MIN_ZOOM
 from gradviz.io.graph_file import GraphFile, save
 from gradviz.io.paths import EXAMPLES
 from tests.gui.test_main_window import _open_example, drag
+from tests.gui.window_setup import active_on
 
 
 def test_fit_and_zoom(window):
@@ -149,13 +150,7 @@ def test_stepping_a_graph_too_big_to_fit_brings_each_steps_node_into_view(window
 
 
 def _view_window(window, qtbot):
-    window.show()
-    qtbot.waitExposed(window)
-    window.open_path(EXAMPLES / "linear_layer.json")
-    window.activateWindow()
-    qtbot.waitUntil(window.isActiveWindow)
-    window.view.setFocus()
-    return window.view
+    return active_on(window, qtbot, EXAMPLES / "linear_layer.json")
 
 
 def test_plus_and_minus_zoom_by_a_fifth_within_the_limits(window, qtbot):

@@ -7,15 +7,11 @@ from PySide6.QtCore import Qt
 
 from gradviz.io.paths import EXAMPLES
 from tests.gui.drawn_arrays import drawn
+from tests.gui.window_setup import active_on
 
 
 def _stepping_window(window, qtbot, name: str) -> None:
-    window.show()
-    qtbot.waitExposed(window)
-    window.open_path(EXAMPLES / f"{name}.json")
-    window.activateWindow()  # shortcuts go to the active window; offscreen, nothing activates it for us
-    qtbot.waitUntil(window.isActiveWindow)
-    window.view.setFocus()
+    active_on(window, qtbot, EXAMPLES / f"{name}.json")
 
 
 def _press(qtbot, window, key: Qt.Key) -> None:
