@@ -80,13 +80,18 @@ def test_zoomed_out_nodes_are_drawn_by_qt_alone_and_still_take_clicks(window, qt
     assert not item.boxes and "W" in painted
 
 
-def test_zoomed_out_nodes_still_show_their_badge_colours(window, qtbot):
-    """Below legible text a node is its box and its heatmaps: the colours a student follows."""
+def _h1_at_the_end(window, qtbot) -> NodeItem:
+    """The mlp example shown at its last step, and its h1 node (a 5×4 value and bar)."""
     window.show()
     qtbot.waitExposed(window)
     window.open_path(EXAMPLES / "mlp_cross_entropy.json")
     window.player.seek(len(window.player.run().trace) - 1)
-    item = window.scene.nodes["h1"]
+    return window.scene.nodes["h1"]
+
+
+def test_zoomed_out_nodes_still_show_their_badge_colours(window, qtbot):
+    """Below legible text a node is its box and its heatmaps: the colours a student follows."""
+    item = _h1_at_the_end(window, qtbot)
     window.view.set_zoom(0.2)  # every node's text is under LEGIBLE_PX here
     window.view.centerOn(item)
     image = window.view.viewport().grab().toImage()
@@ -198,11 +203,7 @@ def test_seventeen_elements_are_a_heatmap_at_any_zoom(qapp):
 
 def test_hovering_a_heatmap_reads_the_element(window, qtbot):
     """The mouse over h1's 5×4 value on the canvas: the tooltip names the element and its number."""
-    window.show()
-    qtbot.waitExposed(window)
-    window.open_path(EXAMPLES / "mlp_cross_entropy.json")
-    window.player.seek(len(window.player.run().trace) - 1)
-    item = window.scene.nodes["h1"]
+    item = _h1_at_the_end(window, qtbot)
     qtbot.waitUntil(lambda: item._array_rect(0).isValid())
     rect = item._array_rect(0)
     rows, columns = item.look.value.shape
