@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache, partial
 
 import numpy as np
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt
+from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFontMetricsF, QPainter, QPainterPath, QPen, QPixmap, QTransform
 from PySide6.QtWidgets import (
     QGraphicsItem,
@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 
 from gradviz.engine.formula import render_unicode
 from gradviz.gui.canvas.badges import Badge, badge_for
+from gradviz.gui.canvas.box_pictures import BoxPictures, halved
 from gradviz.gui.canvas.node_text import (
     CENTRE,
     LEGIBLE_PX,
@@ -410,20 +411,39 @@ class NodeItem(QGraphicsItem):
         if hasattr(scene, "picture_changed"):
             scene.picture_changed(self)
 
-    def show_picture(self) -> None:
-        """In box mode, show the current picture (made now if out of date, halved for the zoom) in the child
-        item, stretched over the node's bounds."""
+    def picture_key(self) -> Hashable | None:
+        """What the box picture shows, for nodes that look alike to share it (box_pictures.py): all that
+        ``_paint_at`` reads at detail 0, where it draws no text and no ports. None while it shows an array
+        (a heatmap or numbers), which no other node shows."""
+        look = self.look
+        arrays = zip((look.value, look.bar), self._scalars, strict=True)
+        if any(shown is not None and scalar is None for shown, scalar in arrays):
+            return None
+        return (
+            self.theme.dark,
+            self._bounds.getRect(),
+            self._ports_bottom,
+            self._box.height(),
+            self._header_colour.rgba(),
+            look.error is not None,
+            look.highlight,
+            self.isSelected(),
+            look.dimmed,
+            look.stepping,
+        )
+
+    def show_picture(self, shared: BoxPictures) -> None:
+        """In box mode, show the current picture (taken from ``shared`` or made now if out of date, halved
+        for the zoom) in the child item, stretched over the node's bounds."""
         if not self._boxes or (self._shown_picture is not None and self._box_item is not None):
             return
         picture = self._shown_picture
         if picture is None:
-            picture = self._picture()
-            if self._box_level:  # one smooth (area-averaging) scaling, however many halvings
-                level = self._box_level
-                halved = QSize(max(1, picture.width() >> level), max(1, picture.height() >> level))
-                picture = picture.scaled(
-                    halved, Qt.AspectRatioMode.IgnoreAspectRatio, Qt.TransformationMode.SmoothTransformation
-                )
+            key = self.picture_key()
+            if key is None:
+                picture = halved(self._own_picture(), self._box_level)
+            else:
+                picture = shared.picture(key, self._box_level, self._paint_picture)
             self._shown_picture = picture
         child = self._box_item
         if child is None:
@@ -440,20 +460,24 @@ class NodeItem(QGraphicsItem):
         if child.transform() != stretch:
             child.setTransform(stretch)
 
-    def _picture(self) -> QPixmap:
-        """The node drawn as boxes and colours, BOX_SCALE of its size, made when first needed after a change."""
+    def _own_picture(self) -> QPixmap:
+        """The picture of a node showing an array, kept full size across mip levels until its look changes."""
         if self._box_picture is None:
-            scale = boxes_below() * BOX_SCALE
-            size = (self._bounds.size() * scale).toSize()
-            picture = QPixmap(size)
-            picture.fill(Qt.GlobalColor.transparent)
-            painter = QPainter(picture)
-            painter.scale(size.width() / self._bounds.width(), size.height() / self._bounds.height())
-            painter.translate(-self._bounds.topLeft())
-            self._paint_at(painter, 0.0)
-            painter.end()
-            self._box_picture = picture
+            self._box_picture = self._paint_picture()
         return self._box_picture
+
+    def _paint_picture(self) -> QPixmap:
+        """The node drawn as boxes and colours, BOX_SCALE of its size."""
+        scale = boxes_below() * BOX_SCALE
+        size = (self._bounds.size() * scale).toSize()
+        picture = QPixmap(size)
+        picture.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(picture)
+        painter.scale(size.width() / self._bounds.width(), size.height() / self._bounds.height())
+        painter.translate(-self._bounds.topLeft())
+        self._paint_at(painter, 0.0)
+        painter.end()
+        return picture
 
     def ports_bottom(self) -> float:
         return self._ports_bottom

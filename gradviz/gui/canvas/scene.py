@@ -27,6 +27,7 @@ from gradviz.engine.forward_mode import TangentStep
 from gradviz.engine.registry import get_op
 from gradviz.engine.trace import BackwardStep, ForwardStep, State
 from gradviz.engine.walkable import AnyStep, Walkable
+from gradviz.gui.canvas.box_pictures import BoxPictures
 from gradviz.gui.canvas.building import SceneItems, node_look, place_edge
 from gradviz.gui.canvas.items import (
     BACKWARD_COLOUR,
@@ -138,6 +139,7 @@ class GraphScene(QGraphicsScene):
         self._wires: WireLayer | None = None  # every plain wire of the graph, laid out when next drawn
         self._wire_updates = 0  # background invalidations since the wires were last drawn (see wire_moved)
         self._stale_pictures: set[NodeItem] = set()  # boxed nodes whose picture is made before the next paint
+        self._box_pictures = BoxPictures()  # the box pictures nodes that look alike share
         self._pictures: dict[Hashable, ArrayLook] = {}  # badge pictures made ahead for the next step (take_pictures)
         self.setBackgroundBrush(theme.background)
         self._unsubscribe = document.subscribe(self._on_change)
@@ -315,7 +317,7 @@ class GraphScene(QGraphicsScene):
     def _make_pictures(self) -> None:
         for item in self._stale_pictures:
             if item.scene() is self:
-                item.show_picture()
+                item.show_picture(self._box_pictures)
         self._stale_pictures.clear()
 
     # ----- the wires' layer: every plain wire drawn at once, under the items ------------------------------

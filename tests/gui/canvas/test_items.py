@@ -256,3 +256,34 @@ def test_a_node_deleted_or_shrunk_after_the_view_scrolled_leaves_no_picture_behi
     window.edits.delete_selected()
     qtbot.wait(20)
     assert left_behind(view) == 0
+
+
+def test_nodes_that_look_alike_share_a_box_picture_and_it_is_the_one_each_would_paint(window, qtbot):
+    """Zoomed out, nodes showing no array share one picture per look (box_pictures.py). Whatever a node
+    shows (run or not, scalars, heatmaps, the current step, selected, a run error, dark), its picture is
+    the one it paints for itself: the shared picture's key holds all that the picture shows."""
+    window.show()
+    qtbot.waitExposed(window)
+    window.view.set_zoom(boxes_below() * BOX_SCALE * 0.9)  # boxes at mip level 0: the pictures as painted
+    shared = []
+    for example in ("chain_rule.json", "mlp_cross_entropy.json"):
+        window.open_path(EXAMPLES / example)
+        last = len(window.player.run().trace) - 1
+        for index in (None, 0, 1, last // 2, last // 2 + 1, last):
+            if index is not None:
+                window.player.seek(index)
+            for dark, selected in ((False, False), (True, True)):
+                window.set_dark(dark)
+                window.scene.clearSelection()
+                if selected:  # every other node: selected nodes with unselected twins
+                    for item in list(window.scene.nodes.values())[::2]:
+                        item.setSelected(True)
+                    window.scene.show_run_error(next(iter(window.scene.nodes)), "singular")
+                window.view.viewport().grab()  # the view tells the scene its zoom as it paints
+                for item in window.scene.nodes.values():
+                    assert item.boxes and item._box_item.isVisible()
+                    assert item._box_item.pixmap().toImage() == item._paint_picture().toImage(), (example, index)
+                if index is None and not dark:  # as opened: no node shows an array yet
+                    pictures = {item._box_item.pixmap().cacheKey() for item in window.scene.nodes.values()}
+                    shared.append(len(pictures) < len(window.scene.nodes))
+    assert shared == [True, True]
