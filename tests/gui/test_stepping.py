@@ -70,8 +70,8 @@ def test_broadcast_wires_say_what_was_summed(window, tmp_path):
     window.open_path(tmp_path / "broadcast.json")
     steps = window.player.run().trace.steps
     window.player.seek(next(step.index for step in steps if step.kind == "backward" and step.parent.id == "b"))
-    assert window.scene.edges[("s", 1)].label.text() == "Σ over axis 0"
-    assert window.scene.edges[("s", 0)].label.text() == ""
+    assert window.scene.edges[("s", 1)].said() == "Σ over axis 0"
+    assert window.scene.edges[("s", 0)].said() == ""
     assert "Σ over axis 0" in window.formula_panel.details.text()
 
 

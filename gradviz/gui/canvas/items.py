@@ -19,7 +19,7 @@ import math
 import weakref
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
-from functools import cache, lru_cache, partial
+from functools import cache, cached_property, lru_cache, partial
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
@@ -254,34 +254,39 @@ def label(text: str, points: float, bold: bool = False) -> Label:
 
 
 class NodeTexts:
-    """Every line of text a node draws for one look, elided and laid out once (not per paint)."""
+    """Every line of text a node draws for one look, laid out once (not per paint). The node's own words
+    (its name, elided to fit, and the badges' captions) are laid out when first drawn: a graph opened
+    zoomed out draws none of them, and opening 2000 nodes spent a tenth of its time eliding them."""
 
     def __init__(self, look: NodeLook, caption_width: float) -> None:
+        self._look, self._caption_width = look, caption_width
         self.op = label(look.op_name, 9.5, bold=True)
         self.cost = label("cost c", 9.5, bold=True) if look.is_output else None
         self.shape = label(look.shape_text, 10)
-        title_width = WIDTH - 20 - (self.shape.width + 4) - 6
-        self.name = Label(elided(look.name, font(13, bold=True), title_width), font(13, bold=True))
         self.ports = tuple(label(port_name, 9.5) for port_name in look.port_names)
-        caption = font(8.5)
-        self.captions = (
-            Label(elided(look.name, caption, caption_width), caption),
-            Label(
-                elided(
-                    look.name if not look.tangents else render_unicode("{x:dot}", {"x": look.name}),
-                    caption,
-                    caption_width,
-                ),
-                caption,
-            ),
-        )
         self.barred = not look.tangents  # the second caption carries a line over the name
-        if self.barred:
-            metrics = QFontMetricsF(caption)
-            text = self.captions[1].static.text()
-            # the line's height over the baseline: over the tallest letter or the cap height, whichever is higher
-            self.bar_rise = 1.5 - min(metrics.tightBoundingRect(text).top(), -metrics.capHeight())
         self.unknown = label("·", 9.5)
+
+    @cached_property
+    def name(self) -> Label:
+        title_width = WIDTH - 20 - (self.shape.width + 4) - 6
+        return Label(elided(self._look.name, font(13, bold=True), title_width), font(13, bold=True))
+
+    @cached_property
+    def captions(self) -> tuple[Label, Label]:
+        """The value's caption (the name) and the bar's (the name, lined over) or the tangent's (ẋ)."""
+        look, caption = self._look, font(8.5)
+        tangent = render_unicode("{x:dot}", {"x": look.name}) if look.tangents else look.name
+        return (
+            Label(elided(look.name, caption, self._caption_width), caption),
+            Label(elided(tangent, caption, self._caption_width), caption),
+        )
+
+    @cached_property
+    def bar_rise(self) -> float:
+        """How high over the baseline the bar's line goes: over the tallest letter or the cap height."""
+        metrics = QFontMetricsF(font(8.5))
+        return 1.5 - min(metrics.tightBoundingRect(self.captions[1].static.text()).top(), -metrics.capHeight())
 
 
 class NodeItem(QGraphicsItem):
@@ -558,7 +563,7 @@ class NodeItem(QGraphicsItem):
         if legible(texts.shape.em, detail):
             painter.setPen(self.theme.muted_text)
             texts.shape.draw(painter, title, RIGHT)
-        if legible(texts.name.em, detail):
+        if legible(em_pixels(13, bold=True), detail):  # the name's em, known before the name is laid out
             painter.setPen(self.theme.text)
             texts.name.draw(painter, title)
 
@@ -790,31 +795,38 @@ class EdgeItem(QGraphicsPathItem):
         self.setVisible(not self.drawn_by_scene)
         self.setPen(wire_pen(theme.edge))
         self.setZValue(0)
-        self.label = QGraphicsSimpleTextItem(self)
-        self.label.setBrush(BACKWARD_COLOUR)
-        self.label.setFont(font(10, bold=True))
+        self.label: QGraphicsSimpleTextItem | None = None  # what a step summed along it: made when first said
+
+    def said(self) -> str:
+        """What the wire's label says now ('' when nothing)."""
+        return self.label.text() if self.label is not None else ""
 
     def set_ends(self, start: QPointF, end: QPointF) -> None:
         old = self.path().controlPointRect()
         repaint_where_drawn(self)
         self.setPath(s_curve(start, end))
-        self._place_label()
+        if self.label is not None:
+            self._place_label(self.label)
         scene = self.scene()
         if self.drawn_by_scene and hasattr(scene, "wire_moved"):
             scene.wire_moved(old.united(self.path().controlPointRect()))
 
-    def _place_label(self) -> None:
+    def _place_label(self, label: QGraphicsSimpleTextItem) -> None:
         middle = self.path().pointAtPercent(0.5)
-        self.label.setPos(middle + QPointF(-self.label.boundingRect().width() / 2, -22))
+        label.setPos(middle + QPointF(-label.boundingRect().width() / 2, -22))
 
     def set_highlight(self, colour: QColor | None, text: str = "") -> None:
         """Mark the wire of the current step (and say what was summed along it); None unmarks it."""
         repaint_where_drawn(self)
         self.setPen(wire_pen(colour, MARKED_WIRE) if colour else wire_pen(self.theme.edge))
         self.setZValue(0.5 if colour else 0)
-        self.label.setText(text)
-        self.label.setBrush(colour or self.theme.edge)
-        self._place_label()
+        if text and self.label is None:
+            self.label = QGraphicsSimpleTextItem(self)
+            self.label.setFont(font(10, bold=True))
+        if self.label is not None:
+            self.label.setText(text)
+            self.label.setBrush(colour or self.theme.edge)
+            self._place_label(self.label)
         if self.drawn_by_scene:
             self.setVisible(colour is not None)
 
