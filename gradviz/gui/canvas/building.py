@@ -11,7 +11,7 @@ its real look field by field.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterator, Mapping
+from collections.abc import Hashable, Iterator, Mapping
 from functools import partial
 
 import numpy as np
@@ -122,9 +122,7 @@ def _read_bar(trace: Trace, node_id: str, made: int) -> np.ndarray:
 class SceneItems:
     """The items of ``document``'s nodes and wires, drawn for ``state`` and ``step``, not in any scene yet.
 
-    ``make()`` makes them one at a time, yielding (made, total) so a caller can stop between any two.
-    A node item says it moved through ``on_moved``, which stays None until the items join a scene:
-    placing a new item moves nothing on screen."""
+    ``make()`` makes them one at a time, yielding (made, total) so a caller can stop between any two."""
 
     def __init__(
         self, document: GraphDocument, theme: Theme, state: State | None = None, step: AnyStep | None = None
@@ -132,7 +130,6 @@ class SceneItems:
         self.document, self.theme, self.state, self.step = document, theme, state, step
         self.nodes: dict[str, NodeItem] = {}
         self.edges: dict[tuple[str, int], EdgeItem] = {}
-        self._relay = _Relay()
         self.total = len(document.nodes) + sum(
             1 for spec in document.nodes.values() for parent in spec.inputs if parent in document.nodes
         )
@@ -141,7 +138,7 @@ class SceneItems:
         document, statuses, output = self.document, self.document.statuses(), self.document.output
         made = 0
         for node_id, spec in document.nodes.items():
-            item = NodeItem(node_id, self.theme, self._relay)
+            item = NodeItem(node_id, self.theme)
             item.set_look(node_look(spec, statuses[node_id], node_id == output, self.state, self.step))
             item.setPos(*document.positions.get(node_id, (0.0, 0.0)))
             self.nodes[node_id] = item
@@ -160,26 +157,6 @@ class SceneItems:
         for _ in self.make():
             pass
         return self
-
-    @property
-    def on_moved(self) -> Callable[[str], None] | None:
-        return self._relay.to
-
-    @on_moved.setter
-    def on_moved(self, to: Callable[[str], None] | None) -> None:
-        self._relay.to = to
-
-
-class _Relay:
-    """Passes a node item's moves on (once it is in a scene). Items hold this, not the SceneItems that
-    holds them: no reference cycle, so a replaced graph's items are freed at once, not by the collector."""
-
-    def __init__(self) -> None:
-        self.to: Callable[[str], None] | None = None
-
-    def __call__(self, node_id: str) -> None:
-        if self.to is not None:
-            self.to(node_id)
 
 
 def place_edge(edge: EdgeItem, nodes: dict[str, NodeItem]) -> None:

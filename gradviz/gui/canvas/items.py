@@ -295,11 +295,10 @@ class NodeItem(QGraphicsItem):
     Painting has a level of detail: text is drawn only where it is legible on screen (node_text.legible),
     so a zoomed-out graph is its coloured boxes, wires and badge colours, drawn fast."""
 
-    def __init__(self, node_id: str, theme: Theme, on_moved: Callable[[str], None]) -> None:
+    def __init__(self, node_id: str, theme: Theme) -> None:
         super().__init__()
         self.node_id = node_id
         self.theme = theme
-        self._on_moved = on_moved
         self.look = EMPTY
         self._badges: tuple[Badge | None, Badge | None] = (None, None)  # the value's and the bar's
         self._tooltip = ""
@@ -310,11 +309,7 @@ class NodeItem(QGraphicsItem):
         self._texts = _empty_texts()
         self._scalars: tuple[Label | None, Label | None] = (None, None)
         self._header_colour = theme.header("", "")
-        self.setFlags(
-            QGraphicsItem.GraphicsItemFlag.ItemIsMovable
-            | QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
-            | QGraphicsItem.GraphicsItemFlag.ItemSendsGeometryChanges
-        )
+        self.setFlags(QGraphicsItem.GraphicsItemFlag.ItemIsMovable | QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
         self._boxes = False
         self._box_picture: QPixmap | None = None
         self._box_level = 0  # see box_level
@@ -355,7 +350,7 @@ class NodeItem(QGraphicsItem):
         if self._number_fonts:
             self._number_fonts.clear()
         if self._boxes:
-            self._picture_changed()
+            self.picture_outdated()
         self.update()
 
     def _layout(self, look: NodeLook) -> None:
@@ -385,7 +380,7 @@ class NodeItem(QGraphicsItem):
         self._boxes = boxes
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents, boxes)
         if boxes:
-            self._picture_changed()
+            self.picture_outdated()
         elif self._box_item is not None:
             self._box_item.hide()
             self._box_picture = self._shown_picture = None  # kept for later, it could outlive many looks
@@ -404,7 +399,7 @@ class NodeItem(QGraphicsItem):
         """Whether the node is drawn as its small box picture (zoomed out below legible text)."""
         return self._boxes
 
-    def _picture_changed(self) -> None:
+    def picture_outdated(self) -> None:
         """The box picture is out of date: the scene has it made again before it paints (``show_picture``),
         once however many times the look changed meanwhile (opening a file sets each look more than once)."""
         self._box_picture = self._shown_picture = None
@@ -734,26 +729,6 @@ class NodeItem(QGraphicsItem):
         painter.setPen(QPen(self.theme.node_border, 1.5))
         painter.setBrush(QBrush(self.theme.node_fill))
         painter.drawEllipse(centre, PORT_RADIUS, PORT_RADIUS)
-
-    def itemChange(self, change: QGraphicsItem.GraphicsItemChange, value: object) -> object:
-        # the members are module constants: Qt calls this some 19 times per node as a file opens, and each
-        # QGraphicsItem.GraphicsItemChange.X looked up through Python's enum machinery (40 ms at 2000 nodes)
-        if change == _MOVING:
-            repaint_where_drawn(self)
-        elif change == _MOVED:
-            self._on_moved(self.node_id)
-        elif change == _SELECTED:
-            if self._boxes:
-                self._picture_changed()  # the border says selected
-        elif change == _SCENE_CHANGED and self._boxes:
-            self._picture_changed()  # boxed before it had a scene to make its picture
-        return super().itemChange(change, value)
-
-
-_MOVING = QGraphicsItem.GraphicsItemChange.ItemPositionChange
-_MOVED = QGraphicsItem.GraphicsItemChange.ItemPositionHasChanged
-_SELECTED = QGraphicsItem.GraphicsItemChange.ItemSelectedHasChanged
-_SCENE_CHANGED = QGraphicsItem.GraphicsItemChange.ItemSceneHasChanged
 
 
 def repaint_where_drawn(item: QGraphicsItem) -> None:

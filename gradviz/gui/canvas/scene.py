@@ -117,7 +117,6 @@ class GraphScene(QGraphicsScene):
         self.setObjectName("graphScene")
         self.nodes: dict[str, NodeItem] = {}
         self.edges: dict[tuple[str, int], EdgeItem] = {}
-        self._syncing = False
         self._press_positions: dict[str, QPointF] = {}
         self._lifted: set[tuple[str, int]] = set()  # wires drawn as items while their nodes are dragged
         self._wire: EdgeItem | None = None
@@ -143,6 +142,8 @@ class GraphScene(QGraphicsScene):
         self._pictures: dict[Hashable, ArrayLook] = {}  # badge pictures made ahead for the next step (take_pictures)
         self.setBackgroundBrush(theme.background)
         self._unsubscribe = document.subscribe(self._on_change)
+        self._selected: set[NodeItem] = set()  # the nodes selected as of the last change of the selection
+        self.selectionChanged.connect(self._selection_changed)
         self._rebuild()
         self._empty = not self.nodes
 
@@ -176,10 +177,10 @@ class GraphScene(QGraphicsScene):
                         self.removeItem(self.nodes.pop(node_id))
                     self._refresh_all()  # the wires that read them go too
             case NodesMoved(node_ids=moved):
-                self._syncing = True
                 for node_id in moved:
-                    self.nodes[node_id].setPos(*self.document.positions[node_id])
-                self._syncing = False
+                    item = self.nodes[node_id]
+                    repaint_where_drawn(item)
+                    item.setPos(*self.document.positions[node_id])
                 self._place_edges(*moved)
             case NodeChanged() | OutputChanged():  # shapes, errors and the cost mark may change downstream
                 self._refresh_all()
@@ -234,7 +235,6 @@ class GraphScene(QGraphicsScene):
                     item.show_boxes(True)
             for edge in self.edges.values():
                 self.addItem(edge)
-            items.on_moved = self._node_moved
             self._edges_into = {}
             for key in self.edges:
                 self._edges_into.setdefault(key[0], []).append(key)
@@ -246,15 +246,13 @@ class GraphScene(QGraphicsScene):
             self._plain = self._state is None and self._step is None
 
     def _add_item(self, node_id: str) -> None:
-        item = NodeItem(node_id, self.theme, self._node_moved)
-        item.set_box_level(self._box_level)
-        if self._boxes:
-            item.show_boxes(True)
+        item = NodeItem(node_id, self.theme)
+        item.setPos(*self.document.positions.get(node_id, (0.0, 0.0)))
         self.nodes[node_id] = item
         self.addItem(item)
-        self._syncing = True
-        item.setPos(*self.document.positions.get(node_id, (0.0, 0.0)))
-        self._syncing = False
+        item.set_box_level(self._box_level)
+        if self._boxes:
+            item.show_boxes(True)  # in the scene: it asks the scene for its picture
 
     @property
     def stepping(self) -> bool:
@@ -448,11 +446,18 @@ class GraphScene(QGraphicsScene):
             if edge.parent_id in moved or edge.child_id in moved:
                 self._place_edge(edge)
 
-    def _node_moved(self, node_id: str) -> None:
-        """An item moved: a drag places its wires now; a move the document made places them once all are moved."""
-        if not self._syncing:
-            self._lift_wires(node_id)
-            self._place_edges(node_id)
+    def _dragged(self, item: NodeItem) -> None:
+        """A drag moved ``item``: its wires follow it now (a move the document makes places them once all moved)."""
+        self._lift_wires(item.node_id)
+        self._place_edges(item.node_id)
+
+    def _selection_changed(self) -> None:
+        """Nodes whose selection changed have their box pictures made again (the border says selected)."""
+        selected = {item for item in self.selectedItems() if isinstance(item, NodeItem)}
+        for item in selected ^ self._selected:
+            if item.boxes and item.scene() is self:
+                item.picture_outdated()
+        self._selected = selected
 
     def _lift_wires(self, node_id: str) -> None:
         """While a node is dragged its wires draw themselves, as items over the background: moved in the wires'
@@ -534,7 +539,23 @@ class GraphScene(QGraphicsScene):
             ends = (anchor, event.scenePos()) if kind == "out" else (event.scenePos(), anchor)
             self._wire.setPath(s_curve(*ends))
             return
+        dragged = self._nodes_a_move_drags(event)
+        for item, _ in dragged:
+            repaint_where_drawn(item)  # before Qt moves it (see repaint_where_drawn)
         super().mouseMoveEvent(event)
+        for item, before in dragged:
+            if item.pos() != before:
+                self._dragged(item)
+
+    def _nodes_a_move_drags(self, event: QGraphicsSceneMouseEvent) -> list[tuple[NodeItem, QPointF]]:
+        """The nodes Qt moves with the mouse (the selected ones and the one grabbed), with their positions:
+        the scene, not each item, hears of moves, since an item told of its every change (Qt calls a Python
+        itemChange some 17 times per node as a file opens) made opening 2000 nodes a fifth slower."""
+        grabbed = self.mouseGrabberItem()
+        if not isinstance(grabbed, NodeItem) or not event.buttons() & Qt.MouseButton.LeftButton:
+            return []
+        moving = {item for item in self.selectedItems() if isinstance(item, NodeItem)} | {grabbed}
+        return [(item, item.pos()) for item in moving]
 
     def mouseReleaseEvent(self, event: QGraphicsSceneMouseEvent) -> None:
         if self._wire is not None:
@@ -551,8 +572,11 @@ class GraphScene(QGraphicsScene):
             # a click, not a drag: the view may have scrolled under a still mouse (Qt replays the press as a
             # move then), so put the nodes back where they were and record nothing
             for node_id, old in pressed.items():
-                if self.nodes[node_id].pos() != old:
-                    self.nodes[node_id].setPos(old)
+                item = self.nodes[node_id]
+                if item.pos() != old:
+                    repaint_where_drawn(item)
+                    item.setPos(old)
+                    self._place_edges(node_id)
             return
         moves = {
             node_id: ((old.x(), old.y()), (self.nodes[node_id].x(), self.nodes[node_id].y()))

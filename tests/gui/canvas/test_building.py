@@ -7,7 +7,6 @@ five nodes and four wires."""
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QPointF
 
 from gradviz.engine.check import NodeStatus
 from gradviz.engine.registry import find_op
@@ -37,15 +36,6 @@ def test_the_items_come_one_at_a_time_then_every_node_and_wire_is_there(qapp):
     assert items.nodes["L"].look.is_output and not items.nodes["a"].look.is_output
     look = items.nodes["a"].look  # the op's declaration names its ports and category
     assert (look.op_name, look.category, look.port_names) == ("matmul", "linear algebra", find_op("matmul").port_names)
-
-
-def test_a_node_item_reports_its_moves_only_once_a_listener_is_set(qapp):
-    items = SceneItems(GraphDocument(read(EXAMPLES / "linear_layer.json")), LIGHT).make_all()
-    heard: list[str] = []
-    items.nodes["W"].setPos(QPointF(5, 5))  # placing, before any scene listens: nothing to tell
-    items.on_moved = heard.append
-    items.nodes["W"].setPos(QPointF(40, 40))
-    assert heard == ["W"] and items.on_moved is not None
 
 
 def test_each_step_marks_its_own_nodes_in_its_pass_colour(qapp):

@@ -109,7 +109,7 @@ def test_the_bar_caption_has_its_line_over_the_name(qapp):
     from gradviz.gui.canvas.items import ArrayLook, NodeItem, NodeLook  # noqa: PLC0415
     from gradviz.gui.theme import LIGHT  # noqa: PLC0415
 
-    item = NodeItem("w", LIGHT, lambda _: None)
+    item = NodeItem("w", LIGHT)
     item.set_look(
         NodeLook(
             "parameter",
@@ -150,7 +150,7 @@ def test_the_bar_caption_has_its_line_over_the_name(qapp):
 
 
 def _item(qapp, value: np.ndarray) -> NodeItem:
-    item = NodeItem("v", LIGHT, lambda _: None)
+    item = NodeItem("v", LIGHT)
     item.set_look(
         NodeLook("input", "source", "v", (), "2×2", None, False, stepping=True, value=ArrayLook.of(value, False))
     )

@@ -184,3 +184,42 @@ def test_a_dragged_nodes_wires_draw_themselves_until_the_drag_ends(window, qtbot
     assert all(edge.drawn_by_scene and not edge.isVisible() for edge in wires)
     assert window.document.positions["C1"] == (node.x(), node.y()) != before  # the drag was a move
     assert left_behind(view) == 0
+
+
+def _wires_meet_their_ports(scene) -> bool:
+    for edge in scene.edges.values():
+        parent, child = scene.nodes[edge.parent_id], scene.nodes[edge.child_id]
+        path = edge.path()
+        if path.pointAtPercent(0) != parent.mapToScene(parent.output_port()):
+            return False
+        if path.pointAtPercent(1) != child.mapToScene(child.input_port(edge.port)):
+            return False
+    return True
+
+
+def test_every_selected_node_a_drag_moves_takes_its_wires_along(window, qtbot):
+    """The scene hears of a drag's moves (not each node of its every change): with two nodes selected,
+    both move with the mouse, every wire ends at its ports at each step of the drag, and one undo puts
+    both back."""
+    window.resize(1280, 720)
+    window.show()
+    qtbot.waitExposed(window)
+    open_settled(window, qtbot, EXAMPLES / "linear_layer.json")
+    view, scene = window.view, window.scene
+    view.set_zoom(0.8)
+    qtbot.wait(20)
+    before = dict(window.document.positions)
+    scene.nodes["W"].setSelected(True)
+    scene.nodes["x"].setSelected(True)
+    start = view.mapFromScene(scene.nodes["W"].sceneBoundingRect().topLeft() + QPointF(60, 12))  # its header
+    qtbot.mousePress(view.viewport(), Qt.MouseButton.LeftButton, pos=start)
+    for k in range(1, 8):
+        qtbot.mouseMove(view.viewport(), pos=start + QPoint(6 * k, 5 * k))
+        qtbot.wait(5)
+        assert _wires_meet_their_ports(scene)
+    qtbot.mouseRelease(view.viewport(), Qt.MouseButton.LeftButton, pos=start + QPoint(42, 35))
+    moved = {node_id for node_id, where in window.document.positions.items() if where != before[node_id]}
+    assert moved == {"W", "x"}
+    window.undo_stack.undo()
+    assert dict(window.document.positions) == before
+    assert _wires_meet_their_ports(scene)
