@@ -229,3 +229,50 @@ def test_a_bad_stop_is_one_line_naming_the_file_and_the_field(stop, field):
         parse(json.dumps(document), "lesson.json")
     message = str(error.value)
     assert "lesson.json" in message and field in message and "\n" not in message
+
+
+# ----- values: checked a row at a time, refused in the schema's words ---------------------------------------
+
+
+def _schema_verdict(document) -> str:
+    """What the whole published schema says of ``document`` ('' when it passes): the reference."""
+    import fastjsonschema  # noqa: PLC0415
+
+    try:
+        fastjsonschema.compile(json.loads(SCHEMA.read_text()))(document)
+    except fastjsonschema.JsonSchemaValueException as error:
+        return error.message
+    return ""
+
+
+tensor_like = st.recursive(
+    st.integers(-(10**20), 10**20) | st.floats(-1e300, 1e300) | st.booleans() | st.none() | st.text(max_size=2),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=2), children, max_size=2),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(tensor_like)
+def test_a_value_is_refused_exactly_when_the_schema_refuses_it_and_in_its_words(value):
+    document = {**json.loads(json.dumps(VALID)), "version": migrations.CURRENT_VERSION}  # as the schema reads it
+    document["nodes"][0]["value"] = value
+    refused = _schema_verdict(document)
+    try:
+        parse(json.dumps(document), "v.json")
+    except GraphFileError as error:
+        if refused:
+            assert refused.split(" ", 1)[1] in str(error) and "node 'W'" in str(error)
+        else:  # the schema lets it by: only a ragged array or an overflow may be refused after it
+            assert "ragged" in str(error) or "too large" in str(error)
+    else:
+        assert not refused
+
+
+@pytest.mark.parametrize("value", [[1, True], [[1.0, 2.0], [3.0, "4"]], [[1, 2], [3, None]], [{"a": 1}], False])
+def test_a_value_holding_something_other_than_numbers_names_node_and_field(value):
+    document = json.loads(json.dumps(VALID))
+    document["nodes"][1]["value"] = value
+    with pytest.raises(GraphFileError) as caught:
+        parse(json.dumps(document), "v.json")
+    assert str(caught.value).startswith("v.json, node 'x', field 'value")
