@@ -228,9 +228,28 @@ def _empty_texts() -> NodeTexts:
     return NodeTexts(EMPTY, WIDTH / 2 - 16)
 
 
-def _geometry_of(look: NodeLook) -> tuple:
+def _geometry_of(look: NodeLook) -> tuple[int, bool, bool]:
     """What a node's size and layout depend on."""
     return (len(look.port_names), look.stepping, bool(look.error))
+
+
+@cache
+def node_geometry(ports: int, stepping: bool, error: bool) -> tuple[float, QRectF, QRectF, QPainterPath, tuple]:
+    """A node's layout, shared by every node of that many ports, stepping or not, failing or not (never
+    changed in place): the bottom of its ports, its box, its bounds, its header, its two badges' bodies."""
+    ports_bottom = HEADER + TITLE + ports * ROW + (6 if ports else 0)
+    box = QRectF(0, 0, WIDTH, ports_bottom + (BADGE if stepping else 0))
+    margin = PORT_RADIUS + 2
+    bottom = message_rect(box.height()).bottom() if error else box.height()
+    bounds = QRectF(-margin, -margin, WIDTH + 2 * margin, bottom + 2 * margin)
+    half = WIDTH / 2
+    bodies = tuple(QRectF(column * half + 8, ports_bottom + 4 + 15, half - 16, BADGE - 8 - 15) for column in (0, 1))
+    return ports_bottom, box, bounds, header_band(box.height()), bodies
+
+
+def message_rect(box_height: float) -> QRectF:
+    """Where a failing node says why: under its box."""
+    return QRectF(0, box_height + 4, WIDTH, MESSAGE_LINES * 16)
 
 
 def _texts_of(look: NodeLook) -> tuple:
@@ -355,15 +374,8 @@ class NodeItem(QGraphicsItem):
 
     def _layout(self, look: NodeLook) -> None:
         """Geometry of ``look``, worked out once per change of it: paint only reads it."""
-        self._ports_bottom = HEADER + TITLE + len(look.port_names) * ROW + (6 if look.port_names else 0)
-        self._box = QRectF(0, 0, WIDTH, self._ports_bottom + (BADGE if look.stepping else 0))
-        margin = PORT_RADIUS + 2
-        bottom = self._message_rect().bottom() if look.error else self._box.height()
-        self._bounds = QRectF(-margin, -margin, WIDTH + 2 * margin, bottom + 2 * margin)
-        self._header_band = header_band(self._box.height())
-        half = WIDTH / 2
-        self._bodies = tuple(
-            QRectF(column * half + 8, self._ports_bottom + 4 + 15, half - 16, BADGE - 8 - 15) for column in (0, 1)
+        self._ports_bottom, self._box, self._bounds, self._header_band, self._bodies = node_geometry(
+            *_geometry_of(look)
         )
         self._heat_rects = tuple(map(self._heat_rect, self._bodies, self._badges))
 
@@ -485,9 +497,6 @@ class NodeItem(QGraphicsItem):
     def box_height(self) -> float:
         return self._box.height()
 
-    def _message_rect(self) -> QRectF:
-        return QRectF(0, self.box_height() + 4, WIDTH, MESSAGE_LINES * 16)
-
     def boundingRect(self) -> QRectF:
         return self._bounds
 
@@ -528,7 +537,7 @@ class NodeItem(QGraphicsItem):
         if self.look.error and legible(em_pixels(9.5), detail):
             painter.setPen(self.theme.error)
             painter.setFont(font(9.5))
-            painter.drawText(self._message_rect(), WRAPPED, self.look.error)
+            painter.drawText(message_rect(self.box_height()), WRAPPED, self.look.error)
 
     def _draw_box(self, painter: QPainter) -> None:
         """The box, its border saying error, current step or selection, and the header in the category's colour."""
