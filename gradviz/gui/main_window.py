@@ -201,6 +201,8 @@ class MainWindow(QMainWindow):
 
     def _why_not_runnable(self) -> str | None:
         """The compiler's first reason this graph cannot run, naming its node (None if it can)."""
+        if self.document.can_run():  # from the statuses the document has: a graph being replaced is not compiled
+            return None
         try:
             self.document.program()
         except NodeError as error:

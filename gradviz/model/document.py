@@ -17,6 +17,7 @@ from typing import Any, Literal
 import numpy as np
 
 from gradviz.engine.check import REFERENCES, Kind, NodeStatus, check_graph
+from gradviz.engine.errors import GradvizError
 from gradviz.engine.program import NodeSpec, Program
 from gradviz.engine.registry import find_op
 from gradviz.model.compile import compile_graph
@@ -87,6 +88,7 @@ class GraphDocument:
         self._listeners: list[Callable[[Change], None]] = []
         self._statuses: dict[str, NodeStatus] | None = None
         self._auto_output: tuple[str | None] | None = None
+        self._compiled: Program | GradvizError | None = None  # program()'s answer until the next change
         self.load(graph or GraphFile((), None), statuses)
 
     # ----- whole-document ------------------------------------------------------------------------
@@ -121,8 +123,17 @@ class GraphDocument:
         return self._auto_output[0]
 
     def program(self) -> Program:
-        """The compiled program; a GradvizError if the graph cannot compute yet."""
-        return compile_graph(tuple(self.nodes.values()), self.output)
+        """The compiled program; a GradvizError if the graph cannot compute yet. Compiled once per change
+        of the document: the runs of each mode and of each training iteration stepped through, and the
+        timeline's reason a graph cannot run, all compile the same graph (30 ms at 2000 nodes)."""
+        if self._compiled is None:
+            try:
+                self._compiled = compile_graph(tuple(self.nodes.values()), self.output)
+            except GradvizError as error:
+                self._compiled = error
+        if isinstance(self._compiled, GradvizError):
+            raise self._compiled.with_traceback(None)  # the same error each time, not a growing traceback
+        return self._compiled
 
     # ----- events --------------------------------------------------------------------------------
 
@@ -132,7 +143,7 @@ class GraphDocument:
         return lambda: self._listeners.remove(listener)
 
     def _emit(self, change: Change, statuses: dict[str, NodeStatus] | None = None) -> None:
-        self._statuses, self._auto_output = statuses, None
+        self._statuses, self._auto_output, self._compiled = statuses, None, None
         for listener in list(self._listeners):
             listener(change)
 

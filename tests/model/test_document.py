@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import traceback
 from itertools import pairwise
 
 import pytest
@@ -231,3 +232,33 @@ def test_connecting_into_a_node_of_an_unknown_op_is_allowed_and_it_stays_red():
     document = GraphDocument(GraphFile((NodeSpec("x", "input", value=[1.0]), NodeSpec("f", "frobnicate")), None))
     assert document.connection_refused("f", 0, "x") is None
     assert document.status("f").error == "unknown op 'frobnicate'"
+
+
+def test_the_program_is_compiled_once_per_change_and_follows_every_edit(monkeypatch):
+    """program() is asked whenever the timeline shows a step: compiled once until the document changes,
+    and after each kind of edit it is the graph as edited (or the reason it cannot run)."""
+    import gradviz.model.document as document_module  # noqa: PLC0415
+
+    document = linear_layer()
+    compiled: list[int] = []
+    real = document_module.compile_graph
+    monkeypatch.setattr(document_module, "compile_graph", lambda *args: compiled.append(1) or real(*args))
+    first = document.program()
+    assert document.program() is first and len(compiled) == 1
+    spec = new_node(document, "tanh")
+    document.add_node(spec, (1.0, 2.0))
+    with pytest.raises(NodeError, match="not connected"):
+        document.program()
+    document.replace_node(document.with_input(spec.id, 0, "a"))
+    assert spec.id in document.program().index
+    document.set_output(spec.id)
+    asked = []
+    for _ in range(3):
+        with pytest.raises(NodeError, match="scalar cost") as caught:  # tanh of a 3×1 is no scalar cost
+            document.program()
+        asked.append(len(list(traceback.walk_tb(caught.value.__traceback__))))
+    assert len(compiled) == 4 and asked[0] == asked[-1]  # the same error, its traceback not grown per ask
+    document.remove_node(spec.id)
+    assert document.program().output == "L"
+    document.move_nodes({"W": (5.0, 5.0)})
+    assert document.program().output == "L" and len(compiled) == 6
