@@ -119,6 +119,7 @@ class GraphView(QGraphicsView):
         if not math.isfinite(self.zoom()) or self.zoom() <= 0:
             self.resetTransform()
         self.scale(factor / self.zoom(), factor / self.zoom())
+        self._detail_follows()
         self.zoom_changed.emit(factor)
 
     def readable_zoom(self) -> float:
@@ -190,6 +191,7 @@ class GraphView(QGraphicsView):
             self.setSceneRect(visible)
         self.setTransform(QTransform.fromScale(zoom, zoom))
         self.centerOn(centre)
+        self._detail_follows()
         self.zoom_changed.emit(zoom)
 
     def keep_fitted(self) -> None:
@@ -276,10 +278,15 @@ class GraphView(QGraphicsView):
         (the smart update would only repaint around the new node and leave the rest of the hint)."""
         self.viewport().update()
 
-    def paintEvent(self, event: QPaintEvent) -> None:
+    def _detail_follows(self) -> None:
+        """The nodes take the detail of the new zoom now, before the repaint the zoom asks for: changed as
+        the view paints, the items it changed (boxes shown, their pictures) asked for a second paint."""
         scene = self.graph_scene()
         if scene is not None:
-            scene.paint_at(self.zoom())  # whatever changed the transform, the detail follows it
+            scene.paint_at(self.zoom())
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        self._detail_follows()  # whatever else changed the transform, the detail follows it (else nothing to do)
         super().paintEvent(event)
 
     def drawForeground(self, painter: QPainter, rect: QRectF | QRect) -> None:

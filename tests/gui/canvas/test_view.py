@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtCore import QEvent, QObject, QPoint, QPointF, Qt
 from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -15,7 +15,7 @@ from gradviz.gui.canvas.view import MAX_ZOOM, MIN_ZOOM
 from gradviz.io.graph_file import GraphFile, save
 from gradviz.io.paths import EXAMPLES
 from tests.gui.test_main_window import _open_example, drag
-from tests.gui.window_setup import active_on
+from tests.gui.window_setup import active_on, open_settled
 
 
 def test_fit_and_zoom(window):
@@ -216,3 +216,34 @@ def test_space_and_a_drag_pans_without_playing(window, qtbot):
     assert after.x() - before.x() == pytest.approx(100 / MAX_ZOOM, abs=1)
     assert after.y() - before.y() == pytest.approx(40 / MAX_ZOOM, abs=1)
     assert toggles == []
+
+
+class _Paints(QObject):
+    """Counts the paint events a widget gets."""
+
+    def __init__(self, widget) -> None:
+        super().__init__()
+        self.count = 0
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched, event) -> bool:
+        self.count += event.type() == QEvent.Type.Paint
+        return False
+
+
+def test_a_zoom_into_or_out_of_boxes_paints_the_canvas_once(window, qtbot):
+    """The nodes take a zoom's detail (boxes, their pictures) as the zoom changes: changed while the view
+    painted, they asked for a second paint of the whole graph right after the first."""
+    from gradviz.gui.canvas.items import boxes_below  # noqa: PLC0415
+
+    window.resize(1280, 720)
+    window.show()
+    qtbot.waitExposed(window)
+    open_settled(window, qtbot, EXAMPLES / "mlp_cross_entropy.json")
+    paints = _Paints(window.view.viewport())
+    for zoom, boxes in ((boxes_below() * 0.5, True), (1.0, False), (boxes_below() * 0.3, True)):
+        paints.count = 0
+        window.view.set_zoom(zoom)
+        qtbot.waitUntil(lambda: paints.count > 0, timeout=2000)
+        qtbot.wait(100)
+        assert paints.count == 1 and {item.boxes for item in window.scene.nodes.values()} == {boxes}
