@@ -228,6 +228,7 @@ class GraphScene(QGraphicsScene):
             for item in list(self.nodes.values()) + list(self.edges.values()):
                 self.removeItem(item)
             self.nodes, self.edges = items.nodes, items.edges
+            self._selected = set()  # the old items go: none of the new ones is selected yet
             for item in self.nodes.values():
                 self.addItem(item)
                 item.set_box_level(self._box_level)
