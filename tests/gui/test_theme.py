@@ -65,3 +65,25 @@ def test_dark_mode_on_a_light_desktop_gives_the_widgets_a_dark_palette_and_light
         QApplication.setStyle(style)
         qapp.setPalette(qapp.style().standardPalette())
     assert qapp.palette().color(QPalette.ColorRole.Window) == window_colour
+
+
+def test_the_kernel_flip_tiles_area_takes_the_dark_colour_when_dark_mode_comes_after_it(window, qtbot):
+    """pyqtgraph caches a view's background: the empty tiles area kept the light fill after a switch to
+    dark mode, a white block in a dark window."""
+    from gradviz.io.paths import EXAMPLES  # noqa: PLC0415
+
+    window.resize(1600, 1000)
+    window.show()
+    qtbot.waitExposed(window)
+    window.open_path(EXAMPLES / "tiny_cnn.json")
+    window.scene.nodes["conv"].setSelected(True)  # the tiles are made on the panel's first use
+    qtbot.waitUntil(lambda: window.convolution.heatmaps is not None, timeout=3000)
+    window.scene.clearSelection()
+    tiles = window.convolution.heatmaps
+    for dark in (True, False):
+        window.set_dark(dark)
+        qtbot.wait(20)
+        image = tiles.grab().toImage()
+        shown = image.pixelColor(image.width() // 2, image.height() // 2)
+        assert shown == tiles.palette().color(QPalette.ColorRole.Window), dark
+        assert (shown.lightness() < 128) == dark

@@ -22,6 +22,7 @@ from PySide6.QtCore import QSignalBlocker, Qt, QVariantAnimation
 from PySide6.QtGui import QStandardItemModel
 from PySide6.QtWidgets import (
     QComboBox,
+    QGraphicsView,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -274,7 +275,10 @@ class ConvolutionPanel(QWidget):
             self.heatmaps = pg.GraphicsLayoutWidget()
             self.heatmaps.setObjectName("convTiles")
             self.heatmaps.setAccessibleName("Kernel-flip heatmaps")
-            self.heatmaps.setBackground(None)
+            self.heatmaps.setBackground(None)  # the panel's own colour, light or dark
+            # pyqtgraph caches a view's background, which here is only the palette's fill: kept, it stayed the
+            # light fill after a switch to dark mode (a white block under the tiles)
+            self.heatmaps.setCacheMode(QGraphicsView.CacheModeFlag.CacheNone)
             self.heatmaps.setMinimumHeight(190)
             self.heatmaps.scene().sigMouseMoved.connect(self._hover)
             self._column.insertWidget(2, self.heatmaps, 1)
