@@ -14,11 +14,12 @@ the same run (interleaved, so the machine's noise of the moment hits both alike)
    gaps of a 20 ms timer, wall time) before the swap-in and during it, beside the idle window's.
 3. zoom: one repaint after a zoom change of 500 nodes fitted in the window (caches dropped: the case
    panning never shows), zoomed out and at the readable zoom a graph opens at, and with every node's
-   value and bar heatmaps; beside a bare QGraphicsView of 500 rects with a text each at the same zooms,
-   and the same with the window's wires: one path item per wire (the floor of earlier runs), and all
-   of them in one path item (what a competent Qt programmer would do with that many static curves:
-   cheaper zoomed out, but at a legible zoom Qt fills one outline of hundreds of crossing thick wires
-   five times slower than the wires one by one; see gradviz/gui/canvas/wire_layer.py).
+   value and bar heatmaps (the floors then made again: a node showing its badges is taller); beside a bare
+   QGraphicsView of 500 rects with a text each at the same zooms, and the same with the window's wires:
+   one path item per wire (the floor of earlier runs), and all of them in one path item (what a competent
+   Qt programmer would do with that many static curves: cheaper zoomed out, but at a legible zoom Qt fills
+   one outline of hundreds of crossing thick wires five times slower than the wires one by one; see
+   gradviz/gui/canvas/wire_layer.py).
    The fitted zoom of the benchmark graph is 0.12× since wires running back to the left are bounded by
    their curve, not their control points (0.08× before: the graph looked twice as wide as it is).
 4. pan: one repaint while scrolling the fitted graph, beside the bare view scrolled alike.
@@ -733,6 +734,9 @@ def main() -> None:
 
         window.player.seek(window.player.run().last)  # every node shows its value and bar heatmaps
         QApplication.processEvents()
+        for bare in floors:
+            bare.view.close()
+        floors = Floor(window), Floor(window, wires="items"), Floor(window, wires="one")  # the taller nodes' rects
         zoom_lines(f"zoom {nodes} with heatmaps", zoom_times(window, floors, repeats, fitted), nodes, target)
         zoom_lines(f"zoom at {readable:.2f}× w/ heatmaps", zoom_times(window, floors, repeats, readable), nodes)
 
