@@ -152,16 +152,21 @@ def test_pasting_or_deleting_several_nodes_leaves_the_other_items_alone(window):
     assert window.scene.nodes["L"].isSelected() and ("a", 0) not in window.scene.edges  # a's W port is open
 
 
+def _shown_at(window, qtbot, example: str, zoom: float):
+    """The window at 1280×720 showing ``example`` (its fit done) at ``zoom``: its view and scene."""
+    window.resize(1280, 720)
+    window.show()
+    qtbot.waitExposed(window)
+    open_settled(window, qtbot, EXAMPLES / example)
+    window.view.set_zoom(zoom)
+    return window.view, window.scene
+
+
 def test_a_dragged_nodes_wires_draw_themselves_until_the_drag_ends(window, qtbot, monkeypatch):
     """Moved in the wires' layer, every mouse move of a drag laid the layer out again and dropped the
     background tiles the wires' long bounds crossed. The dragged node's wires are items for the drag, the
     layer is laid out at its start and end only, and the screen is right during the drag and after it."""
-    window.resize(1280, 720)
-    window.show()
-    qtbot.waitExposed(window)
-    open_settled(window, qtbot, EXAMPLES / "giles_matrix_results.json")
-    view, scene = window.view, window.scene
-    view.set_zoom(1.0)
+    view, scene = _shown_at(window, qtbot, "giles_matrix_results.json", 1.0)
     view.centerOn(scene.nodes["C1"].sceneBoundingRect().center())
     qtbot.wait(20)
     layouts = []
@@ -201,12 +206,7 @@ def test_every_selected_node_a_drag_moves_takes_its_wires_along(window, qtbot):
     """The scene hears of a drag's moves (not each node of its every change): with two nodes selected,
     both move with the mouse, every wire ends at its ports at each step of the drag, and one undo puts
     both back."""
-    window.resize(1280, 720)
-    window.show()
-    qtbot.waitExposed(window)
-    open_settled(window, qtbot, EXAMPLES / "linear_layer.json")
-    view, scene = window.view, window.scene
-    view.set_zoom(0.8)
+    view, scene = _shown_at(window, qtbot, "linear_layer.json", 0.8)
     qtbot.wait(20)
     before = dict(window.document.positions)
     scene.nodes["W"].setSelected(True)
