@@ -70,8 +70,10 @@ def test_broadcast_wires_say_what_was_summed(window, tmp_path):
     window.open_path(tmp_path / "broadcast.json")
     steps = window.player.run().trace.steps
     window.player.seek(next(step.index for step in steps if step.kind == "backward" and step.parent.id == "b"))
-    assert window.scene.edges[("s", 1)].said() == "Σ over axis 0"
-    assert window.scene.edges[("s", 0)].said() == ""
+    summed = window.scene.edges[("s", 1)].label
+    assert summed is not None and summed.text() == "Σ over axis 0"
+    other = window.scene.edges[("s", 0)].label
+    assert other is None or other.text() == ""
     assert "Σ over axis 0" in window.formula_panel.details.text()
 
 

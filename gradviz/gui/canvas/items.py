@@ -278,7 +278,8 @@ class NodeTexts:
     zoomed out draws none of them, and opening 2000 nodes spent a tenth of its time eliding them."""
 
     def __init__(self, look: NodeLook, caption_width: float) -> None:
-        self._look, self._caption_width = look, caption_width
+        self._name, self._tangents, self._caption_width = look.name, look.tangents, caption_width  # not the
+        # look itself: it holds a step's arrays, which a node's texts outlive
         self.op = label(look.op_name, 9.5, bold=True)
         self.cost = label("cost c", 9.5, bold=True) if look.is_output else None
         self.shape = label(look.shape_text, 10)
@@ -289,15 +290,15 @@ class NodeTexts:
     @cached_property
     def name(self) -> Label:
         title_width = WIDTH - 20 - (self.shape.width + 4) - 6
-        return Label(elided(self._look.name, font(13, bold=True), title_width), font(13, bold=True))
+        return Label(elided(self._name, font(13, bold=True), title_width), font(13, bold=True))
 
     @cached_property
     def captions(self) -> tuple[Label, Label]:
         """The value's caption (the name) and the bar's (the name, lined over) or the tangent's (ẋ)."""
-        look, caption = self._look, font(8.5)
-        tangent = render_unicode("{x:dot}", {"x": look.name}) if look.tangents else look.name
+        name, caption = self._name, font(8.5)
+        tangent = render_unicode("{x:dot}", {"x": name}) if self._tangents else name
         return (
-            Label(elided(look.name, caption, self._caption_width), caption),
+            Label(elided(name, caption, self._caption_width), caption),
             Label(elided(tangent, caption, self._caption_width), caption),
         )
 
@@ -431,17 +432,13 @@ class NodeItem(QGraphicsItem):
         arrays = zip((look.value, look.bar), self._scalars, strict=True)
         if any(shown is not None and scalar is None for shown, scalar in arrays):
             return None
-        return (
+        return (  # the geometry: its size and badge row, and the error's border
             self.theme.dark,
-            self._bounds.getRect(),
-            self._ports_bottom,
-            self._box.height(),
+            _geometry_of(look),
             self._header_colour.rgba(),
-            look.error is not None,
             look.highlight,
             self.isSelected(),
             look.dimmed,
-            look.stepping,
         )
 
     def show_picture(self, shared: BoxPictures) -> None:
@@ -780,10 +777,6 @@ class EdgeItem(QGraphicsPathItem):
         self.setPen(wire_pen(theme.edge))
         self.setZValue(0)
         self.label: QGraphicsSimpleTextItem | None = None  # what a step summed along it: made when first said
-
-    def said(self) -> str:
-        """What the wire's label says now ('' when nothing)."""
-        return self.label.text() if self.label is not None else ""
 
     def set_ends(self, start: QPointF, end: QPointF) -> None:
         old = self.path().controlPointRect()
