@@ -238,8 +238,10 @@ def _schema_verdict(document) -> str:
     """What the whole published schema says of ``document`` ('' when it passes): the reference."""
     import fastjsonschema  # noqa: PLC0415
 
+    from gradviz.io.graph_file import _validator  # noqa: PLC0415 - the whole schema, compiled once
+
     try:
-        fastjsonschema.compile(json.loads(SCHEMA.read_text()))(document)
+        _validator()(document)
     except fastjsonschema.JsonSchemaValueException as error:
         return error.message
     return ""
