@@ -7,14 +7,15 @@ from __future__ import annotations
 import itertools
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QImage, QPainter
+from PySide6.QtGui import QColor, QImage, QPainter, QPicture
 
 from gradviz.gui.canvas.items import FORWARD_COLOUR, wire_pen
 from gradviz.gui.canvas.scene import GraphScene
-from gradviz.gui.canvas.wire_layer import WireLayer
+from gradviz.gui.canvas.wire_layer import FLATNESS, WireLayer, _segments
 from gradviz.gui.commands import MoveNodes, ReplaceNode
 from gradviz.io.paths import EXAMPLES
 from tests.gui.on_screen import on_screen
@@ -155,21 +156,111 @@ def test_the_pieces_of_a_wire_are_exactly_its_curve(ends):
                 assert np.allclose(_de_casteljau([tuple(p) for p in piece], s), expected, atol=1e-6 * (1 + abs(pull)))
 
 
+class _Counting(QPainter):
+    """A painter that counts what the layer hands Qt: curve elements of paths, straight segments of lines."""
+
+    def __init__(self, device) -> None:
+        super().__init__(device)
+        self.curves: list[int] = []
+        self.segments: list[int] = []
+
+    def drawPath(self, path):
+        self.curves.append(path.elementCount())
+        super().drawPath(path)
+
+    def drawLines(self, lines, count):
+        self.segments.append(count)
+        super().drawLines(lines, count)
+
+
 def test_a_paint_strokes_only_the_wires_its_rect_crosses(qapp):
     """Two long wires far apart; painting a rect on the first draws it there and never the other."""
     layer = WireLayer([(0.0, 0.0, 4000.0, 0.0), (0.0, 1000.0, 4000.0, 1000.0)])
-    strokes: list[int] = []
-
-    class Counting(QPainter):
-        def drawPath(self, path):
-            strokes.append(path.elementCount())
-            super().drawPath(path)
-
     image = QImage(400, 400, QImage.Format.Format_ARGB32)
     image.fill(QColor("white"))
-    painter = Counting(image)
+    painter = _Counting(image)
     painter.translate(-1800, 200)  # the rect (1800, -200, 400, 400) fills the image
     layer.draw(painter, QRectF(1800, -200, 400, 400), wire_pen(QColor("black")))
     painter.end()
     assert image.pixelColor(200, 200).lightness() < 128  # the first wire, through the middle of the rect
-    assert len(strokes) == 1 and strokes[0] < 3 * 4  # a few pieces of one wire, not both wires whole
+    assert image.pixelColor(200, 5).lightness() == 255  # nothing else
+    # three pieces of one wire, a few segments each (one drawing call); both wires whole are 34 pieces
+    assert painter.curves == [] and len(painter.segments) == 1 and painter.segments[0] < 12
+
+
+WAVY = [(0.0, 0.0, 300.0, 120.0), (0.0, 150.0, 60.0, 10.0), (250.0, 40.0, 20.0, 160.0)]  # a wire back left too
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(st.tuples(*[st.floats(-3000, 3000)] * 4), min_size=1, max_size=4),
+    st.floats(0.05, 8.0),
+)
+def test_the_straight_segments_of_a_wide_wire_stay_within_flatness_of_its_curve(ends, zoom):
+    """Each piece is cut evenly in its parameter, and each segment, read as the line from its start to its
+    end in that parameter, is within FLATNESS device pixels of the curve (by de Casteljau, not the layer's
+    closed form) at every parameter it spans."""
+    layer = WireLayer(ends)
+    each = [_segments(piece[None], zoom) for piece in layer.pieces]
+    assert np.array_equal(_segments(layer.pieces, zoom), np.concatenate(each))  # pieces are cut alike together
+    for piece, segments in zip(layer.pieces, each, strict=True):
+        controls = [tuple(point) for point in piece]
+        count = len(segments)
+        assert np.allclose(segments[0, :2], piece[0]) and np.allclose(segments[-1, 2:], piece[3])
+        assert np.allclose(segments[1:, :2], segments[:-1, 2:])  # unbroken
+        for index, segment in enumerate(segments):
+            start, end = segment[:2], segment[2:]
+            for s in (0.1, 0.3, 0.5, 0.7, 0.9):
+                curve = np.array(_de_casteljau(controls, (index + s) / count))
+                chord = start + s * (end - start)
+                assert np.linalg.norm(curve - chord) * zoom <= FLATNESS * (1 + 1e-9) + 1e-9 or count == 64
+
+
+def _wires_image(layer: WireLayer, zoom: float, pen, as_curves: bool) -> np.ndarray:
+    """The layer's wires at ``zoom`` on white: drawn straight on a raster image, or (``as_curves``) recorded
+    on a vector device (a QPicture, where the layer keeps its curves) and played back, for Qt to stroke them."""
+    image = QImage(int(320 * zoom) + 40, int(180 * zoom) + 40, QImage.Format.Format_RGB32)
+    image.fill(QColor("white"))
+    exposed = QRectF(-20 / zoom, -20 / zoom, image.width() / zoom, image.height() / zoom)
+    painter = QPainter(image)
+    painter.scale(zoom, zoom)
+    painter.translate(20 / zoom, 20 / zoom)
+    if as_curves:
+        picture = QPicture()
+        recorder = _Counting(picture)
+        layer.draw(recorder, exposed, pen)
+        recorder.end()
+        assert recorder.curves and not recorder.segments  # a vector device keeps the curves
+        painter.drawPicture(0, 0, picture)
+    else:
+        layer.draw(painter, exposed, pen)
+    painter.end()
+    shown = np.frombuffer(image.constBits(), np.uint8).reshape(image.height(), image.bytesPerLine() // 4, 4)
+    return 255 - shown[:, : image.width(), 1].astype(int)  # ink: how much darker than white (green channel)
+
+
+@pytest.mark.parametrize("zoom", [0.6, 1.0, 2.5, 6.0])
+def test_a_wide_wire_drawn_straight_is_the_picture_of_its_curve(qapp, zoom):
+    """Against Qt stroking the curves themselves: the same ink, the same pixels inked, and no seam where two
+    segments meet (every pixel on the curve's centre line fully inked, as along the stroked curve)."""
+    layer = WireLayer(WAVY)
+    pen = wire_pen(QColor("black"))
+    straight, curved = _wires_image(layer, zoom, pen, False), _wires_image(layer, zoom, pen, True)
+    # the same ink within 6 %: where two segments overlap (square caps), the shaded pixels at the wire's edges
+    # are shaded twice (measured: 2 % more ink at 6×, 5 % at 0.5×; flat caps, with a seam at each joint, 5 % less)
+    assert abs(straight.sum() - curved.sum()) <= 0.06 * curved.sum()
+    inked = (straight > 32) | (curved > 32)
+    rows, columns = np.indices(straight.shape)
+    for x0, y0, x1, y1 in WAVY:  # away from the ends: square there, round in Qt's stroke (under a port on the canvas)
+        for x, y in ((x0, y0), (x1, y1)):
+            inked &= np.hypot(columns - (x * zoom + 20), rows - (y * zoom + 20)) > pen.widthF() * zoom
+    # differences are in the shades of edge pixels: the segments stray up to FLATNESS from the curve, as Qt's
+    # own flattening of it does, so an edge pixel's shade may differ by up to about half the range
+    assert (np.abs(straight - curved)[inked] > 128).mean() < 0.01
+    for x0, y0, x1, y1 in WAVY:
+        pull = max(40.0, abs(x1 - x0) / 2)
+        curve = [(x0, y0), (x0 + pull, y0), (x1 - pull, y1), (x1, y1)]
+        for t in np.linspace(0.05, 0.95, 400):
+            x, y = _de_casteljau(curve, float(t))
+            row, column = int(y * zoom + 20), int(x * zoom + 20)
+            assert straight[row, column] >= curved[row, column] - 24  # no seam: a joint's pixels are not lighter
