@@ -27,6 +27,7 @@ round, under the port's circle. A vector device (SVG) keeps the curves, a path p
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import cast
 
 import numpy as np
 import shiboken6
@@ -116,7 +117,8 @@ class WireLayer:
         square = QPen(pen)
         square.setCapStyle(Qt.PenCapStyle.SquareCap)
         painter.setPen(square)
-        painter.drawLines(shiboken6.wrapInstance(segments.ctypes.data, QLineF), len(segments))  # read in place
+        first = cast(QLineF, shiboken6.wrapInstance(segments.ctypes.data, QLineF))  # the array's memory, not a copy
+        painter.drawLines(first, len(segments))  # Qt reads len(segments) QLineF from there
 
     def _follows(self, crossing: np.ndarray) -> list[bool]:
         """For each of the pieces ``crossing`` (sorted), whether it continues the one before it."""
