@@ -19,9 +19,10 @@ cut into straight segments (within FLATNESS of a pixel of its curve: Qt itself f
 quarter of a pixel to stroke it), all drawn in one call: about half the time (the repaint after a zoom
 change of the benchmark graph at the legible zoom: 50–58 → 29–34 ms, the wires being most of it). The
 caps are square, so that each segment overlaps the next: with flat caps the two half-covered pixels
-where they meet leave a light seam across the wire at every joint. Square caps cost a pixel at the edge
-of a joint a few levels of grey darker (seen only magnified), and end the wire in a square where it was
-round, under the port's circle. A vector device (SVG) keeps the curves, a path per run of pieces.
+where they meet leave a light seam across the wire at every joint. Where segments overlap, the shaded
+pixels along the wire's edges are shaded twice (2-5 % more ink in all, seen only magnified), and a wire
+ends in a square where it was round, under its port's circle. A vector device (SVG) keeps the curves, a
+path per run of pieces.
 """
 
 from __future__ import annotations
